@@ -1,0 +1,137 @@
+"""The `fairclaim` command: one entry point with a verb per job.
+
+Product verbs (serve, worker, demo, manage) live here and start Django. Library verbs (match, scan,
+evidence, rules) belong to their packages: each `fairclaim.<package>.cli` module offers
+`register(subparsers)`, adding its parser with `set_defaults(func=...)`; `func(args)` returns the
+exit code. Those modules import heavy libraries inside `func`, so `fairclaim --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+
+PLUGIN_VERBS = (
+    "fairclaim.matching.cli",
+    "fairclaim.discovery.cli",
+    "fairclaim.evidence.cli",
+    "fairclaim.rules.cli",
+)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fairclaim.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fairclaim.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["fairclaim manage", *args.rest])
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fairclaim.settings")
+    argv = [
+        sys.executable, "-m", "gunicorn", "fairclaim.wsgi:application",
+        "--bind", f"{args.host}:{args.port}",
+        "--workers", str(args.workers),
+        "--access-logfile", "-",
+        "--forwarded-allow-ips", "127.0.0.1",
+    ]  # fmt: skip
+    return subprocess.call(argv)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    options = ["--no-startup-delay", "--interval", str(args.interval)]
+    if args.batch:
+        options.append("--batch")
+    call_command("db_worker", *options)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", "--no-input", verbosity=0)
+    call_command("load_demo", verbosity=1)
+    worker = subprocess.Popen([sys.executable, "-m", "fairclaim.cli", "worker"])
+    print(
+        f"\nfairclaim demo is running at http://{args.host}:{args.port}/\n"
+        "  rights holder:  demo-photographer / demo-photographer-pass\n"
+        "  other holder:   demo-agency / demo-agency-pass\n"
+        "  case manager:   demo-manager / demo-manager-pass   (also /admin/)\n"
+        "  law firm:       demo-lawfirm / demo-lawfirm-pass\n"
+        "Stop with Ctrl-C.\n",
+        flush=True,
+    )
+    try:
+        return cmd_serve(args)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fairclaim",
+        description="Find unlicensed uses of photographs and resolve each case fairly.",
+    )
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    serve = verbs.add_parser("serve", help="serve the web app (gunicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2, help="web worker processes")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = verbs.add_parser(
+        "worker", help="run background tasks (fingerprinting, captures, notices) from the queue"
+    )
+    worker.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+    worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    worker.set_defaults(func=cmd_worker)
+
+    demo = verbs.add_parser(
+        "demo", help="migrate, load demo data, start a worker and serve on embedded defaults"
+    )
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--workers", type=int, default=2, help="web worker processes")
+    demo.set_defaults(func=cmd_demo)
+
+    manage = verbs.add_parser(
+        "manage", help="run a Django management command (migrate, createsuperuser, check, ...)"
+    )
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    for module_name in PLUGIN_VERBS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue  # that package has no verbs yet
+        module.register(verbs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

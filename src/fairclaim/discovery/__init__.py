@@ -1,0 +1,4 @@
+"""Framework-free discovery: crawler, WARC reader, page-context extraction, batch scans.
+
+Must not import Django.
+"""

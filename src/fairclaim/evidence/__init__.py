@@ -1,0 +1,1 @@
+"""Evidence capture, WARC/WACZ packaging, manifests, signing and verification."""

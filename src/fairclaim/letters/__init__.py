@@ -1,0 +1,1 @@
+"""Notice, reminder and receipt templates and their PDF rendering."""

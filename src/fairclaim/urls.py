@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="works:list", permanent=False)),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("works/", include("fairclaim.works.urls")),
+    path("matches/", include("fairclaim.monitoring.urls")),
+    path("cases/", include("fairclaim.cases.urls")),
+    path("admin/", admin.site.urls),
+]
