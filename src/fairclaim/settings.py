@@ -2,7 +2,8 @@
 
 `FAIRCLAIM_ENV=development` (the default) runs on embedded defaults: SQLite in `var/`, a generated
 throw-away secret key, the console mail backend. `FAIRCLAIM_ENV=production` refuses to start on
-placeholders and switches on every HTTPS and cookie protection, so `manage.py check --deploy` is clean.
+placeholders and switches on every HTTPS and cookie protection, so `manage.py check --deploy`
+is clean.
 Every setting is listed in the README's settings table.
 """
 
@@ -65,7 +66,7 @@ def env_secret(name: str, default: str = "") -> str:
 
 
 def database_from_url(url: str) -> dict:
-    """`postgres://user:pass@host:port/name?sslmode=require` or `sqlite:///path` → a DATABASES entry."""
+    """A `postgres://user:pass@host:port/name?sslmode=…` or `sqlite:///path` URL as a DATABASES entry."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         return sqlite_database(Path(unquote(parsed.path)))
@@ -115,7 +116,7 @@ SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production")
-    SECRET_KEY = "development-only-" + "x" * 50  # noqa: S105 - never used in production
+    SECRET_KEY = "development-only-" + "x" * 50
 elif PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("development-only")):
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters")
 
@@ -179,6 +180,8 @@ TEMPLATES = [
 ]
 
 _database_url = env_str("DATABASE_URL")
+if not _database_url:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default must work on first run
 DATABASES = {
     "default": (
         database_from_url(_database_url)
@@ -208,6 +211,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Private: uploads and evidence are served only through views that check access.
     "default": {

@@ -2,5 +2,57 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 
+class Organisation(models.Model):
+    """A party on the platform: a rights holder, the operator handling cases, or a law firm."""
+
+    class Kind(models.TextChoices):
+        RIGHTS_HOLDER = "rights_holder", "Rights holder"
+        OPERATOR = "operator", "Operator (case management)"
+        LAW_FIRM = "law_firm", "Partner law firm"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # For rights holders: the operator organisation whose case managers handle their cases.
+    operator = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clients",
+        limit_choices_to={"kind": Kind.OPERATOR},
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class User(AbstractUser):
-    pass
+    """A person signing in. Their role and organisation decide everything they may see."""
+
+    class Role(models.TextChoices):
+        RIGHTS_HOLDER = "rights_holder", "Rights holder"
+        CASE_MANAGER = "case_manager", "Case manager"
+        LAW_FIRM = "law_firm", "Law firm"
+        ADMIN = "admin", "Administrator"
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.RIGHTS_HOLDER)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    # A member who may look but not change anything (an assistant, an accountant).
+    read_only = models.BooleanField(default=False)
+
+    def __str__(self):
+        return self.get_username()
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.is_superuser or self.role == self.Role.ADMIN

@@ -1,0 +1,164 @@
+"""Demo data: organisations, one user per role, the shared demo photos as works, a sample case.
+
+Development only: the demo passwords are public, so production settings refuse to load them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+
+from fairclaim.cases.log import append_event
+from fairclaim.cases.models import Case, CaseLine
+from fairclaim.works.actions import do_register_image, upload_limits
+from fairclaim.works.intake import UploadRefused, check_image
+from fairclaim.works.models import Work
+
+from .models import Organisation, User
+
+DEMO_USERS = [
+    # username, role, organisation slug, staff
+    ("demo-photographer", User.Role.RIGHTS_HOLDER, "demo-photography", False),
+    ("demo-agency", User.Role.RIGHTS_HOLDER, "demo-agency", False),
+    ("demo-manager", User.Role.CASE_MANAGER, "fairclaim-operations", True),
+    ("demo-lawfirm", User.Role.LAW_FIRM, "kanzlei-beispiel", False),
+]
+# Which photo sources each demo rights holder "owns" (manifest column source_package).
+OWNERS_BY_SOURCE = {
+    "mate-backgrounds": "demo-photography",
+    "plasma-workspace-wallpapers": "demo-photography",
+    "scikit-image": "demo-photography",
+    "opencv-doc": "demo-agency",
+}
+
+
+@dataclass
+class DemoSummary:
+    works_added: int
+    works_skipped: int
+    photos_dir: Path | None
+
+
+def demo_password(username: str) -> str:
+    return f"{username}-pass"
+
+
+def load_demo(photos_dir: Path | None = None, *, limit: int | None = None) -> DemoSummary:
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("Demo data (with public passwords) is refused in production.")
+    orgs = _organisations()
+    _users(orgs)
+    photos_dir = photos_dir or settings.FAIRCLAIM_DEMO_PHOTOS
+    added, skipped = _works(orgs, Path(photos_dir), limit)
+    _sample_case(orgs)
+    return DemoSummary(added, skipped, Path(photos_dir) if Path(photos_dir).is_dir() else None)
+
+
+def _organisations() -> dict[str, Organisation]:
+    kind = Organisation.Kind
+    operator, _ = Organisation.objects.get_or_create(
+        slug="fairclaim-operations",
+        defaults={"name": "fairclaim Operations", "kind": kind.OPERATOR, "country": "DE"},
+    )
+    specs = [
+        ("demo-photography", "Demo Photography (Ada Lens)", kind.RIGHTS_HOLDER, "DE", operator),
+        ("demo-agency", "Demo Picture Agency", kind.RIGHTS_HOLDER, "US", operator),
+        ("kanzlei-beispiel", "Kanzlei Beispiel Rechtsanwälte", kind.LAW_FIRM, "DE", None),
+    ]
+    orgs = {"fairclaim-operations": operator}
+    for slug, name, org_kind, country, handled_by in specs:
+        orgs[slug], _ = Organisation.objects.get_or_create(
+            slug=slug,
+            defaults={"name": name, "kind": org_kind, "country": country, "operator": handled_by},
+        )
+    return orgs
+
+
+def _users(orgs: dict[str, Organisation]) -> None:
+    for username, role, org_slug, staff in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"role": role, "organisation": orgs[org_slug], "is_staff": staff,
+                      "email": f"{username}@example.org"},
+        )  # fmt: skip
+        if created:
+            user.set_password(demo_password(username))
+            user.save()
+            if staff:
+                from django.contrib.auth.models import Permission
+
+                user.user_permissions.set(
+                    Permission.objects.filter(
+                        content_type__app_label__in=["works", "monitoring", "cases", "payments"]
+                    )
+                )
+
+
+def _works(orgs: dict[str, Organisation], photos_dir: Path, limit: int | None) -> tuple[int, int]:
+    manifest = photos_dir / "manifest.csv"
+    if not manifest.is_file():
+        return 0, 0
+    added = skipped = 0
+    with manifest.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows[:limit]:
+        path = photos_dir / row["file"]
+        owner = orgs[OWNERS_BY_SOURCE.get(row["source_package"], "demo-photography")]
+        if not path.is_file():
+            continue
+        credit = row["credit"].strip().rstrip("´").strip()
+        title = Path(row["source_path"]).stem.replace("_", " ").replace("-", " ")
+        if title in {"2560x1600", "contents"}:
+            title = Path(row["source_path"]).parts[-4]
+        try:
+            checked = check_image(row["file"], path.read_bytes(), upload_limits())
+            do_register_image(
+                owner,
+                None,
+                checked,
+                title=title.title(),
+                creator=_creator_from_credit(credit),
+                copyright_notice=f"© {credit} — {row['licence']}",
+            )
+            added += 1
+        except UploadRefused:
+            skipped += 1  # already registered by an earlier demo run
+    return added, skipped
+
+
+def _creator_from_credit(credit: str) -> str:
+    # "2008, Charles Barbin <barbinch@free.fr>" → "Charles Barbin"
+    name = credit.split(",", 1)[1] if credit[:4].isdigit() and "," in credit else credit
+    return name.split("<", 1)[0].strip().strip('"') or credit
+
+
+def _sample_case(orgs: dict[str, Organisation]) -> None:
+    owner = orgs["demo-photography"]
+    if Case.objects.filter(rights_holder=owner).exists():
+        return
+    work = Work.objects.filter(owner=owner).order_by("pk").first()
+    if work is None:
+        return
+    with transaction.atomic():
+        case = Case.objects.create(
+            rights_holder=owner,
+            jurisdiction="DE",
+            language="de",
+            currency="EUR",
+            recipient_name="Beispiel Shop GmbH",
+            recipient_domain="shop.example",
+            recipient_email="info@shop.example",
+            recipient_country="DE",
+            recipient_type=Case.RecipientType.BUSINESS,
+            deadline=timezone.localdate() + dt.timedelta(days=14),
+        )
+        CaseLine.objects.create(case=case, work=work, description="Product page header image")
+        append_event(case, "case_opened", {"recipient": "shop.example"}, actor="system")
+        append_event(case, "line_added", {"work": work.pk, "sha256": work.sha256}, actor="system")

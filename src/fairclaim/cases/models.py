@@ -1,0 +1,264 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from fairclaim.accounts.models import Organisation
+from fairclaim.monitoring.models import Match
+from fairclaim.works.models import Work
+
+# The values are fairclaim.rules.case_states.CaseState; the labels are what people read.
+STATE_CHOICES = [
+    ("draft", "Draft"),
+    ("review", "In review"),
+    ("notice_sent", "Notice sent"),
+    ("licence_review", "Licence proof under review"),
+    ("defence_review", "Defence under review"),
+    ("payment_pending", "Payment pending"),
+    ("overdue", "Overdue"),
+    ("escalated", "Escalated to law firm"),
+    ("resolved_paid", "Resolved: paid"),
+    ("resolved_licensed", "Resolved: licence proven"),
+    ("defence_upheld", "Closed: defence upheld"),
+    ("withdrawn", "Withdrawn"),
+]
+
+
+class Case(models.Model):
+    """One case per recipient (site operator), with a line per work used."""
+
+    class RecipientType(models.TextChoices):
+        UNKNOWN = "unknown", "Unknown"
+        CONSUMER = "consumer", "Consumer / private person"
+        MICRO = "micro", "Micro business"
+        BUSINESS = "business", "Business"
+
+    # NULL until the first save assigns it from the primary key (unique admits many NULLs).
+    reference = models.CharField(max_length=20, unique=True, null=True, editable=False)  # noqa: DJ001
+    rights_holder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    law_firm = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalated_cases",
+        limit_choices_to={"kind": Organisation.Kind.LAW_FIRM},
+    )
+    state = models.CharField(max_length=20, choices=STATE_CHOICES, default="draft")
+    jurisdiction = models.CharField(max_length=2, help_text="ISO country code, e.g. US, DE, GB")
+    language = models.CharField(max_length=5, default="en")
+    currency = models.CharField(max_length=3, default="EUR")
+    recipient_name = models.CharField(max_length=200, blank=True)
+    recipient_domain = models.CharField(max_length=253)
+    recipient_email = models.EmailField(blank=True)
+    recipient_country = models.CharField(max_length=2, blank=True)
+    recipient_type = models.CharField(
+        max_length=10, choices=RecipientType.choices, default=RecipientType.UNKNOWN
+    )
+    access_code_hash = models.CharField(max_length=128, blank=True, editable=False)
+    deadline = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["rights_holder", "state"]),
+            models.Index(fields=["law_firm", "state"]),
+            models.Index(fields=["recipient_domain"]),
+        ]
+
+    def __str__(self):
+        return self.reference or f"Case (unsaved {self.recipient_domain})"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if not self.reference:
+                # Derived from the primary key: unique without a counter table or a race.
+                year = (self.created_at or timezone.now()).year
+                self.reference = f"FC-{year}-{self.pk:06d}"
+                Case.objects.filter(pk=self.pk).update(reference=self.reference)
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.reference])
+
+
+class CaseLine(models.Model):
+    """One work used by the recipient: the unit the fee statement itemises."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="lines")
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="case_lines")
+    match = models.ForeignKey(
+        Match, null=True, blank=True, on_delete=models.SET_NULL, related_name="case_lines"
+    )
+    description = models.CharField(max_length=300, blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    basis = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "work"], name="case_line_unique_work"),
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.work}"
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("The case log is append-only; events cannot be changed.")
+
+    def delete(self):
+        raise ValidationError("The case log is append-only; events cannot be deleted.")
+
+
+class CaseEvent(models.Model):
+    """An entry in a case's append-only log; each entry hashes the one before it.
+
+    Append with `cases.log.append_event`; verify with `cases.log.verify_case_log`.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    actor = models.CharField(max_length=200)
+    at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id}#{self.seq} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("The case log is append-only; events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("The case log is append-only; events cannot be deleted.")
+
+
+def notice_pdf_path(notice: "Notice", filename: str) -> str:
+    return f"notices/{notice.case.rights_holder_id}/{notice.idempotency_key}.pdf"
+
+
+class Notice(models.Model):
+    """A demand, reminder or DMCA takedown sent for a case, through the outbox."""
+
+    class Kind(models.TextChoices):
+        DEMAND = "demand", "Demand"
+        REMINDER = "reminder", "Reminder"
+        DMCA_TAKEDOWN = "dmca", "DMCA takedown notice"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    language = models.CharField(max_length=5, default="en")
+    recipient_email = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    pdf = models.FileField(upload_to=notice_pdf_path, max_length=300, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    message_id = models.CharField(max_length=300, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.case}"
+
+
+def defence_evidence_path(defence: "Defence", filename: str) -> str:
+    return f"defences/{defence.case.rights_holder_id}/{defence.case_id}/{filename}"
+
+
+class Defence(models.Model):
+    """A defence raised by a recipient; decided with written reasons."""
+
+    class Kind(models.TextChoices):
+        LICENCE_ELSEWHERE = "licence_elsewhere", "Licence held elsewhere"
+        CREATIVE_COMMONS = "creative_commons", "Creative Commons terms"
+        FAIR_USE = "fair_use", "Fair use / quotation / fair dealing"
+        DE_MINIMIS = "de_minimis", "De minimis"
+        EMBEDDED = "embedded", "Embedded, not copied"
+        NOT_OUR_SITE = "not_our_site", "Not our site"
+        ALREADY_REMOVED = "already_removed", "Already removed"
+        HARDSHIP = "hardship", "Hardship"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        UPHELD = "upheld", "Upheld"
+        REJECTED = "rejected", "Rejected"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="defences")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    statement = models.TextField()
+    evidence = models.FileField(upload_to=defence_evidence_path, max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    decision_reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+class Message(models.Model):
+    """A message in a case's thread between the recipient and the case manager."""
+
+    class Author(models.TextChoices):
+        RECIPIENT = "recipient", "Recipient"
+        CASE_MANAGER = "case_manager", "Case manager"
+        RIGHTS_HOLDER = "rights_holder", "Rights holder"
+        LAW_FIRM = "law_firm", "Law firm"
+        SYSTEM = "system", "fairclaim"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="messages")
+    author_kind = models.CharField(max_length=15, choices=Author.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_author_kind_display()} on {self.case}"

@@ -1,0 +1,104 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from fairclaim.accounts.models import Organisation
+from fairclaim.works.models import Work
+
+
+def sighting_key(page_url: str, image_url: str) -> str:
+    """One row per (page, image) pair per organisation; URLs are too long to index directly."""
+    return hashlib.sha256(f"{page_url}\n{image_url}".encode()).hexdigest()
+
+
+class Sighting(models.Model):
+    """An image found on a web page, with the page context later steps need."""
+
+    class Source(models.TextChoices):
+        CRAWL = "crawl", "Site crawl"
+        WARC = "warc", "Web archive"
+        PROVIDER = "provider", "Reverse image search"
+        MANUAL = "manual", "Submitted by hand"
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="sightings",
+        help_text="The rights holder this sighting was discovered for",
+    )
+    source = models.CharField(max_length=10, choices=Source.choices)
+    key = models.CharField(max_length=64, editable=False)
+    page_url = models.URLField(max_length=2048)
+    image_url = models.URLField(max_length=2048)
+    page_domain = models.CharField(max_length=253, db_index=True)
+    image_sha256 = models.CharField(max_length=64, blank=True)
+    display_width = models.PositiveIntegerField(null=True, blank=True)
+    display_height = models.PositiveIntegerField(null=True, blank=True)
+    hotlinked = models.BooleanField(default=False)
+    context = models.JSONField(default=dict, blank=True)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    gone_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="sighting_unique_per_org"),
+        ]
+
+    def __str__(self):
+        return f"{self.image_url} on {self.page_url}"
+
+    def save(self, *args, **kwargs):
+        self.key = sighting_key(self.page_url, self.image_url)
+        super().save(*args, **kwargs)
+
+
+def report_image_path(match: "Match", filename: str) -> str:
+    return f"matches/{match.work.owner_id}/{match.work_id}-{match.sighting_id}.png"
+
+
+class Match(models.Model):
+    """A verified match between a registered work and a sighting, with the engine's report."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        SEEN = "seen", "Seen"
+        CLAIMED = "claimed", "Claimed"
+        LICENSED = "licensed", "Licensed"
+        IGNORED = "ignored", "Ignored"
+        NOT_MINE = "not_mine", "Not mine"
+        WHITELISTED = "whitelisted", "Domain whitelisted"
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="matches")
+    sighting = models.ForeignKey(Sighting, on_delete=models.CASCADE, related_name="matches")
+    score = models.FloatField()
+    inliers = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    report_image = models.FileField(upload_to=report_image_path, max_length=300, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "matches"
+        constraints = [
+            models.UniqueConstraint(fields=["work", "sighting"], name="match_unique_pair"),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.work} ↔ {self.sighting.image_url}"
+
+    def get_absolute_url(self):
+        return reverse("monitoring:match", args=[self.pk])

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("", views.list_matches, name="list"),
+    path("<int:pk>/", views.show_match, name="match"),
+    path("<int:pk>/report.png", views.match_report_image, name="report_image"),
+]

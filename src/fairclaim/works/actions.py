@@ -1,0 +1,174 @@
+"""Registering and processing works. `check_*` validates; `do_*` performs (see STYLE.md)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from fairclaim.accounts.models import Organisation, User
+
+from .intake import CheckedImage, Limits, UploadRefused, check_image, expand_zip, is_zip
+from .metadata import read_embedded, rights_fields
+from .models import Work
+from .thumbnails import make_thumbnail
+
+log = logging.getLogger(__name__)
+
+# A worker that died mid-task leaves a claim behind; after this long another worker may retake it.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def upload_limits() -> Limits:
+    return Limits(
+        max_bytes=settings.FAIRCLAIM_MAX_UPLOAD_BYTES,
+        max_pixels=settings.FAIRCLAIM_MAX_IMAGE_PIXELS,
+        max_zip_members=settings.FAIRCLAIM_MAX_ZIP_MEMBERS,
+        max_zip_bytes=settings.FAIRCLAIM_MAX_ZIP_BYTES,
+    )
+
+
+@dataclass
+class UploadOutcome:
+    registered: list[Work] = field(default_factory=list)
+    refused: list[UploadRefused] = field(default_factory=list)
+
+
+def check_uploads(files, limits: Limits):
+    """Yield a `CheckedImage` or an `UploadRefused` per uploaded file or zip member."""
+    for upload in files:
+        name = upload.name or "unnamed file"
+        if upload.size > limits.max_bytes and not is_zip(name, b""):
+            yield UploadRefused(
+                name,
+                f"the file is {upload.size / 1e6:.1f} MB; "
+                f"the limit is {limits.max_bytes / 1e6:.1f} MB",
+            )
+            continue
+        upload.seek(0)
+        head = upload.read(4)
+        upload.seek(0)
+        if is_zip(name, head):
+            yield from expand_zip(name, upload, limits)
+            continue
+        try:
+            yield check_image(name, upload.read(limits.max_bytes + 1), limits)
+        except UploadRefused as refusal:
+            yield refusal
+
+
+def do_register_uploads(owner: Organisation, user: User | None, files) -> UploadOutcome:
+    """Register every acceptable photo in `files` (uploaded files, possibly zips) for `owner`."""
+    outcome = UploadOutcome()
+    for item in check_uploads(files, upload_limits()):
+        if isinstance(item, UploadRefused):
+            outcome.refused.append(item)
+            continue
+        try:
+            outcome.registered.append(do_register_image(owner, user, item))
+        except UploadRefused as refusal:
+            outcome.refused.append(refusal)
+    return outcome
+
+
+def do_register_image(
+    owner: Organisation, user: User | None, image: CheckedImage, **overrides
+) -> Work:
+    """Store one checked image as a Work. Refuses an exact duplicate (same sha256, same owner).
+
+    Metadata embedded in the file fills the rights fields; `overrides` (e.g. from the demo
+    manifest) win over it. Processing (thumbnail, fingerprint) is queued after commit.
+    """
+    existing = Work.objects.filter(owner=owner, sha256=image.sha256).first()
+    if existing:
+        raise UploadRefused(image.filename, _duplicate_reason(existing))
+    tags = read_embedded(image.data)
+    fields = rights_fields(tags)
+    work = Work(
+        owner=owner,
+        sha256=image.sha256,
+        original_filename=image.filename.rsplit("/", 1)[-1][:255],
+        image_format=image.image_format,
+        width=image.width,
+        height=image.height,
+        byte_size=len(image.data),
+        title=fields.title or _title_from_filename(image.filename),
+        creator=fields.creator,
+        copyright_notice=fields.copyright_notice,
+        description=fields.description,
+        created_on=fields.created_on,
+        embedded_metadata=tags,
+        uploaded_by=user,
+    )
+    for name, value in overrides.items():
+        setattr(work, name, value)
+    try:
+        with transaction.atomic():
+            work.file.save(f"upload{image.extension}", ContentFile(image.data), save=False)
+            work.save()
+    except IntegrityError:
+        # A concurrent upload of the same photo won the race; keep the storage clean.
+        work.file.delete(save=False)
+        existing = Work.objects.get(owner=owner, sha256=image.sha256)
+        raise UploadRefused(image.filename, _duplicate_reason(existing)) from None
+    enqueue_processing(work)
+    return work
+
+
+def enqueue_processing(work: Work) -> None:
+    from .tasks import process_work
+
+    transaction.on_commit(lambda: process_work.enqueue(work.pk))
+
+
+def do_process_work(work_id: int) -> bool:
+    """Make the thumbnail (and, once matching lands, the fingerprint) of one work.
+
+    Idempotent: the work is claimed with a conditional UPDATE, so two workers never process it at
+    once, and a finished work is skipped. Returns whether this call did the work.
+    """
+    now = timezone.now()
+    claimed = Work.objects.filter(
+        Q(status=Work.Status.PENDING)
+        | Q(status=Work.Status.PROCESSING, status_changed_at__lt=now - STALE_CLAIM),
+        pk=work_id,
+    ).update(status=Work.Status.PROCESSING, status_changed_at=now)
+    if not claimed:
+        return False
+    work = Work.objects.get(pk=work_id)
+    try:
+        with work.file.open("rb") as handle:
+            data = handle.read()
+        if not work.thumbnail:
+            work.thumbnail.save("thumb.jpg", ContentFile(make_thumbnail(data)), save=False)
+    except Exception as exc:
+        log.exception("processing work %s failed", work_id)
+        Work.objects.filter(pk=work_id).update(
+            status=Work.Status.FAILED, status_changed_at=timezone.now(), processing_error=str(exc)
+        )
+        return True
+    Work.objects.filter(pk=work_id).update(
+        thumbnail=work.thumbnail.name,
+        status=Work.Status.READY,
+        status_changed_at=timezone.now(),
+        processing_error="",
+    )
+    return True
+
+
+def _duplicate_reason(existing: Work) -> str:
+    return (
+        f"this exact photo is already registered as “{existing}” "
+        f"(work #{existing.pk}, same SHA-256 {existing.sha256[:12]}…)"
+    )
+
+
+def _title_from_filename(filename: str) -> str:
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return stem.replace("_", " ").replace("-", " ").strip()[:300]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "works"
+urlpatterns = [
+    path("", views.list_works, name="list"),
+    path("upload/", views.upload_works, name="upload"),
+    path("<int:pk>/", views.show_work, name="detail"),
+    path("<int:pk>/edit/", views.edit_work, name="edit"),
+    path("<int:pk>/thumbnail/", views.work_image, {"variant": "thumbnail"}, name="thumbnail"),
+    path("<int:pk>/original/", views.work_image, {"variant": "original"}, name="original"),
+]
