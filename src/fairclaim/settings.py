@@ -66,7 +66,7 @@ def env_secret(name: str, default: str = "") -> str:
 
 
 def database_from_url(url: str) -> dict:
-    """A `postgres://user:pass@host:port/name?sslmode=…` or `sqlite:///path` URL as a DATABASES entry."""
+    """A `postgres://user:pass@host:port/name` or `sqlite:///path` URL as a DATABASES entry."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         return sqlite_database(Path(unquote(parsed.path)))
@@ -212,6 +212,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Outside production, serve static files straight from the source folders (no collectstatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     # Private: uploads and evidence are served only through views that check access.
     "default": {

@@ -26,7 +26,7 @@ class Payment(models.Model):
     provider = models.CharField(max_length=30, blank=True, help_text="e.g. stripe, bank")
     # The provider's id for this payment; unique so a retried webhook can never book it twice.
     # NULL until the provider assigns one (unique admits many NULLs, not many "").
-    provider_reference = models.CharField(max_length=200, null=True, blank=True, unique=True)  # noqa: DJ001
+    provider_reference = models.CharField(max_length=200, null=True, blank=True, unique=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -120,9 +121,14 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
         raise UploadRefused(
             filename, f"this is not an image: its content is {describe_content(data)}"
         ) from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow refuses far-too-large headers itself, before we see the size; it names the count.
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(claimed.group(1)) / 1e6:.0f} MP" if claimed else "too many pixels"
         raise UploadRefused(
-            filename, "the image has too many pixels to decode safely (decompression bomb)"
+            filename,
+            f"the image claims {size}; the limit is {limits.max_pixels / 1e6:.0f} MP "
+            "(protection against decompression bombs)",
         ) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise UploadRefused(

@@ -1,0 +1,94 @@
+"""Every view, every member of the cast: strangers get 404, read-only members 403 on changes."""
+
+import pytest
+from django.urls import reverse
+
+OK, FORBIDDEN, NOT_FOUND, LOGIN = 200, 403, 404, 302
+
+# view name, how to build its args from the cast, method, expected status per cast member.
+CASES = [
+    ("works:detail", lambda c: [c.work.pk], "get",
+     {"alice": OK, "alice_viewer": OK, "manager": OK, "charlie": NOT_FOUND,
+      "outside_manager": NOT_FOUND, "lawfirm": NOT_FOUND, None: LOGIN}),
+    ("works:thumbnail", lambda c: [c.work.pk], "get",
+     {"alice": OK, "manager": OK, "charlie": NOT_FOUND, "lawfirm": NOT_FOUND, None: LOGIN}),
+    ("works:original", lambda c: [c.work.pk], "get",
+     {"alice": OK, "alice_viewer": OK, "charlie": NOT_FOUND, "other_lawfirm": NOT_FOUND,
+      None: LOGIN}),
+    ("works:edit", lambda c: [c.work.pk], "get",
+     {"alice": OK, "alice_viewer": FORBIDDEN, "manager": FORBIDDEN, "charlie": NOT_FOUND,
+      "lawfirm": NOT_FOUND, None: LOGIN}),
+    ("works:edit", lambda c: [c.work.pk], "post",
+     {"alice_viewer": FORBIDDEN, "manager": FORBIDDEN, "charlie": NOT_FOUND, None: LOGIN}),
+    ("works:upload", lambda c: [], "get",
+     {"alice": OK, "charlie": OK, "alice_viewer": FORBIDDEN, "manager": FORBIDDEN,
+      "lawfirm": FORBIDDEN, None: LOGIN}),
+    ("monitoring:match", lambda c: [c.match.pk], "get",
+     {"alice": OK, "alice_viewer": OK, "manager": OK, "charlie": NOT_FOUND,
+      "outside_manager": NOT_FOUND, "lawfirm": NOT_FOUND, None: LOGIN}),
+    ("monitoring:report_image", lambda c: [c.match.pk], "get",
+     {"alice": OK, "manager": OK, "charlie": NOT_FOUND, "lawfirm": NOT_FOUND, None: LOGIN}),
+    ("cases:detail", lambda c: [c.case.reference], "get",
+     {"alice": OK, "alice_viewer": OK, "manager": OK, "lawfirm": OK, "charlie": NOT_FOUND,
+      "outside_manager": NOT_FOUND, "other_lawfirm": NOT_FOUND, None: LOGIN}),
+]  # fmt: skip
+
+PARAMS = [
+    pytest.param(name, args, method, who, status, id=f"{name}-{method}-{who or 'anonymous'}")
+    for name, args, method, expected in CASES
+    for who, status in expected.items()
+]
+
+
+@pytest.mark.parametrize(("name", "args", "method", "who", "status"), PARAMS)
+def test_view_answers_each_cast_member_as_expected(client, cast, name, args, method, who, status):
+    if who:
+        client.force_login(getattr(cast, who))
+    response = getattr(client, method)(reverse(name, args=args(cast)))
+    response.close()  # releases a streamed file
+    assert response.status_code == status
+    if status == LOGIN:
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_alice", "sees_charlie"),
+    [("alice", True, False), ("charlie", False, True), ("manager", True, False),
+     ("outside_manager", False, True), ("lawfirm", False, False)],
+)  # fmt: skip
+def test_work_list_shows_only_what_the_member_may_see(client, cast, who, sees_alice, sees_charlie):
+    client.force_login(getattr(cast, who))
+    page = client.get(reverse("works:list")).content.decode()
+    assert (f'href="/works/{cast.work.pk}/"' in page) is sees_alice
+    assert (f'href="/works/{cast.charlie_work.pk}/"' in page) is sees_charlie
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_case"),
+    [("alice", True), ("manager", True), ("lawfirm", True), ("charlie", False),
+     ("outside_manager", False), ("other_lawfirm", False)],
+)  # fmt: skip
+def test_case_and_match_lists_show_only_what_the_member_may_see(client, cast, who, sees_case):
+    client.force_login(getattr(cast, who))
+    assert (cast.case.reference in client.get(reverse("cases:list")).content.decode()) is sees_case
+    matches = client.get(reverse("monitoring:list")).content.decode()
+    assert (cast.match.get_absolute_url() in matches) is (sees_case and who != "lawfirm")
+
+
+def test_case_manager_sees_only_handled_rights_holders_in_the_admin(client, cast):
+    client.force_login(cast.manager)
+    cast.manager.user_permissions.add(
+        *__import__(
+            "django.contrib.auth.models", fromlist=["Permission"]
+        ).Permission.objects.filter(codename__in=["view_work", "change_work"])
+    )
+    page = client.get(reverse("admin:works_work_changelist")).content.decode()
+    assert f"/admin/works/work/{cast.work.pk}/change/" in page
+    assert f"/admin/works/work/{cast.charlie_work.pk}/change/" not in page
+    response = client.get(reverse("admin:works_work_change", args=[cast.charlie_work.pk]))
+    assert response.status_code == 302  # the admin's "doesn't exist" redirect, no data shown
+
+
+def test_private_files_have_no_public_url(cast):
+    with pytest.raises(ValueError, match="no public URLs"):
+        cast.work.file.url  # noqa: B018
