@@ -10,7 +10,7 @@ from PIL import Image
 
 
 def photo_bytes(seed: int = 0, size=(320, 240), fmt="JPEG") -> bytes:
-    """A photo-like image: smooth gradients plus seeded noise, so every seed is a different photo."""
+    """Photo-like: smooth gradients plus seeded noise, so every seed is a different photo."""
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0 : size[1], 0 : size[0]]
     base = np.stack(
