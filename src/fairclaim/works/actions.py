@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from fairclaim.accounts.models import Organisation, User
 
-from .intake import CheckedImage, Limits, UploadRefused, check_image, expand_zip, is_zip
+from .intake import (
+    CheckedImage,
+    Limits,
+    UploadRefused,
+    check_image,
+    expand_zip,
+    human_size,
+    is_zip,
+)
 from .metadata import read_embedded, rights_fields
 from .models import Work
 from .thumbnails import make_thumbnail
@@ -47,8 +55,8 @@ def check_uploads(files, limits: Limits):
         if upload.size > limits.max_bytes and not is_zip(name, b""):
             yield UploadRefused(
                 name,
-                f"the file is {upload.size / 1e6:.1f} MB; "
-                f"the limit is {limits.max_bytes / 1e6:.1f} MB",
+                f"the file is {human_size(upload.size)}; "
+                f"the limit is {human_size(limits.max_bytes)}",
             )
             continue
         upload.seek(0)

@@ -77,6 +77,13 @@ class CheckedImage:
         return EXTENSIONS[self.image_format]
 
 
+def human_size(size: int) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
 def describe_content(data: bytes) -> str:
     head = data[:64].lstrip().lower()
     for signature, what in KNOWN_SIGNATURES:
@@ -94,7 +101,7 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
     if len(data) > limits.max_bytes:
         raise UploadRefused(
             filename,
-            f"the file is {len(data) / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.1f} MB",
+            f"the file is {human_size(len(data))}; the limit is {human_size(limits.max_bytes)}",
         )
     try:
         with warnings.catch_warnings():
@@ -174,8 +181,8 @@ def expand_zip(
         if declared > limits.max_zip_bytes:
             yield UploadRefused(
                 filename,
-                f"the archive unpacks to {declared / 1e9:.1f} GB; "
-                f"the limit is {limits.max_zip_bytes / 1e9:.1f} GB",
+                f"the archive unpacks to {human_size(declared)}; "
+                f"the limit is {human_size(limits.max_zip_bytes)}",
             )
             return
         for member in members:
@@ -186,8 +193,8 @@ def expand_zip(
             if member.file_size > limits.max_bytes:
                 yield UploadRefused(
                     name,
-                    f"the file is {member.file_size / 1e6:.1f} MB; "
-                    f"the limit is {limits.max_bytes / 1e6:.1f} MB",
+                    f"the file is {human_size(member.file_size)}; "
+                    f"the limit is {human_size(limits.max_bytes)}",
                 )
                 continue
             try:

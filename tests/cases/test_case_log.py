@@ -1,0 +1,89 @@
+"""The case log: append-only, hash-chained; any change, removal or insertion is detected."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from fairclaim.cases.log import GENESIS_HASH, append_event, export_case_log, verify_case_log
+from fairclaim.cases.models import CaseEvent
+
+AT = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def logged_case(cast):
+    case = cast.case
+    append_event(case, "notice_sent", {"notice": 1, "amount": "350.00"}, actor="manager", at=AT)
+    append_event(
+        case, "reminder_sent", {"notice": 2}, actor="system", at=AT + dt.timedelta(days=14)
+    )
+    return case
+
+
+def test_entries_chain_from_genesis_and_verify(logged_case):
+    events = list(logged_case.events.order_by("seq"))
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert events[0].prev_hash == GENESIS_HASH
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
+    assert verify_case_log(logged_case).ok
+
+
+def test_the_orm_refuses_to_change_or_delete_entries(logged_case):
+    event = logged_case.events.get(seq=2)
+    event.payload = {"amount": "1.00"}
+    with pytest.raises(ValidationError):
+        event.save()
+    with pytest.raises(ValidationError):
+        event.delete()
+    with pytest.raises(ValidationError):
+        CaseEvent.objects.filter(case=logged_case).update(kind="x")
+    with pytest.raises(ValidationError):
+        CaseEvent.objects.filter(case=logged_case).delete()
+
+
+def raw_sql(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("payload", '{"notice": 1, "amount": "3500.00"}'), ("kind", "licence_accepted"),
+     ("actor", "someone else"), ("at", "2026-03-02 12:00:00")],
+)  # fmt: skip
+def test_a_changed_entry_is_detected_at_its_place(logged_case, column, value):
+    raw_sql(
+        f"UPDATE cases_caseevent SET {column} = %s WHERE case_id = %s AND seq = 2",  # noqa: S608
+        [value, logged_case.pk],
+    )
+    verdict = verify_case_log(logged_case)
+    assert not verdict.ok
+    assert verdict.first_bad_seq == 2
+    assert verdict.problem == "content does not match its hash"
+
+
+def test_a_removed_entry_is_detected(logged_case):
+    raw_sql("DELETE FROM cases_caseevent WHERE case_id = %s AND seq = 2", [logged_case.pk])
+    verdict = verify_case_log(logged_case)
+    assert (verdict.ok, verdict.first_bad_seq) == (False, 3)
+
+
+def test_the_export_is_self_contained_json(logged_case):
+    exported = export_case_log(logged_case)
+    assert exported["case"] == logged_case.reference
+    assert exported["events"][1]["at"] == "2026-03-01T12:00:00.000000+00:00"
+    assert exported["events"][1]["payload"] == {"notice": 1, "amount": "350.00"}
+
+
+def test_references_are_human_and_unique(cast):
+    from fairclaim.cases.models import Case
+
+    second = Case.objects.create(
+        rights_holder=cast.case.rights_holder, jurisdiction="US", recipient_domain="b.example"
+    )
+    year = second.created_at.year
+    assert cast.case.reference == f"FC-{year}-{cast.case.pk:06d}"
+    assert second.reference == f"FC-{year}-{second.pk:06d}"
