@@ -53,7 +53,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
 
-    options = ["--no-startup-delay", "--interval", str(args.interval)]
+    # Never reload on code changes: a reload can stop a task half-way (a notice half-sent).
+    options = ["--no-startup-delay", "--no-reload", "--interval", str(args.interval)]
     if args.batch:
         options.append("--batch")
     call_command("db_worker", *options)
@@ -65,7 +66,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     call_command("migrate", "--no-input", verbosity=0)
-    call_command("load_demo", verbosity=1)
+    call_command("load_demo", verbosity=0)
     worker = subprocess.Popen([sys.executable, "-m", "fairclaim.cli", "worker"])
     print(
         f"\nfairclaim demo is running at http://{args.host}:{args.port}/\n"

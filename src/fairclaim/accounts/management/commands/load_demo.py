@@ -21,5 +21,7 @@ class Command(BaseCommand):
             f"Demo data ready: {summary.works_added} works added, "
             f"{summary.works_skipped} already present."
         )
+        if options["verbosity"] < 1:
+            return
         for username, role, _org, _staff in DEMO_USERS:
             self.stdout.write(f"  {role:14} {username} / {demo_password(username)}")
