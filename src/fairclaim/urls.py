@@ -3,9 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from fairclaim.accounts.forms import ThrottledAuthenticationForm
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="works:list", permanent=False)),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("works/", include("fairclaim.works.urls")),
     path("matches/", include("fairclaim.monitoring.urls")),

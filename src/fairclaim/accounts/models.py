@@ -56,3 +56,17 @@ class User(AbstractUser):
     @property
     def is_platform_admin(self) -> bool:
         return self.is_superuser or self.role == self.Role.ADMIN
+
+
+class RateLimit(models.Model):
+    """A counter per key and time window, shared by every web process through the database.
+
+    Guards anything guessable: passwords, portal access codes, notice references.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key}: {self.count} since {self.window_start:%Y-%m-%d %H:%M}"
