@@ -22,6 +22,9 @@ MAX_LINKS_PER_PAGE = 3000  # keeps a link-farm page from flooding the crawl fron
 MAX_TEXT = 300  # chars kept of alt/caption/credit: enough for a credit line, bounded for output
 MAX_STYLE_CHARS = 200_000  # same-page <style> scanned for background images, up to this size
 CREDIT_CONTEXT_LEVELS = 3  # ancestors searched for a credit line near an image
+SECTION_TAGS = frozenset(
+    {"figure", "img", "picture", "section", "article", "header", "footer", "nav", "h1", "h2", "h3"}
+)
 NEARBY_TEXT_MAX = 800  # an ancestor with more text than this is a page section, not "near" it
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff", ".bmp")
@@ -34,7 +37,8 @@ META_IMAGE_KEYS = frozenset(
 CREDIT_RE = re.compile(
     r"(?:^|[\s(\[|–—-])("
     r"(?:photo|photos|foto|fotos|fotografie|bild|bilder|image|picture|pic|quelle|source|"
-    r"credit|credits|photographer|fotograf|crédit|crédits)\s*(?:credit)?\s*[:©/]\s*\S.*"
+    r"credit|credits|photographer|fotograf|crédit|crédits)"
+    r"(?:\s+(?:credit|credits|oben|unten|above|below|top|links|rechts))?\s*[:©/]\s*\S.*"
     r"|(?:©|\(c\)|copyright)\s*\S.*"
     r")",
     re.IGNORECASE,
@@ -42,16 +46,23 @@ CREDIT_RE = re.compile(
 XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>")
 CSS_URL_RE = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)", re.IGNORECASE)
 CSS_BG_DECL_RE = re.compile(r"background(?:-image)?\s*:[^;}]*", re.IGNORECASE)
-EMAIL_RE = re.compile(
-    r"[A-Za-z0-9._%+-]+(?:@|\s?\[at\]\s?|\s?\(at\)\s?)[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
-)
+EMAIL_RE = re.compile(r"[\w.%+-]+(?:@|\s?\[at\]\s?|\s?\(at\)\s?)[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 COMPANY_RE = re.compile(
     r"([A-ZÄÖÜ][\w&.,'\- ]{1,60}?\s(?:GmbH(?: & Co\. KG)?|UG(?: \(haftungsbeschränkt\))?|AG|KG|"
     r"e\.K\.|e\.V\.|Ltd\.?|Limited|LLC|Inc\.?|S\.?A\.?R\.?L\.?|SAS|S\.L\.|B\.V\.|N\.V\.|S\.p\.A\.|"
     r"S\.r\.l\.|Oy|AB|ApS|A/S|GbR|Corp\.?))(?![\w])"
 )
-IMPRINT_WORDS = ("impressum", "imprint", "legal notice", "mentions légales", "mentions legales",
-                 "aviso legal", "note legali", "colofon", "legal")  # fmt: skip
+IMPRINT_WORDS = (
+    "impressum",
+    "imprint",
+    "legal notice",
+    "mentions légales",
+    "mentions legales",
+    "aviso legal",
+    "note legali",
+    "colofon",
+    "legal",
+)
 CONTACT_WORDS = ("contact", "kontakt", "contacto", "contatti", "about us", "über uns")
 CC_HOST = "creativecommons.org"
 
@@ -155,7 +166,11 @@ def _find_credit(text: str) -> str:
     for line in re.split(r"[\n|•·]+", text):
         match = CREDIT_RE.search(line)
         if match:
-            return _clean(match.group(1))
+            found = _clean(match.group(1))
+            if found.count(")") > found.count("("):
+                found = found.rstrip(")").rstrip()  # "(© Name)" in a caption
+            found = found.rstrip(",;: ")
+            return found
     return ""
 
 
@@ -163,57 +178,73 @@ def _classes(element: lxml.html.HtmlElement) -> str:
     return (element.get("class") or "").lower()
 
 
-def _caption_and_credit(img: lxml.html.HtmlElement) -> tuple[str, str, lxml.html.HtmlElement]:
-    """Caption (figcaption, WordPress wp-caption-text) and credit line near `img`.
+def _has_other_image(element: lxml.html.HtmlElement, img: lxml.html.HtmlElement) -> bool:
+    return any(other is not img for other in element.iter("img"))
 
-    Returns (caption, credit, container) where container is the element whose subtree holds the
-    image's context (figure or nearest block ancestor), used for an image-level licence link.
-    """
-    caption = ""
+
+def _image_context(img: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The elements that belong to this image: its figure (or wp-caption box, or the largest
+    ancestor holding no other image, up to CREDIT_CONTEXT_LEVELS), then up to two following
+    siblings without images (credit lines and licence links usually follow the picture)."""
     container = img
-    ancestors = []
     node = img.getparent()
-    while node is not None and len(ancestors) < CREDIT_CONTEXT_LEVELS + 2:
-        ancestors.append(node)
-        node = node.getparent()
-    for ancestor in ancestors:
-        if ancestor.tag == "figure" or "wp-caption" in _classes(ancestor):
-            container = ancestor
-            for cap in ancestor.iter("figcaption", "p", "div", "span"):
-                if cap.tag == "figcaption" or "caption" in _classes(cap):
-                    caption = _text_of(cap)
-                    break
+    for _ in range(CREDIT_CONTEXT_LEVELS + 2):
+        if node is None or node.tag in {"body", "html"} or _has_other_image(node, img):
             break
-    else:
-        container = ancestors[0] if ancestors else img
-    credit = ""
-    if caption:
-        credit = _find_credit(caption)
+        if len(_text_of_full(node)) > NEARBY_TEXT_MAX:
+            break
+        container = node
+        if node.tag == "figure" or "wp-caption" in _classes(node):
+            break
+        node = node.getparent()
+    context = [container]
+    sibling = container.getnext()
+    while sibling is not None and len(context) < 3:
+        if not isinstance(sibling.tag, str):
+            sibling = sibling.getnext()
+            continue
+        if sibling.tag in SECTION_TAGS or _has_other_image(sibling, img):
+            break
+        if len(_text_of_full(sibling)) > NEARBY_TEXT_MAX:
+            break
+        context.append(sibling)
+        sibling = sibling.getnext()
+    return context
+
+
+def _caption_and_credit(img: lxml.html.HtmlElement) -> tuple[str, str, list]:
+    """Caption (figcaption, WordPress wp-caption-text) and credit line near `img`, plus the
+    context elements (see _image_context) used to find an image-level licence link."""
+    context = _image_context(img)
+    caption = ""
+    for element in context[0].iter("figcaption", "p", "div", "span"):
+        if element.tag == "figcaption" or "caption" in _classes(element):
+            caption = _text_of(element)
+            break
+    credit = _find_credit(caption) if caption else ""
     if not credit:
-        for ancestor in dict.fromkeys([container, *ancestors[:CREDIT_CONTEXT_LEVELS]]):
-            text = _text_of_full(ancestor)
-            if len(text) > NEARBY_TEXT_MAX:
-                break  # the site's footer "© 2024 Shop GmbH" is not this photo's credit
-            for element in ancestor.iter():
-                if not isinstance(element.tag, str):
+        for element in context:
+            for inner in element.iter():
+                if not isinstance(inner.tag, str):
                     continue
-                cls = _classes(element)
+                cls = _classes(inner)
                 if any(word in cls for word in ("credit", "copyright", "photographer", "byline")):
-                    found = _text_of(element)
+                    found = _text_of(inner)
                     if found:
                         credit = _find_credit(found) or found
                         break
-            credit = credit or _find_credit(text)
+            credit = credit or _find_credit(_text_of_full(element))
             if credit:
                 break
-    return caption, credit, container
+    return caption, credit, context
 
 
-def _licence_near(container: lxml.html.HtmlElement, base: str) -> str:
-    for a in container.iter("a"):
-        href = _absolute(base, a.get("href"))
-        if href and ("license" in (a.get("rel") or "").lower().split() or CC_HOST in href):
-            return href
+def _licence_near(context: list, base: str) -> str:
+    for element in context:
+        for a in element.iter("a"):
+            href = _absolute(base, a.get("href"))
+            if href and ("license" in (a.get("rel") or "").lower().split() or CC_HOST in href):
+                return href
     return ""
 
 
@@ -372,9 +403,14 @@ def extract_page(html: bytes | str, page_url: str, *, content_type: str = "") ->
             continue
         if urlsplit(href).path.lower().endswith(IMAGE_EXTENSIONS):
             inner = a.find(".//img")
-            images.add(ImageOnPage(url=href, kind="link",
-                                   alt=_clean(inner.get("alt")) if inner is not None else "",
-                                   title=_clean(a.get("title")) or _text_of(a)))  # fmt: skip
+            images.add(
+                ImageOnPage(
+                    url=href,
+                    kind="link",
+                    alt=_clean(inner.get("alt")) if inner is not None else "",
+                    title=_clean(a.get("title")) or _text_of(a),
+                )
+            )
         elif href not in seen_links and len(links) < MAX_LINKS_PER_PAGE:
             seen_links.add(href)
             links.append(href)
@@ -389,6 +425,11 @@ def extract_page(html: bytes | str, page_url: str, *, content_type: str = "") ->
     )
 
 
+def _grandparent(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    parent = element.getparent()
+    return parent.getparent() if parent is not None else None
+
+
 def _add_img(images: _Collector, img: lxml.html.HtmlElement, base: str) -> None:
     candidates: list[tuple[str, float]] = []
     src = img.get("src") or ""
@@ -399,17 +440,18 @@ def _add_img(images: _Collector, img: lxml.html.HtmlElement, base: str) -> None:
         candidates.append((src, 1.0))
     for attr in ("srcset", *LAZY_SRCSET_ATTRS):
         candidates.extend(_srcset(img.get(attr)))
-    parent = img.getparent()
-    in_picture = parent is not None and parent.tag == "picture"
+    # libxml2's HTML4 parser may nest <img> inside an unknown <source>: look two levels up.
+    picture = next((a for a in img.iterancestors() if a.tag == "picture"), None)
+    in_picture = picture is not None and picture in (img.getparent(), _grandparent(img))
     if in_picture:
-        for source in parent.iter("source"):
+        for source in picture.iter("source"):
             candidates.extend(_srcset(source.get("srcset") or source.get("data-srcset")))
     urls = [(u, size) for u, size in ((_absolute(base, u), s) for u, s in candidates) if u]
     if not urls:
         return
     best = max(urls, key=lambda pair: pair[1])[0]
     alternates = tuple(dict.fromkeys(u for u, _ in urls if u != best))
-    caption, credit, container = _caption_and_credit(img)
+    caption, credit, context = _caption_and_credit(img)
     images.add(
         ImageOnPage(
             url=best,
@@ -420,7 +462,7 @@ def _add_img(images: _Collector, img: lxml.html.HtmlElement, base: str) -> None:
             credit=credit,
             width=_pixels(img.get("width")),
             height=_pixels(img.get("height")),
-            licence_url=_licence_near(container, base),
+            licence_url=_licence_near(context, base),
             alternates=alternates,
         )
     )

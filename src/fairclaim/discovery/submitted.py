@@ -58,8 +58,9 @@ def fetch_page_sightings(
     result = fetch(
         page_url, limits=limits, allow_loopback=allow_loopback, resolver=resolver, expect="html"
     )
-    page = extract_page(result.body, result.final_url, content_type=result.headers.get(
-        "content-type", ""))  # fmt: skip
+    page = extract_page(
+        result.body, result.final_url, content_type=result.headers.get("content-type", "")
+    )
     if image_url is None:
         wanted = list(page.images)
     else:

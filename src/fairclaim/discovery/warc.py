@@ -117,8 +117,17 @@ def iter_warc(
                     if payload is not None:
                         yield payload
                 return
-            except (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError, KeyError,
-                    IndexError, TypeError, AttributeError) as exc:  # fmt: skip
+            except (
+                ArchiveLoadFailed,
+                zlib.error,
+                EOFError,
+                ValueError,
+                OSError,
+                KeyError,
+                IndexError,
+                TypeError,
+                AttributeError,
+            ) as exc:
                 if not damaged:
                     counts.error(_error_kind(exc))
                 damaged = True
@@ -177,8 +186,7 @@ class _Joiner:
         for image in page.images:
             known = self.facts.get(image.url)
             if known is not None:
-                yield sighting_for_image(page, image, first_seen=seen, source="warc",
-                                         fetched=known)  # fmt: skip
+                yield sighting_for_image(page, image, first_seen=seen, source="warc", fetched=known)
                 continue
             self.pending.setdefault(image.url, []).append((page, image, seen))
             self.pending_count += 1
@@ -236,8 +244,9 @@ def read_warc(
                 facts = read_image_facts(payload.body, max_pixels=limits.max_pixels)
             except DiscoveryError as exc:
                 counts.error(exc.kind)
-                fetched = ImageFetch(sha256=hashlib.sha256(payload.body).hexdigest(),
-                                     error=exc.kind)  # fmt: skip
+                fetched = ImageFetch(
+                    sha256=hashlib.sha256(payload.body).hexdigest(), error=exc.kind
+                )
             else:
                 counts.images_fetched += 1
                 fetched = ImageFetch(sha256=hashlib.sha256(payload.body).hexdigest(), facts=facts)
