@@ -234,7 +234,8 @@ def crawl_settings(options: CrawlOptions) -> dict[str, Any]:
         # Off: notices need no session, and Scrapy's cookie middleware would make tldextract
         # download the public-suffix list at run time.
         "COOKIES_ENABLED": False,
-        "TELNETCONSOLE_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,  # no control ports on a crawler that reads hostile pages
+        "REMOTE_CONTROL_ENABLED": False,
         "LOG_LEVEL": options.log_level,
         "LOGSTATS_INTERVAL": 0,
         "DOWNLOAD_MAXSIZE": limits.max_bytes,
