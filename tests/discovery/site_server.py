@@ -143,6 +143,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(302, b"", headers={"Location": "/loop/b"})
         if path == "/loop/b":
             return self.send(302, b"", headers={"Location": "/loop/a"})
+        if path == "/redirect-private":
+            return self.send(302, b"", headers={"Location": "http://10.0.0.7/"})
+        if path == "/redirect-ok":
+            return self.send(301, b"", headers={"Location": "/p/1"})
+        if path == "/echo-host":
+            return self.send(200, f"<html><body>{self.headers.get('Host')}</body></html>".encode())
         if path == "/bomb":
             return self.send(200, gzip_bomb(), headers={"Content-Encoding": "gzip"})
         if path == "/drip":
@@ -182,9 +188,16 @@ class Handler(BaseHTTPRequestHandler):
         return self.send(404, b"not found")
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # clients hanging up on the bomb and drip endpoints is the point of those tests
+
+
 class SiteServer:
     def __init__(self) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.httpd.hits = []  # type: ignore[attr-defined]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -38,6 +38,7 @@ from fairclaim.discovery.errors import (
 
 USER_AGENT = "fairclaim-discovery/0.1 (+https://fairclaim.example/bot; image-rights monitoring)"
 READ_CHUNK = 64 * 1024  # one socket read; small enough to check caps and deadline often
+WATCHDOG_SLACK = 0.05  # seconds: a read ending this close to the deadline was cut by the watchdog
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
@@ -295,10 +296,13 @@ def _fetch_once(
                 parts.append(decoder.feed(chunk))
                 if time.monotonic() > deadline:
                     raise FetchTimeout(f"total_timeout={limits.total_timeout}s passed on {url}")
+            if time.monotonic() >= deadline - WATCHDOG_SLACK:
+                # the watchdog closed the socket: the body ended early because time ran out
+                raise FetchTimeout(f"total_timeout={limits.total_timeout}s passed on {url}")
     except DiscoveryError:
         raise
     except (TimeoutError, OSError, http.client.HTTPException) as exc:
-        if time.monotonic() >= deadline - 0.05:
+        if time.monotonic() >= deadline - WATCHDOG_SLACK:
             raise FetchTimeout(f"total_timeout={limits.total_timeout}s passed on {url}") from exc
         if isinstance(exc, TimeoutError):
             raise FetchTimeout(f"connect_timeout={limits.connect_timeout}s on {url}") from exc
