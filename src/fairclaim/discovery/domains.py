@@ -1,0 +1,42 @@
+"""Registrable domains (eTLD+1) and the hot-link test: is an image served from the page's own site?
+
+Uses tldextract's bundled public-suffix snapshot only (`suffix_list_urls=()`, no cache dir), so it
+never downloads the list at run time. Pure.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from tldextract import TLDExtract
+
+# Bundled snapshot, no network, no cache directory: scans must not depend on publicsuffix.org.
+_EXTRACT = TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=65536)
+def registrable_domain(host: str) -> str:
+    """ "www.shop.example.co.uk" -> "example.co.uk"; IP addresses and bare names come back as-is."""
+    host = host.lower().strip("[]").rstrip(".")
+    parts = _EXTRACT(host)
+    return parts.top_domain_under_public_suffix or host
+
+
+def host_of(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def is_hotlinked(image_url: str, page_url: str) -> bool:
+    """True when the image is served from another registrable domain than the page.
+
+    A CDN on another domain (e.g. cdn.shopify.com for a shop) counts as hot-linked here: this
+    states where the bytes come from; triage decides what that means.
+    """
+    image_host, page_host = host_of(image_url), host_of(page_url)
+    if not image_host or not page_host:
+        return False
+    return registrable_domain(image_host) != registrable_domain(page_host)

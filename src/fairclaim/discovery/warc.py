@@ -1,0 +1,254 @@
+"""Stream web archives (WARC / WARC.gz, Common Crawl layout) into sightings.
+
+Records are read one at a time with warcio; no file is loaded into memory. A broken record
+(corrupted gzip member, bad header, digest mismatch, truncation) is counted under "warc_record"
+and skipped by resynchronising at the next record start. HTML pages become sightings; image
+records give the sha256 and embedded facts of images, joined to the pages that show them within
+a bounded window (pages usually precede their images in a capture).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from fairclaim.discovery.context import ImageOnPage, PageContext, extract_page
+from fairclaim.discovery.errors import DiscoveryError
+from fairclaim.discovery.fetch import DEFAULT_LIMITS, FetchLimits, sniff_type
+from fairclaim.discovery.imagemeta import read_image_facts
+from fairclaim.discovery.records import (
+    ImageFetch,
+    ScanCounts,
+    SightingRecord,
+    sighting_for_image,
+    utc_iso,
+)
+
+GZIP_MAGIC = b"\x1f\x8b\x08"
+WARC_MAGIC = b"WARC/1."
+RESYNC_CHUNK = 1 << 20  # bytes read at a time while looking for the next record after damage
+JOIN_WINDOW = 5000  # sightings held while waiting for their image record; bounds memory
+IMAGE_CACHE = 20000  # image facts remembered for pages that come after their images
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Cheap byte test before parsing: a page without any of these cannot show an image.
+IMAGE_HINTS = (b"<img", b"image", b"url(", b"<a ")
+
+
+@dataclass(frozen=True)
+class WarcPayload:
+    """One usable record: an HTML page or an image, with its capture time."""
+
+    kind: str  # page | image
+    url: str
+    captured: str  # UTC ISO-8601 from WARC-Date
+    content_type: str
+    body: bytes
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(3) == GZIP_MAGIC
+
+
+def _next_start(fh: BinaryIO, after: int, gzipped: bool) -> int | None:
+    """Offset of the next plausible record start after `after`, or None at end of file."""
+    magic = GZIP_MAGIC if gzipped else WARC_MAGIC
+    position = after + 1
+    fh.seek(position)
+    tail = b""
+    while True:
+        chunk = fh.read(RESYNC_CHUNK)
+        if not chunk:
+            return None
+        data = tail + chunk
+        base = position - len(tail)
+        start = 0
+        while True:
+            index = data.find(magic, start)
+            if index < 0:
+                break
+            if gzipped or (index > 0 and data[index - 1 : index] == b"\n"):
+                return base + index
+            start = index + 1
+        tail = data[-(len(magic) - 1) :]
+        position += len(chunk)
+
+
+def _captured(date: str | None) -> str:
+    if not date:
+        return ""
+    try:
+        return utc_iso(datetime.fromisoformat(date.replace("Z", "+00:00")))
+    except ValueError:
+        return ""
+
+
+def iter_warc(
+    path: str | Path, *, counts: ScanCounts | None = None, limits: FetchLimits = DEFAULT_LIMITS
+) -> Iterator[WarcPayload]:
+    """Yield the HTML pages and images of a WARC file, skipping and counting broken records."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    counts = counts if counts is not None else ScanCounts()
+    path = Path(path)
+    gzipped = _is_gzip(path)
+    with open(path, "rb") as fh:
+        offset = 0
+        damaged = False  # one error per damaged region, however many false starts inside it
+        while True:
+            fh.seek(offset)
+            iterator = ArchiveIterator(fh, check_digests="raise")
+            record_start = offset
+            try:
+                for record in iterator:
+                    record_start = iterator.offset
+                    payload = _payload(record, limits, counts)
+                    if payload is not None:
+                        # verify digests and framing before using anything from the record
+                        iterator.read_to_end()
+                    damaged = False
+                    if payload is not None:
+                        yield payload
+                return
+            except (
+                ArchiveLoadFailed,
+                zlib.error,
+                EOFError,
+                ValueError,
+                OSError,
+                KeyError,
+                IndexError,
+                TypeError,
+                AttributeError,
+            ) as exc:
+                if not damaged:
+                    counts.error(_error_kind(exc))
+                damaged = True
+                following = _next_start(fh, max(record_start, iterator.offset), gzipped)
+                if following is None:
+                    return
+                offset = following
+
+
+def _error_kind(_exc: BaseException) -> str:
+    return "warc_record"
+
+
+def _payload(record, limits: FetchLimits, counts: ScanCounts) -> WarcPayload | None:
+    if record.rec_type not in {"response", "resource"}:
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if not url.startswith(("http://", "https://")):
+        return None
+    if record.rec_type == "response":
+        if record.http_headers is None:
+            return None
+        status = record.http_headers.get_statuscode() or ""
+        if not status.startswith("2"):
+            return None
+        declared = record.http_headers.get_header("Content-Type") or ""
+    else:
+        declared = record.rec_headers.get_header("Content-Type") or ""
+    declared = declared.split(";", 1)[0].strip().lower()
+    if declared and not (declared in HTML_TYPES or declared.startswith("image/")):
+        return None  # scripts, styles, JSON: skip without reading the payload
+    body = record.content_stream().read(limits.max_bytes + 1)
+    if len(body) > limits.max_bytes:
+        counts.error("too_large")
+        return None
+    sniffed = sniff_type(body, declared)
+    kind = "page" if sniffed in HTML_TYPES else "image" if sniffed.startswith("image/") else ""
+    if not kind:
+        return None
+    captured = _captured(record.rec_headers.get_header("WARC-Date"))
+    return WarcPayload(kind=kind, url=url, captured=captured, content_type=declared, body=body)
+
+
+class _Joiner:
+    """Joins image records to the page sightings that show them, within bounded memory."""
+
+    def __init__(self, window: int = JOIN_WINDOW, cache: int = IMAGE_CACHE) -> None:
+        self.window = window
+        self.cache = cache
+        self.facts: OrderedDict[str, ImageFetch] = OrderedDict()
+        self.pending: OrderedDict[str, list[tuple[PageContext, ImageOnPage, str]]] = OrderedDict()
+        self.pending_count = 0
+
+    def page(self, page: PageContext, seen: str) -> Iterator[SightingRecord]:
+        page = replace(page, links=())  # links are not needed to build sightings
+        for image in page.images:
+            known = self.facts.get(image.url)
+            if known is not None:
+                yield sighting_for_image(page, image, first_seen=seen, source="warc", fetched=known)
+                continue
+            self.pending.setdefault(image.url, []).append((page, image, seen))
+            self.pending_count += 1
+        while self.pending_count > self.window:
+            _url, waiting = self.pending.popitem(last=False)
+            self.pending_count -= len(waiting)
+            yield from self._emit(waiting, None)
+
+    def image(self, url: str, fetched: ImageFetch) -> Iterator[SightingRecord]:
+        self.facts[url] = fetched
+        self.facts.move_to_end(url)
+        while len(self.facts) > self.cache:
+            self.facts.popitem(last=False)
+        waiting = self.pending.pop(url, [])
+        self.pending_count -= len(waiting)
+        yield from self._emit(waiting, fetched)
+
+    def flush(self) -> Iterator[SightingRecord]:
+        while self.pending:
+            _url, waiting = self.pending.popitem(last=False)
+            yield from self._emit(waiting, None)
+        self.pending_count = 0
+
+    @staticmethod
+    def _emit(waiting, fetched: ImageFetch | None) -> Iterator[SightingRecord]:
+        for page, image, seen in waiting:
+            yield sighting_for_image(page, image, first_seen=seen, source="warc", fetched=fetched)
+
+
+def read_warc(
+    path: str | Path,
+    *,
+    counts: ScanCounts | None = None,
+    limits: FetchLimits = DEFAULT_LIMITS,
+    window: int = JOIN_WINDOW,
+) -> Iterator[SightingRecord]:
+    """Sightings from one WARC file, streamed. Updates `counts` (pages, sightings, errors)."""
+    counts = counts if counts is not None else ScanCounts()
+    joiner = _Joiner(window=window)
+
+    def counted(records: Iterator[SightingRecord]) -> Iterator[SightingRecord]:
+        for record in records:
+            counts.sightings += 1
+            yield record
+
+    for payload in iter_warc(path, counts=counts, limits=limits):
+        if payload.kind == "page":
+            counts.pages += 1
+            if not any(hint in payload.body for hint in IMAGE_HINTS):
+                continue
+            page = extract_page(payload.body, payload.url, content_type=payload.content_type)
+            yield from counted(joiner.page(page, payload.captured))
+        else:
+            try:
+                facts = read_image_facts(payload.body, max_pixels=limits.max_pixels)
+            except DiscoveryError as exc:
+                counts.error(exc.kind)
+                fetched = ImageFetch(
+                    sha256=hashlib.sha256(payload.body).hexdigest(), error=exc.kind
+                )
+            else:
+                counts.images_fetched += 1
+                fetched = ImageFetch(sha256=hashlib.sha256(payload.body).hexdigest(), facts=facts)
+            yield from counted(joiner.image(payload.url, fetched))
+    yield from counted(joiner.flush())

@@ -1,0 +1,138 @@
+"""Page-context extraction on real-world-shaped markup (WordPress, Shopify) and broken HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fairclaim.discovery.context import extract_page
+from fairclaim.discovery.records import sightings_from_page
+
+FIXTURES = Path(__file__).parent / "fixtures"
+WP_URL = "https://alpenglühen.example/2024/06/koenigssee/"
+SHOP_URL = "https://harbourandpine.example/products/linen-tote-bag"
+UPLOADS = "https://alpenglühen.example/wp-content/uploads"
+
+
+@pytest.fixture(scope="module")
+def wordpress():
+    return extract_page((FIXTURES / "wordpress.html").read_bytes(), WP_URL)
+
+
+@pytest.fixture(scope="module")
+def shopify():
+    return extract_page((FIXTURES / "shopify.html").read_bytes(), SHOP_URL)
+
+
+def by_url(page):
+    return {image.url: image for image in page.images}
+
+
+def test_wordpress_figure_gives_largest_srcset_candidate_alt_caption_and_credit(wordpress):
+    image = by_url(wordpress)[f"{UPLOADS}/2024/06/koenigssee-2048x1365.jpg"]
+    assert image.kind == "img"
+    assert image.alt == "Blick über den Königssee auf St. Bartholomä"
+    assert image.caption == "St. Bartholomä am Morgen. Foto: Erika Musterfrau"
+    assert image.credit == "Foto: Erika Musterfrau"
+    assert (image.width, image.height) == (1024, 683)
+    assert f"{UPLOADS}/2024/06/koenigssee-300x200.jpg" in image.alternates
+
+
+def test_lazy_loaded_image_behind_a_placeholder_is_found_with_its_copyright_caption(wordpress):
+    image = by_url(wordpress)[f"{UPLOADS}/2024/06/saletalm.jpg"]
+    assert image.credit == "© Hans Beispiel / Bildagentur Alpen"
+    assert f"{UPLOADS}/2024/06/saletalm-600x400.jpg" in image.alternates
+
+
+def test_credit_and_licence_link_after_an_image_belong_to_that_image_only(wordpress):
+    images = by_url(wordpress)
+    obersee = images["https://images.stockfotos.example/photos/obersee-wasserfall.jpg"]
+    assert obersee.credit == "Bild oben: Max Mustermann"
+    assert obersee.licence_url == "https://creativecommons.org/licenses/by-sa/4.0/deed.de"
+    assert images[f"{UPLOADS}/2024/06/koenigssee-2048x1365.jpg"].licence_url == ""
+
+
+def test_css_backgrounds_meta_images_and_linked_files_are_found(wordpress):
+    kinds = {image.url: image.kind for image in wordpress.images}
+    assert kinds[f"{UPLOADS}/2024/06/watzmann-panorama.jpg"] == "css"  # inline style
+    assert kinds[f"{UPLOADS}/2024/01/header-berge.jpg"] == "css"  # same-page <style>
+    assert kinds[f"{UPLOADS}/2024/06/koenigssee-1200x630.jpg"] == "meta"  # og:image
+    assert kinds[f"{UPLOADS}/2024/06/koenigssee-twitter.jpg"] == "meta"  # twitter:image
+    assert kinds[f"{UPLOADS}/2024/06/watzmann-panorama-full.jpg"] == "link"
+
+
+def test_wordpress_page_facts_name_the_notice_recipient(wordpress):
+    assert wordpress.language == "de-DE"
+    assert wordpress.imprint.url == "https://alpenglühen.example/impressum/"
+    assert wordpress.imprint.company == "Alpenglühen Medien UG (haftungsbeschränkt)"
+    assert wordpress.imprint.emails == ("redaktion@alpenglühen.example",)
+    assert wordpress.licence_urls == ("https://creativecommons.org/licenses/by-sa/4.0/deed.de",)
+
+
+def test_site_footer_copyright_is_not_taken_as_a_photo_credit(wordpress):
+    assert all("Reiseblog" not in image.credit for image in wordpress.images)
+
+
+def test_shopify_picture_sources_and_protocol_relative_urls(shopify):
+    images = by_url(shopify)
+    lifestyle = images["https://cdn.shopify.com/s/files/1/0123/4567/files/tote-lifestyle_1500x.jpg"]
+    assert lifestyle.kind == "picture"
+    assert lifestyle.alt == "Model carrying the tote in a market"
+    front = "https://harbourandpine.example/cdn/shop/files/tote-front.jpg?v=1700000000&width=1946"
+    assert images[front].width == 973
+    assert "https://harbourandpine.example/cdn/shop/files/banner-linen.jpg?v=1" in images
+
+
+def test_shopify_credit_paragraph_and_legal_notice(shopify):
+    sunset = by_url(shopify)["https://i.pinimg.example/originals/aa/bb/cc/harbour-sunset.jpg"]
+    assert sunset.credit == "Photo credit: Jamie Example Photography"
+    assert shopify.imprint.url == "https://harbourandpine.example/policies/legal-notice"
+    assert shopify.imprint.company == "Harbour and Pine Trading Ltd"
+    assert shopify.imprint.emails == ("hello@harbourandpine.example",)
+    assert shopify.language == "en"
+
+
+def test_sightings_mark_hotlinked_images_and_carry_page_context(shopify):
+    records = {r.image_url: r for r in sightings_from_page(shopify, first_seen="2026-01-02T03:04:05Z",
+                                                           source="crawl")}  # fmt: skip
+    cdn = records["https://cdn.shopify.com/s/files/1/0123/4567/files/tote-lifestyle_1500x.jpg"]
+    assert cdn.hotlinked is True
+    own = records["https://harbourandpine.example/cdn/shop/files/banner-linen.jpg?v=1"]
+    assert own.hotlinked is False
+    assert own.imprint_url.endswith("/policies/legal-notice")
+    assert own.first_seen == "2026-01-02T03:04:05Z"
+    assert set(own.to_dict()) >= {"image_url", "page_url", "alt", "credit", "licence_url",
+                                  "hotlinked", "first_seen"}  # fmt: skip
+
+
+def test_subdomains_share_a_registrable_domain():
+    page = extract_page(
+        b'<html><body><img src="https://static.news.co.uk/a.jpg"></body></html>',
+        "https://www.news.co.uk/story",
+    )
+    (record,) = sightings_from_page(page, first_seen="2026-01-01T00:00:00Z", source="manual")
+    assert record.hotlinked is False
+    assert record.page_domain == "news.co.uk"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        b"",
+        b"\x00\xff\xfe\x00",
+        b"<html><body><img src='/a.jpg' alt='x'<p>unclosed <b><i></div></span><<<>>>",
+        b"<?xml version='1.0' encoding='utf-8'?><html><body><img src='/a.jpg'></body></html>",
+        b"<img src=javascript:alert(1)><img src='data:image/png;base64,AAA'><img src='http://[::1'>",
+        b"<html>" + b"<div>" * 5000 + b"<img src=/deep.jpg>",
+    ],
+)
+def test_malformed_html_never_raises(html):
+    page = extract_page(html, "http://example.com/")
+    assert all(image.url.startswith("http") for image in page.images)
+
+
+def test_charset_from_meta_is_honoured():
+    html = '<html><head><meta charset="iso-8859-1"></head><body><img src=a.jpg alt="Grüße"></body></html>'
+    page = extract_page(html.encode("iso-8859-1"), "http://example.com/")
+    assert page.images[0].alt == "Grüße"
