@@ -102,3 +102,26 @@ class Match(models.Model):
 
     def get_absolute_url(self):
         return reverse("monitoring:match", args=[self.pk])
+
+
+class WatchList(models.Model):
+    """Sites a rights holder wants re-scanned on a schedule."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="watch_lists"
+    )
+    name = models.CharField(max_length=200)
+    start_urls = models.JSONField(default=list, help_text="Pages or whole sites to crawl")
+    max_pages = models.PositiveIntegerField(default=500)
+    interval_hours = models.PositiveIntegerField(default=24 * 7)
+    enabled = models.BooleanField(default=True)
+    next_scan_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_scan_at = models.DateTimeField(null=True, blank=True)
+    last_scan_summary = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

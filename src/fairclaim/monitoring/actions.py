@@ -1,0 +1,173 @@
+"""Storing what discovery finds as Sightings, and the scans that find it.
+
+Discovery itself is framework-free (`fairclaim.discovery`); this module turns its records into rows
+and runs crawls in a child process (Scrapy's reactor starts once per process, and a hostile site
+must never take the worker down with it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from fairclaim.accounts.models import Organisation, User
+from fairclaim.discovery.records import SightingRecord
+
+from .models import Sighting, WatchList, sighting_key
+
+log = logging.getLogger(__name__)
+
+SCAN_TIMEOUT = 60 * 60  # seconds; a watch-list crawl that takes longer is stopped and reported
+
+
+@dataclass
+class Recorded:
+    new: list[Sighting]
+    seen_again: list[Sighting]
+
+    @property
+    def all(self) -> list[Sighting]:
+        return self.new + self.seen_again
+
+
+def source_of(record: SightingRecord) -> str:
+    prefix = record.source.split(":", 1)[0]
+    return prefix if prefix in Sighting.Source.values else Sighting.Source.CRAWL
+
+
+def do_record_sightings(
+    organisation: Organisation,
+    records: Iterable[SightingRecord],
+    *,
+    now: datetime,
+    user: User | None = None,
+) -> Recorded:
+    """Create a Sighting per new (page, image) pair; for known pairs update last seen and clear
+    `gone_at`. Idempotent: recording the same records twice changes only `last_seen`."""
+    recorded = Recorded([], [])
+    for record in records:
+        seen = parse_datetime(record.first_seen) or now
+        context = record.to_dict()
+        with transaction.atomic():
+            sighting, created = Sighting.objects.select_for_update().get_or_create(
+                organisation=organisation,
+                key=sighting_key(record.page_url, record.image_url),
+                defaults={
+                    "source": source_of(record),
+                    "page_url": record.page_url,
+                    "image_url": record.image_url,
+                    "page_domain": record.page_domain[:253],
+                    "image_sha256": record.sha256,
+                    "display_width": record.display_width,
+                    "display_height": record.display_height,
+                    "hotlinked": record.hotlinked,
+                    "context": context,
+                    "first_seen": seen,
+                    "last_seen": seen,
+                    "submitted_by": user,
+                },
+            )
+            if not created:
+                sighting.last_seen = max(sighting.last_seen, seen)
+                sighting.gone_at = None
+                sighting.context = context
+                if record.sha256:
+                    sighting.image_sha256 = record.sha256
+                sighting.save(update_fields=["last_seen", "gone_at", "context", "image_sha256"])
+        (recorded.new if created else recorded.seen_again).append(sighting)
+    return recorded
+
+
+def do_mark_gone(organisation: Organisation, page_domains: set[str], seen_ids: set[int], now):
+    """After a re-scan of `page_domains`: sightings there that were not seen again are gone."""
+    return (
+        Sighting.objects.filter(
+            organisation=organisation, page_domain__in=page_domains, gone_at__isnull=True
+        )
+        .exclude(pk__in=seen_ids)
+        .update(gone_at=now)
+    )
+
+
+def do_submit_page(
+    organisation: Organisation, user: User | None, page_url: str, image_url: str | None, now
+) -> Recorded:
+    """A page (and optionally one image on it) submitted by hand: fetch it now and record what
+    it shows. Raises `DiscoveryError` (with a `kind` and a readable message) when the page cannot
+    be fetched or is refused by the address policy."""
+    from fairclaim.discovery.submitted import fetch_page_sightings
+
+    records = fetch_page_sightings(
+        page_url, image_url, allow_loopback=settings.FAIRCLAIM_ALLOW_LOOPBACK, now=now
+    )
+    return do_record_sightings(organisation, records, now=now, user=user)
+
+
+def run_crawl(start_urls: list[str], max_pages: int) -> tuple[list[SightingRecord], dict]:
+    """Crawl in a child `fairclaim scan` process; returns its records and counts."""
+    with tempfile.TemporaryDirectory(prefix="fairclaim-scan-") as folder:
+        out, counts = Path(folder) / "sightings.jsonl", Path(folder) / "counts.json"
+        argv = [
+            sys.executable, "-m", "fairclaim.cli", "scan", *start_urls,
+            "--max-pages", str(max_pages), "--out", str(out), "--counts", str(counts),
+            "--fetch-images", "--in-process", "--no-progress",
+        ]  # fmt: skip
+        env = None
+        if settings.FAIRCLAIM_ALLOW_LOOPBACK:
+            import os
+
+            env = {**os.environ, "FAIRCLAIM_ALLOW_LOOPBACK": "1"}
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=SCAN_TIMEOUT, env=env)
+        if done.returncode != 0 and not out.exists():
+            raise RuntimeError(f"scan failed: {done.stderr.strip()[-500:]}")
+        records = [
+            SightingRecord.from_dict(json.loads(line))
+            for line in out.read_text().splitlines()
+            if line.strip()
+        ]
+        summary = json.loads(counts.read_text()) if counts.exists() else {}
+    return records, summary
+
+
+def do_scan_watch_list(watch_list_id: int, now: datetime) -> dict:
+    watch = WatchList.objects.select_related("organisation").get(pk=watch_list_id)
+    records, counts = run_crawl(watch.start_urls, watch.max_pages)
+    recorded = do_record_sightings(watch.organisation, records, now=now)
+    domains = {s.page_domain for s in recorded.all} | {
+        r.page_domain for r in records if r.page_domain
+    }
+    gone = do_mark_gone(watch.organisation, domains, {s.pk for s in recorded.all}, now)
+    summary = {
+        "new": len(recorded.new),
+        "seen_again": len(recorded.seen_again),
+        "gone": gone,
+        "counts": counts,
+    }
+    WatchList.objects.filter(pk=watch.pk).update(last_scan_at=now, last_scan_summary=summary)
+    return summary
+
+
+def claim_due_watch_lists(now: datetime) -> list[int]:
+    """Watch lists due for a scan, each claimed by moving its next scan forward (a conditional
+    UPDATE), so two schedulers never start the same scan."""
+    claimed = []
+    due = WatchList.objects.filter(enabled=True, next_scan_at__lte=now).values_list(
+        "pk", "interval_hours", "next_scan_at"
+    )
+    for pk, hours, next_at in due:
+        if WatchList.objects.filter(pk=pk, next_scan_at=next_at).update(
+            next_scan_at=now + timedelta(hours=hours)
+        ):
+            claimed.append(pk)
+    return claimed
