@@ -12,8 +12,9 @@ Pure: no Django, no I/O; `parse_facts` takes text or a dict.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,6 +28,7 @@ from pydantic import (
 )
 
 SCHEMA_VERSION = 1
+DECIMAL_PATTERN = re.compile(r"\d+(\.\d+)?")  # no sign, exponent, NaN or thousands separators
 
 
 def _decimal_from_string(value: Any) -> Any:
@@ -34,19 +36,15 @@ def _decimal_from_string(value: Any) -> Any:
         return value
     if not isinstance(value, str):
         raise ValueError('money and rates are decimal strings such as "149.00", not numbers')
-    try:
-        parsed = Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a decimal number") from None
-    if not parsed.is_finite():
-        raise ValueError(f"{value!r} is not a finite decimal number")
-    return parsed
+    if not DECIMAL_PATTERN.fullmatch(value):
+        raise ValueError(f'{value!r} is not a plain non-negative decimal such as "149.00"')
+    return Decimal(value)
 
 
 DecimalString = Annotated[
     Decimal,
     BeforeValidator(_decimal_from_string),
-    WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d+)?$"}),
+    WithJsonSchema({"type": "string", "pattern": f"^{DECIMAL_PATTERN.pattern}$"}),
 ]
 NonNegativeDecimal = Annotated[DecimalString, Field(ge=0)]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
