@@ -79,8 +79,10 @@ CASES = [
      "HOTLINK_REVIEW", Effect.HOLD),
     ({"sighting.hotlinked": True}, "HOTLINK_REVIEW", Effect.HOLD),
     # displayed size
-    ({"sighting.displayed_width": 100, "sighting.displayed_height": 75}, "DE_MINIMIS", Effect.BLOCK),
-    ({"sighting.displayed_width": 60, "sighting.displayed_height": 100}, "DE_MINIMIS", Effect.BLOCK),
+    ({"sighting.displayed_width": 100, "sighting.displayed_height": 75},
+     "DE_MINIMIS", Effect.BLOCK),
+    ({"sighting.displayed_width": 60, "sighting.displayed_height": 100},
+     "DE_MINIMIS", Effect.BLOCK),
     ({"sighting.displayed_width": 101, "sighting.displayed_height": 75},
      "SMALL_DISPLAY", Effect.HOLD),
     ({"sighting.displayed_width": 200, "sighting.displayed_height": 200},
