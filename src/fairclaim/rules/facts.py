@@ -15,7 +15,7 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 DECIMAL_PATTERN = re.compile(r"\d+(\.\d+)?")  # no sign, exponent, NaN or thousands separators
 
 
@@ -60,7 +60,9 @@ class Registration(Strict):
     office: Literal["USCO"] = "USCO"
     number: str = Field(min_length=1, examples=["VA 2-345-678"])
     effective_date: date
-    group: bool = Field(False, description="group registration (GRPPH/GRUPH); each photo a work")
+    group: bool = Field(
+        default=False, description="group registration (GRPPH/GRUPH); each photo a work"
+    )
 
 
 class CcLicence(Strict):
@@ -75,14 +77,14 @@ class Work(Strict):
     id: str = Field(min_length=1)
     title: str | None = None
     creator_type: Literal["professional", "hobby"] = Field(
-        "professional",
+        default="professional",
         description="hobby photographers cannot use published fee tables or credit surcharges "
         "in Germany (BGH I ZR 187/17; LG Stuttgart 17 O 872/12)",
     )
-    first_published_on: date | None = Field(None, description="null = unpublished")
+    first_published_on: date | None = Field(default=None, description="null = unpublished")
     registration: Registration | None = None
     cc_licence: CcLicence | None = Field(
-        None, description="set when the rights holder released the work under a CC licence"
+        default=None, description="set when the rights holder released the work under a CC licence"
     )
 
 
@@ -92,7 +94,7 @@ class Sighting(Strict):
     page_url: str = Field(min_length=1)
     image_url: str = Field(min_length=1)
     use_started_on: date | None = Field(
-        None,
+        default=None,
         description="earliest evidence the use existed (archive capture, Last-Modified); "
         "defaults to first_seen; the infringement's commencement for §412",
     )
@@ -101,7 +103,7 @@ class Sighting(Strict):
     still_online: bool = Field(description="false when the image was removed after last_seen")
     hotlinked: bool = Field(description="image bytes served from another host than the page's")
     image_source_authorised: bool | None = Field(
-        None,
+        default=None,
         description="for a hot-linked image: the serving host shows it with the rights holder's "
         "consent (true), without (false), unknown (null)",
     )
@@ -109,11 +111,11 @@ class Sighting(Strict):
     displayed_height: int = Field(gt=0)
     credit_present: bool = Field(description="author credit shown with the image")
     page_cc_licence: str | None = Field(
-        None, description="a Creative Commons licence the page states for the image, if any"
+        default=None, description="a Creative Commons licence the page states for the image, if any"
     )
     site_type: Literal["commercial", "non_commercial", "private"]
     usage: str = Field(min_length=1, examples=["web_commercial", "web_editorial", "online_shop"])
-    placement: str | None = Field(None, examples=["homepage", "subpage", "article"])
+    placement: str | None = Field(default=None, examples=["homepage", "subpage", "article"])
     territory: str = "worldwide"
 
 
@@ -121,7 +123,7 @@ class RightsHolder(Strict):
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
     discovered_on: date | None = Field(
-        None,
+        default=None,
         description="when the rights holder learned (or should have learned) of the use; "
         "defaults to sighting.first_seen (US discovery rule, §199(1) BGB knowledge)",
     )
@@ -133,10 +135,10 @@ class Recipient(Strict):
     type: Literal["consumer", "micro_business", "business", "public_body", "charity"]
     country: CountryCode
     us_state: str | None = Field(
-        None, pattern=r"^[A-Z]{2}$", description="two-letter US state (federal circuit)"
+        default=None, pattern=r"^[A-Z]{2}$", description="two-letter US state (federal circuit)"
     )
     bound_by_prior_undertaking: bool = Field(
-        False,
+        default=False,
         description="already bound to cease and desist towards this claimant (§97a(3) No. 2)",
     )
 
@@ -160,7 +162,7 @@ class OpenCase(Strict):
 
 class Notice(Strict):
     mentions_statutory_damages: bool = Field(
-        False, description="the drafted notice cites US statutory damages ($750–$150,000)"
+        default=False, description="the drafted notice cites US statutory damages ($750–$150,000)"
     )
 
 
@@ -173,14 +175,18 @@ class PriceEntry(Strict):
     territory: str | None = None
     months: int = Field(ge=1, le=120)
     price: NonNegativeDecimal
-    reference: str | None = Field(None, description="where the price comes from (page, invoice)")
+    reference: str | None = Field(
+        default=None, description="where the price comes from (page, invoice)"
+    )
 
 
 class Surcharge(Strict):
     code: Literal["missing_credit", "production", "retroactive", "other"]
     pct: Annotated[DecimalString, Field(ge=0, le=200)]
-    applies: bool = Field(True, description="for production surcharges: this photo qualifies")
-    label: str | None = Field(None, examples=["aerial photograph"])
+    applies: bool = Field(
+        default=True, description="for production surcharges: this photo qualifies"
+    )
+    label: str | None = Field(default=None, examples=["aerial photograph"])
 
 
 class Expense(Strict):
@@ -191,8 +197,8 @@ class Expense(Strict):
 
 class Vat(Strict):
     rate: Annotated[DecimalString, Field(ge=0, le=1)] = Decimal("0")
-    on_past_use: bool = Field(False, description="charge VAT on the past-use amount")
-    on_future_licence: bool = Field(True, description="charge VAT on the future licence")
+    on_past_use: bool = Field(default=False, description="charge VAT on the past-use amount")
+    on_future_licence: bool = Field(default=True, description="charge VAT on the future licence")
 
 
 class Pricing(Strict):
@@ -205,13 +211,13 @@ class Pricing(Strict):
     entries: list[PriceEntry] = Field(min_length=1)
     surcharges: list[Surcharge] = Field(default_factory=list)
     expenses: list[Expense] = Field(default_factory=list)
-    future_licence_months: int = Field(12, ge=1, le=60)
+    future_licence_months: int = Field(default=12, ge=1, le=60)
     consumer_lawyer_fee_cap: NonNegativeDecimal | None = Field(
-        None,
+        default=None,
         description="statutory lawyer fees on a €1,000 value (§97a(3) UrhG), net; "
         "needed when a consumer in Germany is asked to pay a lawyer_fee",
     )
-    vat: Vat = Field(default_factory=Vat)
+    vat: Vat = Vat()  # frozen, so one shared default is safe
 
 
 class ClaimFacts(Strict):
@@ -219,8 +225,12 @@ class ClaimFacts(Strict):
 
     schema_version: Literal[1] = SCHEMA_VERSION
     claim_id: str = Field(min_length=1)
-    today: date | None = Field(None, description="the date to decide on; CLI default: real date")
-    statement_version: int = Field(1, ge=1, description="recalculation number of the statement")
+    today: date | None = Field(
+        default=None, description="the date to decide on; CLI default: real date"
+    )
+    statement_version: int = Field(
+        default=1, ge=1, description="recalculation number of the statement"
+    )
     jurisdiction: str = Field(
         pattern=r"^[A-Z]{2}$", description="ISO country code of the claim's law; GB is read as UK"
     )
@@ -230,7 +240,7 @@ class ClaimFacts(Strict):
     recipient: Recipient
     licences: list[KnownLicence] = Field(default_factory=list)
     open_cases: list[OpenCase] = Field(default_factory=list)
-    notice: Notice = Field(default_factory=Notice)
+    notice: Notice = Notice()  # frozen, so one shared default is safe
     pricing: Pricing
 
     @model_validator(mode="after")

@@ -320,7 +320,8 @@ def rule_creative_commons(facts: ClaimFacts, today: date) -> list[Finding]:
 def rule_credit(facts: ClaimFacts, today: date) -> list[Finding]:
     s = facts.sighting
     if s.credit_present:
-        return [Finding("CREDIT_PRESENT", Effect.INFO, "the author is credited", SOURCE_CREDIT_DE)]
+        source = SOURCE_CREDIT_DE if facts.claim_jurisdiction == "DE" else SOURCE_CREDIT_OTHER
+        return [Finding("CREDIT_PRESENT", Effect.INFO, "the author is credited", source)]
     if facts.claim_jurisdiction != "DE":
         return [
             Finding(
