@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,16 @@ def test_check_needs_a_today_and_revalidates_a_passed_one(make_facts):
     assert check_claim(undated, today=date(2026, 12, 1)).today == date(2026, 12, 1)
     with pytest.raises(InvalidFacts, match="after today"):
         check_claim(undated, today=date(2026, 11, 1))
+
+
+def test_python_dates_and_decimals_in_a_dict_are_accepted():
+    data = build({"today": date(2026, 11, 28), "sighting.first_seen": date(2026, 1, 15)})
+    data["pricing"]["entries"][0]["price"] = Decimal("100.00")
+    facts = parse_facts(data)
+    assert facts.sighting.first_seen == date(2026, 1, 15)
+    assert facts.pricing.entries[0].price == Decimal("100.00")
+
+
+def test_message_counts_further_problems():
+    with pytest.raises(InvalidFacts, match=r"\(and 1 more problem\)"):
+        parse_facts(build({"sighting.first_seen": ..., "sighting.last_seen": ...}))

@@ -304,8 +304,9 @@ def parse_facts(data: str | bytes | dict[str, Any]) -> ClaimFacts:
     """Validate facts given as JSON text or an already-parsed dict; raise `InvalidFacts`."""
     try:
         if isinstance(data, dict):
-            # Round-trip through JSON so dicts get the same (JSON-mode) rules as files.
-            return ClaimFacts.model_validate_json(json.dumps(data))
+            # Round-trip through JSON so dicts get the same (JSON-mode) rules as files; dates and
+            # Decimals from Python callers become the ISO/decimal strings the schema asks for.
+            return ClaimFacts.model_validate_json(json.dumps(data, default=str))
         return ClaimFacts.model_validate_json(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
@@ -314,12 +315,13 @@ def parse_facts(data: str | bytes | dict[str, Any]) -> ClaimFacts:
         message = str(first["msg"])
         if first["type"] == "value_error" and not first["loc"]:
             # model-level checks name their own field at the start of the message
-            message = message.removeprefix("Value error, ")
-            field = message.split(" ", 1)[0]
+            field = message.removeprefix("Value error, ").split(" ", 1)[0]
         elif first["type"] == "json_invalid":
             field = "(file)"
-        return_msg = message.removeprefix("Value error, ")
-        raise InvalidFacts(field, return_msg, [dict(e) for e in errors]) from None
+        message = message.removeprefix("Value error, ")
+        if len(errors) > 1:
+            message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+        raise InvalidFacts(field, message, [dict(e) for e in errors]) from None
 
 
 def facts_json_schema() -> dict[str, Any]:
