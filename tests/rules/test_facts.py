@@ -52,6 +52,10 @@ def test_every_example_validates(path):
                         "covers_recipient": True, "valid_from": "2026-02-01",
                         "valid_until": "2026-01-01"}]}, "licences[0].valid_until", "before"),
         ({"schema_version": 2}, "schema_version", "1"),
+        ({"today": "0001-01-01"}, "today", "outside 1900-01-01–2999-12-31"),
+        ({"work.first_published_on": "1850-01-01"}, "work.first_published_on", "outside"),
+        ({"rights_holder.discovered_on": "2026-01-14"}, "rights_holder.discovered_on",
+         "before the use started"),
     ],
 )  # fmt: skip
 def test_invalid_facts_name_the_bad_field(overrides, field, message):

@@ -28,6 +28,9 @@ from pydantic import (
 )
 
 SCHEMA_VERSION: Final = 1
+# Dates outside this range are typos; the bounds also keep ±10-year arithmetic inside `date`.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
 DECIMAL_PATTERN = re.compile(r"\d+(\.\d+)?")  # no sign, exponent, NaN or thousands separators
 
 
@@ -246,20 +249,29 @@ class ClaimFacts(Strict):
     @model_validator(mode="after")
     def _timeline_is_consistent(self) -> ClaimFacts:
         s = self.sighting
+        dated = {
+            "today": self.today,
+            "sighting.use_started_on": s.use_started_on,
+            "sighting.first_seen": s.first_seen,
+            "sighting.last_seen": s.last_seen,
+            "rights_holder.discovered_on": self.rights_holder.discovered_on,
+            "work.first_published_on": self.work.first_published_on,
+            "work.registration.effective_date": (
+                self.work.registration.effective_date if self.work.registration else None
+            ),
+        }
+        for name, value in dated.items():
+            if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+                raise ValueError(f"{name} ({value}) is outside {EARLIEST_DATE}–{LATEST_DATE}")
         if s.last_seen < s.first_seen:
             raise ValueError("sighting.last_seen is before sighting.first_seen")
         if s.use_started_on is not None and s.use_started_on > s.first_seen:
             raise ValueError("sighting.use_started_on is after sighting.first_seen")
+        discovered = self.rights_holder.discovered_on
+        if discovered is not None and discovered < (s.use_started_on or s.first_seen):
+            raise ValueError("rights_holder.discovered_on is before the use started")
         if self.today is not None:
-            for name, value in (
-                ("sighting.last_seen", s.last_seen),
-                ("rights_holder.discovered_on", self.rights_holder.discovered_on),
-                (
-                    "work.registration.effective_date",
-                    self.work.registration.effective_date if self.work.registration else None,
-                ),
-                ("work.first_published_on", self.work.first_published_on),
-            ):
+            for name, value in dated.items():
                 if value is not None and value > self.today:
                     raise ValueError(f"{name} ({value}) is after today ({self.today})")
         for i, licence in enumerate(self.licences):
