@@ -18,7 +18,7 @@ EXPECTED = {
     "de-send-cc-attribution.json": ("send", "0.00", "0.00"),
     "de-hold-hobby-consumer.json": ("hold", "310.00", "678.90"),
     "de-block-licence-known.json": ("block", "5235.00", "6480.93"),
-    "us-send-registered.json": ("send", "2000.00", "3200.00"),
+    "us-send-registered.json": ("send", "4800.00", "6000.00"),
     "us-hold-hotlink-texas.json": ("hold", "900.00", "1800.00"),
     "us-block-time-barred.json": ("block", "0.00", "1200.00"),
     "uk-send-rate-card.json": ("send", "430.00", "718.00"),
