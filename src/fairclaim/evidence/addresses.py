@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 ALLOW_LOOPBACK_ENV = "FAIRCLAIM_ALLOW_LOOPBACK"
-ALLOWED_SCHEMES = ("http", "https")  # a capture is of a web page; file:, ftp:, data: are not evidence
+ALLOWED_SCHEMES = (
+    "http",
+    "https",
+)  # a capture is of a web page; file:, ftp:, data: are not evidence
 
 Resolver = Callable[[str, int], list[str]]
 
@@ -71,9 +74,7 @@ def resolve_host(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-def check_url(
-    url: str, policy: AddressPolicy, resolver: Resolver = resolve_host
-) -> list[str]:
+def check_url(url: str, policy: AddressPolicy, resolver: Resolver = resolve_host) -> list[str]:
     """Resolve the URL's host and return its addresses; raise AddressRefused if any is refused.
 
     All resolved addresses must pass, because the browser may connect to any of them.

@@ -17,6 +17,7 @@ Playwright is imported inside functions so `fairclaim --help` stays fast. Framew
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -63,22 +64,26 @@ TRANSIENT_ERRORS = (  # Chromium net errors worth a retry: the connection, not t
 )
 TARGET_ATTRIBUTE = "data-fairclaim-target"
 
-# Finds the element showing the image; returns null or a description. arg = [imageUrl, mark].
+# Finds the element showing the image; returns null or a description. arg = [imageUrl, mark]
+# where mark is an attribute name to set on the element found, or null.
 FIND_IMAGE_JS = """
 ([target, mark]) => {
-  const norm = (u) => { try { return new URL(u, document.baseURI).href; } catch (e) { return null; } };
+  const norm = (u) => {
+    try { return new URL(u, document.baseURI).href; } catch (e) { return null; }
+  };
   const want = norm(target);
   const srcset = (s) => (s || "").split(",").map((p) => p.trim().split(/\\s+/)[0]).filter(Boolean);
+  const inSrcset = (s) => srcset(s).some((u) => norm(u) === want);
   const hits = [];
   for (const img of document.querySelectorAll("img")) {
+    const src = img.getAttribute("src");
     if (img.currentSrc && norm(img.currentSrc) === want) hits.push([img, "currentSrc"]);
-    else if (img.getAttribute("src") && norm(img.getAttribute("src")) === want) hits.push([img, "src"]);
-    else if (srcset(img.getAttribute("srcset")).some((u) => norm(u) === want)) hits.push([img, "srcset"]);
+    else if (src && norm(src) === want) hits.push([img, "src"]);
+    else if (inSrcset(img.getAttribute("srcset"))) hits.push([img, "srcset"]);
   }
   for (const source of document.querySelectorAll("picture source")) {
     const img = source.parentElement.querySelector("img");
-    if (img && srcset(source.getAttribute("srcset")).some((u) => norm(u) === want))
-      hits.push([img, "picture source srcset"]);
+    if (img && inSrcset(source.getAttribute("srcset"))) hits.push([img, "picture source srcset"]);
   }
   for (const el of document.querySelectorAll("body *")) {
     const bg = getComputedStyle(el).backgroundImage;
@@ -91,7 +96,7 @@ FIND_IMAGE_JS = """
   const area = (el) => { const r = el.getBoundingClientRect(); return r.width * r.height; };
   hits.sort((a, b) => area(b[0]) - area(a[0]));
   const [el, how] = hits[0];
-  if (mark) el.setAttribute("%s", "1");
+  if (mark) el.setAttribute(mark, "1");
   const r = el.getBoundingClientRect();
   return {tag: el.tagName.toLowerCase(), matched_by: how, id: el.id || null,
           alt: el.getAttribute("alt"), x: r.left + window.scrollX, y: r.top + window.scrollY,
@@ -99,7 +104,7 @@ FIND_IMAGE_JS = """
           natural_width: el.naturalWidth ?? null, natural_height: el.naturalHeight ?? null,
           matches: hits.length};
 }
-""" % TARGET_ATTRIBUTE  # noqa: UP031 - JS braces make str.format unreadable
+"""
 
 SCROLL_JS = """
 async ([step, steps, pause]) => {
@@ -161,7 +166,7 @@ class CaptureResult:
 
 
 def _user_agent(browser_version: str) -> str:
-    """Chromium's own desktop user agent without "HeadlessChrome", so sites serve visitors' pages."""
+    """Chromium's desktop user agent without "HeadlessChrome": sites serve what visitors get."""
     return (
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
         f"Chrome/{browser_version} Safari/537.36"
@@ -169,9 +174,10 @@ def _user_agent(browser_version: str) -> str:
 
 
 def _is_transient(exc: BaseException) -> bool:
-    from playwright.sync_api import Error, TimeoutError
+    from playwright.sync_api import Error
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, PlaywrightTimeout):
         return False  # a retry would double a wait that already ran its course
     return isinstance(exc, Error) and any(code in str(exc) for code in TRANSIENT_ERRORS)
 
@@ -260,7 +266,8 @@ class CaptureSession:
         timeout: float,
         retry: RetryPolicy,
     ) -> CaptureResult:
-        from playwright.sync_api import Error, TimeoutError
+        from playwright.sync_api import Error
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         checker = CachingChecker(policy)
         blocked: list[dict[str, str]] = []
@@ -286,31 +293,29 @@ class CaptureSession:
 
         try:
             main_response = with_retries(load, _is_transient, retry)
-        except TimeoutError as exc:
+        except PlaywrightTimeout as exc:
             raise CaptureTimeout(f"{page_url} did not load within {timeout:g} s") from exc
         except Error as exc:
             raise CaptureError(f"{page_url} could not be loaded: {exc.message}") from exc
 
         page_status = main_response.status if main_response is not None else None
         page.evaluate(SCROLL_JS, [SCROLL_STEP_PX, MAX_SCROLL_STEPS, SCROLL_PAUSE_MS])
-        try:
+        # Pages that poll never go idle; what loaded by then is what a visitor saw.
+        with contextlib.suppress(PlaywrightTimeout):
             page.wait_for_load_state("networkidle", timeout=NETWORK_IDLE_MS)
-        except TimeoutError:
-            pass  # pages that poll never go idle; what loaded so far is what a visitor saw
         element = None
         if page_status is None or page_status < 400:
-            try:
+            # Not there in time: recorded below as image_present false.
+            with contextlib.suppress(PlaywrightTimeout):
                 page.wait_for_function(
-                    FIND_IMAGE_JS, arg=[image_url, False], timeout=ELEMENT_WAIT_MS, polling=100
+                    FIND_IMAGE_JS, arg=[image_url, None], timeout=ELEMENT_WAIT_MS, polling=100
                 )
-            except TimeoutError:
-                pass  # not on the page: recorded below as image_present false
         dom = page.content().encode("utf-8")
         title = page.title()
         user_agent = page.evaluate("navigator.userAgent")
         full_png = page.screenshot(full_page=True, timeout=SCREENSHOT_TIMEOUT_MS)
         if page_status is None or page_status < 400:
-            element = page.evaluate(FIND_IMAGE_JS, [image_url, True])
+            element = page.evaluate(FIND_IMAGE_JS, [image_url, TARGET_ATTRIBUTE])
         if element is not None:
             page.evaluate(OUTLINE_JS, [TARGET_ATTRIBUTE, OUTLINE_COLOUR, OUTLINE_PX])
         viewport_png = page.screenshot(timeout=SCREENSHOT_TIMEOUT_MS)

@@ -187,7 +187,9 @@ def check_token(token_der: bytes, digest: bytes) -> TimestampInfo:
     )
 
 
-def _signer_certificate(signer: cms.SignerInfo, certificates: cms.CertificateSet) -> x509.Certificate:
+def _signer_certificate(
+    signer: cms.SignerInfo, certificates: cms.CertificateSet
+) -> x509.Certificate:
     sid = signer["sid"]
     for choice in certificates or []:
         if choice.name != "certificate":

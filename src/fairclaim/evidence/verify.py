@@ -34,6 +34,8 @@ from fairclaim.evidence.timestamp import TimestampError, check_token
 MAX_TIMESTAMP_DRIFT = timedelta(minutes=10)
 MAX_MEMBER_BYTES = 2_000_000_000  # refuse to inflate anything bigger (a zip bomb, not a capture)
 PACKAGE_FILES = (wacz.DATAPACKAGE_PATH, wacz.DIGEST_PATH)
+SIGNATURE_PART = f"signature ({SIGNATURE_PATH})"
+TIMESTAMP_PART = f"timestamp ({TIMESTAMP_PATH})"
 
 
 def verify_bundle(
@@ -47,7 +49,9 @@ def verify_bundle(
     package = _check_datapackage(members, result)
     manifest = _load_json(members, MANIFEST_PATH, result, "manifest")
     if manifest is not None and manifest.get("format") != MANIFEST_FORMAT:
-        result.checks.append(Check(MANIFEST_PATH, False, f"unknown format {manifest.get('format')!r}"))
+        result.checks.append(
+            Check(MANIFEST_PATH, False, f"unknown format {manifest.get('format')!r}")
+        )
         manifest = None
     _check_files(members, package, manifest, result)
     if MANIFEST_PATH in members:
@@ -173,11 +177,15 @@ def _check_files(
             if entry is None:
                 problems.append("not listed in datapackage.json")
             elif entry.get("hash") != "sha256:" + actual or entry.get("bytes") != len(data):
-                problems.append(f"sha256 {actual} differs from datapackage.json ({entry.get('hash')})")
+                problems.append(
+                    f"sha256 {actual} differs from datapackage.json ({entry.get('hash')})"
+                )
         if manifest is not None and name in listed:
             entry = listed[name]
             if entry.get("sha256") != actual or entry.get("bytes") != len(data):
-                problems.append(f"sha256 {actual} differs from the manifest ({entry.get('sha256')})")
+                problems.append(
+                    f"sha256 {actual} differs from the manifest ({entry.get('sha256')})"
+                )
         elif manifest is not None and _must_be_in_manifest(name):
             problems.append("not listed in the signed manifest")
         if problems:
@@ -205,18 +213,18 @@ def _check_signature(
         signature = base64.b64decode(document.get("signature", ""), validate=True)
         embedded = load_public_key_pem(str(document.get("public_key_pem", "")).encode("ascii"))
     except (binascii.Error, ValueError, SigningKeyError) as exc:
-        result.checks.append(Check(SIGNATURE_PATH, False, f"signature file is malformed: {exc}"))
+        result.checks.append(Check(SIGNATURE_PART, False, f"signature file is malformed: {exc}"))
         return
     if key_id(embedded) != declared:
         result.checks.append(
-            Check(SIGNATURE_PATH, False, f"key_id {declared} does not name the included key")
+            Check(SIGNATURE_PART, False, f"key_id {declared} does not name the included key")
         )
         return
     key = public_key or embedded
     if public_key is not None and key_id(public_key) != declared:
         result.checks.append(
             Check(
-                SIGNATURE_PATH,
+                SIGNATURE_PART,
                 False,
                 f"signed by key {declared}, not by the given key {key_id(public_key)}",
             )
@@ -224,7 +232,7 @@ def _check_signature(
         return
     if not signature_holds(key, signature, manifest_bytes):
         result.checks.append(
-            Check(SIGNATURE_PATH, False, f"Ed25519 signature over {MANIFEST_PATH} does not hold")
+            Check(SIGNATURE_PART, False, f"Ed25519 signature over {MANIFEST_PATH} does not hold")
         )
         return
     source = (
@@ -233,7 +241,7 @@ def _check_signature(
         else "the key included in the bundle (pass --public-key to check it is the published one)"
     )
     result.checks.append(
-        Check(SIGNATURE_PATH, True, f"Ed25519 signature by {declared} holds for {source}")
+        Check(SIGNATURE_PART, True, f"Ed25519 signature by {declared} holds for {source}")
     )
 
 
@@ -249,7 +257,7 @@ def _check_timestamp(
     try:
         info = check_token(token, hashlib.sha256(manifest_bytes).digest())
     except TimestampError as exc:
-        result.checks.append(Check(TIMESTAMP_PATH, False, str(exc)))
+        result.checks.append(Check(TIMESTAMP_PART, False, str(exc)))
         return
     detail = (
         f"RFC 3161 token over the manifest digest, time {info.gen_time.isoformat()}, "
@@ -258,10 +266,10 @@ def _check_timestamp(
     captured = _parse_time(manifest.get("captured_at") if manifest else None)
     if captured is not None and abs(info.gen_time - captured) > MAX_TIMESTAMP_DRIFT:
         result.checks.append(
-            Check(TIMESTAMP_PATH, False, f"time {info.gen_time} is far from capture {captured}")
+            Check(TIMESTAMP_PART, False, f"time {info.gen_time} is far from capture {captured}")
         )
         return
-    result.checks.append(Check(TIMESTAMP_PATH, True, detail))
+    result.checks.append(Check(TIMESTAMP_PART, True, detail))
     result.info["timestamp"] = info.gen_time.isoformat()
 
 

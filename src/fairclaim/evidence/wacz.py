@@ -197,7 +197,10 @@ def write_warc(
         headers = _replay_headers(exchange.response_headers, len(exchange.body))
         status_line = f"{exchange.status} {exchange.status_text}".strip()
         http_headers = StatusAndHeaders(status_line, headers, protocol=exchange.http_version)
-        warc_headers = {"WARC-Date": warc_date(exchange.fetched_at), "WARC-Warcinfo-ID": warcinfo_id}
+        warc_headers = {
+            "WARC-Date": warc_date(exchange.fetched_at),
+            "WARC-Warcinfo-ID": warcinfo_id,
+        }
         if exchange.server_ip:
             warc_headers["WARC-IP-Address"] = exchange.server_ip
         response = writer.create_warc_record(
@@ -324,7 +327,9 @@ def write_zip_atomically(
     out_path = Path(out_path)
     stamp = created.astimezone(UTC).timetuple()[:6]  # ZIP times have no zone: we write UTC
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent)
+    fd, temp_name = tempfile.mkstemp(
+        prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             with zipfile.ZipFile(handle, "w") as archive:
