@@ -59,9 +59,7 @@ class LocalTSA:
             }
         )
         tst_der = tst_info.dump()
-        cert = asn1_x509.Certificate.load(
-            self.certificate.public_bytes(serialization.Encoding.DER)
-        )
+        cert = asn1_x509.Certificate.load(self.certificate.public_bytes(serialization.Encoding.DER))
         signed_attrs = cms.CMSAttributes(
             [
                 {"type": "content_type", "values": ["tst_info"]},
@@ -94,7 +92,9 @@ class LocalTSA:
             }
         )
         token = cms.ContentInfo({"content_type": "signed_data", "content": signed_data})
-        return tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token}).dump()
+        return tsp.TimeStampResp(
+            {"status": {"status": "granted"}, "time_stamp_token": token}
+        ).dump()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -109,7 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(answer)
 
-    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format, *args) -> None:
         pass
 
 

@@ -60,7 +60,7 @@ def verify_bundle(
     if manifest is not None and wacz.WARC_PATH in members:
         _check_warc(members[wacz.WARC_PATH], manifest, result)
     if manifest is not None:
-        result.info = {
+        result.info |= {
             name: manifest.get(name)
             for name in ("captured_at", "page_url", "image_url", "image_present", "absence_reason")
         }
