@@ -141,6 +141,15 @@ def _tst_info(token: cms.ContentInfo) -> tsp.TSTInfo:
 def check_token(token_der: bytes, digest: bytes) -> TimestampInfo:
     """Check a stored token against the manifest digest; raise TimestampError naming the fault."""
     try:
+        return _check_token(token_der, digest)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # asn1crypto parses lazily and cryptography rejects bad keys late: a damaged token can
+        # fail anywhere, and must still come out as a TimestampError.
+        raise TimestampError(f"token is malformed: {exc}") from exc
+
+
+def _check_token(token_der: bytes, digest: bytes) -> TimestampInfo:
+    try:
         token = cms.ContentInfo.load(token_der)
         tst_info = _tst_info(token)
         signed_data = token["content"]

@@ -36,6 +36,7 @@ MAX_MEMBER_BYTES = 2_000_000_000  # refuse to inflate anything bigger (a zip bom
 PACKAGE_FILES = (wacz.DATAPACKAGE_PATH, wacz.DIGEST_PATH)
 SIGNATURE_PART = f"signature ({SIGNATURE_PATH})"
 TIMESTAMP_PART = f"timestamp ({TIMESTAMP_PATH})"
+WARC_PART = f"{wacz.WARC_PATH} records"
 
 
 def verify_bundle(
@@ -46,25 +47,36 @@ def verify_bundle(
     members = _read_members(path, result)
     if members is None:
         return result
-    package = _check_datapackage(members, result)
-    manifest = _load_json(members, MANIFEST_PATH, result, "manifest")
+    package = _guarded("datapackage.json", result, _check_datapackage, members, result)
+    manifest = _guarded(
+        MANIFEST_PATH, result, _load_json, members, MANIFEST_PATH, result, "manifest"
+    )
     if manifest is not None and manifest.get("format") != MANIFEST_FORMAT:
         result.checks.append(
             Check(MANIFEST_PATH, False, f"unknown format {manifest.get('format')!r}")
         )
         manifest = None
-    _check_files(members, package, manifest, result)
+    _guarded("files", result, _check_files, members, package, manifest, result)
     if MANIFEST_PATH in members:
-        _check_signature(members, public_key, result)
-        _check_timestamp(members, manifest, result)
+        _guarded(SIGNATURE_PART, result, _check_signature, members, public_key, result)
+        _guarded(TIMESTAMP_PART, result, _check_timestamp, members, manifest, result)
     if manifest is not None and wacz.WARC_PATH in members:
-        _check_warc(members[wacz.WARC_PATH], manifest, result)
+        _guarded(WARC_PART, result, _check_warc, members[wacz.WARC_PATH], manifest, result)
     if manifest is not None:
         result.info |= {
             name: manifest.get(name)
             for name in ("captured_at", "page_url", "image_url", "image_present", "absence_reason")
         }
     return result
+
+
+def _guarded(part: str, result: Verification, check: Any, *args: Any) -> Any:
+    """Run one stage; a hostile bundle that breaks a parser yields a FAILED check, not a crash."""
+    try:
+        return check(*args)
+    except Exception as exc:
+        result.checks.append(Check(part, False, f"could not be checked: {exc!r}"))
+        return None
 
 
 def _read_members(
@@ -289,7 +301,7 @@ def _check_warc(data: bytes | None, manifest: dict[str, Any], result: Verificati
 
     if data is None:
         return
-    part = f"{wacz.WARC_PATH} records"
+    part = WARC_PART
     image = manifest.get("image") or {}
     image_sha = image.get("sha256")
     image_url = image.get("response_url") or manifest.get("image_url")
