@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from fairclaim.evidence.timestamp import TimeStampResponse  # the refusal shape (no token)
+
 TSA_POLICY = "1.3.6.1.4.1.99999.1"  # a private policy id for the test authority
 
 
@@ -42,10 +44,15 @@ class LocalTSA:
         )
         self.serial = 0
         self.requests = 0
+        self.mode = "grant"  # or "reject", "wrong-nonce", "http-500": misbehaviours to test
 
     def respond(self, request_der: bytes) -> bytes:
         self.requests += 1
         request = tsp.TimeStampReq.load(request_der)
+        if self.mode == "reject":
+            status = {"status": "rejection", "status_string": ["unaccepted policy"]}
+            return TimeStampResponse({"status": status}).dump()
+        nonce = request["nonce"].native + (1 if self.mode == "wrong-nonce" else 0)
         self.serial += 1
         now = datetime.now(UTC).replace(microsecond=0)
         tst_info = tsp.TSTInfo(
@@ -55,7 +62,7 @@ class LocalTSA:
                 "message_imprint": request["message_imprint"],
                 "serial_number": self.serial,
                 "gen_time": now,
-                "nonce": request["nonce"],
+                "nonce": nonce,
             }
         )
         tst_der = tst_info.dump()
@@ -102,6 +109,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.tsa.mode == "http-500":
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         answer = self.tsa.respond(body)
         self.send_response(200)
         self.send_header("Content-Type", "application/timestamp-reply")

@@ -21,7 +21,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from asn1crypto import cms, tsp
+from asn1crypto import cms, core, tsp
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -38,6 +38,15 @@ REPLY_TYPE = "application/timestamp-reply"
 GRANTED = ("granted", "granted_with_mods")
 
 _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+
+
+class TimeStampResponse(core.Sequence):
+    """RFC 3161 TimeStampResp; asn1crypto's own marks the token required, but a refusal has none."""
+
+    _fields = [  # noqa: RUF012 - asn1crypto's declarative schema
+        ("status", tsp.PKIStatusInfo),
+        ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+    ]
 
 
 class TimestampError(Exception):
@@ -74,7 +83,7 @@ def build_request(digest: bytes, nonce: int) -> bytes:
 def token_from_response(response_der: bytes, digest: bytes, nonce: int) -> bytes:
     """Check a TimeStampResp against its request and return the token (DER ContentInfo)."""
     try:
-        response = tsp.TimeStampResp.load(response_der)
+        response = TimeStampResponse.load(response_der)
         status = response["status"]["status"].native
     except (ValueError, TypeError) as exc:
         raise TimestampError(f"TSA answer is not a TimeStampResp: {exc}") from exc
