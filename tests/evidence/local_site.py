@@ -83,6 +83,13 @@ HOSTILE = """<!doctype html><html><head><title>Hostile</title></head><body>
 </body></html>"""
 
 
+CDN = """<!doctype html><html><head><title>CDN page</title></head><body>
+<img src="/moved.jpg" alt="via a redirect"></body></html>"""
+
+RETINA = """<!doctype html><html><head><title>Retina</title></head><body>
+<img srcset="/photo.jpg 1x, /moved2x.jpg 2x" alt="two candidates"></body></html>"""
+
+
 class SiteState:
     def __init__(self) -> None:
         self.photo = make_photo(1)
@@ -109,6 +116,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _redirect(self, status: int, location: str) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_GET(self) -> None:
         state = self.state
         path = self.path
@@ -131,6 +144,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, (TOGGLE_ON if state.toggle_on else TOGGLE_OFF).encode(), html)
         elif path == "/toggle.jpg" and state.toggle_on:
             self._send(200, state.toggle_photo, "image/jpeg")
+        elif path == "/old-cdn.html":
+            self._redirect(301, "/cdn.html")
+        elif path == "/cdn.html":
+            self._send(200, CDN.encode(), html)
+        elif path in ("/moved.jpg", "/moved2x.jpg"):
+            self._redirect(302, "/photo.jpg")
+        elif path == "/retina.html":
+            self._send(200, RETINA.encode(), html)
         elif path == "/hostile.html":
             self._send(200, HOSTILE.encode(), html)
         elif path == "/stall.html":

@@ -164,6 +164,32 @@ def test_lazy_background_image_far_below_the_fold_is_loaded_and_found(site, capt
     assert red_pixels(read_member(path, "fairclaim/screenshot-viewport.png")) > OUTLINE_PIXELS
 
 
+def test_redirected_page_and_image_are_followed_and_recorded(site, capture):
+    result, path = capture(site, "/old-cdn.html", "/moved.jpg", "redirects")
+    manifest = result.manifest
+    assert result.image_present is True
+    assert manifest["page"]["final_url"] == site.url("/cdn.html")
+    assert manifest["page"]["status"] == 200
+    assert manifest["image"]["response_url"] == site.url("/photo.jpg")
+    assert manifest["image"]["sha256"] == hashlib.sha256(site.state.photo).hexdigest()
+    statuses = {
+        h.get_header("WARC-Target-URI"): h for k, h, _ in warc_records(path) if k == "response"
+    }
+    assert {site.url("/old-cdn.html"), site.url("/moved.jpg")} <= set(statuses)
+    assert verify_bundle(path).ok
+
+
+def test_srcset_candidate_the_browser_skipped_is_fetched_directly(site, capture):
+    result, path = capture(site, "/retina.html", "/moved2x.jpg", "retina")
+    image = result.manifest["image"]
+    assert result.image_present is True
+    assert image["element"]["matched_by"] == "srcset"
+    assert image["source"].startswith("direct fetch")
+    assert image["response_url"] == site.url("/photo.jpg")  # followed the 302 by hand
+    assert image["sha256"] == hashlib.sha256(site.state.photo).hexdigest()
+    assert verify_bundle(path).ok
+
+
 def test_page_answering_404_is_recorded_as_image_absent(site, capture):
     result, path = capture(site, "/gone.html", "/photo.jpg", "gone")
     assert result.image_present is False

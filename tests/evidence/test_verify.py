@@ -126,9 +126,10 @@ def test_bundle_re_signed_by_another_key_fails_against_the_published_key(
     _, source = static_capture
     target = tmp_path / "resigned.wacz"
     manifest = json.loads(member(source, "fairclaim/manifest.json"))
-    manifest["image_present"] = False
-    manifest_bytes = encode_manifest(manifest)
     other = Signer(Ed25519PrivateKey.generate())
+    manifest["image_present"] = False
+    manifest["signing_key_id"] = other.key_id
+    manifest_bytes = encode_manifest(manifest)
     rewrite(
         source,
         target,
@@ -143,6 +144,21 @@ def test_bundle_re_signed_by_another_key_fails_against_the_published_key(
     assert "signature (fairclaim/manifest.sig.json)" in failed_parts(verification)
     assert verification.key_id == other.key_id
     assert f"not by the given key {signer.key_id}" in " ".join(verification.lines())
+
+
+def test_signature_file_naming_another_key_than_the_manifest_fails(static_capture, tmp_path):
+    _, source = static_capture
+    target = tmp_path / "mixed.wacz"
+    manifest_bytes = member(source, "fairclaim/manifest.json")
+    other = Signer(Ed25519PrivateKey.generate())
+    rewrite(
+        source,
+        target,
+        {"fairclaim/manifest.sig.json": signature_document(other, manifest_bytes)},
+    )
+    verification = verify_bundle(target)
+    details = {check.part: check.detail for check in verification.failed}
+    assert "manifest names key" in details["signature (fairclaim/manifest.sig.json)"]
 
 
 def test_forged_signature_value_fails_the_signature_check(static_capture, tmp_path):

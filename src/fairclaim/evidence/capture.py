@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 from fairclaim.evidence import wacz
 from fairclaim.evidence.addresses import AddressPolicy, CachingChecker, check_url
@@ -50,6 +51,7 @@ NETWORK_IDLE_MS = 3_000  # at most this long waiting for lazy loads to finish af
 ELEMENT_WAIT_MS = 2_000  # at most this long for scripts to insert the image element
 SCREENSHOT_TIMEOUT_MS = 20_000  # full-page screenshots of long pages take a few seconds
 MAX_RECORDED_BYTES = 50_000_000  # sub-resources beyond this are left out (page + image never are)
+MAX_REDIRECTS = 5  # for the direct image fetch; browsers allow 20, CDNs need one or two
 OUTLINE_COLOUR = "#ff0000"
 OUTLINE_PX = 4
 TRANSIENT_ERRORS = (  # Chromium net errors worth a retry: the connection, not the URL, failed
@@ -321,17 +323,17 @@ class CaptureSession:
         viewport_png = page.screenshot(timeout=SCREENSHOT_TIMEOUT_MS)
         final_url = page.url
 
-        exchanges, recorded = self._exchanges(seen, page_url, image_url, main_response)
-        image_exchange = _find_exchange(exchanges, image_url)
+        exchanges, by_response, left_out = self._exchanges(seen, page_url, image_url, main_response)
+        image_response = _final_response(seen, image_url)
+        image_exchange = by_response.get(id(image_response)) if image_response else None
         image_source = "browser"
         if image_exchange is None:
-            image_exchange = _fetch_directly(context, image_url, timeout)
+            hops = _fetch_directly(context, image_url, timeout, checker)
             image_source = "direct fetch (the page did not load it)"
-            if image_exchange is not None:
-                exchanges.append(image_exchange)
+            exchanges.extend(hops)
+            image_exchange = hops[-1] if hops else None
         present, reason = _presence(page_status, element, image_exchange, image_url)
-
-        page_exchange = _find_exchange(exchanges, main_response.url) if main_response else None
+        page_exchange = by_response.get(id(main_response)) if main_response else None
         facts = {
             "captured_at": captured_at.isoformat().replace("+00:00", "Z"),
             "completed_at": _now().isoformat().replace("+00:00", "Z"),
@@ -353,9 +355,9 @@ class CaptureSession:
             | {"requested_url": image_url, "source": image_source, "element": element},
             "blocked_requests": blocked,
             "responses_recorded": len(exchanges),
-            "responses_left_out": recorded,
+            "responses_left_out": left_out,
         }
-        if image_exchange is not None and image_exchange.status < 400:
+        if present and image_exchange is not None:
             facts["image"]["sha256"] = wacz.sha256_hex(image_exchange.body)
             facts["image"]["bytes"] = len(image_exchange.body)
         attachments = [
@@ -400,22 +402,25 @@ class CaptureSession:
     @staticmethod
     def _exchanges(
         seen: list[tuple[datetime, Any]], page_url: str, image_url: str, main_response: Any
-    ) -> tuple[list[wacz.HttpExchange], int]:
-        """Turn browser responses into exchanges: page chain first, image always, others capped."""
+    ) -> tuple[list[wacz.HttpExchange], dict[int, wacz.HttpExchange], int]:
+        """Turn browser responses into exchanges: page and image first and always, others capped.
+
+        Returns the exchanges, a map from id(response) to its exchange, and how many responses
+        were left out for size.
+        """
         from playwright.sync_api import Error
 
+        essential = {page_url, image_url}
+        for anchor in (main_response, _final_response(seen, image_url)):
+            request = anchor.request if anchor is not None else None
+            while request is not None:  # the redirect chains that led to page and image
+                essential.add(request.url)
+                request = request.redirected_from
         exchanges: list[wacz.HttpExchange] = []
+        by_response: dict[int, wacz.HttpExchange] = {}
         left_out = 0
         total = 0
-        main_request = main_response.request if main_response is not None else None
-        chain = set()
-        request = main_request
-        while request is not None:  # the redirect chain that led to the page
-            chain.add(request.url)
-            request = request.redirected_from
-        essential = {page_url, image_url, *chain}
-        ordered = sorted(seen, key=lambda item: item[1].url not in essential)
-        for fetched_at, response in ordered:
+        for fetched_at, response in sorted(seen, key=lambda item: item[1].url not in essential):
             url = response.url
             if not url.startswith(("http://", "https://")):
                 continue
@@ -427,8 +432,27 @@ class CaptureSession:
                 left_out += 1
                 continue
             total += len(body)
-            exchanges.append(_exchange(response, body, fetched_at))
-        return exchanges, left_out
+            exchange = _exchange(response, body, fetched_at)
+            exchanges.append(exchange)
+            by_response[id(response)] = exchange
+        return exchanges, by_response, left_out
+
+
+def _is_redirect(status: int) -> bool:
+    return 300 <= status < 400
+
+
+def _final_response(seen: list[tuple[datetime, Any]], url: str) -> Any:
+    """The non-redirect response the browser got for `url`, following its redirects."""
+    for _, response in seen:
+        if _is_redirect(response.status):
+            continue
+        request = response.request
+        while request is not None:
+            if request.url == url:
+                return response
+            request = request.redirected_from
+    return None
 
 
 def _exchange(response: Any, body: bytes, fetched_at: datetime) -> wacz.HttpExchange:
@@ -447,36 +471,44 @@ def _exchange(response: Any, body: bytes, fetched_at: datetime) -> wacz.HttpExch
         fetched_at=fetched_at,
         server_ip=server.get("ipAddress"),
         server_port=server.get("port"),
+        tls=response.security_details(),
     )
 
 
-def _find_exchange(exchanges: list[wacz.HttpExchange], url: str) -> wacz.HttpExchange | None:
-    for exchange in exchanges:
-        if exchange.url == url and exchange.status not in (301, 302, 303, 307, 308):
-            return exchange
-    return None
+def _fetch_directly(
+    context: Any, image_url: str, timeout: float, checker: CachingChecker
+) -> list[wacz.HttpExchange]:
+    """Ask for the image with the page's cookies when the page did not load it (element gone).
 
-
-def _fetch_directly(context: Any, image_url: str, timeout: float) -> wacz.HttpExchange | None:
-    """Ask for the image with the page's cookies when the page did not load it (element gone)."""
+    Follows up to MAX_REDIRECTS redirects by hand, checking each target's address, because
+    Playwright's request context does not pass the route handler. Returns every hop.
+    """
     from playwright.sync_api import Error
 
-    fetched_at = _now()
-    try:
-        response = context.request.get(image_url, timeout=timeout * 1000, max_redirects=0)
-        body = response.body()
-    except Error:
-        return None
-    return wacz.HttpExchange(
-        url=image_url,
-        method="GET",
-        request_headers=[],
-        status=response.status,
-        status_text=response.status_text,
-        response_headers=[(h["name"], h["value"]) for h in response.headers_array],
-        body=body,
-        fetched_at=fetched_at,
-    )
+    hops: list[wacz.HttpExchange] = []
+    url = image_url
+    for _ in range(MAX_REDIRECTS + 1):
+        if checker.problem(url):
+            break
+        fetched_at = _now()
+        try:
+            response = context.request.get(url, timeout=timeout * 1000, max_redirects=0)
+            body = b"" if _is_redirect(response.status) else response.body()
+        except Error:
+            break
+        headers = [(h["name"], h["value"]) for h in response.headers_array]
+        hops.append(
+            wacz.HttpExchange(
+                url=url, method="GET", request_headers=[], status=response.status,
+                status_text=response.status_text, response_headers=headers, body=body,
+                fetched_at=fetched_at,
+            )
+        )  # fmt: skip
+        location = response.headers.get("location")
+        if not (_is_redirect(response.status) and location):
+            break
+        url = urljoin(url, location)
+    return hops
 
 
 def _presence(
@@ -497,6 +529,8 @@ def _presence(
         return False, f"the image URL {image_url} did not answer"
     if image.status >= 400:
         return False, f"the image URL answered HTTP {image.status}"
+    if _is_redirect(image.status):
+        return False, f"the image URL redirects too often or to a refused address ({image.url})"
     return True, None
 
 
@@ -514,6 +548,7 @@ def _exchange_facts(exchange: wacz.HttpExchange | None) -> dict[str, Any]:
         "server_ip": exchange.server_ip,
         "server_port": exchange.server_port,
         "content_type": content_type,
+        "tls": exchange.tls,
         "fetched_at": exchange.fetched_at.isoformat().replace("+00:00", "Z"),
     }
 

@@ -227,6 +227,16 @@ def _check_signature(
     except (binascii.Error, ValueError, SigningKeyError) as exc:
         result.checks.append(Check(SIGNATURE_PART, False, f"signature file is malformed: {exc}"))
         return
+    manifest = _load_json(members, MANIFEST_PATH, Verification(kind="scratch"), "manifest")
+    if manifest is not None and manifest.get("signing_key_id") != declared:
+        result.checks.append(
+            Check(
+                SIGNATURE_PART,
+                False,
+                f"manifest names key {manifest.get('signing_key_id')}, signature file {declared}",
+            )
+        )
+        return
     if key_id(embedded) != declared:
         result.checks.append(
             Check(SIGNATURE_PART, False, f"key_id {declared} does not name the included key")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import ipaddress
 import json
 import os
 import tempfile
@@ -67,6 +66,7 @@ class HttpExchange:
     server_ip: str | None = None
     server_port: int | None = None
     http_version: str = "HTTP/1.1"  # Playwright does not expose the protocol; see report
+    tls: dict[str, Any] | None = None  # protocol, issuer, subject, validity (https only)
 
 
 @dataclass
@@ -107,21 +107,17 @@ def cdx_timestamp(moment: datetime) -> str:
 def surt_key(url: str) -> str:
     """Sort-friendly URI Reordering Transform, as CDXJ indexes key their lines.
 
-    Host labels reversed and comma-joined ("com,example)/path"), lowercased, "www." dropped,
-    default ports dropped, query arguments sorted; IP addresses are kept in order. URNs (our
-    screenshots) are their own key.
+    Host labels reversed and comma-joined ("com,example)/path"; IPv4 addresses too, as the
+    `surt` package used by pywb and cdxj-indexer does), lowercased, a leading "www." dropped,
+    default ports dropped, query arguments sorted. URNs (our screenshots) are their own key.
     """
     if not url.startswith(("http://", "https://")):
         return url
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().rstrip(".")
-    try:
-        ipaddress.ip_address(host)
-        key = host
-    except ValueError:
-        if host.startswith("www."):
-            host = host[4:]
-        key = ",".join(reversed(host.split(".")))
+    if host.startswith("www."):
+        host = host[4:]
+    key = ",".join(reversed(host.split(".")))
     default_port = 443 if parts.scheme == "https" else 80
     if parts.port and parts.port != default_port:
         key += f":{parts.port}"
@@ -129,6 +125,10 @@ def surt_key(url: str) -> str:
     if parts.query:
         key += "?" + "&".join(sorted(parts.query.lower().split("&")))
     return key
+
+
+def _bare_mime(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
 
 
 def _replay_headers(headers: list[tuple[str, str]], body_length: int) -> list[tuple[str, str]]:
@@ -169,13 +169,13 @@ def write_warc(
     result = WarcResult(data=b"")
     filename = WARC_PATH.rsplit("/", 1)[1]
 
-    def write(record: Any, *, url: str, mime: str, status: str, moment: datetime) -> None:
+    def write(record: Any, *, url: str, mime: str, status: str | None, moment: datetime) -> None:
         offset = buffer.tell()
         writer.write_record(record)
         entry = {
             "url": url,
-            "mime": mime,
-            "status": status,
+            "mime": _bare_mime(mime),
+            **({"status": status} if status else {}),
             "digest": record.rec_headers.get_header("WARC-Payload-Digest")
             or record.rec_headers.get_header("WARC-Block-Digest"),
             "length": str(buffer.tell() - offset),
@@ -211,7 +211,7 @@ def write_warc(
             http_headers=http_headers,
             warc_headers_dict=warc_headers,
         )
-        mime = http_headers.get_header("Content-Type", "").split(";", 1)[0].strip()
+        mime = http_headers.get_header("Content-Type", "")
         write(
             response, url=exchange.url, mime=mime, status=str(exchange.status),
             moment=exchange.fetched_at,
@@ -248,13 +248,14 @@ def write_warc(
             warc_headers_dict={"WARC-Date": warc_date(created), "WARC-Warcinfo-ID": warcinfo_id},
         )
         write(
-            record, url=attachment.warc_uri, mime=attachment.content_type, status="200",
+            record, url=attachment.warc_uri, mime=attachment.content_type, status=None,
             moment=created,
         )  # fmt: skip
 
     metadata = json.dumps(capture_metadata, sort_keys=True, indent=2).encode("utf-8")
+    metadata_uri = "urn:fairclaim:capture:" + page_url
     record = writer.create_warc_record(
-        "urn:fairclaim:capture:" + page_url,
+        metadata_uri,
         "metadata",
         payload=io.BytesIO(metadata),
         length=len(metadata),
@@ -269,7 +270,7 @@ def write_warc(
             ),
         },
     )
-    writer.write_record(record)
+    write(record, url=metadata_uri, mime="application/json", status=None, moment=created)
     result.data = buffer.getvalue()
     return result
 
