@@ -135,6 +135,19 @@ OUTLINE_JS = """
 """
 
 
+@dataclass(frozen=True)
+class _Rendered:
+    """What the browser showed, taken after scripts and lazy loading ran."""
+
+    dom: bytes
+    title: str
+    user_agent: str
+    full_png: bytes
+    element: dict[str, Any] | None  # the element showing the image, or None
+    viewport_png: bytes
+    final_url: str
+
+
 class CaptureError(Exception):
     """The page could not be captured at all (unreachable, refused, browser failure)."""
 
@@ -301,6 +314,95 @@ class CaptureSession:
             raise CaptureError(f"{page_url} could not be loaded: {exc.message}") from exc
 
         page_status = main_response.status if main_response is not None else None
+        try:
+            rendered = self._render(page, image_url, page_status)
+        except PlaywrightTimeout as exc:
+            raise CaptureTimeout(f"{page_url} did not finish rendering: {exc.message}") from exc
+        except Error as exc:  # e.g. the page navigated away or the renderer crashed
+            raise CaptureError(f"{page_url} could not be rendered: {exc.message}") from exc
+        element = rendered.element
+
+        exchanges, by_response, left_out = self._exchanges(seen, page_url, image_url, main_response)
+        image_response = _final_response(seen, image_url)
+        image_exchange = by_response.get(id(image_response)) if image_response else None
+        image_source = "browser"
+        if image_exchange is None:
+            hops = _fetch_directly(context, image_url, timeout, checker)
+            image_source = "direct fetch (the page did not load it)"
+            exchanges.extend(hops)
+            image_exchange = hops[-1] if hops else None
+        present, reason = _presence(page_status, element, image_exchange, image_url)
+        page_exchange = by_response.get(id(main_response)) if main_response else None
+        facts = {
+            "captured_at": captured_at.isoformat().replace("+00:00", "Z"),
+            "completed_at": _now().isoformat().replace("+00:00", "Z"),
+            "page_url": page_url,
+            "image_url": image_url,
+            "image_present": present,
+            "absence_reason": reason,
+            "user_agent": rendered.user_agent,
+            "browser": {"name": "chromium", "version": self.browser.version, "headless": True},
+            "viewport": VIEWPORT,
+            "page": _exchange_facts(page_exchange)
+            | {
+                "requested_url": page_url,
+                "final_url": rendered.final_url,
+                "title": rendered.title,
+                "resolved_addresses": page_addresses,
+            },
+            "image": _exchange_facts(image_exchange)
+            | {"requested_url": image_url, "source": image_source, "element": element},
+            "blocked_requests": blocked,
+            "responses_recorded": len(exchanges),
+            "responses_left_out": left_out,
+        }
+        if present and image_exchange is not None:
+            facts["image"]["sha256"] = wacz.sha256_hex(image_exchange.body)
+            facts["image"]["bytes"] = len(image_exchange.body)
+        attachments = [
+            wacz.Attachment(
+                "fairclaim/screenshot-full.png", rendered.full_png, "image/png",
+                "urn:view:" + page_url, "screenshot-full",
+            ),
+            wacz.Attachment(
+                "fairclaim/screenshot-viewport.png", rendered.viewport_png, "image/png",
+                "urn:fairclaim:viewport-outlined:" + page_url, "screenshot-viewport",
+            ),
+            wacz.Attachment(
+                "fairclaim/dom.html", rendered.dom, "text/html; charset=utf-8",
+                "urn:fairclaim:dom:" + page_url, "dom",
+            ),
+        ]  # fmt: skip
+        written = write_bundle(
+            str(out_path),
+            exchanges=exchanges,
+            attachments=attachments,
+            facts=facts,
+            signer=signer,
+            created=captured_at,
+            page_url=page_url,
+            title=rendered.title or page_url,
+            tsa_url=tsa_url,
+            tsa_retry=retry,
+        )
+        return CaptureResult(
+            path=written.path,
+            manifest=written.manifest,
+            manifest_sha256=written.manifest_sha256,
+            key_id=written.key_id,
+            captured_at=captured_at,
+            image_present=present,
+            absence_reason=reason,
+            page_status=page_status,
+            timestamped=written.timestamped,
+            timestamp_error=written.timestamp_error,
+        )
+
+    @staticmethod
+    def _render(page: Any, image_url: str, page_status: int | None) -> _Rendered:
+        """Scroll, wait, find and outline the image, take the DOM and both screenshots."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         page.evaluate(SCROLL_JS, [SCROLL_STEP_PX, MAX_SCROLL_STEPS, SCROLL_PAUSE_MS])
         # Pages that poll never go idle; what loaded by then is what a visitor saw.
         with contextlib.suppress(PlaywrightTimeout):
@@ -321,83 +423,7 @@ class CaptureSession:
         if element is not None:
             page.evaluate(OUTLINE_JS, [TARGET_ATTRIBUTE, OUTLINE_COLOUR, OUTLINE_PX])
         viewport_png = page.screenshot(timeout=SCREENSHOT_TIMEOUT_MS)
-        final_url = page.url
-
-        exchanges, by_response, left_out = self._exchanges(seen, page_url, image_url, main_response)
-        image_response = _final_response(seen, image_url)
-        image_exchange = by_response.get(id(image_response)) if image_response else None
-        image_source = "browser"
-        if image_exchange is None:
-            hops = _fetch_directly(context, image_url, timeout, checker)
-            image_source = "direct fetch (the page did not load it)"
-            exchanges.extend(hops)
-            image_exchange = hops[-1] if hops else None
-        present, reason = _presence(page_status, element, image_exchange, image_url)
-        page_exchange = by_response.get(id(main_response)) if main_response else None
-        facts = {
-            "captured_at": captured_at.isoformat().replace("+00:00", "Z"),
-            "completed_at": _now().isoformat().replace("+00:00", "Z"),
-            "page_url": page_url,
-            "image_url": image_url,
-            "image_present": present,
-            "absence_reason": reason,
-            "user_agent": user_agent,
-            "browser": {"name": "chromium", "version": self.browser.version, "headless": True},
-            "viewport": VIEWPORT,
-            "page": _exchange_facts(page_exchange)
-            | {
-                "requested_url": page_url,
-                "final_url": final_url,
-                "title": title,
-                "resolved_addresses": page_addresses,
-            },
-            "image": _exchange_facts(image_exchange)
-            | {"requested_url": image_url, "source": image_source, "element": element},
-            "blocked_requests": blocked,
-            "responses_recorded": len(exchanges),
-            "responses_left_out": left_out,
-        }
-        if present and image_exchange is not None:
-            facts["image"]["sha256"] = wacz.sha256_hex(image_exchange.body)
-            facts["image"]["bytes"] = len(image_exchange.body)
-        attachments = [
-            wacz.Attachment(
-                "fairclaim/screenshot-full.png", full_png, "image/png",
-                "urn:view:" + page_url, "screenshot-full",
-            ),
-            wacz.Attachment(
-                "fairclaim/screenshot-viewport.png", viewport_png, "image/png",
-                "urn:fairclaim:viewport-outlined:" + page_url, "screenshot-viewport",
-            ),
-            wacz.Attachment(
-                "fairclaim/dom.html", dom, "text/html; charset=utf-8",
-                "urn:fairclaim:dom:" + page_url, "dom",
-            ),
-        ]  # fmt: skip
-        written = write_bundle(
-            str(out_path),
-            exchanges=exchanges,
-            attachments=attachments,
-            facts=facts,
-            signer=signer,
-            created=captured_at,
-            page_url=page_url,
-            title=title or page_url,
-            tsa_url=tsa_url,
-            tsa_retry=retry,
-        )
-        return CaptureResult(
-            path=written.path,
-            manifest=written.manifest,
-            manifest_sha256=written.manifest_sha256,
-            key_id=written.key_id,
-            captured_at=captured_at,
-            image_present=present,
-            absence_reason=reason,
-            page_status=page_status,
-            timestamped=written.timestamped,
-            timestamp_error=written.timestamp_error,
-        )
+        return _Rendered(dom, title, user_agent, full_png, element, viewport_png, page.url)
 
     @staticmethod
     def _exchanges(
