@@ -201,8 +201,36 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class CaptureSession:
-    """One Chromium for many captures; each capture gets its own fresh browser context.
+class CaptureBackend:
+    """Contract for capture backends (the Django layer picks one by setting).
+
+    `capture(page_url, image_url, *, out_path, signer, tsa_url, timeout, allow_loopback, retry)`
+    writes a complete, signed bundle at `out_path` or nothing at all, and returns a CaptureResult.
+    It raises AddressRefused before any request when a destination is refused, CaptureTimeout or
+    CaptureError when the page cannot be captured. A page that answers an error or no longer shows
+    the image is not an error: it is captured with image_present false and the reason.
+    """
+
+    def capture(
+        self,
+        page_url: str,
+        image_url: str,
+        *,
+        out_path: str | os.PathLike[str],
+        signer: Signer,
+        tsa_url: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        allow_loopback: bool | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> CaptureResult:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the backend's resources (browser processes)."""
+
+
+class CaptureSession(CaptureBackend):
+    """Headless Chromium backend: one browser for many captures, a fresh context for each.
 
     Use as a context manager, or call close(). Not thread-safe (Playwright's sync API).
     """
