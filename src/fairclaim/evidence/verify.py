@@ -37,6 +37,7 @@ PACKAGE_FILES = (wacz.DATAPACKAGE_PATH, wacz.DIGEST_PATH)
 SIGNATURE_PART = f"signature ({SIGNATURE_PATH})"
 TIMESTAMP_PART = f"timestamp ({TIMESTAMP_PATH})"
 WARC_PART = f"{wacz.WARC_PATH} records"
+INDEX_PART = f"{wacz.INDEX_PATH} entries"
 
 
 def verify_bundle(
@@ -62,6 +63,8 @@ def verify_bundle(
         _guarded(TIMESTAMP_PART, result, _check_timestamp, members, manifest, result)
     if manifest is not None and wacz.WARC_PATH in members:
         _guarded(WARC_PART, result, _check_warc, members[wacz.WARC_PATH], manifest, result)
+    if wacz.WARC_PATH in members and wacz.INDEX_PATH in members:
+        _guarded(INDEX_PART, result, _check_index, members, result)
     if manifest is not None:
         result.info |= {
             name: manifest.get(name)
@@ -346,3 +349,33 @@ def _check_warc(data: bytes | None, manifest: dict[str, Any], result: Verificati
     if found_image:
         detail += f"; image bytes sha256 {image_sha} present"
     result.checks.append(Check(part, True, detail))
+
+
+def _check_index(members: dict[str, bytes | None], result: Verification) -> None:
+    """Each CDXJ line points at a WARC record for its URL with its digest (what replay reads)."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    warc, index = members[wacz.WARC_PATH], members[wacz.INDEX_PATH]
+    if warc is None or index is None:
+        return
+    lines = index.decode("utf-8", errors="replace").splitlines()
+    for number, line in enumerate(lines, start=1):
+        try:
+            entry = json.loads(line.split(" ", 2)[2])
+            offset, length = int(entry["offset"]), int(entry["length"])
+            chunk = warc[offset : offset + length]
+            record = next(iter(ArchiveIterator(io.BytesIO(chunk))))
+            target = record.rec_headers.get_header("WARC-Target-URI")
+            digest = record.rec_headers.get_header(
+                "WARC-Payload-Digest"
+            ) or record.rec_headers.get_header("WARC-Block-Digest")
+        except (IndexError, KeyError, ValueError, StopIteration, ArchiveLoadFailed) as exc:
+            result.checks.append(Check(INDEX_PART, False, f"line {number} is unusable: {exc!r}"))
+            return
+        if target != entry.get("url") or digest != entry.get("digest"):
+            result.checks.append(
+                Check(INDEX_PART, False, f"line {number} does not point at the record for its URL")
+            )
+            return
+    result.checks.append(Check(INDEX_PART, True, f"{len(lines)} entries point at their records"))
