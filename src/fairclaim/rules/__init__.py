@@ -1,4 +1,10 @@
-"""Framework-free domain rules: case states, fees, limitation, the claim linter.
+"""Framework-free domain rules: case states and the case log, limitation, §412, the claim linter
+and the fee statement.
 
-Nothing here imports Django or does I/O; callers pass plain values, including `today`/`now`.
+Nothing here imports Django or does I/O (tests/rules/test_purity.py checks it); callers pass plain
+values, including `today`/`now`. The one exception is `cli.py`, the `fairclaim rules check` shell.
+
+Modules: case_states (flow as data, `next_state`), case_log (hash chain), facts (input contract,
+pydantic), periods (calendar arithmetic), limitation, registration (US §412), money, linter,
+fees (statement), check (linter + statement for one claim), cli.
 """

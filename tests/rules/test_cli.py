@@ -1,0 +1,127 @@
+"""The stable contract of `fairclaim rules check FACTS.json`, run as a real subprocess."""
+
+import json
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from .conftest import build
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "facts" / "examples"
+
+EXPECTED = {
+    "de-send-shop-missing-credit.json": ("send", "5235.00", "6480.93"),
+    "de-send-cc-attribution.json": ("send", "0.00", "0.00"),
+    "de-hold-hobby-consumer.json": ("hold", "310.00", "678.90"),
+    "de-block-licence-known.json": ("block", "5235.00", "6480.93"),
+    "us-send-registered.json": ("send", "4800.00", "6000.00"),
+    "us-hold-hotlink-texas.json": ("hold", "900.00", "1800.00"),
+    "us-block-time-barred.json": ("block", "0.00", "1200.00"),
+    "uk-send-rate-card.json": ("send", "430.00", "718.00"),
+    "uk-block-thumbnail.json": ("block", "430.00", "718.00"),
+}
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fairclaim.cli", "rules", "check", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def outputs():
+    """All examples in one subprocess each, once for the module."""
+    return {name: run(str(EXAMPLES / name)) for name in EXPECTED}
+
+
+def test_every_example_file_is_covered():
+    assert {p.name for p in EXAMPLES.glob("*.json")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_gives_expected_decision_and_totals(outputs, name):
+    proc = outputs[name]
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    decision, past_only, past_and_future = EXPECTED[name]
+    assert result["decision"] == decision
+    totals = result["statement"]["totals"]
+    assert totals["past_only"]["gross"] == past_only
+    assert totals["past_and_future"]["gross"] == past_and_future
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_output_follows_the_contract(outputs, name):
+    result = json.loads(outputs[name].stdout)
+    assert result["decision"] in {"send", "hold", "block"}
+    for finding in result["findings"]:
+        assert finding["code"]
+        assert finding["reason"]
+        assert finding["source"]
+        assert finding["effect"] in {"block", "hold", "downgrade", "info"}
+    statement = result["statement"]
+    assert statement["currency"] in {"EUR", "USD", "GBP"}
+    assert "rate" in statement["vat"]
+    for line in statement["lines"]:
+        assert Decimal(line["amount"]) >= 0
+        assert line["basis"]
+    for total in statement["totals"].values():
+        assert Decimal(total["net"]) + Decimal(total["vat"]) == Decimal(total["gross"])
+
+
+def test_hold_example_names_its_reasons(outputs):
+    result = json.loads(outputs["us-hold-hotlink-texas.json"].stdout)
+    holds = [f["code"] for f in result["findings"] if f["effect"] == "hold"]
+    assert holds == ["HOTLINK_REVIEW"]
+
+
+def test_invalid_facts_exit_2_naming_the_field(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(build({"sighting.first_seen": "2026-13-01"})), encoding="utf-8")
+    proc = run(str(path))
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "sighting.first_seen" in proc.stderr
+
+
+def test_float_money_exits_2_naming_the_price(tmp_path):
+    path = tmp_path / "bad.json"
+    facts = build({"pricing.entries": [{"usage": "web_commercial", "months": 1, "price": 9.5}]})
+    path.write_text(json.dumps(facts), encoding="utf-8")
+    proc = run(str(path))
+    assert proc.returncode == 2
+    assert "pricing.entries[0].price" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{broken", "not JSON"), ("[1, 2]", "expected a JSON object")],
+)
+def test_unreadable_facts_exit_2(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    proc = run(str(path))
+    assert proc.returncode == 2
+    assert message in proc.stderr
+
+
+def test_missing_file_exits_2(tmp_path):
+    proc = run(str(tmp_path / "nope.json"))
+    assert proc.returncode == 2
+    assert "cannot read" in proc.stderr
+
+
+def test_today_defaults_to_the_real_date_in_the_cli():
+    facts = build({"today": ...})
+    proc = run("-", stdin=json.dumps(facts))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["today"] == date.today().isoformat()
