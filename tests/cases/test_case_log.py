@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from fairclaim.cases.log import GENESIS_HASH, append_event, export_case_log, verify_case_log
+from fairclaim.cases.log import append_event, export_case_log, verify_case_log
 from fairclaim.cases.models import CaseEvent
+from fairclaim.rules.case_log import GENESIS_HASH, ChainProblem
 
 AT = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -62,19 +63,19 @@ def test_a_changed_entry_is_detected_at_its_place(logged_case, column, value):
     verdict = verify_case_log(logged_case)
     assert not verdict.ok
     assert verdict.first_bad_seq == 2
-    assert verdict.problem == "content does not match its hash"
+    assert verdict.problem == ChainProblem.ALTERED
 
 
 def test_a_removed_entry_is_detected(logged_case):
     raw_sql("DELETE FROM cases_caseevent WHERE case_id = %s AND seq = 2", [logged_case.pk])
     verdict = verify_case_log(logged_case)
-    assert (verdict.ok, verdict.first_bad_seq) == (False, 3)
+    assert (verdict.ok, verdict.first_bad_seq, verdict.problem) == (False, 3, ChainProblem.MISSING)
 
 
 def test_the_export_is_self_contained_json(logged_case):
     exported = export_case_log(logged_case)
     assert exported["case"] == logged_case.reference
-    assert exported["events"][1]["at"] == "2026-03-01T12:00:00.000000+00:00"
+    assert exported["events"][1]["at"] == "2026-03-01T12:00:00.000000Z"
     assert exported["events"][1]["payload"] == {"notice": 1, "amount": "350.00"}
 
 

@@ -1,102 +1,81 @@
-"""Appending to and checking a case's hash-chained log (the Django side of rules.case_log)."""
+"""Appending to and checking a case's hash-chained log: the Django side of `rules.case_log`.
+
+The hashing and the chain check are the pure core's (its docstring documents the exact encoding,
+so anyone can recompute a hash); here we store entries, lock the case while appending, and export
+the log as the JSON document `fairclaim evidence verify` checks.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from fairclaim.rules.case_log import (
+    ChainVerdict,
+    LogEntry,
+    append_entry,
+    format_at,
+    verify_chain,
+)
+
 from .models import Case, CaseEvent
-
-GENESIS_HASH = "0" * 64
-
-
-def canonical_at(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def event_hash(prev_hash: str, seq: int, kind: str, payload: dict, actor: str, at: datetime) -> str:
-    """sha256 hex of `prev_hash + "\\n" + canonical JSON of the entry` (sorted keys, no spaces)."""
-    body = json.dumps(
-        {"seq": seq, "kind": kind, "payload": payload, "actor": actor, "at": canonical_at(at)},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
 def append_event(
     case: Case, kind: str, payload: dict | None = None, *, actor: str, at: datetime | None = None
 ) -> CaseEvent:
-    """Append one entry. Locks the case row so concurrent appends cannot fork the chain."""
-    payload = json.loads(json.dumps(payload or {}, default=str))  # what the DB will give back
+    """Append one entry. Locks the case row so concurrent appends cannot fork the chain.
+
+    Payload values must be JSON strings, integers, booleans, lists or objects (money as decimal
+    strings); anything else is refused by the pure core before it is stored.
+    """
+    payload = json.loads(json.dumps(payload or {}))
+    # The database keeps microseconds; the hash is over the same value.
     at = (at or timezone.now()).astimezone(UTC)
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).exists()
         last = CaseEvent.objects.filter(case=case).order_by("-seq").first()
-        seq = last.seq + 1 if last else 1
-        prev = last.hash if last else GENESIS_HASH
+        entry = append_entry(_entry(last) if last else None, kind, payload, actor, at)
         return CaseEvent.objects.create(
             case=case,
-            seq=seq,
-            kind=kind,
-            payload=payload,
-            actor=actor,
-            at=at,
-            prev_hash=prev,
-            hash=event_hash(prev, seq, kind, payload, actor, at),
+            seq=entry.seq,
+            kind=entry.kind,
+            payload=entry.payload,
+            actor=entry.actor,
+            at=entry.at,
+            prev_hash=entry.prev_hash,
+            hash=entry.hash,
         )
 
 
-@dataclass(frozen=True)
-class ChainCheck:
-    ok: bool
-    events: int
-    first_bad_seq: int | None = None
-    problem: str = ""
-
-
-def verify_case_log(case: Case) -> ChainCheck:
-    return verify_entries(export_case_log(case)["events"])
-
-
-def verify_entries(entries: list[dict]) -> ChainCheck:
-    prev = GENESIS_HASH
-    for expected_seq, entry in enumerate(entries, start=1):
-        seq = entry["seq"]
-        if seq != expected_seq:
-            return ChainCheck(
-                False, len(entries), seq, f"expected entry {expected_seq}, found {seq}"
-            )
-        if entry["prev_hash"] != prev:
-            return ChainCheck(False, len(entries), seq, "does not follow the previous entry")
-        at = datetime.fromisoformat(entry["at"])
-        recomputed = event_hash(prev, seq, entry["kind"], entry["payload"], entry["actor"], at)
-        if recomputed != entry["hash"]:
-            return ChainCheck(False, len(entries), seq, "content does not match its hash")
-        prev = entry["hash"]
-    return ChainCheck(True, len(entries))
+def verify_case_log(case: Case) -> ChainVerdict:
+    return verify_chain(_entry(e) for e in CaseEvent.objects.filter(case=case).order_by("seq"))
 
 
 def export_case_log(case: Case) -> dict:
     """The case log as a self-contained JSON document that `fairclaim evidence verify` checks."""
     return {
         "case": case.reference,
+        "encoding": "fairclaim.rules.case_log v1",
         "events": [
             {
                 "seq": e.seq,
                 "kind": e.kind,
                 "payload": e.payload,
                 "actor": e.actor,
-                "at": canonical_at(e.at),
+                "at": format_at(e.at),
                 "prev_hash": e.prev_hash,
                 "hash": e.hash,
             }
             for e in CaseEvent.objects.filter(case=case).order_by("seq")
         ],
     }
+
+
+def _entry(event: CaseEvent) -> LogEntry:
+    return LogEntry(
+        event.seq, event.kind, event.payload, event.actor, event.at, event.prev_hash, event.hash
+    )

@@ -6,23 +6,26 @@ from django.utils import timezone
 
 from fairclaim.accounts.models import Organisation
 from fairclaim.monitoring.models import Match
+from fairclaim.rules.case_states import CaseState
 from fairclaim.works.models import Work
 
-# The values are fairclaim.rules.case_states.CaseState; the labels are what people read.
-STATE_CHOICES = [
-    ("draft", "Draft"),
-    ("review", "In review"),
-    ("notice_sent", "Notice sent"),
-    ("licence_review", "Licence proof under review"),
-    ("defence_review", "Defence under review"),
-    ("payment_pending", "Payment pending"),
-    ("overdue", "Overdue"),
-    ("escalated", "Escalated to law firm"),
-    ("resolved_paid", "Resolved: paid"),
-    ("resolved_licensed", "Resolved: licence proven"),
-    ("defence_upheld", "Closed: defence upheld"),
-    ("withdrawn", "Withdrawn"),
-]
+# What people read for each state of the pure flow (rules.case_states); a missing label fails
+# at import, so a new state cannot reach the database without one.
+STATE_LABELS = {
+    CaseState.DRAFT: "Draft",
+    CaseState.REVIEW: "In review",
+    CaseState.NOTICE_SENT: "Notice sent",
+    CaseState.LICENCE_REVIEW: "Licence proof under review",
+    CaseState.DEFENCE_REVIEW: "Defence under review",
+    CaseState.PAYMENT_PENDING: "Payment pending",
+    CaseState.OVERDUE: "Overdue",
+    CaseState.ESCALATED: "Escalated to law firm",
+    CaseState.RESOLVED_PAID: "Resolved: paid",
+    CaseState.RESOLVED_LICENSED: "Resolved: licence proven",
+    CaseState.DEFENCE_UPHELD: "Closed: defence upheld",
+    CaseState.WITHDRAWN: "Withdrawn",
+}
+STATE_CHOICES = [(state.value, STATE_LABELS[state]) for state in CaseState]
 
 
 class Case(models.Model):
