@@ -10,6 +10,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "claims.example.org",
     "DATABASE_URL": "sqlite:////tmp/fairclaim-deploy-check.sqlite3",
     "CSRF_TRUSTED_ORIGINS": "https://claims.example.org",
+    "FAIRCLAIM_DATA_DIR": "/tmp/fairclaim-deploy-check",
 }
 
 
@@ -26,10 +27,24 @@ def manage(*args, env):
     )
 
 
-def test_production_settings_pass_the_deploy_check():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    key = tmp_path / "signing.pem"
+    created = subprocess.run(
+        [sys.executable, "-m", "fairclaim.cli", "evidence", "public-key", "--key", str(key)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    env = {**PRODUCTION_ENV, "FAIRCLAIM_SIGNING_KEY": str(key)}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_deploy_check_names_a_missing_signing_key(tmp_path):
+    env = {**PRODUCTION_ENV, "FAIRCLAIM_SIGNING_KEY": str(tmp_path / "absent.pem")}
+    result = manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "fairclaim.E001" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

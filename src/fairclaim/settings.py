@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "fairclaim.monitoring",
     "fairclaim.cases",
     "fairclaim.payments",
+    "fairclaim.portal",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +240,11 @@ FAIRCLAIM_MAX_ZIP_BYTES = env_int("FAIRCLAIM_MAX_ZIP_BYTES", 2 * 1024 * 1024 * 1
 # Django's own request limit must admit one whole upload; files stream to disk above 2.5 MB.
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("FAIRCLAIM_MAX_FILES_PER_UPLOAD", 500, minimum=1)
 
+# Ed25519 key that signs evidence manifests and notice PDFs; its public half is published at
+# /.well-known/fairclaim-signing-key. Generated on first use in development.
+FAIRCLAIM_SIGNING_KEY = env_str(
+    "FAIRCLAIM_SIGNING_KEY", str(DATA_DIR / "keys" / "signing-ed25519.pem")
+)
 FAIRCLAIM_ALLOW_LOOPBACK = env_bool("FAIRCLAIM_ALLOW_LOOPBACK", default=False)
 FAIRCLAIM_DEMO_PHOTOS = Path(
     env_str("FAIRCLAIM_DEMO_PHOTOS", str(REPO_DIR.parent / "shared" / "data" / "photos"))

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from fairclaim.accounts.forms import ThrottledAuthenticationForm
+from fairclaim.portal import views as portal_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="works:list", permanent=False)),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("matches/", include("fairclaim.monitoring.urls")),
     path("cases/", include("fairclaim.cases.urls")),
     path("admin/", admin.site.urls),
+    path(".well-known/fairclaim-signing-key", portal_views.signing_key, name="signing_key"),
 ]
