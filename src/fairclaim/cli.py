@@ -61,13 +61,24 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("run_scheduler", *(["--once"] if args.once else []), interval=args.interval)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
 
     call_command("migrate", "--no-input", verbosity=0)
     call_command("load_demo", verbosity=0)
-    worker = subprocess.Popen([sys.executable, "-m", "fairclaim.cli", "worker"])
+    children = [
+        subprocess.Popen([sys.executable, "-m", "fairclaim.cli", "worker"]),
+        subprocess.Popen([sys.executable, "-m", "fairclaim.cli", "scheduler"]),
+    ]
     print(
         f"\nfairclaim demo is running at http://{args.host}:{args.port}/\n"
         "  rights holder:  demo-photographer / demo-photographer-pass\n"
@@ -80,8 +91,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         return cmd_serve(args)
     finally:
-        worker.terminate()
-        worker.wait(timeout=10)
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(timeout=10)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--batch", action="store_true", help="run what is queued, then exit")
     worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
     worker.set_defaults(func=cmd_worker)
+
+    scheduler = verbs.add_parser(
+        "scheduler", help="queue scheduled work (watch-list re-scans) as it falls due"
+    )
+    scheduler.add_argument("--once", action="store_true", help="one pass, then exit")
+    scheduler.add_argument("--interval", type=float, default=30.0, help="seconds between passes")
+    scheduler.set_defaults(func=cmd_scheduler)
 
     demo = verbs.add_parser(
         "demo", help="migrate, load demo data, start a worker and serve on embedded defaults"

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from fairclaim.accounts.models import Organisation, User
+from fairclaim.discovery.domains import host_of, registrable_domain
 from fairclaim.discovery.records import SightingRecord
 
 from .models import Sighting, WatchList, sighting_key
@@ -144,9 +145,9 @@ def do_scan_watch_list(watch_list_id: int, now: datetime) -> dict:
     watch = WatchList.objects.select_related("organisation").get(pk=watch_list_id)
     records, counts = run_crawl(watch.start_urls, watch.max_pages)
     recorded = do_record_sightings(watch.organisation, records, now=now)
-    domains = {s.page_domain for s in recorded.all} | {
-        r.page_domain for r in records if r.page_domain
-    }
+    # The sites the watch list covers, whether or not this scan still found images there.
+    domains = {registrable_domain(host_of(url)) for url in watch.start_urls if host_of(url)}
+    domains |= {s.page_domain for s in recorded.all}
     gone = do_mark_gone(watch.organisation, domains, {s.pk for s in recorded.all}, now)
     summary = {
         "new": len(recorded.new),

@@ -1,0 +1,28 @@
+"""The scheduler: turns due watch lists (and later: evidence re-captures, reminders) into tasks.
+
+One step function per kind of due work; each returns how much it queued, so a test runs one step.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from .actions import claim_due_watch_lists
+from .tasks import scan_watch_list
+
+
+def enqueue_due_scans(now: datetime) -> int:
+    with transaction.atomic():
+        claimed = claim_due_watch_lists(now)
+        for pk in claimed:
+            transaction.on_commit(lambda pk=pk: scan_watch_list.enqueue(pk))
+    return len(claimed)
+
+
+STEPS = [enqueue_due_scans]
+
+
+def run_steps(now: datetime) -> int:
+    return sum(step(now) for step in STEPS)
