@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from fairclaim.cases.models import Case
+from fairclaim.cases.models import Case, Claim
 from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.works.models import Work
 
@@ -101,3 +101,21 @@ def get_case_for_user(request, reference: str, *, write: bool = False) -> Case:
     if write and not can_change_cases(request.user):
         raise PermissionDenied("You may view this case but not change it.")
     return case
+
+
+def claims_for(user: User) -> QuerySet[Claim]:
+    return Claim.objects.filter(match__in=matches_for(user))
+
+
+def can_approve_claims(user: User) -> bool:
+    """Only the rights holder decides to claim (DESIGN.md product rule 1)."""
+    return not user.read_only and user.role == Role.RIGHTS_HOLDER
+
+
+def get_claim_for_user(request, pk: int, *, write: bool = False) -> Claim:
+    claim = get_object_or_404(
+        claims_for(request.user).select_related("match__work", "match__sighting"), pk=pk
+    )
+    if write and not can_approve_claims(request.user):
+        raise PermissionDenied("Only the rights holder's members may change or approve a claim.")
+    return claim

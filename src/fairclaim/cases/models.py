@@ -265,3 +265,79 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_author_kind_display()} on {self.case}"
+
+
+class RateCard(models.Model):
+    """A rights holder's prices: its own list prices or a published schedule, in the facts
+    format of `rules.facts.Pricing` (validated there; each entry names its basis)."""
+
+    owner = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="rate_card")
+    pricing = models.JSONField(help_text="rules.facts.Pricing as JSON")
+    creator_type = models.CharField(
+        max_length=12,
+        choices=[("professional", "Professional photographer"), ("hobby", "Hobby photographer")],
+        default="professional",
+        help_text="BGH I ZR 187/17: no published-table prices or surcharges for hobby work",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Prices of {self.owner}"
+
+
+class Claim(models.Model):
+    """A rights holder's intent to claim one match, with the facts the linter judged."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CHECKED = "checked", "Checked"
+        APPROVED = "approved", "Approved"
+        IN_CASE = "in_case", "In a case"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    match = models.OneToOneField(Match, on_delete=models.PROTECT, related_name="claim")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The triage answers the rights holder gave (site type, usage, recipient ...).
+    inputs = models.JSONField(default=dict)
+    decision = models.CharField(max_length=5, blank=True, help_text="send, hold or block")
+    result = models.JSONField(default=dict, blank=True, help_text="the linter's full output")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"Claim on {self.match}"
+
+    def get_absolute_url(self):
+        return reverse("cases:claim", args=[self.pk])
+
+
+class FeeStatement(models.Model):
+    """Every calculation of a claim's statement, kept (fairness rule 3: amounts are explained,
+    and a changed amount can be traced to changed inputs)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="statements")
+    version = models.PositiveIntegerField()
+    inputs_digest = models.CharField(max_length=64)
+    facts = models.JSONField()
+    statement = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "version"], name="statement_unique_version"),
+        ]
+
+    def __str__(self):
+        return f"Statement v{self.version} of {self.claim}"

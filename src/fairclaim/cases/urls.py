@@ -5,5 +5,7 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("", views.list_cases, name="list"),
+    path("claims/", views.list_claims, name="claims"),
+    path("claims/<int:pk>/", views.show_claim, name="claim"),
     path("<str:reference>/", views.show_case, name="detail"),
 ]

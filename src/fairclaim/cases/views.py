@@ -1,9 +1,21 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
-from fairclaim.accounts.access import can_change_cases, cases_for, get_case_for_user
+from fairclaim.accounts.access import (
+    can_approve_claims,
+    can_change_cases,
+    cases_for,
+    claims_for,
+    get_case_for_user,
+    get_claim_for_user,
+)
 
+from .claims import ClaimNotReady, do_approve_claim, do_check_claim, do_open_cases
+from .forms import ClaimInputsForm
 from .log import verify_case_log
 
 PAGE_SIZE = 50
@@ -30,3 +42,41 @@ def show_case(request, reference):
         "can_edit": can_change_cases(request.user),
     }
     return render(request, "cases/detail.html", context)
+
+
+@login_required
+def list_claims(request):
+    claims = claims_for(request.user).select_related("match__work", "match__sighting", "case")
+    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/claims.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def show_claim(request, pk):
+    claim = get_claim_for_user(request, pk, write=request.method == "POST")
+    form = ClaimInputsForm(request.POST or None, initial=claim.inputs)
+    if request.method == "POST" and request.POST.get("do") == "approve":
+        try:
+            do_approve_claim(claim, request.user, timezone.now())
+            [case] = do_open_cases([claim], actor=request.user.get_username(), now=timezone.now())
+        except ClaimNotReady as problem:
+            messages.error(request, str(problem))
+            return redirect(claim)
+        messages.success(request, f"Approved: the claim is in case {case.reference}.")
+        return redirect(case)
+    if request.method == "POST" and form.is_valid():
+        claim.inputs = form.as_inputs()
+        claim.save(update_fields=["inputs", "updated_at"])
+        try:
+            do_check_claim(claim, timezone.localdate())
+        except ClaimNotReady as problem:
+            messages.error(request, str(problem))
+        return redirect(claim)
+    context = {
+        "claim": claim,
+        "form": form,
+        "result": claim.result or None,
+        "can_edit": can_approve_claims(request.user) and claim.status != "in_case",
+    }
+    return render(request, "cases/claim.html", context)

@@ -125,3 +125,23 @@ class WatchList(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class WhitelistedDomain(models.Model):
+    """A site a rights holder never wants claims against (its own, a partner's, a client's)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="whitelisted_domains"
+    )
+    domain = models.CharField(max_length=253)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "domain"], name="whitelist_unique"),
+        ]
+
+    def __str__(self):
+        return self.domain

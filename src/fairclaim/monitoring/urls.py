@@ -6,6 +6,7 @@ app_name = "monitoring"
 urlpatterns = [
     path("", views.list_matches, name="list"),
     path("<int:pk>/", views.show_match, name="match"),
+    path("triage/", views.triage_matches, name="triage"),
     path("sightings/", views.list_sightings, name="sightings"),
     path("sightings/submit/", views.submit_page, name="submit_page"),
     path("<int:pk>/report.png", views.match_report_image, name="report_image"),

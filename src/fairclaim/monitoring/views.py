@@ -1,3 +1,5 @@
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -5,6 +7,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from fairclaim.accounts.access import (
@@ -15,19 +19,82 @@ from fairclaim.accounts.access import (
 )
 
 from .forms import SubmitPageForm
+from .models import Match
 from .tasks import scan_submitted_page
+from .triage import ACTIONS, do_triage
 
 PAGE_SIZE = 50
 
 
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "score": ("-score", "-id"),
+    "domain": ("sighting__page_domain", "-id"),
+}
+OPEN_STATUSES = [Match.Status.NEW, Match.Status.SEEN]
+
+
+def filtered_matches(user, params):
+    """The inbox query: every filter is an indexed column or a join on one."""
+    matches = matches_for(user).select_related("work", "sighting")
+    status = params.get("status", "open")
+    if status == "open":
+        matches = matches.filter(status__in=OPEN_STATUSES)
+    elif status in Match.Status.values:
+        matches = matches.filter(status=status)
+    if domain := params.get("domain", "").strip().lower():
+        matches = matches.filter(sighting__page_domain__icontains=domain)
+    if country := params.get("country", "").strip().lower():
+        matches = matches.filter(sighting__page_domain__iendswith=f".{country}")
+    if (work := params.get("work", "")).isdigit():
+        matches = matches.filter(work_id=int(work))
+    if params.get("commercial") == "1":
+        # A site naming a company or an imprint page is run as a business.
+        matches = matches.exclude(sighting__context__company="").exclude(
+            sighting__context__company__isnull=True
+        )
+    with contextlib.suppress(ValueError):
+        matches = matches.filter(score__gte=float(params.get("min_score") or 0))
+    return matches.order_by(*SORTS.get(params.get("sort", "newest"), SORTS["newest"]))
+
+
 @login_required
 def list_matches(request):
-    matches = matches_for(request.user).select_related("work", "sighting")
-    status = request.GET.get("status", "")
-    if status:
-        matches = matches.filter(status=status)
-    page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "monitoring/list.html", {"page": page, "status": status})
+    page = Paginator(filtered_matches(request.user, request.GET), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "params": request.GET,
+        "query": request.GET.urlencode(),
+        "statuses": Match.Status.choices,
+        "sorts": SORTS,
+        "actions": ACTIONS,
+        "can_triage": can_change_matches(request.user),
+    }
+    return render(request, "monitoring/list.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def triage_matches(request):
+    if not can_change_matches(request.user):
+        raise PermissionDenied("You may view matches but not decide on them.")
+    action = request.POST.get("action", "")
+    ids = [int(i) for i in request.POST.getlist("match") if i.isdigit()]
+    if action not in ACTIONS or not ids:
+        messages.error(request, "Choose one or more matches and an action.")
+    else:
+        # Only matches this user may see; anything else in the form is silently not there.
+        chosen = matches_for(request.user).filter(pk__in=ids)
+        done = do_triage(chosen, action, request.user, timezone.now())
+        summary = ", ".join(f"{count} {status.replace('_', ' ')}" for status, count in done.items())
+        messages.success(request, f"Done: {summary}." if done else "Nothing changed.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    return redirect(back or "monitoring:list")
 
 
 @login_required

@@ -180,3 +180,44 @@ def _duplicate_reason(existing: Work) -> str:
 def _title_from_filename(filename: str) -> str:
     stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return stem.replace("_", " ").replace("-", " ").strip()[:300]
+
+
+def do_import_ledger(owner: Organisation, upload) -> tuple[int, list[str]]:
+    """Import a licence CSV for `owner`: all rows or none (see `works.ledger`)."""
+    from .ledger import parse_ledger
+    from .models import Licence
+
+    raw = upload.read(10 * 1024 * 1024 + 1)
+    if len(raw) > 10 * 1024 * 1024:
+        return 0, ["The file is larger than 10 MB; split it."]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # spreadsheet exports on Windows
+    works = Work.objects.filter(owner=owner)
+
+    def find_work(key: str) -> int | None:
+        key = key.strip()
+        if key.isdigit():
+            return works.filter(pk=int(key)).values_list("pk", flat=True).first()
+        if len(key) >= 12 and all(c in "0123456789abcdef" for c in key.lower()):
+            found = list(
+                works.filter(sha256__startswith=key.lower()).values_list("pk", flat=True)[:2]
+            )
+            return found[0] if len(found) == 1 else None
+        return works.filter(original_filename=key).values_list("pk", flat=True).first()
+
+    rows, errors = parse_ledger(text, find_work)
+    if errors:
+        return 0, errors
+    with transaction.atomic():
+        Licence.objects.bulk_create(
+            Licence(
+                owner=owner, work_id=row.work_id, licensee_name=row.licensee_name,
+                licensee_email=row.licensee_email, domains=row.domains, usage=row.usage,
+                source=row.source, territory=row.territory, media=row.media,
+                starts_on=row.starts_on, ends_on=row.ends_on, reference=row.reference,
+            )
+            for row in rows
+        )  # fmt: skip
+    return len(rows), []

@@ -1,7 +1,7 @@
 from django import forms
 from django.forms import inlineformset_factory
 
-from .models import Registration, Work
+from .models import Licence, Registration, Work
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -64,3 +64,41 @@ RegistrationFormSet = inlineformset_factory(
     can_delete=True,
     widgets={"effective_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
 )
+
+
+class LicenceForm(forms.ModelForm):
+    domains_text = forms.CharField(
+        label="Domains", required=False, help_text="Separate several with spaces or commas"
+    )
+
+    class Meta:
+        model = Licence
+        fields = ["licensee_name", "licensee_email", "work", "usage", "source", "media",
+                  "territory", "starts_on", "ends_on", "reference", "notes"]  # fmt: skip
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work"].queryset = Work.objects.filter(owner=owner)
+        self.initial.setdefault("domains_text", " ".join(self.instance.domains or []))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", "A licence cannot end before it starts.")
+        raw = cleaned.get("domains_text", "").replace(",", " ").split()
+        self.instance.domains = [d.lower().strip("/") for d in raw]
+        return cleaned
+
+
+class LedgerImportForm(forms.Form):
+    csv_file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: licensee, licensee_email, domains, work, usage, source, territory, "
+        "media, starts_on, ends_on, reference (only licensee is required).",
+    )

@@ -8,11 +8,17 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from fairclaim.accounts.access import can_change_works, get_work_for_user, works_for
+from fairclaim.accounts.access import (
+    can_change_works,
+    get_work_for_user,
+    handled_organisations,
+    works_for,
+)
 
-from .actions import do_register_uploads
-from .forms import RegistrationFormSet, UploadForm, WorkForm
+from .actions import do_import_ledger, do_register_uploads
+from .forms import LedgerImportForm, LicenceForm, RegistrationFormSet, UploadForm, WorkForm
 from .intake import ACCEPTED_FORMATS
+from .models import Licence
 
 PAGE_SIZE = 48
 
@@ -101,3 +107,44 @@ def _may_upload(user) -> bool:
 
 def _content_type(work) -> str:
     return ACCEPTED_FORMATS.get(work.image_format, "application/octet-stream")
+
+
+@login_required
+def list_licences(request):
+    licences = Licence.objects.filter(owner__in=handled_organisations(request.user))
+    licences = licences.select_related("work")
+    page = Paginator(licences, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "can_edit": _may_upload(request.user)}
+    return render(request, "works/licences.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_licence(request):
+    if not _may_upload(request.user):
+        raise PermissionDenied("Only a rights holder's members may record licences.")
+    owner = request.user.organisation
+    form = LicenceForm(request.POST or None, owner=owner, instance=Licence(owner=owner))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Licence recorded: matches it covers will not be claimed.")
+        return redirect("works:licences")
+    return render(request, "works/licence_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_licences(request):
+    if not _may_upload(request.user):
+        raise PermissionDenied("Only a rights holder's members may import licences.")
+    form = LedgerImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        created, errors = do_import_ledger(request.user.organisation, form.cleaned_data["csv_file"])
+        if errors:
+            for error in errors[:50]:
+                messages.error(request, error)
+            messages.error(request, "Nothing was imported; fix the lines above and try again.")
+            return render(request, "works/licence_import.html", {"form": form}, status=400)
+        messages.success(request, f"Imported {created} licences.")
+        return redirect("works:licences")
+    return render(request, "works/licence_import.html", {"form": form})

@@ -1,0 +1,278 @@
+"""From a match to a case: the facts of a claim, the linter's verdict, the rights holder's approval.
+
+DESIGN.md product rule 1: no notice without a verified match, a clear linter result and a
+rights-holder approval. `build_facts` gathers what `rules.check` needs from the database (the
+rights holder's triage answers fill what the web cannot tell); `do_check_claim` runs the pure core
+and keeps every statement; `do_open_cases` groups approved claims by recipient into draft cases.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from itertools import groupby
+
+from django.db import transaction
+from django.db.models import Max, Q
+
+from fairclaim.accounts.models import User
+from fairclaim.monitoring.models import Match
+from fairclaim.rules.check import check_claim
+from fairclaim.rules.facts import InvalidFacts, parse_facts
+from fairclaim.works.models import Licence, Registration
+
+from .log import append_event
+from .models import Case, CaseLine, Claim, FeeStatement, RateCard
+
+# Jurisdictions whose law the rules model (rules.linter); others are held by the linter itself.
+CURRENCY = {"DE": "EUR", "AT": "EUR", "US": "USD", "GB": "GBP", "UK": "GBP"}
+OPEN_STATES = {"draft", "review", "notice_sent", "licence_review", "defence_review",
+               "payment_pending", "overdue", "escalated"}  # fmt: skip
+# The triage answers a rights holder gives, with the defaults shown on the claim form.
+DEFAULT_INPUTS = {
+    "site_type": "commercial",
+    "usage": "",
+    "placement": "",
+    "territory": "worldwide",
+    "use_started_on": "",
+    "recipient_name": "",
+    "recipient_type": "business",
+    "recipient_country": "",
+    "jurisdiction": "",
+}
+
+
+class ClaimNotReady(Exception):
+    """A claim that cannot be checked or approved yet; the message says what is missing."""
+
+
+def initial_inputs(match: Match) -> dict:
+    """Sensible answers from what discovery saw; the rights holder confirms or corrects them."""
+    context = match.sighting.context or {}
+    inputs = dict(DEFAULT_INPUTS)
+    inputs["recipient_name"] = context.get("company") or match.sighting.page_domain
+    country = _country_from_domain(match.sighting.page_domain) or match.work.owner.country
+    inputs["recipient_country"] = inputs["jurisdiction"] = country
+    card = RateCard.objects.filter(owner=match.work.owner).first()
+    if card and card.pricing.get("entries"):
+        first = card.pricing["entries"][0]
+        inputs["usage"] = first.get("usage", "")
+        inputs["placement"] = first.get("placement") or ""
+    return inputs
+
+
+def build_facts(claim: Claim, today: date) -> dict:
+    """The claim as `rules.facts.ClaimFacts` JSON. Raises ClaimNotReady naming what is missing."""
+    match, inputs = claim.match, {**DEFAULT_INPUTS, **claim.inputs}
+    work, sighting = match.work, match.sighting
+    context = sighting.context or {}
+    card = RateCard.objects.filter(owner=work.owner).first()
+    if card is None:
+        raise ClaimNotReady("Set up your prices (rate card) before claiming.")
+    if not inputs["usage"]:
+        raise ClaimNotReady("Say how the photo is used (usage) to price the claim.")
+    width = sighting.display_width or context.get("image_width") or 0
+    height = sighting.display_height or context.get("image_height") or 0
+    if not (width and height):
+        raise ClaimNotReady("The displayed size of the found image is unknown.")
+    recipient_id = f"R-{sighting.page_domain}"
+    registration = (
+        work.registrations.filter(office=Registration.Office.US_COPYRIGHT_OFFICE)
+        .order_by("effective_date")
+        .first()
+    )
+    licence_url = context.get("licence_url", "")
+    return {
+        "schema_version": 1,
+        "claim_id": f"CL-{claim.pk}",
+        "today": today.isoformat(),
+        "statement_version": (claim.statements.aggregate(v=Max("version"))["v"] or 0) + 1,
+        "jurisdiction": inputs["jurisdiction"],
+        "work": {
+            "id": f"W-{work.pk}",
+            "title": work.title or None,
+            "creator_type": card.creator_type,
+            "first_published_on": _iso(work.first_published_on),
+            "registration": {
+                "number": registration.number,
+                "effective_date": registration.effective_date.isoformat(),
+                "group": registration.group_registration,
+            }
+            if registration
+            else None,
+            "cc_licence": None,
+        },
+        "sighting": {
+            "page_url": sighting.page_url,
+            "image_url": sighting.image_url,
+            "use_started_on": inputs["use_started_on"] or None,
+            "first_seen": sighting.first_seen.date().isoformat(),
+            "last_seen": sighting.last_seen.date().isoformat(),
+            "still_online": sighting.gone_at is None,
+            "hotlinked": sighting.hotlinked,
+            "image_source_authorised": None,
+            "displayed_width": int(width),
+            "displayed_height": int(height),
+            "credit_present": bool(context.get("credit") or context.get("embedded_credit")),
+            "page_cc_licence": licence_url if "creativecommons.org" in licence_url else None,
+            "site_type": inputs["site_type"],
+            "usage": inputs["usage"],
+            "placement": inputs["placement"] or None,
+            "territory": inputs["territory"] or "worldwide",
+        },
+        "rights_holder": {"id": f"RH-{work.owner_id}", "name": work.owner.name},
+        "recipient": {
+            "id": recipient_id,
+            "name": inputs["recipient_name"] or sighting.page_domain,
+            "type": inputs["recipient_type"],
+            "country": inputs["recipient_country"],
+        },
+        "licences": [_known_licence(lic, sighting.page_domain) for lic in _licences(match)],
+        "open_cases": [
+            {"case_ref": ref, "work_id": f"W-{work.pk}", "recipient_id": recipient_id}
+            for ref in Case.objects.filter(
+                rights_holder=work.owner,
+                recipient_domain=sighting.page_domain,
+                lines__work=work,
+                state__in=OPEN_STATES,
+            ).values_list("reference", flat=True)
+        ],
+        "pricing": card.pricing,
+    }
+
+
+def do_check_claim(claim: Claim, today: date) -> Claim:
+    """Run the linter and the fee statement; keep the statement as a new version."""
+    try:
+        facts = parse_facts(build_facts(claim, today))
+    except InvalidFacts as exc:
+        raise ClaimNotReady(f"The claim's facts are not valid: {exc}") from None
+    result = check_claim(facts)
+    payload = result.as_json()
+    with transaction.atomic():
+        FeeStatement.objects.create(
+            claim=claim,
+            version=result.statement.version,
+            inputs_digest=result.statement.inputs_digest,
+            facts=facts.model_dump(mode="json"),
+            statement=payload["statement"],
+        )
+        claim.decision = payload["decision"]
+        claim.result = payload
+        claim.status = Claim.Status.CHECKED
+        claim.save(update_fields=["decision", "result", "status", "updated_at"])
+    return claim
+
+
+def do_approve_claim(claim: Claim, user: User, now: datetime) -> Claim:
+    """The rights holder's approval; only a checked claim the linter lets through may pass."""
+    if claim.status != Claim.Status.CHECKED:
+        raise ClaimNotReady("Check the claim before approving it.")
+    if claim.decision != "send":
+        raise ClaimNotReady(
+            f"The claim check says “{claim.decision}”: resolve its findings before approving."
+        )
+    updated = Claim.objects.filter(pk=claim.pk, status=Claim.Status.CHECKED).update(
+        status=Claim.Status.APPROVED, approved_by=user, approved_at=now
+    )
+    if not updated:
+        raise ClaimNotReady("The claim changed meanwhile; reload it.")
+    claim.refresh_from_db()
+    return claim
+
+
+def do_open_cases(claims: list[Claim], *, actor: str, now: datetime) -> list[Case]:
+    """Group approved claims by rights holder and recipient domain into draft cases: one case
+    per recipient, one line per work, each with its statement total as the amount."""
+    ready = [c for c in claims if c.status == Claim.Status.APPROVED and c.case_id is None]
+
+    def recipient(claim: Claim) -> tuple[int, str]:
+        return claim.match.work.owner_id, claim.match.sighting.page_domain
+
+    cases = []
+    for (owner_id, domain), group in groupby(sorted(ready, key=recipient), key=recipient):
+        group = list(group)
+        first = group[0]
+        inputs = {**DEFAULT_INPUTS, **first.inputs}
+        jurisdiction = inputs["jurisdiction"] or inputs["recipient_country"]
+        with transaction.atomic():
+            # One case per recipient: a draft not yet sent takes further works as lines.
+            case = Case.objects.filter(
+                rights_holder_id=owner_id, recipient_domain=domain, state="draft"
+            ).first() or Case.objects.create(
+                rights_holder_id=owner_id,
+                jurisdiction=jurisdiction,
+                currency=CURRENCY.get(jurisdiction, "EUR"),
+                language="de" if jurisdiction in {"DE", "AT"} else "en",
+                recipient_name=inputs["recipient_name"],
+                recipient_domain=domain,
+                recipient_email=_first_email(first),
+                recipient_country=inputs["recipient_country"],
+                recipient_type=_case_recipient_type(inputs["recipient_type"]),
+            )
+            if not case.events.exists():
+                append_event(case, "case_opened", {"recipient": domain}, actor=actor, at=now)
+            for claim in group:
+                total = claim.result["statement"]["totals"]["past_only"]
+                CaseLine.objects.create(
+                    case=case,
+                    work=claim.match.work,
+                    match=claim.match,
+                    description=claim.match.sighting.page_url[:300],
+                    amount=total.get("gross"),
+                    basis=f"Fee statement v{claim.result['statement']['version']} "
+                    f"({claim.result['statement']['inputs_digest'][:12]})",
+                )
+                Claim.objects.filter(pk=claim.pk).update(case=case, status=Claim.Status.IN_CASE)
+                Match.objects.filter(pk=claim.match_id).update(status=Match.Status.CLAIMED)
+                append_event(
+                    case,
+                    "claim_added",
+                    {"claim": claim.pk, "work": claim.match.work_id, "decision": claim.decision},
+                    actor=actor,
+                    at=now,
+                )
+        cases.append(case)
+    return cases
+
+
+def _licences(match: Match):
+    """The owner's licences for this work or for all its works."""
+    return Licence.objects.filter(owner=match.work.owner).filter(
+        Q(work_id=match.work_id) | Q(work__isnull=True)
+    )
+
+
+def _known_licence(licence: Licence, domain: str) -> dict:
+    domains = {d.lower().removeprefix("www.") for d in licence.domains}
+    covers = domain.lower().removeprefix("www.") in domains if domains else None
+    source = (
+        "creative_commons"
+        if licence.source == Licence.Source.CREATIVE_COMMONS
+        else (licence.source if licence.source in {"own_sale", "agency", "stock"} else "other")
+    )
+    return {
+        "reference": licence.reference or f"L-{licence.pk}",
+        "licensee": licence.licensee_name,
+        "source": source,
+        "covers_recipient": covers,
+        "valid_from": _iso(licence.starts_on),
+        "valid_until": _iso(licence.ends_on),
+    }
+
+
+def _case_recipient_type(value: str) -> str:
+    return {"consumer": "consumer", "micro_business": "micro"}.get(value, "business")
+
+
+def _first_email(claim: Claim) -> str:
+    emails = (claim.match.sighting.context or {}).get("contact_emails") or []
+    return emails[0] if emails else ""
+
+
+def _country_from_domain(domain: str) -> str:
+    tld = domain.rsplit(".", 1)[-1].upper() if "." in domain else ""
+    return {"UK": "GB"}.get(tld, tld) if len(tld) == 2 else ""
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None

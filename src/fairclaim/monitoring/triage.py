@@ -1,0 +1,105 @@
+"""A rights holder's decisions on matches: claim, licensed, ignore, not mine, whitelist a domain.
+
+A licence recorded here or a whitelisted domain also settles every later match of the same
+kind (`suppression_for`), so a known licensee is never claimed twice (DESIGN.md rule 2).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from fairclaim.accounts.models import User
+from fairclaim.works.models import Licence, Work
+
+from .models import Match, WhitelistedDomain
+
+ACTIONS = {
+    "claim": "Claim",
+    "licensed": "Licensed",
+    "ignore": "Ignore",
+    "not_mine": "Not mine",
+    "whitelist": "Whitelist domain",
+    "seen": "Mark seen",
+}
+
+
+def bare_domain(domain: str) -> str:
+    return domain.lower().strip().removeprefix("www.")
+
+
+def suppression_for(work: Work, domain: str) -> str | None:
+    """The status a new match of `work` on `domain` gets without review, if any."""
+    domain = bare_domain(domain)
+    if WhitelistedDomain.objects.filter(organisation_id=work.owner_id, domain=domain).exists():
+        return Match.Status.WHITELISTED
+    licences = Licence.objects.filter(owner_id=work.owner_id).filter(
+        Q(work=work) | Q(work__isnull=True)
+    )
+    for licence in licences.only("domains"):
+        if domain in {bare_domain(d) for d in licence.domains}:
+            return Match.Status.LICENSED
+    return None
+
+
+def do_triage(matches: QuerySet[Match], action: str, user: User, now: datetime) -> Counter:
+    """Apply `action` to each match (the caller has checked access). Returns counts by outcome."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown triage action {action!r}")
+    done: Counter = Counter()
+    for match in matches.select_related("work", "sighting", "work__owner"):
+        with transaction.atomic():
+            done[_apply(match, action, user, now)] += 1
+    return done
+
+
+def _apply(match: Match, action: str, user: User, now: datetime) -> str:
+    domain = bare_domain(match.sighting.page_domain)
+    if action == "claim":
+        from fairclaim.cases.claims import initial_inputs
+        from fairclaim.cases.models import Claim
+
+        Claim.objects.get_or_create(match=match, defaults={"inputs": initial_inputs(match)})
+        return _set(match, Match.Status.CLAIMED, user, now)
+    if action == "licensed":
+        if suppression_for(match.work, domain) != Match.Status.LICENSED:
+            Licence.objects.create(
+                owner_id=match.work.owner_id,
+                work=match.work,
+                licensee_name=domain,
+                domains=[domain],
+                source=Licence.Source.OWN_SALE,
+                notes=f"Recorded from match triage by {user.get_username()} on {now:%Y-%m-%d}.",
+            )
+        _settle_same(match.work.owner_id, domain, Match.Status.LICENSED, work=match.work)
+        return _set(match, Match.Status.LICENSED, user, now)
+    if action == "whitelist":
+        WhitelistedDomain.objects.get_or_create(
+            organisation_id=match.work.owner_id,
+            domain=domain,
+            defaults={"reason": f"whitelisted by {user.get_username()}"},
+        )
+        _settle_same(match.work.owner_id, domain, Match.Status.WHITELISTED)
+        return _set(match, Match.Status.WHITELISTED, user, now)
+    status = {"ignore": Match.Status.IGNORED, "not_mine": Match.Status.NOT_MINE,
+              "seen": Match.Status.SEEN}[action]  # fmt: skip
+    return _set(match, status, user, now)
+
+
+def _set(match: Match, status: str, user: User, now: datetime) -> str:
+    Match.objects.filter(pk=match.pk).update(status=status, reviewed_by=user, reviewed_at=now)
+    return status
+
+
+def _settle_same(owner_id: int, domain: str, status: str, work: Work | None = None) -> None:
+    """Open matches of the owner on that domain (and work, for a licence) take the status too."""
+    same = Match.objects.filter(
+        work__owner_id=owner_id,
+        status__in=[Match.Status.NEW, Match.Status.SEEN],
+    ).filter(Q(sighting__page_domain=domain) | Q(sighting__page_domain=f"www.{domain}"))
+    if work is not None:
+        same = same.filter(work=work)
+    same.update(status=status)
