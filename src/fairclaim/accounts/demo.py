@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fairclaim.cases.log import append_event
-from fairclaim.cases.models import Case, CaseLine
+from fairclaim.cases.models import Case, CaseLine, RateCard
 from fairclaim.works.actions import do_register_image, upload_limits
 from fairclaim.works.intake import UploadRefused, check_image
 from fairclaim.works.models import Work
@@ -57,6 +57,7 @@ def load_demo(photos_dir: Path | None = None, *, limit: int | None = None) -> De
     _users(orgs)
     photos_dir = photos_dir or settings.FAIRCLAIM_DEMO_PHOTOS
     added, skipped = _works(orgs, Path(photos_dir), limit)
+    _rate_cards(orgs)
     _sample_case(orgs)
     return DemoSummary(added, skipped, Path(photos_dir) if Path(photos_dir).is_dir() else None)
 
@@ -137,6 +138,15 @@ def _creator_from_credit(credit: str) -> str:
     # "2008, Charles Barbin <barbinch@free.fr>" → "Charles Barbin"
     name = credit.split(",", 1)[1] if credit[:4].isdigit() and "," in credit else credit
     return name.split("<", 1)[0].strip().strip('"') or credit
+
+
+def _rate_cards(orgs: dict[str, Organisation]) -> None:
+    from fairclaim.cases.views import EXAMPLE_PRICING
+
+    for slug, currency in (("demo-photography", "EUR"), ("demo-agency", "USD")):
+        RateCard.objects.get_or_create(
+            owner=orgs[slug], defaults={"pricing": {**EXAMPLE_PRICING, "currency": currency}}
+        )
 
 
 def _sample_case(orgs: dict[str, Organisation]) -> None:

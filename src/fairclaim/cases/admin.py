@@ -1,9 +1,19 @@
 from django.contrib import admin
 
-from fairclaim.accounts.access import cases_for
+from fairclaim.accounts.access import cases_for, matches_for
 from fairclaim.accounts.admin import ScopedAdmin
 
-from .models import Case, CaseEvent, CaseLine, Defence, Message, Notice
+from .models import (
+    Case,
+    CaseEvent,
+    CaseLine,
+    Claim,
+    Defence,
+    FeeStatement,
+    Message,
+    Notice,
+    RateCard,
+)
 
 
 class CaseLineInline(admin.TabularInline):
@@ -62,3 +72,34 @@ class DefenceAdmin(CaseChildAdmin):
 @admin.register(Message)
 class MessageAdmin(CaseChildAdmin):
     list_display = ["case", "author_kind", "created_at"]
+
+
+@admin.register(RateCard)
+class RateCardAdmin(admin.ModelAdmin):
+    list_display = ["owner", "creator_type", "updated_at"]
+
+
+class FeeStatementInline(admin.TabularInline):
+    model = FeeStatement
+    extra = 0
+    can_delete = False
+    readonly_fields = ["version", "inputs_digest", "statement", "created_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(CaseChildAdmin):
+    list_display = ["match", "status", "decision", "case", "approved_at"]
+    list_filter = ["status", "decision"]
+    raw_id_fields = ["match", "case"]
+    readonly_fields = ["decision", "result", "approved_by", "approved_at"]
+    inlines = [FeeStatementInline]
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_platform_admin:
+            return queryset
+        return queryset.filter(match__in=matches_for(request.user))

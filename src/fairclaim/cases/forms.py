@@ -25,8 +25,13 @@ class ClaimInputsForm(forms.Form):
     )
     recipient_name = forms.CharField(max_length=200)
     recipient_type = forms.ChoiceField(
-        choices=[("business", "Business"), ("micro_business", "Micro business"),
-                 ("consumer", "Consumer"), ("charity", "Charity"), ("public_body", "Public body")],
+        choices=[
+            ("business", "Business"),
+            ("micro_business", "Micro business"),
+            ("consumer", "Consumer"),
+            ("charity", "Charity"),
+            ("public_body", "Public body"),
+        ],
     )
     recipient_country = forms.CharField(max_length=2, min_length=2)
 
@@ -38,4 +43,36 @@ class ClaimInputsForm(forms.Form):
         data["use_started_on"] = (
             data["use_started_on"].isoformat() if data["use_started_on"] else ""
         )
+        return data
+
+
+class RateCardForm(forms.Form):
+    """Prices as JSON in the facts format (`rules.facts.Pricing`), checked field by field."""
+
+    creator_type = forms.ChoiceField(
+        choices=[("professional", "Professional photographer"), ("hobby", "Hobby photographer")]
+    )
+    pricing = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false", "class": "code"}),
+        help_text="mode, name, currency, entries (usage, placement, size, territory, months, "
+        "price as a decimal string, reference), surcharges, expenses, future_licence_months, vat. "
+        "See docs/facts/README.md.",
+    )
+
+    def clean_pricing(self):
+        import json
+
+        from pydantic import ValidationError
+
+        from fairclaim.rules.facts import Pricing
+
+        try:
+            data = json.loads(self.cleaned_data["pricing"])
+            Pricing.model_validate_json(json.dumps(data))
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"Not valid JSON: {exc}") from None
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+            raise forms.ValidationError(f"{where}: {first['msg']}") from None
         return data

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.list_cases, name="list"),
     path("claims/", views.list_claims, name="claims"),
+    path("prices/", views.edit_rate_card, name="rate_card"),
     path("claims/<int:pk>/", views.show_claim, name="claim"),
     path("<str:reference>/", views.show_case, name="detail"),
 ]

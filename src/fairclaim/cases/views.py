@@ -1,5 +1,8 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,8 +18,22 @@ from fairclaim.accounts.access import (
 )
 
 from .claims import ClaimNotReady, do_approve_claim, do_check_claim, do_open_cases
-from .forms import ClaimInputsForm
+from .forms import ClaimInputsForm, RateCardForm
 from .log import verify_case_log
+from .models import RateCard
+
+# A starting point shown to a rights holder without prices: their own list, in their currency.
+EXAMPLE_PRICING = {
+    "mode": "rate_card",
+    "name": "My prices 2026",
+    "currency": "EUR",
+    "entries": [
+        {"usage": "web_commercial", "months": 12, "price": "450.00", "reference": "own list price"},
+        {"usage": "web_editorial", "months": 12, "price": "250.00", "reference": "own list price"},
+    ],
+    "future_licence_months": 12,
+    "vat": {"rate": "0.19", "on_past_use": False, "on_future_licence": True},
+}
 
 PAGE_SIZE = 50
 
@@ -80,3 +97,27 @@ def show_claim(request, pk):
         "can_edit": can_approve_claims(request.user) and claim.status != "in_case",
     }
     return render(request, "cases/claim.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_rate_card(request):
+    if not can_approve_claims(request.user) or not request.user.organisation_id:
+        raise PermissionDenied("Only a rights holder's members set its prices.")
+    card = RateCard.objects.filter(owner=request.user.organisation).first()
+    initial = {
+        "creator_type": card.creator_type if card else "professional",
+        "pricing": json.dumps(card.pricing if card else EXAMPLE_PRICING, indent=2),
+    }
+    form = RateCardForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        RateCard.objects.update_or_create(
+            owner=request.user.organisation,
+            defaults={
+                "pricing": form.cleaned_data["pricing"],
+                "creator_type": form.cleaned_data["creator_type"],
+            },
+        )
+        messages.success(request, "Prices saved. Claims checked from now on use them.")
+        return redirect("cases:rate_card")
+    return render(request, "cases/rate_card.html", {"form": form, "card": card})
