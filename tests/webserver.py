@@ -33,3 +33,11 @@ def serving(routes: dict[str, tuple[str, bytes]]):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -69,12 +69,38 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     return 0
 
 
+def start_demo_web() -> list:
+    """Serve the demo sites and let the demo photographer watch them (needs the demo photos)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from fairclaim.accounts.demo import demo_web_photos, watch_demo_web
+    from fairclaim.demo_web import build_sites, serve_sites
+
+    photos = demo_web_photos(settings.FAIRCLAIM_DEMO_PHOTOS)
+    if len(photos) < 6:
+        return []
+    sites = build_sites(photos)
+    try:
+        servers = serve_sites(sites)
+    except OSError as exc:
+        print(f"Demo web not started ({exc}); the registry works without it.", flush=True)
+        return []
+    watch_demo_web({name: site.base for name, site in sites.items()}, timezone.now())
+    for name, site in sites.items():
+        print(f"  demo site {name:10} {site.base}/", flush=True)
+    return servers
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    # The demo web lives on loopback; its scans (here, in the worker) must be allowed to reach it.
+    os.environ["FAIRCLAIM_ALLOW_LOOPBACK"] = "1"
     setup_django()
     from django.core.management import call_command
 
     call_command("migrate", "--no-input", verbosity=0)
     call_command("load_demo", verbosity=0)
+    servers = start_demo_web()
     children = [
         subprocess.Popen([sys.executable, "-m", "fairclaim.cli", "worker"]),
         subprocess.Popen([sys.executable, "-m", "fairclaim.cli", "scheduler"]),
@@ -95,6 +121,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             child.terminate()
         for child in children:
             child.wait(timeout=10)
+        for server in servers:
+            server.shutdown()
 
 
 def build_parser() -> argparse.ArgumentParser:

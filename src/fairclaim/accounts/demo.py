@@ -172,3 +172,39 @@ def _sample_case(orgs: dict[str, Organisation]) -> None:
         CaseLine.objects.create(case=case, work=work, description="Product page header image")
         append_event(case, "case_opened", {"recipient": "shop.example"}, actor="system")
         append_event(case, "line_added", {"work": work.pk, "sha256": work.sha256}, actor="system")
+
+
+def demo_web_photos(photos_dir: Path) -> list[Path]:
+    """Four of the demo photographer's photos, then two of the agency's (unrelated to her)."""
+    manifest = Path(photos_dir) / "manifest.csv"
+    if not manifest.is_file():
+        return []
+    with manifest.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    mine = [
+        r["file"] for r in rows if OWNERS_BY_SOURCE.get(r["source_package"]) == "demo-photography"
+    ]
+    theirs = [r["file"] for r in rows if OWNERS_BY_SOURCE.get(r["source_package"]) == "demo-agency"]
+    return [Path(photos_dir) / name for name in mine[:4] + theirs[:2]]
+
+
+def watch_demo_web(bases: dict[str, str], now) -> None:
+    """The demo photographer watches the demo sites (scanned at once by the scheduler) and has a
+    licence for the licensee's site, so that site's copy shows up as licensed, not claimable."""
+    from fairclaim.monitoring.models import WatchList
+    from fairclaim.works.models import Licence
+
+    owner = Organisation.objects.get(slug="demo-photography")
+    WatchList.objects.update_or_create(
+        organisation=owner,
+        name="Demo web",
+        defaults={"start_urls": [f"{base}/" for base in bases.values()], "max_pages": 50,
+                  "interval_hours": 24, "next_scan_at": now},
+    )  # fmt: skip
+    licensee_host = bases["licensee"].split("//", 1)[1].split(":", 1)[0]
+    Licence.objects.get_or_create(
+        owner=owner,
+        licensee_name="Licensed Ltd",
+        defaults={"domains": [licensee_host], "source": Licence.Source.OWN_SALE,
+                  "reference": "INV-2026-017", "usage": Licence.Usage.COMMERCIAL},
+    )  # fmt: skip

@@ -1,0 +1,43 @@
+"""The demo web: real sites on loopback addresses that discovery can crawl."""
+
+import pytest
+
+from fairclaim.accounts.demo import demo_web_photos
+from fairclaim.demo_web import build_sites, serve_sites
+from fairclaim.discovery.submitted import fetch_page_sightings
+from tests.webserver import free_port
+
+
+@pytest.fixture(scope="module")
+def demo_sites(tmp_path_factory):
+    from django.conf import settings
+
+    photos = demo_web_photos(settings.FAIRCLAIM_DEMO_PHOTOS)
+    if len(photos) < 6:
+        pytest.skip("the shared demo photos are not on this machine")
+    sites = build_sites(photos, port=free_port())
+    servers = serve_sites(sites)
+    yield sites
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_shop_shows_edited_copies_with_an_imprint(demo_sites):
+    shop = demo_sites["shop"]
+    records = fetch_page_sightings(f"{shop.base}/p/1", allow_loopback=True)
+    [hero] = records
+    assert hero.image_url == f"{shop.base}/media/hero.jpg"
+    assert hero.sha256
+    assert hero.imprint_url == f"{shop.base}/impressum"
+
+
+def test_the_blog_credits_under_cc_by(demo_sites):
+    [garden] = fetch_page_sightings(f"{demo_sites['blog'].base}/", allow_loopback=True)
+    assert "Demo Photography" in garden.credit
+    assert garden.licence_url == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_each_site_is_its_own_domain(demo_sites):
+    hosts = {site.host for site in demo_sites.values()}
+    assert len(hosts) == len(demo_sites)
