@@ -326,12 +326,18 @@ class CaptureSession(CaptureBackend):
                 route.continue_()
 
         context.route("**/*", route_request)
-        page = context.new_page()
-        page.on("response", lambda response: seen.append((_now(), response)))
         captured_at = _now()
+        pages: list[Any] = []
 
         def load() -> Any:
+            # Each attempt gets a fresh tab: after a failed load Chromium navigates the old tab
+            # to its error page, which would interrupt a second goto in the same tab.
             seen.clear()
+            if pages:
+                pages.pop().close()
+            page = context.new_page()
+            page.on("response", lambda response: seen.append((_now(), response)))
+            pages.append(page)
             return page.goto(page_url, wait_until="load", timeout=timeout * 1000)
 
         try:
@@ -341,6 +347,7 @@ class CaptureSession(CaptureBackend):
         except Error as exc:
             raise CaptureError(f"{page_url} could not be loaded: {exc.message}") from exc
 
+        page = pages[-1]
         page_status = main_response.status if main_response is not None else None
         try:
             rendered = self._render(page, image_url, page_status)
