@@ -31,8 +31,15 @@ def write_warc(path, *, gzip: bool, images_first: bool = False, pages: int = PAG
 
         def record(url, body, ctype):
             headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(
-                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=headers))  # fmt: skip
+            writer.write_record(
+                writer.create_warc_record(
+                    url,
+                    "response",
+                    payload=io.BytesIO(body),
+                    length=len(body),
+                    http_headers=headers,
+                )
+            )
 
         for i in range(pages):
             items = [
@@ -60,10 +67,13 @@ def test_round_trip_gives_one_sighting_per_image_with_hashes(tmp_path, gzip, ima
     assert first.page_url == "http://site.example/p/0"
     assert first.credit == "Crédit : Studio 0"
     assert first.language == "fr"
-    assert first.sha256 and first.embedded_creator == "Studio"
-    assert first.first_seen.endswith("Z") and first.source == "warc"
+    assert first.sha256
+    assert first.embedded_creator == "Studio"
+    assert first.first_seen.endswith("Z")
+    assert first.source == "warc"
     hotlinked = [r for r in records if r.hotlinked]
-    assert len(hotlinked) == PAGES and all(not r.sha256 for r in hotlinked)
+    assert len(hotlinked) == PAGES
+    assert all(not r.sha256 for r in hotlinked)
 
 
 @pytest.mark.parametrize("gzip", [True, False], ids=["warc.gz", "warc"])
@@ -113,7 +123,7 @@ def test_iterating_is_lazy(tmp_path):
     path = tmp_path / "lazy.warc.gz"
     write_warc(path, gzip=True)
     first = next(iter_warc(path))
-    assert first.kind == "page" and first.url == "http://site.example/p/0"
+    assert (first.kind, first.url) == ("page", "http://site.example/p/0")
 
 
 def test_not_a_warc_is_one_counted_error(tmp_path):
