@@ -31,7 +31,7 @@ def jpeg(n: int, artist: str = "") -> bytes:
     exif = Image.Exif()
     if artist:
         exif[0x013B] = artist
-        exif[0x8298] = f"© 2025 {artist}"
+        exif[0x8298] = f"Copyright 2025 {artist}"  # EXIF ASCII has no ©
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif)
     return out.getvalue()
@@ -94,11 +94,16 @@ SSRF = """<html><body><img src="http://10.0.0.7/inside.jpg" alt="private">
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def send(self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8",
-             headers: dict[str, str] | None = None) -> None:  # fmt: skip
+    def send(
+        self,
+        status: int,
+        body: bytes,
+        ctype: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -108,10 +113,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
+    def do_HEAD(self) -> None:
         self.do_GET()
 
-    def do_GET(self) -> None:  # noqa: N802, C901 - stdlib name; one route table
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         self.server.hits.append(path)  # type: ignore[attr-defined]
         if path == "/robots.txt":
@@ -138,7 +143,9 @@ class Handler(BaseHTTPRequestHandler):
             _, _, year, month = path.split("/")
             y, m = int(year), int(month)
             nxt = f"/calendar/{y + m // 12}/{m % 12 + 1}"
-            return self.send(200, f'<html><body><a href="{nxt}">next month</a></body></html>'.encode())
+            return self.send(
+                200, f'<html><body><a href="{nxt}">next month</a></body></html>'.encode()
+            )
         if path == "/loop/a":
             return self.send(302, b"", headers={"Location": "/loop/b"})
         if path == "/loop/b":
@@ -184,7 +191,9 @@ class Handler(BaseHTTPRequestHandler):
         if path in {"/wordpress", "/shopify"}:
             return self.send(200, (FIXTURES / f"{path[1:]}.html").read_bytes())
         if path == "/impressum":
-            return self.send(200, b"<html><body>Beispiel Verlag GmbH, info@beispiel.test</body></html>")
+            return self.send(
+                200, b"<html><body>Beispiel Verlag GmbH, info@beispiel.test</body></html>"
+            )
         return self.send(404, b"not found")
 
 

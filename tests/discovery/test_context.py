@@ -94,16 +94,25 @@ def test_shopify_credit_paragraph_and_legal_notice(shopify):
 
 
 def test_sightings_mark_hotlinked_images_and_carry_page_context(shopify):
-    records = {r.image_url: r for r in sightings_from_page(shopify, first_seen="2026-01-02T03:04:05Z",
-                                                           source="crawl")}  # fmt: skip
+    records = {
+        r.image_url: r
+        for r in sightings_from_page(shopify, first_seen="2026-01-02T03:04:05Z", source="crawl")
+    }
     cdn = records["https://cdn.shopify.com/s/files/1/0123/4567/files/tote-lifestyle_1500x.jpg"]
     assert cdn.hotlinked is True
     own = records["https://harbourandpine.example/cdn/shop/files/banner-linen.jpg?v=1"]
     assert own.hotlinked is False
     assert own.imprint_url.endswith("/policies/legal-notice")
     assert own.first_seen == "2026-01-02T03:04:05Z"
-    assert set(own.to_dict()) >= {"image_url", "page_url", "alt", "credit", "licence_url",
-                                  "hotlinked", "first_seen"}  # fmt: skip
+    assert set(own.to_dict()) >= {
+        "image_url",
+        "page_url",
+        "alt",
+        "credit",
+        "licence_url",
+        "hotlinked",
+        "first_seen",
+    }
 
 
 def test_subdomains_share_a_registrable_domain():
@@ -133,6 +142,9 @@ def test_malformed_html_never_raises(html):
 
 
 def test_charset_from_meta_is_honoured():
-    html = '<html><head><meta charset="iso-8859-1"></head><body><img src=a.jpg alt="Grüße"></body></html>'
+    html = (
+        '<html><head><meta charset="iso-8859-1"></head>'
+        '<body><img src=a.jpg alt="Grüße"></body></html>'
+    )
     page = extract_page(html.encode("iso-8859-1"), "http://example.com/")
     assert page.images[0].alt == "Grüße"

@@ -42,7 +42,7 @@ def test_refuses_loopback_without_the_flag_and_never_connects(site):
 
 def test_refuses_name_resolving_to_private_address():
     resolver = MappedResolver({"intranet.test": "192.168.0.10"})
-    with pytest.raises(AddressRefused, match="intranet.test"):
+    with pytest.raises(AddressRefused, match=r"intranet\.test"):
         fetch("http://intranet.test/", limits=LIMITS, allow_loopback=True, resolver=resolver)
 
 
@@ -54,8 +54,12 @@ def test_connects_to_the_address_it_checked_without_resolving_again(site):
         calls.append(host)
         return [next(answers)]
 
-    result = fetch(f"http://rebind.test:{site.port}/echo-host", limits=LIMITS,
-                   allow_loopback=True, resolver=rebinding)  # fmt: skip
+    result = fetch(
+        f"http://rebind.test:{site.port}/echo-host",
+        limits=LIMITS,
+        allow_loopback=True,
+        resolver=rebinding,
+    )
     assert calls == ["rebind.test"]
     assert result.ip == "127.0.0.1"
     assert f"rebind.test:{site.port}".encode() in result.body  # Host header names the site
@@ -90,7 +94,7 @@ def test_gzip_page_is_decoded(site):
 def test_slow_drip_ends_at_the_total_timeout(site):
     limits = replace(LIMITS, total_timeout=1.5)
     started = time.monotonic()
-    with pytest.raises(FetchTimeout, match="total_timeout=1.5"):
+    with pytest.raises(FetchTimeout, match=r"total_timeout=1\.5"):
         fetch(f"{site.base}/drip", limits=limits, allow_loopback=True)
     assert time.monotonic() - started < 4
 

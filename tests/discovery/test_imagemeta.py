@@ -45,9 +45,13 @@ def plain_jpeg() -> bytes:
 
 def test_reads_iptc_byline_credit_and_copyright():
     with pyexiv2.ImageData(plain_jpeg()) as data:
-        data.modify_iptc({"Iptc.Application2.Byline": ["Iris Byline"],
-                          "Iptc.Application2.Credit": "Agentur X",
-                          "Iptc.Application2.Copyright": "© 2024 Iris Byline"})  # fmt: skip
+        data.modify_iptc(
+            {
+                "Iptc.Application2.Byline": ["Iris Byline"],
+                "Iptc.Application2.Credit": "Agentur X",
+                "Iptc.Application2.Copyright": "© 2024 Iris Byline",
+            }
+        )
         tagged = data.get_bytes()
     facts = read_image_facts(tagged, max_pixels=10**6)
     assert (facts.creator, facts.credit, facts.copyright) == (

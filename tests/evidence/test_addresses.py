@@ -81,3 +81,24 @@ def test_caching_checker_resolves_each_host_once():
     assert checker.problem("https://cdn.example/b.png") is None
     assert "private" in checker.problem("https://intranet.example/x")
     assert calls == ["cdn.example", "intranet.example"]
+
+
+def test_answers_from_refused_addresses_are_split_off():
+    from datetime import UTC, datetime
+
+    from fairclaim.evidence.capture import split_by_address
+    from fairclaim.evidence.wacz import HttpExchange
+
+    def answered_from(ip):
+        return HttpExchange(
+            url=f"http://host-{ip}/", method="GET", request_headers=[], status=200,
+            status_text="OK", response_headers=[], body=b"", fetched_at=datetime.now(UTC),
+            server_ip=ip,
+        )  # fmt: skip
+
+    public = answered_from("93.184.215.14")
+    rebound = answered_from("10.0.0.9")
+    unknown = answered_from(None)  # Playwright could not tell the address
+    kept, refused = split_by_address([public, rebound, unknown], STRICT)
+    assert kept == [public, unknown]
+    assert refused == [rebound]

@@ -83,12 +83,12 @@ def test_bundle_is_a_wacz_whose_datapackage_hashes_hold_and_lists_the_page(site,
             assert entry["bytes"] == len(data)
         assert archive.getinfo("archive/data.warc.gz").compress_type == zipfile.ZIP_STORED
         pages = [json.loads(line) for line in archive.read("pages/pages.jsonl").splitlines()]
-        index = archive.read("indexes/index.cdxj").decode().splitlines()
+        index = archive.read("indexes/index.cdx").decode().splitlines()
     assert pages[0]["format"] == "json-pages-1.0"
     assert pages[1]["url"] == site.url("/static.html")
     assert pages[1]["title"] == "Static page"
     assert any(json.loads(line.split(" ", 2)[2])["url"] == site.url("/photo.jpg") for line in index)
-    assert {"archive/data.warc.gz", "indexes/index.cdxj", "fairclaim/manifest.tsr"} <= names
+    assert {"archive/data.warc.gz", "indexes/index.cdx", "fairclaim/manifest.tsr"} <= names
 
 
 def test_warc_holds_page_and_image_responses_with_requests_screenshots_and_dom(

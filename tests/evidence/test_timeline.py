@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fairclaim.evidence.timeline import CaptureSummary, build_timeline
+from fairclaim.evidence.timeline import CaptureSummary, build_timeline, summary_from_manifest
 
 
 def at(day: int) -> datetime:
@@ -57,3 +57,13 @@ def test_captures_before_first_sighting_do_not_count_as_removal():
     timeline = build_timeline([missed(1), seen(2), missed(3)])
     assert timeline.first_seen == at(2)
     assert timeline.removed_at == at(3)
+
+
+def test_summary_comes_from_a_manifest_or_verification_info():
+    manifest = {"captured_at": "2026-11-05T12:00:00.5Z", "image_present": False,
+                "absence_reason": "the page answered HTTP 410"}  # fmt: skip
+    summary = summary_from_manifest(manifest, "b.wacz")
+    assert summary.captured_at == datetime(2026, 11, 5, 12, 0, 0, 500000, tzinfo=UTC)
+    assert summary.image_present is False
+    assert summary.reason == "the page answered HTTP 410"
+    assert summary.bundle == "b.wacz"

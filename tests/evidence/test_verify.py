@@ -52,7 +52,7 @@ def failed_parts(verification):
     ("name", "expected_part"),
     [
         ("archive/data.warc.gz", "archive/data.warc.gz"),
-        ("indexes/index.cdxj", "indexes/index.cdxj"),
+        ("indexes/index.cdx", "indexes/index.cdx"),
         ("pages/pages.jsonl", "pages/pages.jsonl"),
         ("fairclaim/screenshot-full.png", "fairclaim/screenshot-full.png"),
         ("fairclaim/screenshot-viewport.png", "fairclaim/screenshot-viewport.png"),
@@ -208,11 +208,11 @@ def test_a_file_that_is_not_a_zip_fails_cleanly(tmp_path):
 def test_index_entry_pointing_at_the_wrong_record_is_reported(static_capture, tmp_path):
     _, source = static_capture
     target = tmp_path / "bad-index.wacz"
-    lines = member(source, "indexes/index.cdxj").decode().splitlines()
+    lines = member(source, "indexes/index.cdx").decode().splitlines()
     first, second = (json.loads(line.split(" ", 2)[2]) for line in lines[:2])
     swapped = lines[0].replace(f'"offset": "{first["offset"]}"', f'"offset": "{second["offset"]}"')
     swapped = swapped.replace(f'"length": "{first["length"]}"', f'"length": "{second["length"]}"')
     rewrite(
-        source, target, {"indexes/index.cdxj": ("\n".join([swapped, *lines[1:]]) + "\n").encode()}
+        source, target, {"indexes/index.cdx": ("\n".join([swapped, *lines[1:]]) + "\n").encode()}
     )
-    assert "indexes/index.cdxj entries" in failed_parts(verify_bundle(target))
+    assert "indexes/index.cdx entries" in failed_parts(verify_bundle(target))

@@ -52,6 +52,10 @@ COMPANY_RE = re.compile(
     r"e\.K\.|e\.V\.|Ltd\.?|Limited|LLC|Inc\.?|S\.?A\.?R\.?L\.?|SAS|S\.L\.|B\.V\.|N\.V\.|S\.p\.A\.|"
     r"S\.r\.l\.|Oy|AB|ApS|A/S|GbR|Corp\.?))(?![\w])"
 )
+COMPANY_HINT_RE = re.compile(
+    r"(?:GmbH|\bUG\b|\bAG\b|\bKG\b|e\.[KV]\.|Ltd|Limited|LLC|Inc\b|S\.?A\.?R\.?L|\bSAS\b|"
+    r"S\.L\.|B\.V\.|N\.V\.|S\.p\.A|S\.r\.l|\bOy\b|\bAB\b|ApS|A/S|GbR|Corp)"
+)
 IMPRINT_WORDS = (
     "impressum",
     "imprint",
@@ -112,6 +116,11 @@ def _absolute(base: str, ref: str | None) -> str:
     ref = (ref or "").strip()
     if not ref or ref.startswith(("data:", "javascript:", "mailto:", "tel:", "#", "about:")):
         return ""
+    if ref.startswith(("http://", "https://")) and not any(c in ref for c in "#\\ \t\n"):
+        start = ref.index("//") + 2
+        host_end = ref.find("/", start)
+        if host_end > start and "?" not in ref[start:host_end]:
+            return ref  # already absolute: skip urljoin (hot path on link-heavy pages)
     try:
         parts = urlsplit(urljoin(base, ref))
     except ValueError:
@@ -275,7 +284,10 @@ def _imprint(root: lxml.html.HtmlElement, base: str, body_text: str) -> Imprint:
             imprint_url = _absolute(base, href)
         elif not contact_url and any(word in label for word in CONTACT_WORDS):
             contact_url = _absolute(base, href)
-    for found in EMAIL_RE.findall(body_text):
+    # Regexes run only on the few lines that can match: whole-page scans cost ~10 ms a page.
+    lines = body_text.splitlines()
+    email_lines = [ln for ln in lines if "@" in ln or "(at)" in ln or "[at]" in ln]
+    for found in EMAIL_RE.findall("\n".join(email_lines)):
         address = re.sub(r"\s?[\[(]at[\])]\s?", "@", found)
         if address not in emails:
             emails.append(address)
@@ -286,8 +298,12 @@ def _imprint(root: lxml.html.HtmlElement, base: str, body_text: str) -> Imprint:
             if company:
                 break
     if not company:
-        match = COMPANY_RE.search(body_text)
-        company = _clean(match.group(1), 120) if match else ""
+        for line in lines:
+            if COMPANY_HINT_RE.search(line):
+                match = COMPANY_RE.search(line)
+                if match:
+                    company = _clean(match.group(1), 120)
+                    break
     if not company:
         for meta in root.iter("meta"):
             if (meta.get("property") or "").lower() == "og:site_name":

@@ -534,9 +534,6 @@ def scan_pages(
         options.to_json(),
         *urls,
     ]
-    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert child.stdout is not None
-    assert child.stderr is not None
     tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
     found: list[str] = []
 
@@ -544,18 +541,20 @@ def scan_pages(
         for line in stream:
             (found if line.startswith(COUNTS_PREFIX) else tail).append(line)
 
-    drainer = threading.Thread(target=drain, args=(child.stderr,), daemon=True)
-    drainer.start()
-    try:
-        for line in child.stdout:
-            if line.strip():
-                yield SightingRecord.from_dict(json.loads(line))
-        code = child.wait()
-        drainer.join()
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        assert child.stdout is not None
+        drainer = threading.Thread(target=drain, args=(child.stderr,), daemon=True)
+        drainer.start()
+        try:
+            for line in child.stdout:
+                if line.strip():
+                    yield SightingRecord.from_dict(json.loads(line))
+            code = child.wait()
+            drainer.join()
+        finally:
+            if child.poll() is None:  # the caller stopped early: end the crawl
+                child.kill()
+                child.wait()
     if code != 0 or not found:
         raise RuntimeError(f"crawl child failed with exit code {code}: {''.join(tail)[-2000:]}")
     if counts is not None:

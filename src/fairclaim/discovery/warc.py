@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from fairclaim.discovery.context import ImageOnPage, PageContext, extract_page
-from fairclaim.discovery.errors import DiscoveryError
+from fairclaim.discovery.errors import BrokenRecord, DiscoveryError
 from fairclaim.discovery.fetch import DEFAULT_LIMITS, FetchLimits, sniff_type
 from fairclaim.discovery.imagemeta import read_image_facts
 from fairclaim.discovery.records import (
@@ -99,6 +99,7 @@ def iter_warc(
     counts = counts if counts is not None else ScanCounts()
     path = Path(path)
     gzipped = _is_gzip(path)
+    size = path.stat().st_size
     with open(path, "rb") as fh:
         offset = 0
         damaged = False  # one error per damaged region, however many false starts inside it
@@ -110,14 +111,22 @@ def iter_warc(
                 for record in iterator:
                     record_start = iterator.offset
                     payload = _payload(record, limits, counts)
-                    if payload is not None:
-                        # verify digests and framing before using anything from the record
-                        iterator.read_to_end()
+                    # read to the end before using anything: digests are checked there, and a
+                    # record shorter than its Content-Length is a truncated file
+                    iterator.read_to_end()
+                    if getattr(record.raw_stream, "limit", 0) > 0:
+                        raise BrokenRecord(f"record at offset {record_start} is truncated")
                     damaged = False
                     if payload is not None:
                         yield payload
+                if iterator.offset < size:
+                    # warcio stops quietly inside a cut-off gzip member: bytes left unread mean
+                    # the last record was lost
+                    record_start = iterator.offset
+                    raise BrokenRecord(f"{size - iterator.offset} unread bytes at the end")
                 return
             except (
+                BrokenRecord,
                 ArchiveLoadFailed,
                 zlib.error,
                 EOFError,

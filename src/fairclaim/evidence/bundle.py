@@ -4,7 +4,7 @@ Layout of a bundle (a WACZ 1.1.1 file)::
 
     archive/data.warc.gz          page, image and sub-resource responses (+ requests), screenshots
                                   and DOM as resource records, capture metadata record
-    indexes/index.cdxj            CDXJ index of the WARC
+    indexes/index.cdx            CDXJ index of the WARC
     pages/pages.jsonl             the captured page
     fairclaim/screenshot-full.png       full page as the visitor saw it
     fairclaim/screenshot-viewport.png   viewport with the image scrolled into view and outlined

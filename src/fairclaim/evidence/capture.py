@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from fairclaim.evidence import wacz
-from fairclaim.evidence.addresses import AddressPolicy, CachingChecker, check_url
+from fairclaim.evidence.addresses import AddressPolicy, AddressRefused, CachingChecker, check_url
 from fairclaim.evidence.bundle import write_bundle
 from fairclaim.evidence.keys import Signer
 from fairclaim.evidence.retry import RetryPolicy, with_retries
@@ -326,12 +326,18 @@ class CaptureSession(CaptureBackend):
                 route.continue_()
 
         context.route("**/*", route_request)
-        page = context.new_page()
-        page.on("response", lambda response: seen.append((_now(), response)))
         captured_at = _now()
+        pages: list[Any] = []
 
         def load() -> Any:
+            # Each attempt gets a fresh tab: after a failed load Chromium navigates the old tab
+            # to its error page, which would interrupt a second goto in the same tab.
             seen.clear()
+            if pages:
+                pages.pop().close()
+            page = context.new_page()
+            page.on("response", lambda response: seen.append((_now(), response)))
+            pages.append(page)
             return page.goto(page_url, wait_until="load", timeout=timeout * 1000)
 
         try:
@@ -341,6 +347,7 @@ class CaptureSession(CaptureBackend):
         except Error as exc:
             raise CaptureError(f"{page_url} could not be loaded: {exc.message}") from exc
 
+        page = pages[-1]
         page_status = main_response.status if main_response is not None else None
         try:
             rendered = self._render(page, image_url, page_status)
@@ -359,8 +366,17 @@ class CaptureSession(CaptureBackend):
             image_source = "direct fetch (the page did not load it)"
             exchanges.extend(hops)
             image_exchange = hops[-1] if hops else None
-        present, reason = _presence(page_status, element, image_exchange, image_url)
         page_exchange = by_response.get(id(main_response)) if main_response else None
+        exchanges, refused = split_by_address(exchanges, policy)
+        for exchange in refused:
+            if exchange is page_exchange or exchange is image_exchange:
+                raise AddressRefused(
+                    exchange.url,
+                    f"answered from {exchange.server_ip}, a refused address (DNS changed "
+                    "between the check and the browser's connection)",
+                )
+            blocked.append({"url": exchange.url, "reason": f"answered from {exchange.server_ip}"})
+        present, reason = _presence(page_status, element, image_exchange, image_url)
         facts = {
             "captured_at": captured_at.isoformat().replace("+00:00", "Z"),
             "completed_at": _now().isoformat().replace("+00:00", "Z"),
@@ -490,6 +506,24 @@ class CaptureSession(CaptureBackend):
             exchanges.append(exchange)
             by_response[id(response)] = exchange
         return exchanges, by_response, left_out
+
+
+def split_by_address(
+    exchanges: list[wacz.HttpExchange], policy: AddressPolicy
+) -> tuple[list[wacz.HttpExchange], list[wacz.HttpExchange]]:
+    """Separate exchanges answered from refused addresses (kept, refused).
+
+    The route handler checks a host's addresses before the browser connects, but the browser
+    resolves the name again itself; a host whose DNS answer changes in between (rebinding) is
+    caught here by the address the browser actually connected to, and its answer is not
+    recorded as evidence.
+    """
+    kept: list[wacz.HttpExchange] = []
+    refused: list[wacz.HttpExchange] = []
+    for exchange in exchanges:
+        problem = exchange.server_ip and policy.address_problem(exchange.server_ip)
+        (refused if problem else kept).append(exchange)
+    return kept, refused
 
 
 def _is_redirect(status: int) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,17 @@ class CaptureSummary:
     image_present: bool
     reason: str | None = None  # why the image was absent (HTTP 404, not on the page, ...)
     bundle: str = ""
+
+
+def summary_from_manifest(manifest: dict[str, Any], bundle: str = "") -> CaptureSummary:
+    """The summary of a stored capture, from its manifest (or a Verification's `info`)."""
+    captured_at = datetime.fromisoformat(str(manifest["captured_at"]).replace("Z", "+00:00"))
+    return CaptureSummary(
+        captured_at=captured_at,
+        image_present=bool(manifest["image_present"]),
+        reason=manifest.get("absence_reason"),
+        bundle=bundle,
+    )
 
 
 @dataclass(frozen=True)

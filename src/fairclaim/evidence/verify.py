@@ -59,7 +59,7 @@ def verify_bundle(
         manifest = None
     _guarded("files", result, _check_files, members, package, manifest, result)
     if MANIFEST_PATH in members:
-        _guarded(SIGNATURE_PART, result, _check_signature, members, public_key, result)
+        _guarded(SIGNATURE_PART, result, _check_signature, members, manifest, public_key, result)
         _guarded(TIMESTAMP_PART, result, _check_timestamp, members, manifest, result)
     if manifest is not None and wacz.WARC_PATH in members:
         _guarded(WARC_PART, result, _check_warc, members[wacz.WARC_PATH], manifest, result)
@@ -216,7 +216,10 @@ def _must_be_in_manifest(name: str) -> bool:
 
 
 def _check_signature(
-    members: dict[str, bytes | None], public_key: Ed25519PublicKey | None, result: Verification
+    members: dict[str, bytes | None],
+    manifest: dict[str, Any] | None,
+    public_key: Ed25519PublicKey | None,
+    result: Verification,
 ) -> None:
     manifest_bytes = members.get(MANIFEST_PATH)
     document = _load_json(members, SIGNATURE_PATH, result, "signature")
@@ -230,7 +233,6 @@ def _check_signature(
     except (binascii.Error, ValueError, SigningKeyError) as exc:
         result.checks.append(Check(SIGNATURE_PART, False, f"signature file is malformed: {exc}"))
         return
-    manifest = _load_json(members, MANIFEST_PATH, Verification(kind="scratch"), "manifest")
     if manifest is not None and manifest.get("signing_key_id") != declared:
         result.checks.append(
             Check(

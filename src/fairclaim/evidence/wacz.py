@@ -3,7 +3,7 @@
 The WARC (ISO 28500, written with warcio) holds a warcinfo record, a response + request pair per
 HTTP exchange the browser made (page, image, and the page's other resources), resource records for
 the screenshots and the rendered DOM, and a metadata record describing the capture. The WACZ is a
-ZIP with archive/data.warc.gz, indexes/index.cdxj, pages/pages.jsonl, datapackage.json (each file's
+ZIP with archive/data.warc.gz, indexes/index.cdx, pages/pages.jsonl, datapackage.json (each file's
 sha256 and size) and datapackage-digest.json, so the capture replays in ReplayWeb.page, pywb and
 other standard tools (spec: webrecorder/specs wacz/1.1.1; market-and-law.md D1, D2). Our own
 files (manifest, signature, timestamp, screenshots, DOM) live under fairclaim/, since the spec
@@ -34,7 +34,9 @@ from urllib.parse import urlsplit
 
 WACZ_VERSION = "1.1.1"
 WARC_PATH = "archive/data.warc.gz"
-INDEX_PATH = "indexes/index.cdxj"
+# CDXJ lines under a .cdx name, as in the spec's example: pywb's `wb-manager add --unpack-wacz`
+# only picks up indexes named *.cdx or *.cdx.gz, ReplayWeb.page reads either.
+INDEX_PATH = "indexes/index.cdx"
 PAGES_PATH = "pages/pages.jsonl"
 DATAPACKAGE_PATH = "datapackage.json"
 DIGEST_PATH = "datapackage-digest.json"

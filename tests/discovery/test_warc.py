@@ -1,0 +1,134 @@
+"""WARC round trips: pages and image records written with warcio, read back as sightings,
+including damaged files (corrupted bytes, truncation, digest mismatch)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from fairclaim.discovery.records import ScanCounts
+from fairclaim.discovery.warc import iter_warc, read_warc
+
+from .site_server import jpeg
+
+PAGES = 30
+
+
+def page_html(i: int) -> bytes:
+    return (
+        f'<html lang="fr"><body><figure><img src="/img/{i}.jpg" alt="photo {i}">'
+        f"<figcaption>Crédit : Studio {i}</figcaption></figure>"
+        f'<img src="https://cdn.elsewhere.example/{i}.jpg"></body></html>'
+    ).encode()
+
+
+def write_warc(path, *, gzip: bool, images_first: bool = False, pages: int = PAGES) -> None:
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=gzip)
+
+        def record(url, body, ctype):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    url,
+                    "response",
+                    payload=io.BytesIO(body),
+                    length=len(body),
+                    http_headers=headers,
+                )
+            )
+
+        for i in range(pages):
+            items = [
+                (f"http://site.example/p/{i}", page_html(i), "text/html; charset=utf-8"),
+                (f"http://site.example/img/{i}.jpg", jpeg(i, "Studio"), "image/jpeg"),
+            ]
+            for url, body, ctype in reversed(items) if images_first else items:
+                record(url, body, ctype)
+        record("http://site.example/app.js", b"console.log(1)", "application/javascript")
+
+
+@pytest.mark.parametrize("gzip", [True, False], ids=["warc.gz", "warc"])
+@pytest.mark.parametrize("images_first", [False, True], ids=["pages-first", "images-first"])
+def test_round_trip_gives_one_sighting_per_image_with_hashes(tmp_path, gzip, images_first):
+    path = tmp_path / ("a.warc.gz" if gzip else "a.warc")
+    write_warc(path, gzip=gzip, images_first=images_first)
+    counts = ScanCounts()
+    records = list(read_warc(path, counts=counts))
+    assert counts.pages == PAGES
+    assert counts.images_fetched == PAGES
+    assert counts.errors == {}
+    assert len(records) == 2 * PAGES
+    own = {r.image_url: r for r in records if not r.hotlinked}
+    first = own["http://site.example/img/0.jpg"]
+    assert first.page_url == "http://site.example/p/0"
+    assert first.credit == "Crédit : Studio 0"
+    assert first.language == "fr"
+    assert first.sha256
+    assert first.embedded_creator == "Studio"
+    assert first.first_seen.endswith("Z")
+    assert first.source == "warc"
+    hotlinked = [r for r in records if r.hotlinked]
+    assert len(hotlinked) == PAGES
+    assert all(not r.sha256 for r in hotlinked)
+
+
+@pytest.mark.parametrize("gzip", [True, False], ids=["warc.gz", "warc"])
+def test_corrupted_records_are_skipped_and_counted(tmp_path, gzip):
+    path = tmp_path / ("bad.warc.gz" if gzip else "bad.warc")
+    write_warc(path, gzip=gzip)
+    data = bytearray(path.read_bytes())
+    for fraction in (0.25, 0.5, 0.75):  # three separate damaged places
+        at = int(len(data) * fraction)
+        data[at : at + 6] = b"\x00\xffJUNK"
+    path.write_bytes(bytes(data))
+    counts = ScanCounts()
+    records = list(read_warc(path, counts=counts))
+    assert 1 <= counts.errors["warc_record"] <= 3
+    assert counts.pages >= PAGES - 3  # everything around the damage is still read
+    assert len(records) >= 2 * (PAGES - 3)
+    assert all(r.page_url.startswith("http://site.example/p/") for r in records)
+
+
+def test_truncated_file_ends_with_a_counted_error(tmp_path):
+    path = tmp_path / "cut.warc.gz"
+    write_warc(path, gzip=True)
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * 0.6)])
+    counts = ScanCounts()
+    records = list(read_warc(path, counts=counts))
+    assert counts.errors["warc_record"] == 1
+    assert 0 < counts.pages < PAGES
+    assert records
+
+
+def test_payload_digest_mismatch_is_a_broken_record(tmp_path):
+    path = tmp_path / "digest.warc"
+    write_warc(path, gzip=False, pages=3)
+    data = path.read_bytes()
+    tampered = data.replace(b"Cr\xc3\xa9dit : Studio 1", b"Cr\xc3\xa9dit : Faker 1", 1)
+    assert tampered != data
+    path.write_bytes(tampered)
+    counts = ScanCounts()
+    records = list(read_warc(path, counts=counts))
+    assert counts.errors["warc_record"] == 1
+    assert "http://site.example/p/1" not in {r.page_url for r in records}
+    assert counts.pages == 2
+
+
+def test_iterating_is_lazy(tmp_path):
+    path = tmp_path / "lazy.warc.gz"
+    write_warc(path, gzip=True)
+    first = next(iter_warc(path))
+    assert (first.kind, first.url) == ("page", "http://site.example/p/0")
+
+
+def test_not_a_warc_is_one_counted_error(tmp_path):
+    path = tmp_path / "junk.warc.gz"
+    path.write_bytes(bytes(range(7, 256)) * 100)
+    counts = ScanCounts()
+    assert list(read_warc(path, counts=counts)) == []
+    assert counts.errors["warc_record"] == 1
