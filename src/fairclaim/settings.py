@@ -235,6 +235,7 @@ STORAGES = {
 # Upload limits (checked in fairclaim.works.intake; each refusal names the limit).
 FAIRCLAIM_MAX_UPLOAD_BYTES = env_int("FAIRCLAIM_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1)
 FAIRCLAIM_MAX_IMAGE_PIXELS = env_int("FAIRCLAIM_MAX_IMAGE_PIXELS", 100_000_000, minimum=1)
+FAIRCLAIM_MAX_EVIDENCE_BYTES = env_int("FAIRCLAIM_MAX_EVIDENCE_BYTES", 500 * 1024 * 1024, minimum=1)
 FAIRCLAIM_MAX_ZIP_MEMBERS = env_int("FAIRCLAIM_MAX_ZIP_MEMBERS", 2000, minimum=1)
 FAIRCLAIM_MAX_ZIP_BYTES = env_int("FAIRCLAIM_MAX_ZIP_BYTES", 2 * 1024 * 1024 * 1024, minimum=1)
 # Django's own request limit must admit one whole upload; files stream to disk above 2.5 MB.
@@ -245,6 +246,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("FAIRCLAIM_MAX_FILES_PER_UPLOAD", 500, mi
 FAIRCLAIM_SIGNING_KEY = env_str(
     "FAIRCLAIM_SIGNING_KEY", str(DATA_DIR / "keys" / "signing-ed25519.pem")
 )
+# RFC 3161 timestamp authority for evidence manifests; empty = no timestamp token.
+FAIRCLAIM_TSA_URL = env_str("FAIRCLAIM_TSA_URL")
 FAIRCLAIM_ALLOW_LOOPBACK = env_bool("FAIRCLAIM_ALLOW_LOOPBACK", default=False)
 FAIRCLAIM_DEMO_PHOTOS = Path(
     env_str("FAIRCLAIM_DEMO_PHOTOS", str(REPO_DIR.parent / "shared" / "data" / "photos"))

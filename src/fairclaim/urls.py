@@ -18,5 +18,6 @@ urlpatterns = [
     path("matches/", include("fairclaim.monitoring.urls")),
     path("cases/", include("fairclaim.cases.urls")),
     path("admin/", admin.site.urls),
+    path("verify/", include("fairclaim.portal.urls")),
     path(".well-known/fairclaim-signing-key", portal_views.signing_key, name="signing_key"),
 ]

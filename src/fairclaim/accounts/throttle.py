@@ -25,6 +25,8 @@ class Policy:
 LOGIN_PER_ACCOUNT = Policy("login-account", limit=10, window=timedelta(minutes=15))
 # Per address: generous enough for an office behind one NAT, tight enough for a password spray.
 LOGIN_PER_ADDRESS = Policy("login-address", limit=50, window=timedelta(minutes=15))
+# Public verification does real work per upload; plenty for a person, too few for a flood.
+VERIFY_PER_ADDRESS = Policy("verify-address", limit=30, window=timedelta(hours=1))
 
 
 def bucket_key(policy: Policy, subject: str) -> str:

@@ -21,12 +21,10 @@ from fairclaim.rules.facts import InvalidFacts, parse_facts
 from fairclaim.works.models import Licence, Registration
 
 from .log import append_event
-from .models import Case, CaseLine, Claim, FeeStatement, RateCard
+from .models import OPEN_CASE_STATES, Case, CaseLine, Claim, FeeStatement, RateCard
 
 # Jurisdictions whose law the rules model (rules.linter); others are held by the linter itself.
 CURRENCY = {"DE": "EUR", "AT": "EUR", "US": "USD", "GB": "GBP", "UK": "GBP"}
-OPEN_STATES = {"draft", "review", "notice_sent", "licence_review", "defence_review",
-               "payment_pending", "overdue", "escalated"}  # fmt: skip
 # The triage answers a rights holder gives, with the defaults shown on the claim form.
 DEFAULT_INPUTS = {
     "site_type": "commercial",
@@ -133,7 +131,7 @@ def build_facts(claim: Claim, today: date) -> dict:
                 rights_holder=work.owner,
                 recipient_domain=sighting.page_domain,
                 lines__work=work,
-                state__in=OPEN_STATES,
+                state__in=OPEN_CASE_STATES,
             ).values_list("reference", flat=True)
         ],
         "pricing": card.pricing,
@@ -208,6 +206,7 @@ def do_open_cases(claims: list[Claim], *, actor: str, now: datetime) -> list[Cas
                 recipient_email=_first_email(first),
                 recipient_country=inputs["recipient_country"],
                 recipient_type=_case_recipient_type(inputs["recipient_type"]),
+                next_capture_at=now,  # evidence is captured as soon as the case opens
             )
             if not case.events.exists():
                 append_event(case, "case_opened", {"recipient": domain}, actor=actor, at=now)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from fairclaim.accounts.models import Organisation
 from fairclaim.monitoring.models import Match
-from fairclaim.rules.case_states import CaseState
+from fairclaim.rules.case_states import CaseState, is_terminal
 from fairclaim.works.models import Work
 
 # What people read for each state of the pure flow (rules.case_states); a missing label fails
@@ -26,6 +26,7 @@ STATE_LABELS = {
     CaseState.WITHDRAWN: "Withdrawn",
 }
 STATE_CHOICES = [(state.value, STATE_LABELS[state]) for state in CaseState]
+OPEN_CASE_STATES = [state.value for state in CaseState if not is_terminal(state)]
 
 
 class Case(models.Model):
@@ -61,6 +62,8 @@ class Case(models.Model):
     )
     access_code_hash = models.CharField(max_length=128, blank=True, editable=False)
     deadline = models.DateField(null=True, blank=True)
+    # When the scheduler next captures the evidence (set when the case opens; moved on each claim).
+    next_capture_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -341,3 +344,35 @@ class FeeStatement(models.Model):
 
     def __str__(self):
         return f"Statement v{self.version} of {self.claim}"
+
+
+def capture_path(capture: "Capture", filename: str) -> str:
+    return f"evidence/{capture.case.rights_holder_id}/{capture.case_id}/{filename}"
+
+
+class Capture(models.Model):
+    """One evidence capture of a case line's page: a signed WACZ bundle, or why it failed."""
+
+    class Status(models.TextChoices):
+        CAPTURED = "captured", "Captured"
+        FAILED = "failed", "Failed"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="captures")
+    line = models.ForeignKey(CaseLine, on_delete=models.PROTECT, related_name="captures")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    bundle = models.FileField(upload_to=capture_path, max_length=300, blank=True)
+    manifest_sha256 = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=120, blank=True)
+    captured_at = models.DateTimeField()
+    image_present = models.BooleanField(default=False)
+    absence_reason = models.CharField(max_length=300, blank=True)
+    page_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    timestamped = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["case", "captured_at"]
+        indexes = [models.Index(fields=["case", "-captured_at"])]
+
+    def __str__(self):
+        return f"Capture of {self.line} at {self.captured_at:%Y-%m-%d %H:%M}"

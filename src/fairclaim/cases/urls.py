@@ -9,4 +9,5 @@ urlpatterns = [
     path("prices/", views.edit_rate_card, name="rate_card"),
     path("claims/<int:pk>/", views.show_claim, name="claim"),
     path("<str:reference>/", views.show_case, name="detail"),
+    path("<str:reference>/captures/<int:pk>.wacz", views.download_capture, name="capture"),
 ]

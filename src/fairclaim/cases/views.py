@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -18,9 +19,10 @@ from fairclaim.accounts.access import (
 )
 
 from .claims import ClaimNotReady, do_approve_claim, do_check_claim, do_open_cases
+from .evidence import timeline_for
 from .forms import ClaimInputsForm, RateCardForm
 from .log import verify_case_log
-from .models import RateCard
+from .models import Capture, RateCard
 
 # A starting point shown to a rights holder without prices: their own list, in their currency.
 EXAMPLE_PRICING = {
@@ -51,9 +53,13 @@ def list_cases(request):
 @login_required
 def show_case(request, reference):
     case = get_case_for_user(request, reference)
+    lines = list(case.lines.select_related("work", "match__sighting"))
+    for line in lines:
+        line.timeline = timeline_for(line)
+        line.capture_list = list(line.captures.order_by("-captured_at")[:10])
     context = {
         "case": case,
-        "lines": case.lines.select_related("work"),
+        "lines": lines,
         "events": case.events.order_by("seq"),
         "chain": verify_case_log(case),
         "can_edit": can_change_cases(request.user),
@@ -121,3 +127,17 @@ def edit_rate_card(request):
         messages.success(request, "Prices saved. Claims checked from now on use them.")
         return redirect("cases:rate_card")
     return render(request, "cases/rate_card.html", {"form": form, "card": card})
+
+
+@login_required
+def download_capture(request, reference, pk):
+    """A capture's signed evidence bundle, for the case's parties only."""
+    case = get_case_for_user(request, reference)
+    capture = get_object_or_404(Capture, case=case, pk=pk, status=Capture.Status.CAPTURED)
+    response = FileResponse(
+        capture.bundle.open("rb"),
+        as_attachment=True,
+        filename=f"{case.reference}-capture-{capture.pk}.wacz",
+        content_type="application/zip",
+    )
+    return response

@@ -21,7 +21,18 @@ def enqueue_due_scans(now: datetime) -> int:
     return len(claimed)
 
 
-STEPS = [enqueue_due_scans]
+def enqueue_due_captures(now: datetime) -> int:
+    from fairclaim.cases.evidence import claim_due_captures
+    from fairclaim.cases.tasks import capture_case_evidence
+
+    with transaction.atomic():
+        claimed = claim_due_captures(now)
+        for pk in claimed:
+            transaction.on_commit(lambda pk=pk: capture_case_evidence.enqueue(pk))
+    return len(claimed)
+
+
+STEPS = [enqueue_due_scans, enqueue_due_captures]
 
 
 def run_steps(now: datetime) -> int:

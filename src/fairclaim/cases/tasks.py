@@ -1,0 +1,11 @@
+"""Background entry points for cases: load ids, call the action."""
+
+from django.utils import timezone
+from django_tasks import task
+
+from .evidence import do_capture_case
+
+
+@task()
+def capture_case_evidence(case_id: int) -> int:
+    return do_capture_case(case_id, timezone.now())
