@@ -87,7 +87,7 @@ def cast(db) -> Cast:
         rights_holder=alice_org, jurisdiction="DE", recipient_domain="shop.example",
         law_firm=firm, state="escalated",
     )  # fmt: skip
-    CaseLine.objects.create(case=case, work=work)
+    CaseLine.objects.create(case=case, work=work, match=match)
     append_event(case, "case_opened", {"by": "test"}, actor="system")
     return Cast(
         alice=alice,

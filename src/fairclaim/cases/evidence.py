@@ -34,6 +34,7 @@ RECAPTURE_INTERVAL = timedelta(days=7)
 def do_capture_line(line: CaseLine, now: datetime) -> Capture:
     """Capture one line's page and image; records success or failure, never raises for a site's
     fault (unreachable, refused, timeout)."""
+    from fairclaim.evidence.addresses import AddressRefused
     from fairclaim.evidence.capture import CaptureError, capture_page
 
     sighting = line.match.sighting if line.match else None
@@ -50,7 +51,7 @@ def do_capture_line(line: CaseLine, now: datetime) -> Capture:
                 tsa_url=settings.FAIRCLAIM_TSA_URL or None,
                 allow_loopback=settings.FAIRCLAIM_ALLOW_LOOPBACK,
             )
-        except CaptureError as exc:
+        except (CaptureError, AddressRefused) as exc:
             return _record_failure(line, now, str(exc))
         digest = hashlib.sha256(out.read_bytes()).hexdigest()
         with transaction.atomic():
