@@ -1,0 +1,135 @@
+"""`fairclaim match index|query`: the matching engine's stable command-line contract.
+
+    fairclaim match index --out IDX DIR
+        registers every image under DIR (recursively; id = path relative to DIR, forward slashes)
+        into the index directory IDX (layout in `fairclaim.matching.store`).
+    fairclaim match query --index IDX [--report-dir DIR] [--no-crop-tier] PATH...
+        prints one JSON object per PATH, one per line, flushed as it goes:
+        {"query": PATH, "matches": [{"id", "score", "inliers", "summary", "transform", ...}]}
+        with only verified matches, best first. A PATH that cannot be processed still gets its
+        line, with "matches": [] and "error": "<problem>", and the batch continues.
+
+Heavy libraries are imported inside the functions so `fairclaim --help` stays fast.
+
+Must not import Django.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    match = subparsers.add_parser("match", help="register works and find them in other images")
+    verbs = match.add_subparsers(dest="match_verb", metavar="VERB", required=True)
+
+    index = verbs.add_parser("index", help="register every image under DIR into an index")
+    index.add_argument("--out", required=True, metavar="IDX", help="index directory to write")
+    index.add_argument("dir", metavar="DIR", help="directory of original works")
+    index.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    index.set_defaults(func=run_index)
+
+    query = verbs.add_parser("query", help="match found images; one JSON line per image")
+    query.add_argument("--index", required=True, metavar="IDX", help="index directory")
+    query.add_argument("paths", nargs="+", metavar="PATH", help="found images")
+    query.add_argument(
+        "--report-dir", metavar="DIR", help="write a side-by-side PNG per verified match here"
+    )
+    query.add_argument(
+        "--no-crop-tier",
+        action="store_true",
+        help="use the PDQ tier only (faster; misses heavy crops and small embedded copies)",
+    )
+    query.add_argument(
+        "--show-rejected",
+        action="store_true",
+        help='also list refused candidates under "rejected" (never acted on)',
+    )
+    query.set_defaults(func=run_query)
+
+
+def run_index(args: argparse.Namespace) -> int:
+    from fairclaim.matching.store import build_index_directory
+
+    root = Path(args.dir)
+    if not root.is_dir():
+        print(f"fairclaim match index: {root} is not a directory", file=sys.stderr)
+        return 2
+
+    def progress(work_id: str, problem: str | None) -> None:
+        if problem and not args.quiet:
+            print(f"{work_id}: {problem}", file=sys.stderr, flush=True)
+
+    stats = build_index_directory(root, args.out, progress=progress)
+    print(
+        json.dumps(
+            {
+                "index": str(args.out),
+                "registered": stats.registered,
+                "unhashable": stats.unhashable,
+                "skipped": len(stats.skipped),
+            }
+        ),
+        flush=True,
+    )
+    return 0
+
+
+def run_query(args: argparse.Namespace) -> int:
+    import cv2
+
+    from fairclaim.matching.errors import ImageDecodeError, MatchingError
+    from fairclaim.matching.matcher import Matcher
+    from fairclaim.matching.store import IndexDirectory
+
+    # One core per query process: the caller parallelises across processes if it wants to.
+    cv2.setNumThreads(1)
+    try:
+        directory = IndexDirectory(args.index)
+    except MatchingError as exc:
+        print(f"fairclaim match query: {exc}", file=sys.stderr)
+        return 2
+    matcher = Matcher(directory.index, directory.load_features, use_crop_tier=not args.no_crop_tier)
+    report_dir = Path(args.report_dir) if args.report_dir else None
+    if report_dir:
+        report_dir.mkdir(parents=True, exist_ok=True)
+    out = sys.stdout
+    for number, path in enumerate(args.paths):
+        line: dict = {"query": path, "matches": []}
+        try:
+            data = Path(path).read_bytes()
+            result = matcher.match_bytes(data)
+            line.update(result.to_json())
+            if args.show_rejected:
+                line["rejected"] = [r.to_json() for r in result.rejected]
+            if report_dir and result.matches:
+                paths = _write_reports(report_dir, number, data, result, directory)
+                for match, report_path in zip(line["matches"], paths, strict=True):
+                    match["report_png"] = report_path
+        except ImageDecodeError as exc:
+            line["error"] = f"{exc.code}: {exc}"
+        except (MatchingError, OSError) as exc:
+            line["error"] = f"{getattr(exc, 'code', 'io_error')}: {exc}"
+        except Exception as exc:
+            line["error"] = f"internal: {type(exc).__name__}: {exc}"
+        out.write(json.dumps(line) + "\n")
+        out.flush()
+    return 0
+
+
+def _write_reports(report_dir: Path, number: int, data: bytes, result, directory) -> list[str]:
+    """Write one side-by-side PNG per verified match; return their paths."""
+    from fairclaim.matching.decode import decode_image
+    from fairclaim.matching.report import render_report_png
+
+    found = decode_image(data, min_side=512).rgb
+    paths = []
+    for rank, match in enumerate(result.matches):
+        original = directory.load_features(match.work_id).thumb_rgb()
+        target = report_dir / f"q{number:06d}-m{rank}.png"
+        target.write_bytes(render_report_png(match, original, found))
+        paths.append(str(target))
+    return paths

@@ -1,0 +1,435 @@
+"""Fingerprints: PDQ codes for the candidate stage, ORB features and a thumbnail for verification.
+
+A registered work gets a `WorkFingerprint`: one PDQ code of the upright image (the query side
+tries the eight dihedral variants, so the index stays at 32 bytes per work), a small sketch of its
+strongest local descriptors (the crop tier of the index), and `LocalFeatures` (ORB keypoints and
+descriptors plus a colour thumbnail) that verification loads from disk or the database only when
+the work is a candidate. A found image gets `QueryCodes`: PDQ codes of the whole image, of region
+proposals (borders trimmed, textured blocks that may be an embedded photo) and of their dihedral
+variants.
+
+Everything serialises to bytes with `numpy.savez` and `allow_pickle=False`.
+
+Must not import Django.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+
+from fairclaim.matching.decode import DecodedImage
+from fairclaim.matching.errors import IndexFormatError
+
+# PDQ's own quality cut-off (Meta's reference implementation and ThreatExchange use 50): below it
+# the image is too flat for its hash to carry information.
+PDQ_QUALITY_THRESHOLD = 50
+# Short side of the image PDQ sees: PDQ resamples to 64×64 anyway; ≥ 256 px keeps drift low.
+PDQ_INPUT_SHORT_SIDE = 256
+# Long side of the frame in which a work's local features live: enough detail for crops of 40 %
+# of the area, small enough for ~4 ms ORB.
+WORK_FEATURE_SIDE = 640
+# ORB keypoints stored per work: 1,000 × 32 bytes stays ~50 kB on disk with its keypoints.
+WORK_FEATURES = 1000
+# Long side of a found image for feature detection: an embedded copy at 25 % of a 1,024-px page
+# still spans 256 px.
+QUERY_FEATURE_SIDE = 1024
+# Small found images are enlarged to this long side first, so a 1/8 resize still yields corners.
+QUERY_MIN_FEATURE_SIDE = 512
+# ORB keypoints taken from a found image: pages and collages spread them over text and other
+# photos, so the found image gets twice a work's budget.
+QUERY_FEATURES = 2000
+# FAST thresholds tried in turn until a third of the budget is found: OpenCV's default 20 finds
+# too few corners on blurred, foggy or low-contrast images.
+ORB_FAST_THRESHOLDS = (10, 5, 2)
+# ORB detects this many times the budget, then `_spread` keeps the best per grid cell.
+ORB_OVERSAMPLE = 3
+ORB_GRID = 8
+# Long side of the colour thumbnail kept for pixel verification and the report picture.
+THUMB_SIDE = 320
+# JPEG quality of that thumbnail: artefacts at 90 are far below the verifier's tolerance.
+THUMB_JPEG_QUALITY = 90
+# Descriptors per work in the crop tier: the strongest, spread over a 4×4 grid so a crop keeping
+# 40 % of the area still holds about a third of them.
+SKETCH_SIZE = 32
+SKETCH_GRID = 4
+# Region proposals: a trimmed border row/column is "flat" when its standard deviation is below this.
+BORDER_FLAT_STD = 6.0
+# Region proposals smaller than this fraction of the found image's width are not worth a hash
+# (the issue's smallest embedded copy is 25 % of the width).
+PROPOSAL_MIN_WIDTH_FRACTION = 0.2
+# pdqhash.compute_dihedral order: original, rot90, rot180, rot270, flipX, flipY, flip+, flip−.
+MIRRORED_VARIANTS = frozenset({4, 5, 6, 7})
+PROPOSAL_VARIANTS = (0, 4)
+# Cap on proposals per found image: each costs eight PDQ codes and one index probe.
+MAX_PROPOSALS = 4
+
+
+@dataclass(frozen=True)
+class LocalFeatures:
+    """ORB features of one image in a fixed frame, plus a thumbnail of it.
+
+    Attributes:
+        keypoints: N×4 float32 (x, y, size, angle) in the frame's pixels.
+        descriptors: N×32 uint8 ORB descriptors.
+        frame_size: (width, height) of the frame the keypoints live in.
+        original_size: (width, height) of the full original, for reporting crop boxes.
+        thumb_jpeg: the frame as a small colour JPEG (long side `THUMB_SIDE`).
+    """
+
+    keypoints: np.ndarray
+    descriptors: np.ndarray
+    frame_size: tuple[int, int]
+    original_size: tuple[int, int]
+    thumb_jpeg: bytes
+
+    def thumb_rgb(self) -> np.ndarray:
+        """Decode the thumbnail (H×W×3 uint8)."""
+        from PIL import Image
+
+        with Image.open(io.BytesIO(self.thumb_jpeg)) as image:
+            return np.asarray(image.convert("RGB"), dtype=np.uint8)
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer,
+            keypoints=self.keypoints.astype(np.float32),
+            descriptors=self.descriptors.astype(np.uint8),
+            frame_size=np.asarray(self.frame_size, dtype=np.int64),
+            original_size=np.asarray(self.original_size, dtype=np.int64),
+            thumb_jpeg=np.frombuffer(self.thumb_jpeg, dtype=np.uint8),
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LocalFeatures:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            return cls(
+                keypoints=arrays["keypoints"],
+                descriptors=arrays["descriptors"],
+                frame_size=_pair(arrays["frame_size"]),
+                original_size=_pair(arrays["original_size"]),
+                thumb_jpeg=arrays["thumb_jpeg"].tobytes(),
+            )
+
+
+@dataclass(frozen=True)
+class WorkFingerprint:
+    """Everything registration computes for one work.
+
+    Attributes:
+        pdq: the 32-byte PDQ code of the upright image (empty when not hashable).
+        quality: PDQ quality 0–100; below `PDQ_QUALITY_THRESHOLD` the code is not indexed.
+        sketch: up to `SKETCH_SIZE`×32 uint8 descriptors for the crop tier.
+        features: what verification needs; may be stored apart from the index.
+    """
+
+    pdq: bytes
+    quality: int
+    sketch: np.ndarray
+    features: LocalFeatures
+
+    @property
+    def hashable(self) -> bool:
+        return self.quality >= PDQ_QUALITY_THRESHOLD and len(self.pdq) == 32
+
+    def to_bytes(self) -> bytes:
+        """Serialise (numpy npz, no pickle) for a database column or a file."""
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer,
+            pdq=np.frombuffer(self.pdq, dtype=np.uint8),
+            quality=np.asarray(self.quality, dtype=np.int64),
+            sketch=self.sketch.astype(np.uint8),
+            features=np.frombuffer(self.features.to_bytes(), dtype=np.uint8),
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> WorkFingerprint:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            return cls(
+                pdq=arrays["pdq"].tobytes(),
+                quality=int(arrays["quality"]),
+                sketch=arrays["sketch"].reshape(-1, 32),
+                features=LocalFeatures.from_bytes(arrays["features"].tobytes()),
+            )
+
+
+@dataclass(frozen=True)
+class QueryCodes:
+    """PDQ codes of a found image: region proposals × dihedral variants, hashable ones only.
+
+    Attributes:
+        codes: M×32 uint8.
+        regions: for each code, the (x0, y0, x1, y1) box in the found image it was taken from.
+        mirrored: for each code, whether it is of a mirrored variant.
+        best_quality: the highest PDQ quality seen (to say "not hashable" when it is too low).
+    """
+
+    codes: np.ndarray
+    regions: list[tuple[int, int, int, int]]
+    mirrored: list[bool]
+    best_quality: int
+
+
+def pdq_code(rgb: np.ndarray) -> tuple[bytes, int]:
+    """PDQ code (32 bytes, big-endian bit order as in ThreatExchange hex) and quality."""
+    import pdqhash
+
+    bits, quality = pdqhash.compute(_pdq_input(rgb))
+    return np.packbits(bits.astype(np.uint8)).tobytes(), int(quality)
+
+
+def pdq_dihedral_codes(rgb: np.ndarray) -> tuple[np.ndarray, int]:
+    """The eight dihedral PDQ codes (8×32 uint8) of an image, and its quality."""
+    import pdqhash
+
+    variants, quality = pdqhash.compute_dihedral(_pdq_input(rgb))
+    return np.packbits(np.asarray(variants, dtype=np.uint8), axis=1), int(quality)
+
+
+def pdq_hex(code: bytes) -> str:
+    return code.hex()
+
+
+def _pdq_input(rgb: np.ndarray) -> np.ndarray:
+    import cv2
+
+    height, width = rgb.shape[:2]
+    short = min(height, width)
+    if short > 2 * PDQ_INPUT_SHORT_SIDE:
+        factor = PDQ_INPUT_SHORT_SIDE / short
+        size = (max(1, round(width * factor)), max(1, round(height * factor)))
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(rgb)
+
+
+def resize_long_side(rgb: np.ndarray, side: int, *, allow_upscale: bool = False) -> np.ndarray:
+    """Resize so the long side is `side` (never enlarging unless asked)."""
+    import cv2
+
+    height, width = rgb.shape[:2]
+    factor = side / max(height, width)
+    if factor >= 1 and not allow_upscale:
+        return rgb
+    if abs(factor - 1) < 1e-3:
+        return rgb
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+    return cv2.resize(rgb, size, interpolation=interpolation)
+
+
+def orb_features(gray: np.ndarray, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+    """ORB keypoints (N×4 float32: x, y, size, angle) and descriptors (N×32 uint8).
+
+    The image is contrast-stretched first: ORB's descriptor compares pixel pairs, so a monotonic
+    tone change does not alter it, but FAST's fixed threshold finds far more corners on dark or
+    faded images once their range is stretched. Keypoints are then spread over a grid so that
+    captions, page text or neighbouring photos cannot take the whole budget.
+    """
+    import cv2
+
+    low, high = np.percentile(gray, (1, 99)) if gray.size else (0, 255)
+    if high - low > 1:
+        gray = cv2.convertScaleAbs(
+            gray, alpha=255.0 / (high - low), beta=-low * 255.0 / (high - low)
+        )
+    for threshold in ORB_FAST_THRESHOLDS:  # smooth images (fog, storms) need a lower one
+        orb = cv2.ORB_create(
+            nfeatures=n_features * ORB_OVERSAMPLE, fastThreshold=threshold, edgeThreshold=15
+        )
+        keypoints = orb.detect(gray, None)
+        if len(keypoints) >= n_features // 3:
+            break
+    if not keypoints:
+        return np.zeros((0, 4), np.float32), np.zeros((0, 32), np.uint8)
+    keypoints = _spread(keypoints, gray.shape, n_features)
+    keypoints, descriptors = orb.compute(gray, keypoints)
+    if descriptors is None or not keypoints:
+        return np.zeros((0, 4), np.float32), np.zeros((0, 32), np.uint8)
+    points = np.array(
+        [(k.pt[0], k.pt[1], k.size, k.angle, k.response) for k in keypoints], dtype=np.float32
+    )
+    order = np.argsort(-points[:, 4], kind="stable")
+    return np.ascontiguousarray(points[order, :4]), np.ascontiguousarray(descriptors[order])
+
+
+def _spread(keypoints: list, shape: tuple[int, ...], budget: int) -> list:
+    """At most `budget` keypoints, each grid cell capped at twice its even share."""
+    height, width = shape[:2]
+    cap = max(4, 2 * budget // (ORB_GRID * ORB_GRID))
+    counts: dict[tuple[int, int], int] = {}
+    chosen = []
+    for keypoint in sorted(keypoints, key=lambda k: -k.response):
+        cell = (
+            min(ORB_GRID - 1, int(keypoint.pt[0] * ORB_GRID / width)),
+            min(ORB_GRID - 1, int(keypoint.pt[1] * ORB_GRID / height)),
+        )
+        if counts.get(cell, 0) >= cap:
+            continue
+        counts[cell] = counts.get(cell, 0) + 1
+        chosen.append(keypoint)
+        if len(chosen) >= budget:
+            break
+    return chosen
+
+
+def gray_of(rgb: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def fingerprint_work(decoded: DecodedImage) -> WorkFingerprint:
+    """Compute a work's fingerprint from its decoded pixels.
+
+    Args:
+        decoded: the original, from `decode_image` (draft-decoded is fine and faster).
+
+    Returns:
+        A `WorkFingerprint`; check `.hashable` — an unhashable work can still be verified
+        against, but the PDQ tier cannot find it.
+
+    Example:
+        >>> fp = fingerprint_work(decode_image(data))
+        >>> blob = fp.to_bytes()   # store it; WorkFingerprint.from_bytes(blob) reads it back
+    """
+    code, quality = pdq_code(decoded.rgb)
+    frame = resize_long_side(decoded.rgb, WORK_FEATURE_SIDE)
+    keypoints, descriptors = orb_features(gray_of(frame), WORK_FEATURES)
+    features = LocalFeatures(
+        keypoints=keypoints,
+        descriptors=descriptors,
+        frame_size=(int(frame.shape[1]), int(frame.shape[0])),
+        original_size=decoded.original_size,
+        thumb_jpeg=_jpeg(resize_long_side(frame, THUMB_SIDE)),
+    )
+    return WorkFingerprint(
+        pdq=code if quality >= PDQ_QUALITY_THRESHOLD else b"",
+        quality=quality,
+        sketch=_sketch(keypoints, descriptors, features.frame_size),
+        features=features,
+    )
+
+
+def fingerprint_work_bytes(data: bytes, *, max_pixels: int) -> WorkFingerprint:
+    """`decode_image` + `fingerprint_work`; raises `ImageDecodeError` subclasses."""
+    from fairclaim.matching.decode import decode_image
+
+    return fingerprint_work(decode_image(data, max_pixels=max_pixels))
+
+
+def _sketch(keypoints: np.ndarray, descriptors: np.ndarray, frame: tuple[int, int]) -> np.ndarray:
+    """Strongest descriptors, round-robin over a grid so every part of the image is represented."""
+    if len(keypoints) == 0:
+        return np.zeros((0, 32), np.uint8)
+    width, height = frame
+    cells = (np.minimum(keypoints[:, 0] * SKETCH_GRID // max(1, width), SKETCH_GRID - 1)) * (
+        SKETCH_GRID
+    ) + np.minimum(keypoints[:, 1] * SKETCH_GRID // max(1, height), SKETCH_GRID - 1)
+    per_cell: dict[int, list[int]] = {}
+    for row, cell in enumerate(cells.astype(int)):  # keypoints are sorted strongest first
+        per_cell.setdefault(int(cell), []).append(row)
+    chosen: list[int] = []
+    depth = 0
+    while len(chosen) < SKETCH_SIZE and any(depth < len(v) for v in per_cell.values()):
+        for rows in per_cell.values():
+            if depth < len(rows) and len(chosen) < SKETCH_SIZE:
+                chosen.append(rows[depth])
+        depth += 1
+    return np.ascontiguousarray(descriptors[sorted(chosen)])
+
+
+def _jpeg(rgb: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, format="JPEG", quality=THUMB_JPEG_QUALITY)
+    return buffer.getvalue()
+
+
+def query_codes(rgb: np.ndarray) -> QueryCodes:
+    """PDQ codes of a found image: all eight dihedral variants of the whole image, and the
+    upright and mirrored variants of each region proposal (embedded copies are rarely rotated,
+    and every code costs one index probe)."""
+    height, width = rgb.shape[:2]
+    boxes = [(0, 0, width, height), *region_proposals(rgb)]
+    codes: list[np.ndarray] = []
+    regions: list[tuple[int, int, int, int]] = []
+    mirrored: list[bool] = []
+    best = 0
+    for number, box in enumerate(boxes):
+        x0, y0, x1, y1 = box
+        variants, quality = pdq_dihedral_codes(rgb[y0:y1, x0:x1])
+        best = max(best, quality)
+        if quality < PDQ_QUALITY_THRESHOLD:
+            continue
+        kept = range(8) if number == 0 else PROPOSAL_VARIANTS
+        codes.append(variants[list(kept)])
+        regions.extend([box] * len(kept))
+        mirrored.extend(v in MIRRORED_VARIANTS for v in kept)
+    stacked = np.concatenate(codes) if codes else np.zeros((0, 32), np.uint8)
+    return QueryCodes(codes=stacked, regions=regions, mirrored=mirrored, best_quality=best)
+
+
+def region_proposals(rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes that may hold a photo inside a larger image: border-trimmed, textured blocks.
+
+    Cheap by design (a few ms at PDQ resolution): verification, not this, decides.
+    """
+    import cv2
+
+    height, width = rgb.shape[:2]
+    gray = gray_of(rgb).astype(np.float32)
+    proposals: list[tuple[int, int, int, int]] = []
+    trimmed = _trim_flat_border(gray)
+    if trimmed != (0, 0, width, height):
+        proposals.append(trimmed)
+    # Textured regions: local standard deviation, closed to fill smooth patches inside a photo.
+    scale = 128 / max(height, width)
+    small = cv2.resize(gray, (max(8, round(width * scale)), max(8, round(height * scale))))
+    mean = cv2.blur(small, (5, 5))
+    std = np.sqrt(np.maximum(cv2.blur(small * small, (5, 5)) - mean * mean, 0))
+    mask = (std > BORDER_FLAT_STD).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
+    found = []
+    for label in range(1, count):
+        x, y, w, h, area = stats[label]
+        if w < PROPOSAL_MIN_WIDTH_FRACTION * small.shape[1] or h < 0.15 * small.shape[0]:
+            continue
+        box = (
+            int(x / scale),
+            int(y / scale),
+            min(width, int((x + w) / scale + 0.5)),
+            min(height, int((y + h) / scale + 0.5)),
+        )
+        if box[2] - box[0] < 16 or box[3] - box[1] < 16:
+            continue
+        found.append((int(area), box))
+    for _, box in sorted(found, reverse=True):
+        if box not in proposals and box != (0, 0, width, height):
+            proposals.append(box)
+    return proposals[:MAX_PROPOSALS]
+
+
+def _trim_flat_border(gray: np.ndarray) -> tuple[int, int, int, int]:
+    height, width = gray.shape
+    row_std = gray.std(axis=1)
+    col_std = gray.std(axis=0)
+    rows = np.flatnonzero(row_std > BORDER_FLAT_STD)
+    cols = np.flatnonzero(col_std > BORDER_FLAT_STD)
+    if len(rows) == 0 or len(cols) == 0:
+        return (0, 0, width, height)
+    return (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+
+
+def _pair(array: np.ndarray) -> tuple[int, int]:
+    values = [int(v) for v in np.asarray(array).ravel()]
+    if len(values) != 2:
+        raise IndexFormatError("stored size is not a (width, height) pair")
+    return values[0], values[1]

@@ -1,0 +1,197 @@
+"""The matcher: found image in, verified `MatchReport`s out (candidates → verification → report).
+
+`Matcher` holds a `MatchIndex` and a function that loads a candidate's `LocalFeatures` (from an
+index directory, a database row, object storage — the caller decides). Query-side ORB features are
+computed only when there is something to verify, or when the crop tier is searched.
+
+Must not import Django.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fairclaim.matching.decode import DEFAULT_MAX_PIXELS, DecodedImage, decode_image
+from fairclaim.matching.fingerprint import PDQ_QUALITY_THRESHOLD, LocalFeatures, query_codes
+from fairclaim.matching.index import Candidate, MatchIndex
+from fairclaim.matching.report import (
+    MatchReport,
+    decision_thresholds,
+    describe_transform,
+    full_size_homography,
+)
+from fairclaim.matching.verify import QueryImage, Verification, verify
+
+# Short side a found image keeps when draft-decoded: 512 px keeps an embedded copy at 25 % of a
+# page's width large enough for local features.
+QUERY_DECODE_MIN_SIDE = 512
+# Candidates verified per found image, closest first: verification costs ~5–15 ms each.
+MAX_CANDIDATES_VERIFIED = 8
+
+FeatureLoader = Callable[[str], LocalFeatures]
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Everything the engine concluded about one found image.
+
+    Attributes:
+        matches: verified matches, best first — the only ones to act on.
+        rejected: candidates that failed verification, with the reason (for review, never action).
+        candidates_checked: how many candidates were verified.
+        pdq_quality: best PDQ quality over the found image's regions.
+        found_size: (width, height) of the found image.
+        notes: plain-language remarks (e.g. "not hashable").
+    """
+
+    matches: list[MatchReport]
+    rejected: list[MatchReport]
+    candidates_checked: int
+    pdq_quality: int
+    found_size: tuple[int, int]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def hashable(self) -> bool:
+        return self.pdq_quality >= PDQ_QUALITY_THRESHOLD
+
+    def to_json(self) -> dict:
+        return {
+            "matches": [m.to_json() for m in self.matches],
+            "candidates_checked": self.candidates_checked,
+            "pdq_quality": self.pdq_quality,
+            "hashable": self.hashable,
+            "found_size": list(self.found_size),
+            "notes": self.notes,
+        }
+
+
+class Matcher:
+    """Match found images against one index.
+
+    Args:
+        index: the candidate index.
+        load_features: work id → its `LocalFeatures` (called only for candidates).
+        use_crop_tier: also search the crop tier (finds crops and embedded copies whose PDQ code
+            is far off); on by default for shards small enough (`MatchIndex.crop_tier_enabled`).
+        max_pixels: decoding limit for found images.
+
+    Example:
+        >>> matcher = Matcher(index, load_features=store.load_features)
+        >>> result = matcher.match_bytes(found_bytes)
+        >>> [m.work_id for m in result.matches]
+    """
+
+    def __init__(
+        self,
+        index: MatchIndex,
+        load_features: FeatureLoader,
+        *,
+        use_crop_tier: bool = True,
+        max_candidates: int = MAX_CANDIDATES_VERIFIED,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+    ) -> None:
+        self.index = index
+        self.load_features = load_features
+        self.use_crop_tier = use_crop_tier
+        self.max_candidates = max_candidates
+        self.max_pixels = max_pixels
+
+    def match_bytes(self, data: bytes) -> QueryResult:
+        """Decode and match; raises `ImageDecodeError` subclasses for bad input."""
+        decoded = decode_image(data, max_pixels=self.max_pixels, min_side=QUERY_DECODE_MIN_SIDE)
+        return self.match_decoded(decoded)
+
+    def match_decoded(self, decoded: DecodedImage) -> QueryResult:
+        codes = query_codes(decoded.rgb)
+        scale = decoded.original_size[0] / decoded.rgb.shape[1]
+        regions = [
+            tuple(round(v * scale) for v in region) for region in codes.regions
+        ]  # decoded → found-image pixels
+        notes = []
+        if codes.best_quality < PDQ_QUALITY_THRESHOLD:
+            notes.append(
+                f"not hashable: PDQ quality {codes.best_quality} < {PDQ_QUALITY_THRESHOLD}; "
+                "the PDQ tier was skipped"
+            )
+        query = QueryImage.from_rgb(decoded.rgb, decoded.original_size)
+        if self.use_crop_tier and self.index.crop_tier_enabled:
+            ordered = self.index.candidates(
+                codes.codes,
+                regions,
+                codes.mirrored,
+                query.features(False)[1],
+                query.features(True)[1],  # a mirrored copy only matches the mirrored image
+            )
+        else:
+            ordered = self.index.candidates(codes.codes, regions, codes.mirrored)
+        matches: list[MatchReport] = []
+        rejected: list[MatchReport] = []
+        for candidate in ordered[: self.max_candidates]:
+            features = self.load_features(candidate.work_id)
+            outcome = verify(query, features, candidate.mirrored)
+            report = build_report(candidate, outcome, features, query)
+            (matches if report.verified else rejected).append(report)
+        matches.sort(key=lambda m: (-m.score, -m.inliers, m.work_id))
+        return QueryResult(
+            matches=matches,
+            rejected=rejected,
+            candidates_checked=min(len(ordered), self.max_candidates),
+            pdq_quality=codes.best_quality,
+            found_size=decoded.original_size,
+            notes=notes,
+        )
+
+
+def match_image(
+    query_bytes: bytes,
+    index: MatchIndex,
+    load_original_features: FeatureLoader,
+    **options,
+) -> QueryResult:
+    """One-shot form of `Matcher(index, load_original_features, **options).match_bytes(...)`."""
+    return Matcher(index, load_original_features, **options).match_bytes(query_bytes)
+
+
+def build_report(
+    candidate: Candidate,
+    outcome: Verification,
+    features: LocalFeatures,
+    query: QueryImage,
+) -> MatchReport:
+    transform = None
+    summary = outcome.reason
+    if outcome.homography is not None and outcome.geometry_ok:
+        full = full_size_homography(
+            outcome.homography,
+            work_frame=features.frame_size,
+            original_size=features.original_size,
+            query_frame=(query.rgb.shape[1], query.rgb.shape[0]),
+            found_size=query.original_size,
+            mirrored=outcome.mirrored,
+        )
+        transform = describe_transform(
+            full, features.original_size, query.original_size, outcome.mirrored
+        )
+        described = transform.summary(features.original_size, query.original_size)
+        summary = f"The found image {described}."
+        if not outcome.accepted:
+            summary = f"Not verified ({outcome.reason}). {summary}"
+    return MatchReport(
+        work_id=candidate.work_id,
+        verified=outcome.accepted,
+        score=outcome.pixel_agreement,
+        reason=outcome.reason,
+        inliers=outcome.inliers,
+        putative_matches=outcome.putative_matches,
+        pdq_distance=candidate.pdq_distance,
+        sketch_votes=candidate.sketch_votes,
+        blocks_compared=outcome.blocks_compared,
+        inlier_spread=outcome.inlier_spread,
+        transform=transform,
+        summary=summary,
+        thresholds=decision_thresholds(),
+        original_size=features.original_size,
+        found_size=query.original_size,
+    )
