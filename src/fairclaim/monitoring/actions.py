@@ -42,6 +42,13 @@ class Recorded:
         return self.new + self.seen_again
 
 
+def enqueue_matching(sighting_ids: list[int]) -> None:
+    """Queue matching after commit (imported late: the matcher loads OpenCV and FAISS)."""
+    from . import matching
+
+    matching.enqueue_matching(sighting_ids)
+
+
 def source_of(record: SightingRecord) -> str:
     prefix = record.source.split(":", 1)[0]
     return prefix if prefix in Sighting.Source.values else Sighting.Source.CRAWL
@@ -112,7 +119,9 @@ def do_submit_page(
     records = fetch_page_sightings(
         page_url, image_url, allow_loopback=settings.FAIRCLAIM_ALLOW_LOOPBACK, now=now
     )
-    return do_record_sightings(organisation, records, now=now, user=user)
+    recorded = do_record_sightings(organisation, records, now=now, user=user)
+    enqueue_matching([s.pk for s in recorded.all])
+    return recorded
 
 
 def run_crawl(start_urls: list[str], max_pages: int) -> tuple[list[SightingRecord], dict]:
@@ -156,6 +165,7 @@ def do_scan_watch_list(watch_list_id: int, now: datetime) -> dict:
         "counts": counts,
     }
     WatchList.objects.filter(pk=watch.pk).update(last_scan_at=now, last_scan_summary=summary)
+    enqueue_matching([s.pk for s in recorded.all])
     return summary
 
 

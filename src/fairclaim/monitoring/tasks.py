@@ -25,3 +25,10 @@ def scan_submitted_page(
         timezone.now(),
     )
     return len(recorded.all)
+
+
+@task()
+def match_sighting(sighting_id: int) -> int:
+    from .matching import do_match_sighting
+
+    return len(do_match_sighting(sighting_id, timezone.now()))

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fairclaim.accounts.models import Organisation, User
+from fairclaim.matching.fingerprint import fingerprint_work_bytes
 
 from .intake import (
     CheckedImage,
@@ -136,7 +137,7 @@ def enqueue_processing(work: Work) -> None:
 
 
 def do_process_work(work_id: int) -> bool:
-    """Make the thumbnail (and, once matching lands, the fingerprint) of one work.
+    """Make the thumbnail and the matching fingerprint of one work (indexed from the database).
 
     Idempotent: the work is claimed with a conditional UPDATE, so two workers never process it at
     once, and a finished work is skipped. Returns whether this call did the work.
@@ -155,6 +156,7 @@ def do_process_work(work_id: int) -> bool:
             data = handle.read()
         if not work.thumbnail:
             work.thumbnail.save("thumb.jpg", ContentFile(make_thumbnail(data)), save=False)
+        fingerprint = fingerprint_work_bytes(data, max_pixels=settings.FAIRCLAIM_MAX_IMAGE_PIXELS)
     except Exception as exc:
         log.exception("processing work %s failed", work_id)
         Work.objects.filter(pk=work_id).update(
@@ -163,6 +165,14 @@ def do_process_work(work_id: int) -> bool:
         return True
     Work.objects.filter(pk=work_id).update(
         thumbnail=work.thumbnail.name,
+        fingerprint=fingerprint.to_bytes(),
+        fingerprint_note=""
+        if fingerprint.hashable
+        else (
+            f"Not hashable (PDQ quality {fingerprint.quality}): found only through local "
+            "features, not through its perceptual hash."
+        ),
+        fingerprinted_at=timezone.now(),
         status=Work.Status.READY,
         status_changed_at=timezone.now(),
         processing_error="",

@@ -48,6 +48,9 @@ class Work(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     processing_error = models.TextField(blank=True)
     fingerprinted_at = models.DateTimeField(null=True, blank=True)
+    # matching.WorkFingerprint.to_bytes(): PDQ code, crop-tier sketch, verification features.
+    fingerprint = models.BinaryField(null=True, blank=True, editable=False)
+    fingerprint_note = models.CharField(max_length=300, blank=True)
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
