@@ -248,6 +248,11 @@ FAIRCLAIM_SIGNING_KEY = env_str(
 )
 # RFC 3161 timestamp authority for evidence manifests; empty = no timestamp token.
 FAIRCLAIM_TSA_URL = env_str("FAIRCLAIM_TSA_URL")
+# Reverse image search providers: each is enabled by its API key (empty = off).
+FAIRCLAIM_TINEYE_API_KEY = env_secret("FAIRCLAIM_TINEYE_API_KEY")
+FAIRCLAIM_TINEYE_URL = env_str("FAIRCLAIM_TINEYE_URL")
+FAIRCLAIM_GOOGLE_VISION_API_KEY = env_secret("FAIRCLAIM_GOOGLE_VISION_API_KEY")
+FAIRCLAIM_GOOGLE_VISION_URL = env_str("FAIRCLAIM_GOOGLE_VISION_URL")
 FAIRCLAIM_ALLOW_LOOPBACK = env_bool("FAIRCLAIM_ALLOW_LOOPBACK", default=False)
 FAIRCLAIM_DEMO_PHOTOS = Path(
     env_str("FAIRCLAIM_DEMO_PHOTOS", str(REPO_DIR.parent / "shared" / "data" / "photos"))

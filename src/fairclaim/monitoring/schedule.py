@@ -32,7 +32,13 @@ def enqueue_due_captures(now: datetime) -> int:
     return len(claimed)
 
 
-STEPS = [enqueue_due_scans, enqueue_due_captures]
+def enqueue_due_provider_searches(now: datetime) -> int:
+    from .providers import enqueue_due_searches
+
+    return enqueue_due_searches(now)
+
+
+STEPS = [enqueue_due_scans, enqueue_due_captures, enqueue_due_provider_searches]
 
 
 def run_steps(now: datetime) -> int:

@@ -32,3 +32,10 @@ def match_sighting(sighting_id: int) -> int:
     from .matching import do_match_sighting
 
     return len(do_match_sighting(sighting_id, timezone.now()))
+
+
+@task()
+def search_providers(work_id: int) -> int:
+    from .providers import do_search_providers
+
+    return len(do_search_providers(work_id, timezone.now()).all)

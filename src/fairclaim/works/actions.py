@@ -173,6 +173,7 @@ def do_process_work(work_id: int) -> bool:
             "features, not through its perceptual hash."
         ),
         fingerprinted_at=timezone.now(),
+        next_provider_search_at=timezone.now(),  # a new work is searched for at once
         status=Work.Status.READY,
         status_changed_at=timezone.now(),
         processing_error="",

@@ -51,6 +51,8 @@ class Work(models.Model):
     # matching.WorkFingerprint.to_bytes(): PDQ code, crop-tier sketch, verification features.
     fingerprint = models.BinaryField(null=True, blank=True, editable=False)
     fingerprint_note = models.CharField(max_length=300, blank=True)
+    # When reverse image search providers are next asked about this work (if any are enabled).
+    next_provider_search_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
