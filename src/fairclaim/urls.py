@@ -18,6 +18,8 @@ urlpatterns = [
     path("matches/", include("fairclaim.monitoring.urls")),
     path("cases/", include("fairclaim.cases.urls")),
     path("admin/", admin.site.urls),
-    path("verify/", include("fairclaim.portal.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/", include("fairclaim.portal.urls")),
+    path("verify/", include("fairclaim.portal.verify_urls")),
     path(".well-known/fairclaim-signing-key", portal_views.signing_key, name="signing_key"),
 ]

@@ -76,7 +76,7 @@ def test_the_public_page_verifies_a_bundle_and_spots_a_changed_byte(client, capt
     with capture.bundle.open("rb") as handle:
         good = handle.read()
     page = client.post(
-        reverse("portal:verify_evidence"), {"bundle": SimpleUploadedFile("b.wacz", good)}
+        reverse("verify:evidence"), {"bundle": SimpleUploadedFile("b.wacz", good)}
     )
     assert "Verified: every hash and the signature hold" in page.content.decode()
 
@@ -88,7 +88,7 @@ def test_the_public_page_verifies_a_bundle_and_spots_a_changed_byte(client, capt
                 data = data[:100] + bytes([data[100] ^ 1]) + data[101:]
             target.writestr(info, data)
     page = client.post(
-        reverse("portal:verify_evidence"),
+        reverse("verify:evidence"),
         {"bundle": SimpleUploadedFile("b.wacz", archive.getvalue())},
     )
     body = page.content.decode()

@@ -61,6 +61,8 @@ class Case(models.Model):
         max_length=10, choices=RecipientType.choices, default=RecipientType.UNKNOWN
     )
     access_code_hash = models.CharField(max_length=128, blank=True, editable=False)
+    # The current one-time portal link's nonce; cleared when used (portal.access).
+    portal_link_nonce = models.CharField(max_length=40, blank=True, editable=False)
     deadline = models.DateField(null=True, blank=True)
     # When the scheduler next captures the evidence (set when the case opens; moved on each claim).
     next_capture_at = models.DateTimeField(null=True, blank=True, db_index=True)

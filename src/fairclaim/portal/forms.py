@@ -1,8 +1,85 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fairclaim.cases.models import Defence
 
 
 class EvidenceUploadForm(forms.Form):
     bundle = forms.FileField(
-        label="Evidence bundle (.wacz)",
-        help_text="The file you downloaded from the case portal or received with a notice.",
+        label=_("Evidence bundle (.wacz)"),
+        help_text=_("The file you downloaded from the case portal or received with a notice."),
+    )
+
+
+class AccessForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Case reference"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "placeholder": "FC-2026-000123",
+                "autocapitalize": "characters",
+            }
+        ),
+    )
+    code = forms.CharField(
+        label=_("Access code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "placeholder": "XXXX-XXXX-XXXX-XXXX",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class LicenceForm(forms.Form):
+    licensee = forms.CharField(label=_("Who holds the licence"), max_length=200)
+    source = forms.CharField(
+        label=_("Where it came from"),
+        max_length=200,
+        help_text=_("For example the stock agency, the photographer, or your web designer."),
+    )
+    reference = forms.CharField(
+        label=_("Licence or invoice number"), max_length=200, required=False
+    )
+    licensed_on = forms.DateField(
+        label=_("Date of the licence"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    details = forms.CharField(
+        label=_("Anything else we should know"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    proof = forms.FileField(
+        label=_("Proof (PDF, JPEG or PNG, up to 20 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+class DefenceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Your defence"), choices=Defence.Kind.choices, widget=forms.RadioSelect
+    )
+    statement = forms.CharField(
+        label=_("Explain in your own words"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
+    )
+    evidence = forms.FileField(
+        label=_("Evidence (optional: PDF, JPEG or PNG)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
     )

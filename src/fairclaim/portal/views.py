@@ -1,16 +1,195 @@
+"""The recipient portal (no account: reference + access code) and the public checks."""
+
+from __future__ import annotations
+
 import tempfile
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fairclaim.accounts.throttle import VERIFY_PER_ADDRESS, locked_until, record_failure
+from fairclaim.cases.evidence import timeline_for
+from fairclaim.cases.models import Capture
 
-from .forms import EvidenceUploadForm
+from .access import AccessRefused, grant, open_with_code, open_with_link, recipient_cases
+from .actions import StepNotAllowed, do_post_message, do_raise_defence, do_submit_licence
+from .forms import AccessForm, DefenceForm, EvidenceUploadForm, LicenceForm, MessageForm
 from .signing import platform_signer
+from .uploads import ProofRefused, check_proof
+
+
+def get_case_for_recipient(request, reference: str):
+    """The one access function of the portal: 404 unless this session showed a code for the
+    case's recipient domain."""
+    return get_object_or_404(recipient_cases(request.session), reference=reference)
+
+
+@require_http_methods(["GET", "POST"])
+def enter(request):
+    form = AccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = open_with_code(
+                form.cleaned_data["reference"],
+                form.cleaned_data["code"],
+                request.META.get("REMOTE_ADDR", ""),
+                timezone.now(),
+            )
+        except AccessRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            grant(request.session, case)
+            return redirect("portal:case", reference=case.reference)
+    if request.session.get("portal_domains") and request.method == "GET":
+        return render(request, "portal/enter.html", {"form": form, "cases": _my_cases(request)})
+    return render(request, "portal/enter.html", {"form": form})
+
+
+@require_GET
+def follow_link(request, token):
+    try:
+        case = open_with_link(token)
+    except AccessRefused as refusal:
+        return render(
+            request,
+            "portal/enter.html",
+            {"form": AccessForm(), "refused": str(refusal)},
+            status=403,
+        )
+    grant(request.session, case)
+    return redirect("portal:case", reference=case.reference)
+
+
+@require_POST
+def leave(request):
+    request.session.flush()
+    return redirect("portal:enter")
+
+
+@require_GET
+def show_case(request, reference):
+    case = get_case_for_recipient(request, reference)
+    lines = list(case.lines.select_related("work", "match__sighting"))
+    for line in lines:
+        line.timeline = timeline_for(line)
+        line.latest_capture = (
+            line.captures.filter(status="captured").order_by("-captured_at").first()
+        )
+    context = {
+        "case": case,
+        "lines": lines,
+        "cases": _my_cases(request),
+        "statement": _latest_statement(case),
+        "submissions": case.licence_submissions.all(),
+        "defences": case.defences.all(),
+    }
+    return render(request, "portal/case.html", context)
+
+
+@require_GET
+def match_picture(request, reference, line):
+    case = get_case_for_recipient(request, reference)
+    line = get_object_or_404(case.lines, pk=line)
+    if not (line.match and line.match.report_image):
+        raise Http404
+    return FileResponse(line.match.report_image.open("rb"), content_type="image/png")
+
+
+@require_GET
+def capture_bundle(request, reference, pk):
+    case = get_case_for_recipient(request, reference)
+    capture = get_object_or_404(Capture, case=case, pk=pk, status="captured")
+    return FileResponse(
+        capture.bundle.open("rb"),
+        as_attachment=True,
+        filename=f"{case.reference}-capture-{capture.pk}.wacz",
+        content_type="application/zip",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def show_licence(request, reference):
+    case = get_case_for_recipient(request, reference)
+    form = LicenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.pop("proof")
+        try:
+            proof = check_proof(upload.name, upload.read(upload.size + 1))
+            do_submit_licence(case, form.cleaned_data, proof, timezone.now())
+        except (ProofRefused, StepNotAllowed) as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. Your licence is being reviewed; "
+                    "the deadline is paused until it is decided."
+                ),
+            )
+            return redirect("portal:case", reference=case.reference)
+    return render(request, "portal/licence.html", {"case": case, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def show_defence(request, reference):
+    case = get_case_for_recipient(request, reference)
+    form = DefenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["evidence"]
+        try:
+            proof = check_proof(upload.name, upload.read(upload.size + 1)) if upload else None
+            do_raise_defence(
+                case,
+                form.cleaned_data["kind"],
+                form.cleaned_data["statement"],
+                proof,
+                timezone.now(),
+            )
+        except (ProofRefused, StepNotAllowed) as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your defence has been received. Reminders are paused "
+                    "until a case manager decides it, with reasons."
+                ),
+            )
+            return redirect("portal:case", reference=case.reference)
+    return render(request, "portal/defence.html", {"case": case, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def show_messages(request, reference):
+    case = get_case_for_recipient(request, reference)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        do_post_message(
+            case,
+            form.cleaned_data["body"],
+            author_kind="recipient",
+            author=None,
+            now=timezone.now(),
+        )
+        return redirect("portal:messages", reference=case.reference)
+    thread = case.messages.order_by("created_at")
+    return render(request, "portal/messages.html", {"case": case, "form": form, "thread": thread})
+
+
+def _my_cases(request):
+    return recipient_cases(request.session).order_by("-created_at")[:50]
+
+
+def _latest_statement(case):
+    from fairclaim.cases.models import FeeStatement
+
+    return FeeStatement.objects.filter(claim__case=case).order_by("-created_at").first()
 
 
 @require_GET
@@ -33,13 +212,17 @@ def verify_evidence(request):
         address = request.META.get("REMOTE_ADDR", "")
         now = timezone.now()
         if locked_until(VERIFY_PER_ADDRESS, address, now):
-            return render(request, "portal/verify_evidence.html", {"form": form, "throttled": True},
-                          status=429)  # fmt: skip
+            return render(
+                request,
+                "portal/verify_evidence.html",
+                {"form": form, "throttled": True},
+                status=429,
+            )
         record_failure(VERIFY_PER_ADDRESS, address, now)  # every check counts, not just failures
         if form.is_valid():
             upload = form.cleaned_data["bundle"]
             if upload.size > settings.FAIRCLAIM_MAX_EVIDENCE_BYTES:
-                form.add_error("bundle", "The file is larger than any fairclaim bundle can be.")
+                form.add_error("bundle", _("The file is larger than any fairclaim bundle can be."))
             else:
                 verification = check_uploaded_bundle(upload)
     return render(
