@@ -10,4 +10,7 @@ urlpatterns = [
     path("claims/<int:pk>/", views.show_claim, name="claim"),
     path("<str:reference>/", views.show_case, name="detail"),
     path("<str:reference>/captures/<int:pk>.wacz", views.download_capture, name="capture"),
+    path("<str:reference>/<str:kind>/<int:pk>/decide/", views.decide, name="decide"),
+    path("<str:reference>/<str:kind>/<int:pk>/file/", views.download_upload, name="upload"),
+    path("<str:reference>/reply/", views.reply, name="reply"),
 ]

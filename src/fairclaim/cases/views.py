@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -63,6 +63,9 @@ def show_case(request, reference):
         "events": case.events.order_by("seq"),
         "chain": verify_case_log(case),
         "can_edit": can_change_cases(request.user),
+        "submissions": case.licence_submissions.all(),
+        "defences": case.defences.all(),
+        "thread": case.messages.order_by("created_at"),
     }
     return render(request, "cases/detail.html", context)
 
@@ -140,4 +143,62 @@ def download_capture(request, reference, pk):
         filename=f"{case.reference}-capture-{capture.pk}.wacz",
         content_type="application/zip",
     )
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def decide(request, reference, kind, pk):
+    """A case manager's decision on a licence proof or a defence, with written reasons."""
+    from fairclaim.portal.actions import StepNotAllowed, do_decide_defence, do_decide_licence
+
+    case = get_case_for_user(request, reference, write=True)
+    yes = request.POST.get("decision") in {"accept", "uphold"}
+    reasons = request.POST.get("reasons", "")
+    try:
+        if kind == "licence":
+            submission = get_object_or_404(case.licence_submissions, pk=pk)
+            do_decide_licence(
+                submission, accept=yes, reasons=reasons, user=request.user, now=timezone.now()
+            )
+        else:
+            defence = get_object_or_404(case.defences, pk=pk)
+            do_decide_defence(
+                defence, uphold=yes, reasons=reasons, user=request.user, now=timezone.now()
+            )
+    except StepNotAllowed as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, "Decided; the recipient sees the decision and its reasons.")
+    return redirect(case)
+
+
+@login_required
+@require_http_methods(["POST"])
+def reply(request, reference):
+    from fairclaim.portal.actions import do_post_message
+
+    case = get_case_for_user(request, reference, write=True)
+    body = request.POST.get("body", "").strip()
+    if body:
+        do_post_message(
+            case, body[:10_000], author_kind="case_manager", author=request.user, now=timezone.now()
+        )
+    return redirect(case)
+
+
+@login_required
+def download_upload(request, reference, kind, pk):
+    """A recipient's uploaded proof, for the case's parties; always a download, never rendered."""
+    case = get_case_for_user(request, reference)
+    if kind == "licence":
+        stored = get_object_or_404(case.licence_submissions, pk=pk).proof
+    else:
+        stored = get_object_or_404(case.defences, pk=pk).evidence
+    if not stored:
+        raise Http404("No file.")
+    response = FileResponse(
+        stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/")[-1]
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
