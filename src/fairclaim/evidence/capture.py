@@ -235,16 +235,25 @@ class CaptureSession(CaptureBackend):
     Use as a context manager, or call close(). Not thread-safe (Playwright's sync API).
     """
 
-    def __init__(self, executable: str = CHROMIUM_PATH, args: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        executable: str = CHROMIUM_PATH,
+        args: list[str] | None = None,
+        playwright: Any = None,
+    ) -> None:
+        """Launch Chromium. Pass `playwright` (another session's `.playwright`) to share one
+        Playwright driver: a thread can run only one sync Playwright at a time."""
         from playwright.sync_api import sync_playwright
 
-        self._playwright = sync_playwright().start()
+        self._owns_playwright = playwright is None
+        self.playwright = playwright or sync_playwright().start()
         try:
-            self.browser = self._playwright.chromium.launch(
+            self.browser = self.playwright.chromium.launch(
                 executable_path=executable, args=args or CHROMIUM_ARGS
             )
         except BaseException:
-            self._playwright.stop()
+            if self._owns_playwright:
+                self.playwright.stop()
             raise
 
     def __enter__(self) -> CaptureSession:
@@ -253,11 +262,17 @@ class CaptureSession(CaptureBackend):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    @property
+    def is_connected(self) -> bool:
+        """False once Chromium has crashed or closed; the caller should start a new session."""
+        return self.browser.is_connected()
+
     def close(self) -> None:
         try:
             self.browser.close()
         finally:
-            self._playwright.stop()
+            if self._owns_playwright:
+                self.playwright.stop()
 
     def capture(
         self,
@@ -277,15 +292,20 @@ class CaptureSession(CaptureBackend):
         page does not load in `timeout` seconds, CaptureError when it cannot be loaded at all.
         Nothing is written under `out_path` unless the whole bundle is complete.
         """
+        from playwright.sync_api import Error
+
         policy = AddressPolicy.from_env(allow_loopback)
         page_addresses = check_url(page_url, policy)
         check_url(image_url, policy)
-        context = self.browser.new_context(
-            viewport=VIEWPORT,
-            user_agent=_user_agent(self.browser.version),
-            service_workers="block",  # workers could fetch around the route handler
-            accept_downloads=False,
-        )
+        try:
+            context = self.browser.new_context(
+                viewport=VIEWPORT,
+                user_agent=_user_agent(self.browser.version),
+                service_workers="block",  # workers could fetch around the route handler
+                accept_downloads=False,
+            )
+        except Error as exc:  # the browser crashed or was closed: start a new session
+            raise CaptureError(f"the browser is not available: {exc.message}") from exc
         try:
             return self._capture_in(
                 context, page_url, image_url, page_addresses, policy,
