@@ -339,7 +339,9 @@ class CaptureSession(CaptureBackend):
             "responses_recorded": len(exchanges),
             "responses_left_out": left_out,
         }
-        if present and image_exchange is not None:
+        # The bytes served at the image URL are evidence even when the page no longer shows them
+        # (the file often stays online after the page is edited).
+        if image_exchange is not None and 200 <= image_exchange.status < 300:
             facts["image"]["sha256"] = wacz.sha256_hex(image_exchange.body)
             facts["image"]["bytes"] = len(image_exchange.body)
         attachments = [
