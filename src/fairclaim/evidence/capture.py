@@ -114,6 +114,11 @@ def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, Error) and any(code in str(exc) for code in TRANSIENT_ERRORS)
 
 
+def _first_line(message: str) -> str:
+    """Playwright appends a multi-line call log; the first line says what failed."""
+    return message.strip().splitlines()[0] if message.strip() else message
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -222,7 +227,7 @@ class CaptureSession(CaptureBackend):
                 accept_downloads=False,
             )
         except Error as exc:  # the browser crashed or was closed: start a new session
-            raise CaptureError(f"the browser is not available: {exc.message}") from exc
+            raise CaptureError(f"the browser is not available: {_first_line(exc.message)}") from exc
         try:
             return self._capture_in(
                 context, page_url, image_url, page_addresses, policy,
@@ -282,16 +287,19 @@ class CaptureSession(CaptureBackend):
         except PlaywrightTimeout as exc:
             raise CaptureTimeout(f"{page_url} did not load within {timeout:g} s") from exc
         except Error as exc:
-            raise CaptureError(f"{page_url} could not be loaded: {exc.message}") from exc
+            reason = _first_line(exc.message)
+            raise CaptureError(f"{page_url} could not be loaded: {reason}") from exc
 
         page = pages[-1]
         page_status = main_response.status if main_response is not None else None
         try:
             rendered = render(page, image_url, page_status)
         except PlaywrightTimeout as exc:
-            raise CaptureTimeout(f"{page_url} did not finish rendering: {exc.message}") from exc
+            reason = _first_line(exc.message)
+            raise CaptureTimeout(f"{page_url} did not finish rendering: {reason}") from exc
         except Error as exc:  # e.g. the page navigated away or the renderer crashed
-            raise CaptureError(f"{page_url} could not be rendered: {exc.message}") from exc
+            reason = _first_line(exc.message)
+            raise CaptureError(f"{page_url} could not be rendered: {reason}") from exc
         element = rendered.element
 
         exchanges, by_response, left_out = collect_exchanges(
