@@ -142,6 +142,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, LAZY.encode(), html)
         elif path == "/toggle.html":
             self._send(200, (TOGGLE_ON if state.toggle_on else TOGGLE_OFF).encode(), html)
+        elif path == "/unlinked.html":
+            self._send(200, TOGGLE_OFF.encode(), html)
         elif path == "/toggle.jpg" and state.toggle_on:
             self._send(200, state.toggle_photo, "image/jpeg")
         elif path == "/old-cdn.html":

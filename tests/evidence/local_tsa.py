@@ -44,7 +44,8 @@ class LocalTSA:
         )
         self.serial = 0
         self.requests = 0
-        self.mode = "grant"  # or "reject", "wrong-nonce", "http-500": misbehaviours to test
+        # or "reject", "wrong-nonce", "http-500", "after-expiry": misbehaviours to test
+        self.mode = "grant"
 
     def respond(self, request_der: bytes) -> bytes:
         self.requests += 1
@@ -55,6 +56,8 @@ class LocalTSA:
         nonce = request["nonce"].native + (1 if self.mode == "wrong-nonce" else 0)
         self.serial += 1
         now = datetime.now(UTC).replace(microsecond=0)
+        if self.mode == "after-expiry":  # a time past the certificate's 30 days
+            now += timedelta(days=60)
         tst_info = tsp.TSTInfo(
             {
                 "version": "v1",

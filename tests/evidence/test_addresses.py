@@ -86,7 +86,7 @@ def test_caching_checker_resolves_each_host_once():
 def test_answers_from_refused_addresses_are_split_off():
     from datetime import UTC, datetime
 
-    from fairclaim.evidence.capture import split_by_address
+    from fairclaim.evidence.responses import split_by_address
     from fairclaim.evidence.wacz import HttpExchange
 
     def answered_from(ip):

@@ -219,6 +219,17 @@ def test_image_removed_between_two_captures_shows_in_timeline(site, capture):
     assert verify_bundle(second_path).ok
 
 
+def test_image_still_served_but_no_longer_on_the_page_is_absent_with_its_bytes(site, capture):
+    result, path = capture(site, "/unlinked.html", "/photo.jpg", "unlinked")
+    image = result.manifest["image"]
+    assert result.image_present is False
+    assert "no longer shows the image" in result.absence_reason
+    assert image["status"] == 200
+    assert image["sha256"] == hashlib.sha256(site.state.photo).hexdigest()
+    assert image["element"] is None
+    assert verify_bundle(path).ok
+
+
 def test_page_load_timeout_raises_and_leaves_no_bundle(site, capture):
     with pytest.raises(CaptureTimeout):
         capture(site, "/stall.html", "/photo.jpg", "stall", timeout=1.0)

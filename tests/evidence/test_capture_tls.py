@@ -71,10 +71,10 @@ def tls_site(tmp_path_factory):
     server.server_close()
 
 
-def test_https_capture_records_the_server_certificate(tls_site, signer, tmp_path):
+def test_https_capture_records_the_server_certificate(tls_site, capture_session, signer, tmp_path):
     base, pin = tls_site
     args = [*CHROMIUM_ARGS, f"--ignore-certificate-errors-spki-list={pin}"]
-    with CaptureSession(args=args) as session:
+    with CaptureSession(args=args, playwright=capture_session.playwright) as session:
         result = session.capture(
             base + "/static.html", base + "/photo.jpg", out_path=tmp_path / "tls.wacz",
             signer=signer, allow_loopback=True,

@@ -30,23 +30,25 @@ def fairclaim(*args, env_extra=None, timeout=120):
 
 
 @pytest.mark.browser
-def test_capture_then_verify_exit_zero(site, tmp_path):
+def test_capture_with_timestamp_then_verify_exit_zero(site, tsa, tmp_path):
     key = tmp_path / "keys" / "signing.pem"
     out = tmp_path / "out" / "bundle.wacz"
     env = {"FAIRCLAIM_ALLOW_LOOPBACK": "1", "FAIRCLAIM_SIGNING_KEY": str(key)}
     captured = fairclaim(
         "evidence", "capture", site.url("/static.html"), site.url("/photo.jpg"),
-        "--out", str(out), "--timeout", "20", "--json", env_extra=env,
+        "--out", str(out), "--timeout", "20", "--tsa", tsa[1], "--json", env_extra=env,
     )  # fmt: skip
     assert captured.returncode == 0, captured.stderr
     summary = json.loads(captured.stdout)
     assert summary["image_present"] is True
     assert summary["bundle"] == str(out)
+    assert summary["timestamped"] is True
     assert key.exists()
     verified = fairclaim("evidence", "verify", str(out))
     assert verified.returncode == 0, verified.stdout
     assert verified.stdout.strip().endswith("VERIFIED")
     assert f"signed by key {summary['key_id']}" in verified.stdout
+    assert "OK     timestamp (fairclaim/manifest.tsr)" in verified.stdout
     published = fairclaim("evidence", "public-key", "--key", str(key))
     assert summary["key_id"] in published.stdout
 
@@ -74,8 +76,10 @@ def test_verify_prints_a_line_per_check_and_names_the_tampered_part(static_captu
     bad = fairclaim("evidence", "verify", str(target))
     assert good.returncode == 0
     assert all(
-        line.startswith(("OK ", "signed by", "VERIFIED")) for line in good.stdout.splitlines()
+        line.startswith(("OK ", "INFO ", "signed by", "VERIFIED"))
+        for line in good.stdout.splitlines()
     )
+    assert "INFO   image_present: True" in good.stdout
     assert bad.returncode == 1
     failed = [line for line in bad.stdout.splitlines() if line.startswith("FAILED")]
     assert failed

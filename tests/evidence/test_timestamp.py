@@ -54,7 +54,12 @@ def test_token_with_a_flipped_signature_byte_fails(tsa):
 
 @pytest.mark.parametrize(
     ("mode", "message"),
-    [("reject", "refused"), ("wrong-nonce", "nonce"), ("http-500", "HTTP 500")],
+    [
+        ("reject", "refused"),
+        ("wrong-nonce", "nonce"),
+        ("http-500", "HTTP 500"),
+        ("after-expiry", "not valid at"),
+    ],
 )
 def test_misbehaving_tsa_gives_a_typed_error(tsa_mode, mode, message):
     authority, url = tsa_mode

@@ -216,3 +216,11 @@ def test_index_entry_pointing_at_the_wrong_record_is_reported(static_capture, tm
         source, target, {"indexes/index.cdx": ("\n".join([swapped, *lines[1:]]) + "\n").encode()}
     )
     assert "indexes/index.cdx entries" in failed_parts(verify_bundle(target))
+
+
+def test_an_uploaded_file_object_verifies_like_a_path(static_capture):
+    _, source = static_capture
+    with open(source, "rb") as upload:
+        verification = verify_bundle(upload)
+    assert verification.ok
+    assert verification.subject == str(source)

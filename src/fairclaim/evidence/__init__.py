@@ -5,6 +5,8 @@ recipient's verifier work without a database. Modules:
 
 - capture.py    headless Chromium capture of one page into a signed bundle (capture_page,
                 CaptureSession, CaptureResult, CaptureError, CaptureTimeout)
+- rendering.py  scrolling, finding and outlining the image, screenshots (page scripts)
+- responses.py  which browser responses become WARC records; redirects; direct image fetch
 - bundle.py     bundle layout, signed manifest, optional RFC 3161 token (write_bundle)
 - wacz.py       WARC records (warcio), CDXJ, pages.jsonl, datapackage.json, atomic ZIP writing
 - verify.py     verify_bundle(path, public_key=None) -> Verification (a check per part)

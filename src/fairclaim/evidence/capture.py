@@ -12,22 +12,31 @@ Every request the browser makes passes a route handler that refuses private, lin
 allowed) loopback destinations after DNS resolution, so a hostile page cannot make the capture reach
 the platform's network.
 
-Playwright is imported inside functions so `fairclaim --help` stays fast. Framework-free: no Django.
+This module holds the flow and the session; rendering.py what the browser showed, responses.py
+which responses become evidence. Playwright is imported inside functions so `fairclaim --help`
+stays fast. Framework-free: no Django.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 from fairclaim.evidence import wacz
 from fairclaim.evidence.addresses import AddressPolicy, AddressRefused, CachingChecker, check_url
 from fairclaim.evidence.bundle import write_bundle
 from fairclaim.evidence.keys import Signer
+from fairclaim.evidence.rendering import render
+from fairclaim.evidence.responses import (
+    collect_exchanges,
+    exchange_facts,
+    fetch_directly,
+    final_response,
+    is_redirect,
+    split_by_address,
+)
 from fairclaim.evidence.retry import RetryPolicy, with_retries
 from fairclaim.evidence.timeline import CaptureSummary
 
@@ -44,16 +53,6 @@ CHROMIUM_ARGS = [
 ]
 DEFAULT_TIMEOUT = 30.0  # seconds for the page load; slow shared hosts need well over 10 s
 VIEWPORT = {"width": 1280, "height": 800}  # a common desktop size: what most visitors see
-SCROLL_STEP_PX = 700  # a little less than a viewport, so no band of the page is skipped
-MAX_SCROLL_STEPS = 40  # ~28,000 px: enough for long articles, bounded for endless feeds
-SCROLL_PAUSE_MS = 120  # lets IntersectionObserver callbacks and lazy loaders start requests
-NETWORK_IDLE_MS = 3_000  # at most this long waiting for lazy loads to finish after scrolling
-ELEMENT_WAIT_MS = 2_000  # at most this long for scripts to insert the image element
-SCREENSHOT_TIMEOUT_MS = 20_000  # full-page screenshots of long pages take a few seconds
-MAX_RECORDED_BYTES = 50_000_000  # sub-resources beyond this are left out (page + image never are)
-MAX_REDIRECTS = 5  # for the direct image fetch; browsers allow 20, CDNs need one or two
-OUTLINE_COLOUR = "#ff0000"
-OUTLINE_PX = 4
 TRANSIENT_ERRORS = (  # Chromium net errors worth a retry: the connection, not the URL, failed
     "ERR_CONNECTION_RESET",
     "ERR_CONNECTION_CLOSED",
@@ -64,88 +63,6 @@ TRANSIENT_ERRORS = (  # Chromium net errors worth a retry: the connection, not t
     "ERR_INTERNET_DISCONNECTED",
     "ERR_ADDRESS_UNREACHABLE",
 )
-TARGET_ATTRIBUTE = "data-fairclaim-target"
-
-# Finds the element showing the image; returns null or a description. arg = [imageUrl, mark]
-# where mark is an attribute name to set on the element found, or null.
-FIND_IMAGE_JS = """
-([target, mark]) => {
-  const norm = (u) => {
-    try { return new URL(u, document.baseURI).href; } catch (e) { return null; }
-  };
-  const want = norm(target);
-  const srcset = (s) => (s || "").split(",").map((p) => p.trim().split(/\\s+/)[0]).filter(Boolean);
-  const inSrcset = (s) => srcset(s).some((u) => norm(u) === want);
-  const hits = [];
-  for (const img of document.querySelectorAll("img")) {
-    const src = img.getAttribute("src");
-    if (img.currentSrc && norm(img.currentSrc) === want) hits.push([img, "currentSrc"]);
-    else if (src && norm(src) === want) hits.push([img, "src"]);
-    else if (inSrcset(img.getAttribute("srcset"))) hits.push([img, "srcset"]);
-  }
-  for (const source of document.querySelectorAll("picture source")) {
-    const img = source.parentElement.querySelector("img");
-    if (img && inSrcset(source.getAttribute("srcset"))) hits.push([img, "picture source srcset"]);
-  }
-  for (const el of document.querySelectorAll("body *")) {
-    const bg = getComputedStyle(el).backgroundImage;
-    if (!bg || bg === "none") continue;
-    for (const m of bg.matchAll(/url\\(\\s*["']?(.*?)["']?\\s*\\)/g)) {
-      if (norm(m[1]) === want) { hits.push([el, "background-image"]); break; }
-    }
-  }
-  if (!hits.length) return null;
-  const area = (el) => { const r = el.getBoundingClientRect(); return r.width * r.height; };
-  hits.sort((a, b) => area(b[0]) - area(a[0]));
-  const [el, how] = hits[0];
-  if (mark) el.setAttribute(mark, "1");
-  const r = el.getBoundingClientRect();
-  return {tag: el.tagName.toLowerCase(), matched_by: how, id: el.id || null,
-          alt: el.getAttribute("alt"), x: r.left + window.scrollX, y: r.top + window.scrollY,
-          width: r.width, height: r.height,
-          natural_width: el.naturalWidth ?? null, natural_height: el.naturalHeight ?? null,
-          matches: hits.length};
-}
-"""
-
-SCROLL_JS = """
-async ([step, steps, pause]) => {
-  for (let i = 0; i < steps; i++) {
-    window.scrollBy(0, step);
-    await new Promise((done) => setTimeout(done, pause));
-    if (window.scrollY + window.innerHeight >= document.documentElement.scrollHeight) break;
-  }
-  window.scrollTo(0, 0);
-}
-"""
-
-OUTLINE_JS = """
-([attribute, colour, px]) => {
-  const el = document.querySelector(`[${attribute}]`);
-  el.scrollIntoView({block: "center", inline: "center"});
-  const r = el.getBoundingClientRect();
-  const box = document.createElement("div");
-  box.setAttribute("data-fairclaim-outline", "1");
-  Object.assign(box.style, {position: "absolute", left: `${r.left + window.scrollX - px}px`,
-    top: `${r.top + window.scrollY - px}px`, width: `${r.width}px`, height: `${r.height}px`,
-    border: `${px}px solid ${colour}`, zIndex: "2147483647", pointerEvents: "none",
-    boxSizing: "content-box"});
-  document.body.appendChild(box);
-}
-"""
-
-
-@dataclass(frozen=True)
-class _Rendered:
-    """What the browser showed, taken after scripts and lazy loading ran."""
-
-    dom: bytes
-    title: str
-    user_agent: str
-    full_png: bytes
-    element: dict[str, Any] | None  # the element showing the image, or None
-    viewport_png: bytes
-    final_url: str
 
 
 class CaptureError(Exception):
@@ -197,6 +114,11 @@ def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, Error) and any(code in str(exc) for code in TRANSIENT_ERRORS)
 
 
+def _first_line(message: str) -> str:
+    """Playwright appends a multi-line call log; the first line says what failed."""
+    return message.strip().splitlines()[0] if message.strip() else message
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -235,16 +157,25 @@ class CaptureSession(CaptureBackend):
     Use as a context manager, or call close(). Not thread-safe (Playwright's sync API).
     """
 
-    def __init__(self, executable: str = CHROMIUM_PATH, args: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        executable: str = CHROMIUM_PATH,
+        args: list[str] | None = None,
+        playwright: Any = None,
+    ) -> None:
+        """Launch Chromium. Pass `playwright` (another session's `.playwright`) to share one
+        Playwright driver: a thread can run only one sync Playwright at a time."""
         from playwright.sync_api import sync_playwright
 
-        self._playwright = sync_playwright().start()
+        self._owns_playwright = playwright is None
+        self.playwright = playwright or sync_playwright().start()
         try:
-            self.browser = self._playwright.chromium.launch(
+            self.browser = self.playwright.chromium.launch(
                 executable_path=executable, args=args or CHROMIUM_ARGS
             )
         except BaseException:
-            self._playwright.stop()
+            if self._owns_playwright:
+                self.playwright.stop()
             raise
 
     def __enter__(self) -> CaptureSession:
@@ -253,11 +184,17 @@ class CaptureSession(CaptureBackend):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    @property
+    def is_connected(self) -> bool:
+        """False once Chromium has crashed or closed; the caller should start a new session."""
+        return self.browser.is_connected()
+
     def close(self) -> None:
         try:
             self.browser.close()
         finally:
-            self._playwright.stop()
+            if self._owns_playwright:
+                self.playwright.stop()
 
     def capture(
         self,
@@ -277,15 +214,20 @@ class CaptureSession(CaptureBackend):
         page does not load in `timeout` seconds, CaptureError when it cannot be loaded at all.
         Nothing is written under `out_path` unless the whole bundle is complete.
         """
+        from playwright.sync_api import Error
+
         policy = AddressPolicy.from_env(allow_loopback)
         page_addresses = check_url(page_url, policy)
         check_url(image_url, policy)
-        context = self.browser.new_context(
-            viewport=VIEWPORT,
-            user_agent=_user_agent(self.browser.version),
-            service_workers="block",  # workers could fetch around the route handler
-            accept_downloads=False,
-        )
+        try:
+            context = self.browser.new_context(
+                viewport=VIEWPORT,
+                user_agent=_user_agent(self.browser.version),
+                service_workers="block",  # workers could fetch around the route handler
+                accept_downloads=False,
+            )
+        except Error as exc:  # the browser crashed or was closed: start a new session
+            raise CaptureError(f"the browser is not available: {_first_line(exc.message)}") from exc
         try:
             return self._capture_in(
                 context, page_url, image_url, page_addresses, policy,
@@ -345,24 +287,29 @@ class CaptureSession(CaptureBackend):
         except PlaywrightTimeout as exc:
             raise CaptureTimeout(f"{page_url} did not load within {timeout:g} s") from exc
         except Error as exc:
-            raise CaptureError(f"{page_url} could not be loaded: {exc.message}") from exc
+            reason = _first_line(exc.message)
+            raise CaptureError(f"{page_url} could not be loaded: {reason}") from exc
 
         page = pages[-1]
         page_status = main_response.status if main_response is not None else None
         try:
-            rendered = self._render(page, image_url, page_status)
+            rendered = render(page, image_url, page_status)
         except PlaywrightTimeout as exc:
-            raise CaptureTimeout(f"{page_url} did not finish rendering: {exc.message}") from exc
+            reason = _first_line(exc.message)
+            raise CaptureTimeout(f"{page_url} did not finish rendering: {reason}") from exc
         except Error as exc:  # e.g. the page navigated away or the renderer crashed
-            raise CaptureError(f"{page_url} could not be rendered: {exc.message}") from exc
+            reason = _first_line(exc.message)
+            raise CaptureError(f"{page_url} could not be rendered: {reason}") from exc
         element = rendered.element
 
-        exchanges, by_response, left_out = self._exchanges(seen, page_url, image_url, main_response)
-        image_response = _final_response(seen, image_url)
+        exchanges, by_response, left_out = collect_exchanges(
+            seen, page_url, image_url, main_response
+        )
+        image_response = final_response(seen, image_url)
         image_exchange = by_response.get(id(image_response)) if image_response else None
         image_source = "browser"
         if image_exchange is None:
-            hops = _fetch_directly(context, image_url, timeout, checker)
+            hops = fetch_directly(context, image_url, timeout, checker)
             image_source = "direct fetch (the page did not load it)"
             exchanges.extend(hops)
             image_exchange = hops[-1] if hops else None
@@ -387,20 +334,22 @@ class CaptureSession(CaptureBackend):
             "user_agent": rendered.user_agent,
             "browser": {"name": "chromium", "version": self.browser.version, "headless": True},
             "viewport": VIEWPORT,
-            "page": _exchange_facts(page_exchange)
+            "page": exchange_facts(page_exchange)
             | {
                 "requested_url": page_url,
                 "final_url": rendered.final_url,
                 "title": rendered.title,
                 "resolved_addresses": page_addresses,
             },
-            "image": _exchange_facts(image_exchange)
+            "image": exchange_facts(image_exchange)
             | {"requested_url": image_url, "source": image_source, "element": element},
             "blocked_requests": blocked,
             "responses_recorded": len(exchanges),
             "responses_left_out": left_out,
         }
-        if present and image_exchange is not None:
+        # The bytes served at the image URL are evidence even when the page no longer shows them
+        # (the file often stays online after the page is edited).
+        if image_exchange is not None and 200 <= image_exchange.status < 300:
             facts["image"]["sha256"] = wacz.sha256_hex(image_exchange.body)
             facts["image"]["bytes"] = len(image_exchange.body)
         attachments = [
@@ -442,162 +391,6 @@ class CaptureSession(CaptureBackend):
             timestamp_error=written.timestamp_error,
         )
 
-    @staticmethod
-    def _render(page: Any, image_url: str, page_status: int | None) -> _Rendered:
-        """Scroll, wait, find and outline the image, take the DOM and both screenshots."""
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-        page.evaluate(SCROLL_JS, [SCROLL_STEP_PX, MAX_SCROLL_STEPS, SCROLL_PAUSE_MS])
-        # Pages that poll never go idle; what loaded by then is what a visitor saw.
-        with contextlib.suppress(PlaywrightTimeout):
-            page.wait_for_load_state("networkidle", timeout=NETWORK_IDLE_MS)
-        element = None
-        if page_status is None or page_status < 400:
-            # Not there in time: recorded below as image_present false.
-            with contextlib.suppress(PlaywrightTimeout):
-                page.wait_for_function(
-                    FIND_IMAGE_JS, arg=[image_url, None], timeout=ELEMENT_WAIT_MS, polling=100
-                )
-        dom = page.content().encode("utf-8")
-        title = page.title()
-        user_agent = page.evaluate("navigator.userAgent")
-        full_png = page.screenshot(full_page=True, timeout=SCREENSHOT_TIMEOUT_MS)
-        if page_status is None or page_status < 400:
-            element = page.evaluate(FIND_IMAGE_JS, [image_url, TARGET_ATTRIBUTE])
-        if element is not None:
-            page.evaluate(OUTLINE_JS, [TARGET_ATTRIBUTE, OUTLINE_COLOUR, OUTLINE_PX])
-        viewport_png = page.screenshot(timeout=SCREENSHOT_TIMEOUT_MS)
-        return _Rendered(dom, title, user_agent, full_png, element, viewport_png, page.url)
-
-    @staticmethod
-    def _exchanges(
-        seen: list[tuple[datetime, Any]], page_url: str, image_url: str, main_response: Any
-    ) -> tuple[list[wacz.HttpExchange], dict[int, wacz.HttpExchange], int]:
-        """Turn browser responses into exchanges: page and image first and always, others capped.
-
-        Returns the exchanges, a map from id(response) to its exchange, and how many responses
-        were left out for size.
-        """
-        from playwright.sync_api import Error
-
-        essential = {page_url, image_url}
-        for anchor in (main_response, _final_response(seen, image_url)):
-            request = anchor.request if anchor is not None else None
-            while request is not None:  # the redirect chains that led to page and image
-                essential.add(request.url)
-                request = request.redirected_from
-        exchanges: list[wacz.HttpExchange] = []
-        by_response: dict[int, wacz.HttpExchange] = {}
-        left_out = 0
-        total = 0
-        for fetched_at, response in sorted(seen, key=lambda item: item[1].url not in essential):
-            url = response.url
-            if not url.startswith(("http://", "https://")):
-                continue
-            try:
-                body = b"" if 300 <= response.status < 400 else response.body()
-            except Error:
-                body = b""  # evicted or never received; headers are still evidence
-            if url not in essential and total + len(body) > MAX_RECORDED_BYTES:
-                left_out += 1
-                continue
-            total += len(body)
-            exchange = _exchange(response, body, fetched_at)
-            exchanges.append(exchange)
-            by_response[id(response)] = exchange
-        return exchanges, by_response, left_out
-
-
-def split_by_address(
-    exchanges: list[wacz.HttpExchange], policy: AddressPolicy
-) -> tuple[list[wacz.HttpExchange], list[wacz.HttpExchange]]:
-    """Separate exchanges answered from refused addresses (kept, refused).
-
-    The route handler checks a host's addresses before the browser connects, but the browser
-    resolves the name again itself; a host whose DNS answer changes in between (rebinding) is
-    caught here by the address the browser actually connected to, and its answer is not
-    recorded as evidence.
-    """
-    kept: list[wacz.HttpExchange] = []
-    refused: list[wacz.HttpExchange] = []
-    for exchange in exchanges:
-        problem = exchange.server_ip and policy.address_problem(exchange.server_ip)
-        (refused if problem else kept).append(exchange)
-    return kept, refused
-
-
-def _is_redirect(status: int) -> bool:
-    return 300 <= status < 400
-
-
-def _final_response(seen: list[tuple[datetime, Any]], url: str) -> Any:
-    """The non-redirect response the browser got for `url`, following its redirects."""
-    for _, response in seen:
-        if _is_redirect(response.status):
-            continue
-        request = response.request
-        while request is not None:
-            if request.url == url:
-                return response
-            request = request.redirected_from
-    return None
-
-
-def _exchange(response: Any, body: bytes, fetched_at: datetime) -> wacz.HttpExchange:
-    request = response.request
-    server = response.server_addr() or {}
-    post = request.post_data_buffer or b""
-    return wacz.HttpExchange(
-        url=response.url,
-        method=request.method,
-        request_headers=[(h["name"], h["value"]) for h in request.headers_array()],
-        request_body=post,
-        status=response.status,
-        status_text=response.status_text,
-        response_headers=[(h["name"], h["value"]) for h in response.headers_array()],
-        body=body,
-        fetched_at=fetched_at,
-        server_ip=server.get("ipAddress"),
-        server_port=server.get("port"),
-        tls=response.security_details(),
-    )
-
-
-def _fetch_directly(
-    context: Any, image_url: str, timeout: float, checker: CachingChecker
-) -> list[wacz.HttpExchange]:
-    """Ask for the image with the page's cookies when the page did not load it (element gone).
-
-    Follows up to MAX_REDIRECTS redirects by hand, checking each target's address, because
-    Playwright's request context does not pass the route handler. Returns every hop.
-    """
-    from playwright.sync_api import Error
-
-    hops: list[wacz.HttpExchange] = []
-    url = image_url
-    for _ in range(MAX_REDIRECTS + 1):
-        if checker.problem(url):
-            break
-        fetched_at = _now()
-        try:
-            response = context.request.get(url, timeout=timeout * 1000, max_redirects=0)
-            body = b"" if _is_redirect(response.status) else response.body()
-        except Error:
-            break
-        headers = [(h["name"], h["value"]) for h in response.headers_array]
-        hops.append(
-            wacz.HttpExchange(
-                url=url, method="GET", request_headers=[], status=response.status,
-                status_text=response.status_text, response_headers=headers, body=body,
-                fetched_at=fetched_at,
-            )
-        )  # fmt: skip
-        location = response.headers.get("location")
-        if not (_is_redirect(response.status) and location):
-            break
-        url = urljoin(url, location)
-    return hops
-
 
 def _presence(
     page_status: int | None,
@@ -617,28 +410,9 @@ def _presence(
         return False, f"the image URL {image_url} did not answer"
     if image.status >= 400:
         return False, f"the image URL answered HTTP {image.status}"
-    if _is_redirect(image.status):
+    if is_redirect(image.status):
         return False, f"the image URL redirects too often or to a refused address ({image.url})"
     return True, None
-
-
-def _exchange_facts(exchange: wacz.HttpExchange | None) -> dict[str, Any]:
-    if exchange is None:
-        return {"response_url": None, "status": None}
-    content_type = next(
-        (value for name, value in exchange.response_headers if name.lower() == "content-type"), None
-    )
-    return {
-        "response_url": exchange.url,
-        "status": exchange.status,
-        "status_text": exchange.status_text,
-        "headers": [[name, value] for name, value in exchange.response_headers],
-        "server_ip": exchange.server_ip,
-        "server_port": exchange.server_port,
-        "content_type": content_type,
-        "tls": exchange.tls,
-        "fetched_at": exchange.fetched_at.isoformat().replace("+00:00", "Z"),
-    }
 
 
 def capture_page(

@@ -37,8 +37,9 @@ class Verification:
         return [check for check in self.checks if not check.ok]
 
     def lines(self) -> list[str]:
-        """Human output: a line per check, then the verdict."""
+        """Human output: a line per check (OK/FAILED), what the bundle states (INFO), verdict."""
         out = [f"{'OK' if c.ok else 'FAILED':<7}{c.part}: {c.detail}" for c in self.checks]
+        out += [f"INFO   {name}: {value}" for name, value in self.info.items()]
         if self.key_id:
             out.append(f"signed by key {self.key_id}")
         verdict = "VERIFIED" if self.ok else f"NOT VERIFIED ({len(self.failed)} failed)"

@@ -196,6 +196,8 @@ def _check_token(token_der: bytes, digest: bytes) -> TimestampInfo:
     signed_bytes = b"\x31" + signed_attrs.dump()[1:]
     _check_signature(certificate, signer["signature"].native, signed_bytes, digest_name)
     _check_timestamping_usage(certificate)
+    if not certificate.not_valid_before_utc <= gen_time <= certificate.not_valid_after_utc:
+        raise TimestampError(f"TSA certificate was not valid at the token's time {gen_time}")
     return TimestampInfo(
         gen_time=gen_time,
         serial_number=serial,

@@ -19,7 +19,7 @@ import os
 import zipfile
 import zlib
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -41,10 +41,12 @@ INDEX_PART = f"{wacz.INDEX_PATH} entries"
 
 
 def verify_bundle(
-    path: str | os.PathLike[str], public_key: Ed25519PublicKey | None = None
+    path: str | os.PathLike[str] | BinaryIO, public_key: Ed25519PublicKey | None = None
 ) -> Verification:
-    """Check a bundle; with `public_key`, also that this key (and no other) signed it."""
-    result = Verification(kind="bundle", subject=str(path))
+    """Check a bundle (a path or an open binary file, e.g. an upload); with `public_key`, also
+    that this key (and no other) signed it."""
+    subject = getattr(path, "name", path) if hasattr(path, "read") else path
+    result = Verification(kind="bundle", subject=str(subject))
     members = _read_members(path, result)
     if members is None:
         return result
@@ -83,7 +85,7 @@ def _guarded(part: str, result: Verification, check: Any, *args: Any) -> Any:
 
 
 def _read_members(
-    path: str | os.PathLike[str], result: Verification
+    path: str | os.PathLike[str] | BinaryIO, result: Verification
 ) -> dict[str, bytes | None] | None:
     try:
         archive = zipfile.ZipFile(path)
