@@ -88,3 +88,28 @@ def test_references_are_human_and_unique(cast):
     year = second.created_at.year
     assert cast.case.reference == f"FC-{year}-{cast.case.pk:06d}"
     assert second.reference == f"FC-{year}-{second.pk:06d}"
+
+
+def test_an_exported_log_verifies_with_the_cli_and_a_change_is_named(
+    client, cast, logged_case, tmp_path
+):
+    import json
+    import subprocess
+    import sys
+
+    client.force_login(cast.lawfirm)
+    response = client.get(f"/cases/{logged_case.reference}/case-log.json")
+    assert response["Content-Disposition"].endswith('-case-log.json"')
+    export = tmp_path / "log.json"
+    export.write_bytes(response.content)
+    verify = [sys.executable, "-m", "fairclaim.cli", "evidence", "verify", str(export)]
+    ok = subprocess.run(verify, capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    document = json.loads(response.content)
+    document["events"][1]["payload"]["amount"] = "3500.00"
+    export.write_text(json.dumps(document))
+    bad = subprocess.run(verify, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1
+    assert "FAILED event 2" in bad.stdout
+    client.force_login(cast.charlie)
+    assert client.get(f"/cases/{logged_case.reference}/case-log.json").status_code == 404

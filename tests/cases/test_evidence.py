@@ -75,9 +75,7 @@ def test_the_public_page_verifies_a_bundle_and_spots_a_changed_byte(client, capt
     capture = Capture.objects.filter(case=captured, image_present=True).get()
     with capture.bundle.open("rb") as handle:
         good = handle.read()
-    page = client.post(
-        reverse("verify:evidence"), {"bundle": SimpleUploadedFile("b.wacz", good)}
-    )
+    page = client.post(reverse("verify:evidence"), {"bundle": SimpleUploadedFile("b.wacz", good)})
     assert "Verified: every hash and the signature hold" in page.content.decode()
 
     archive = io.BytesIO()

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.local_site import Site
-from evidence.local_tsa import start_tsa
 from fairclaim.evidence.capture import CaptureSession
 from fairclaim.evidence.keys import Signer
 from fairclaim.evidence.retry import RetryPolicy
+from tests.evidence.local_site import Site
+from tests.evidence.local_tsa import start_tsa
 
 FAST_RETRY = RetryPolicy(attempts=3, first_delay=0.1)  # keeps the retry test quick
 

@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from evidence.local_site import SiteState, _Handler
 from fairclaim.evidence.capture import CHROMIUM_ARGS, CaptureSession
 from fairclaim.evidence.verify import verify_bundle
+from tests.evidence.local_site import SiteState, _Handler
 
 pytestmark = pytest.mark.browser
 

@@ -12,19 +12,17 @@ from fairclaim.evidence.caselog import GENESIS_HASH, event_hash, verify_case_log
 
 
 def chain(events):
-    """Build an export the way the Django layer will (independently of event_hash)."""
+    """Build an export as rules.case_log documents it (independently of event_hash)."""
     prev = "0" * 64
     out = []
     for seq, (kind, payload) in enumerate(events, start=1):
-        body = {"seq": seq, "kind": kind, "payload": payload, "actor": "manager:7",
-                "at": f"2026-11-{seq:02d}T10:00:00Z"}  # fmt: skip
-        text = (
-            prev
-            + "\n"
-            + json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        )
+        at = f"2026-11-{seq:02d}T10:00:00.000000Z"
+        document = {"actor": "manager:7", "at": at, "kind": kind, "payload": payload,
+                    "prev": prev, "seq": seq}  # fmt: skip
+        text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        out.append({**body, "prev_hash": prev, "hash": digest})
+        out.append({"seq": seq, "kind": kind, "payload": payload, "actor": "manager:7",
+                    "at": at, "prev_hash": prev, "hash": digest})  # fmt: skip
         prev = digest
     return {"case": "FC-2026-0001", "events": out}
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<str:reference>/<str:kind>/<int:pk>/decide/", views.decide, name="decide"),
     path("<str:reference>/<str:kind>/<int:pk>/file/", views.download_upload, name="upload"),
     path("<str:reference>/reply/", views.reply, name="reply"),
+    path("<str:reference>/case-log.json", views.download_case_log, name="log_export"),
 ]

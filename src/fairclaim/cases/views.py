@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -21,7 +21,7 @@ from fairclaim.accounts.access import (
 from .claims import ClaimNotReady, do_approve_claim, do_check_claim, do_open_cases
 from .evidence import timeline_for
 from .forms import ClaimInputsForm, RateCardForm
-from .log import verify_case_log
+from .log import export_case_log, verify_case_log
 from .models import Capture, RateCard
 
 # A starting point shown to a rights holder without prices: their own list, in their currency.
@@ -201,4 +201,13 @@ def download_upload(request, reference, kind, pk):
         stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/")[-1]
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def download_case_log(request, reference):
+    """The case log as JSON, checkable by anyone with `fairclaim evidence verify FILE`."""
+    case = get_case_for_user(request, reference)
+    response = JsonResponse(export_case_log(case), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-case-log.json"'
     return response

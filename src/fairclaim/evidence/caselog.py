@@ -6,41 +6,34 @@ Export format (what the Django layer writes and `fairclaim evidence verify CASEL
      "events": [{"seq": 1, "kind": "NoticeSent", "payload": {...}, "actor": "manager:7",
                  "at": "2026-11-28T12:00:00Z", "prev_hash": "000…0", "hash": "…"}, ...]}
 
-Each event's hash is sha256_hex(prev_hash + "\\n" + canonical_json(body)) where body holds only
-"seq", "kind", "payload", "actor", "at", and canonical_json is
-json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False) encoded as UTF-8. The first
-event's prev_hash is 64 zeros; each later event's prev_hash is the hash of the event before it, and
-seq counts 1, 2, 3, ... so a removed, reordered or edited event breaks the chain where it happened.
-
-TODO(lead): `event_hash` duplicates the pure chain function in `fairclaim.rules.case_log` (written
-on another branch); switch `event_hash` to call it once both are merged.
+Each event's hash is the one `fairclaim.rules.case_log` defines (its module docstring documents
+the exact bytes: sorted-key JSON of actor, at, kind, payload, prev, seq, with `at` in UTC as
+YYYY-MM-DDTHH:MM:SS.ffffffZ). The first event's prev_hash is 64 zeros; each later event's
+prev_hash is the hash of the event before it, and seq counts 1, 2, 3, ... so a removed,
+reordered or edited event breaks the chain where it happened.
 
 Framework-free: no Django imports.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+from datetime import datetime
 from typing import Any
 
 from fairclaim.evidence.report import Check, Verification
+from fairclaim.rules.case_log import GENESIS_HASH, CaseLogError
+from fairclaim.rules.case_log import event_hash as rules_event_hash
 
-GENESIS_HASH = "0" * 64  # the chain starts from a fixed, well-known value
 HASHED_FIELDS = ("seq", "kind", "payload", "actor", "at")
 FIRST_SEQ = 1  # the first event of a case is number 1
 
 
-def canonical_json(value: Any) -> str:
-    """The one JSON encoding both writer and verifier hash."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def event_hash(prev_hash: str, event: dict[str, Any]) -> str:
-    """Hash of one event chained to the previous hash (see module docstring)."""
-    body = {name: event[name] for name in HASHED_FIELDS}
-    text = prev_hash + "\n" + canonical_json(body)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """Hash of one exported event chained to the previous hash (rules.case_log's encoding)."""
+    at = datetime.fromisoformat(str(event["at"]).replace("Z", "+00:00"))
+    return rules_event_hash(
+        prev_hash, event["seq"], event["kind"], event["payload"], event["actor"], at
+    )
 
 
 def looks_like_case_log(document: Any) -> bool:
@@ -78,7 +71,10 @@ def _event_problem(event: Any, expected_seq: int, prev_hash: str) -> str | None:
         return f"seq is {event['seq']!r}, expected {expected_seq} (event removed or reordered)"
     if event["prev_hash"] != prev_hash:
         return f"prev_hash {event['prev_hash']} does not link to the previous hash {prev_hash}"
-    computed = event_hash(prev_hash, event)
+    try:
+        computed = event_hash(prev_hash, event)
+    except (CaseLogError, ValueError, TypeError) as exc:
+        return f"cannot be hashed: {exc}"
     if event["hash"] != computed:
         return f"hash {event['hash']} does not match its content (computed {computed})"
     return None

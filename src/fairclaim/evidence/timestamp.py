@@ -43,7 +43,7 @@ _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SH
 class TimeStampResponse(core.Sequence):
     """RFC 3161 TimeStampResp; asn1crypto's own marks the token required, but a refusal has none."""
 
-    _fields = [  # noqa: RUF012 - asn1crypto's declarative schema
+    _fields = [
         ("status", tsp.PKIStatusInfo),
         ("time_stamp_token", cms.ContentInfo, {"optional": True}),
     ]
