@@ -33,7 +33,7 @@ def test_allows_loopback_when_asked():
         ("http://192.168.1.1/", "private"),
         ("http://[fe80::1]/", "link-local"),
         ("http://[::ffff:10.0.0.1]/", "private"),
-        ("http://0.0.0.0/", "not a public"),
+        ("http://0.0.0.0/", "non-public"),
     ],
 )
 def test_refuses_private_and_link_local_even_with_loopback_allowed(url, words):

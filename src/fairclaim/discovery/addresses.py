@@ -48,6 +48,8 @@ def check_address(ip: str, *, allow_loopback: bool) -> None:
         )
     if addr.is_link_local:
         raise AddressRefused(f"link-local address {addr} refused")
+    if addr.is_private and not addr.is_unspecified and not addr.is_reserved:
+        raise AddressRefused(f"private address {addr} refused")
     if addr.is_private or addr.is_reserved or addr.is_multicast or addr.is_unspecified:
         raise AddressRefused(f"non-public address {addr} refused")
     if not addr.is_global:

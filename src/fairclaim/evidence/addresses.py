@@ -6,20 +6,22 @@ platform's own network (cloud metadata at 169.254.169.254, databases on 10/8, ad
 public. Loopback may be allowed for tests and the demo (`FAIRCLAIM_ALLOW_LOOPBACK=1` or a
 parameter); private and link-local ranges are never allowed.
 
-TODO(lead): discovery/ builds the general outbound-fetch module (timeouts, size caps, the same
-check); once it lands, this module should become a thin call into it so there is one rule.
+The rule itself (which addresses are public) is discovery's `check_address`, shared by every
+outbound fetch; this module applies it to captures and says which URL was refused.
 
 Framework-free: no Django imports.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from fairclaim.discovery.addresses import check_address
+from fairclaim.discovery.errors import AddressRefused as DiscoveryAddressRefused
 
 ALLOW_LOOPBACK_ENV = "FAIRCLAIM_ALLOW_LOOPBACK"
 ALLOWED_SCHEMES = (
@@ -53,20 +55,11 @@ class AddressPolicy:
         return cls(allow_loopback=allow_loopback)
 
     def address_problem(self, address: str) -> str | None:
-        """Why `address` may not be reached, or None when it may."""
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
-        if ip.is_unspecified:
-            return f"{ip} is not a public address"  # 0.0.0.0 reaches this host on Linux
-        if ip.is_loopback:
-            return None if self.allow_loopback else f"{ip} is a loopback address"
-        if ip.is_link_local:
-            return f"{ip} is a link-local address"
-        if ip.is_private:
-            return f"{ip} is a private address"
-        if ip.is_multicast or ip.is_reserved or not ip.is_global:
-            return f"{ip} is not a public address"
+        """Why `address` may not be reached, or None when it may (discovery's one rule)."""
+        try:
+            check_address(address, allow_loopback=self.allow_loopback)
+        except DiscoveryAddressRefused as refused:
+            return str(refused)
         return None
 
 
