@@ -26,9 +26,14 @@ from fairclaim.cases.log import append_event
 from fairclaim.cases.models import Case
 from fairclaim.payments.ledger import plan_of, record_fact, resettle
 from fairclaim.payments.models import BankStatement, Payment, PaymentFact, StatementLine
+from fairclaim.payments.providers.base import (
+    PaymentProvider,
+    PaymentStart,
+    check_open,
+    check_refund,
+)
 from fairclaim.payments.references import find_case_references
 
-from ..base import PaymentProvider, PaymentStart, check_open, check_refund
 from .statements import ParsedLine, parse_statement
 
 ACTOR = "bank-import"
@@ -151,7 +156,7 @@ def import_statement(
         report.lines += 1
         try:
             line = _import_line(statement, parsed_line, now)
-        except Exception as exc:  # noqa: BLE001 - one bad line must not stop the batch
+        except Exception as exc:  # one bad line must not stop the batch
             report.problems.append(f"{parsed_line.position}: {type(exc).__name__}: {exc}")
             continue
         if line is None:

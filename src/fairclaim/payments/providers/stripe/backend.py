@@ -15,6 +15,7 @@ the completion — is held and applied as soon as the completion names its Payme
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -26,9 +27,7 @@ from django.db import IntegrityError, transaction
 from fairclaim.cases.log import append_event
 from fairclaim.payments.ledger import record_fact, resettle
 from fairclaim.payments.models import Payment, PaymentFact, ProviderEvent
-from fairclaim.rules.money import MINOR_UNIT_DIGITS
-
-from ..base import (
+from fairclaim.payments.providers.base import (
     PaymentError,
     PaymentProvider,
     PaymentStart,
@@ -39,6 +38,7 @@ from ..base import (
     check_open,
     check_refund,
 )
+from fairclaim.rules.money import MINOR_UNIT_DIGITS
 
 DEFAULT_API_BASE = "https://api.stripe.com"
 DEFAULT_TIMEOUT_SECONDS = (
@@ -162,10 +162,9 @@ class StripeProvider(PaymentProvider):
         if not payment.checkout_session_id:
             return
         session_id = payment.checkout_session_id
-        try:
+        # Refused when already completed or expired: any money still arrives by webhook.
+        with contextlib.suppress(ProviderRefused):
             self._call(lambda c: c.v1.checkout.sessions.expire(session_id))
-        except ProviderRefused:
-            pass  # already completed or expired: any money still arrives by webhook
         Payment.objects.filter(pk=payment.pk).update(checkout_url="", checkout_expires_at=now)
 
     # -- refunds ---------------------------------------------------------------------------

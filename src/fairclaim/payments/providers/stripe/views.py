@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ..base import ProviderNotConfigured
+from fairclaim.payments.providers.base import ProviderNotConfigured
+
 from .backend import InvalidWebhook, StripeProvider, process_event
 
 
