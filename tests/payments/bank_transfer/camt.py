@@ -47,9 +47,15 @@ def camt053(entries: list[Entry], *, version: str = "08", account: str = ACCOUNT
     ns = f"urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version}"
     body = []
     for entry in entries:
-        status = f"<Sts><Cd>{entry.status}</Cd></Sts>" if version == "08" else f"<Sts>{entry.status}</Sts>"
+        status = (
+            f"<Sts><Cd>{entry.status}</Cd></Sts>"
+            if version == "08"
+            else f"<Sts>{entry.status}</Sts>"
+        )
         if entry.batch:
-            txs = "".join(_tx(version, entry, ref, [text], amount) for amount, ref, text in entry.batch)
+            txs = "".join(
+                _tx(version, entry, ref, [text], amount) for amount, ref, text in entry.batch
+            )
         else:
             txs = _tx(version, entry, "", entry.remittance)
         body.append(

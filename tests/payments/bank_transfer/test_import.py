@@ -104,7 +104,9 @@ def test_unmatched_lines_are_reported_with_their_reason(plan):
     ]
     assert report.ignored == 1
     text = report.as_text()
-    assert "3 unmatched" in text and "'Somebody Ltd'" in text and "Invoice 4711" in text
+    assert "3 unmatched" in text
+    assert "'Somebody Ltd'" in text
+    assert "Invoice 4711" in text
     assert not PaymentFact.objects.exists()
 
 

@@ -57,7 +57,9 @@ class FakeStripe:
         self.intents: dict[str, dict] = {}  # payment intent id -> {"amount", "refunded", ...}
         self.refunds: dict[str, dict] = {}
         self.requests: list[dict] = []
-        self.saved: dict[str, tuple[str, dict, int, dict]] = {}  # key -> (path, params, status, body)
+        self.saved: dict[
+            str, tuple[str, dict, int, dict]
+        ] = {}  # key -> (path, params, status, body)
         self.drop_responses = 0
         self.lock = threading.Lock()
         self.ids = itertools.count(1)
@@ -223,10 +225,13 @@ class FakeStripe:
                     elif key and key in fake.saved:
                         path, saved_params, status, out = fake.saved[key]
                         if (path, saved_params) != (self.path, params):
-                            status, out = 400, _error(
-                                "idempotency_error",
-                                "Keys for idempotent requests can only be used with the same "
-                                "parameters they were first used with.",
+                            status, out = (
+                                400,
+                                _error(
+                                    "idempotency_error",
+                                    "Keys for idempotent requests can only be used with the same "
+                                    "parameters they were first used with.",
+                                ),
                             )
                         else:
                             replayed = True

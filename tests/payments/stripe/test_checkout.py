@@ -43,7 +43,8 @@ def test_lost_answer_is_retried_with_the_same_key_and_makes_one_session(fake_str
     fake_stripe.drop_responses = 1
     url = do_start_card_payment(plan[0], OK, NO)
     keys = [r["key"] for r in fake_stripe.requests]
-    assert len(keys) == 2 and len(set(keys)) == 1
+    assert len(keys) == 2
+    assert len(set(keys)) == 1
     assert len(fake_stripe.sessions) == 1
     assert url == next(iter(fake_stripe.sessions.values()))["url"]
 

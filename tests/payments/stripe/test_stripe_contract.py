@@ -36,6 +36,8 @@ def test_contract_amounts_use_minor_units(fake_stripe, plan):
     assert params["line_items"][0]["price_data"] == {
         "currency": "eur",
         "unit_amount": "15000",
-        "product_data": {"name": f"Case {plan[0].case.reference}: Past use only (instalment 1 of 2)"},
+        "product_data": {
+            "name": f"Case {plan[0].case.reference}: Past use only (instalment 1 of 2)"
+        },
     }
     assert Decimal(params["line_items"][0]["price_data"]["unit_amount"]) / 100 == plan[0].amount

@@ -107,7 +107,7 @@ def test_refund_before_completion_is_held_then_applied(fake_stripe, webhooks, pl
 def test_refund_carrying_our_metadata_before_completion_still_ends_refunded(
     fake_stripe, webhooks, plan
 ):
-    session, intent, _ = checkout(fake_stripe, plan[0])
+    _session, intent, _ = checkout(fake_stripe, plan[0])
     charge = fake_stripe.refund_everything(intent["id"])
     charge["metadata"] = intent["metadata"]
     assert webhooks.send("evt_refund", "charge.refunded", charge) == "applied"
