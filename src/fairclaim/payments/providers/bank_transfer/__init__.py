@@ -1,0 +1,1 @@
+"""Bank transfers quoting the case reference, reconciled by importing bank statements."""

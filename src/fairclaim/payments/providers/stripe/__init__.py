@@ -1,0 +1,1 @@
+"""Card payments through Stripe Checkout: sessions, signed webhooks, refunds."""
