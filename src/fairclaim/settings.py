@@ -248,6 +248,18 @@ FAIRCLAIM_SIGNING_KEY = env_str(
 )
 # RFC 3161 timestamp authority for evidence manifests; empty = no timestamp token.
 FAIRCLAIM_TSA_URL = env_str("FAIRCLAIM_TSA_URL")
+# Payments: card through Stripe Checkout (signed webhooks), bank transfer with the case reference.
+STRIPE_API_KEY = env_secret("STRIPE_API_KEY")
+STRIPE_WEBHOOK_SECRET = env_secret("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20, minimum=1)
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+BANK_TRANSFER_ACCOUNT = {
+    "holder": env_str("BANK_ACCOUNT_HOLDER", "fairclaim Treuhandkonto (demo)"),
+    "iban": env_str("BANK_ACCOUNT_IBAN", "DE89370400440532013000"),  # ISO 13616 example IBAN
+    "bic": env_str("BANK_ACCOUNT_BIC", "COBADEFFXXX"),
+}
+
 # Reverse image search providers: each is enabled by its API key (empty = off).
 FAIRCLAIM_TINEYE_API_KEY = env_secret("FAIRCLAIM_TINEYE_API_KEY")
 FAIRCLAIM_TINEYE_URL = env_str("FAIRCLAIM_TINEYE_URL")

@@ -21,5 +21,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("fairclaim.portal.urls")),
     path("verify/", include("fairclaim.portal.verify_urls")),
+    path("payments/", include("fairclaim.payments.urls")),
     path(".well-known/fairclaim-signing-key", portal_views.signing_key, name="signing_key"),
 ]

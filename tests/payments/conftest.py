@@ -15,11 +15,6 @@ def offer(total: str, name: str = "past_only", currency: str = "EUR") -> OfferTo
 
 
 @pytest.fixture
-def payments_urls(settings):
-    settings.ROOT_URLCONF = "tests.payments.urls"
-
-
-@pytest.fixture
 def open_case(cast) -> Case:
     """alice's case with the notice sent: the state in which a recipient chooses an offer."""
     Case.objects.filter(pk=cast.case.pk).update(state="notice_sent")

@@ -83,3 +83,39 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Your message"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class PaymentForm(forms.Form):
+    offer = forms.ChoiceField(
+        label=_("What would you like to do?"),
+        choices=[
+            ("past_only", _("Pay for the past use; I have removed or will remove the photo")),
+            ("past_and_future", _("Pay for the past use and license the photo for the future")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    removal_confirmed = forms.BooleanField(
+        label=_("I confirm the photo is removed from my site"), required=False
+    )
+    instalments = forms.TypedChoiceField(
+        label=_("How to pay"),
+        coerce=int,
+        initial=1,
+        choices=[(1, _("At once"))]
+        + [(n, _("In %(n)s monthly instalments") % {"n": n}) for n in range(2, 7)],
+    )
+    method = forms.ChoiceField(
+        label=_("Payment method"),
+        widget=forms.RadioSelect,
+        initial="card",
+        choices=[("card", _("Card")), ("bank_transfer", _("Bank transfer"))],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("offer") == "past_only" and not cleaned.get("removal_confirmed"):
+            self.add_error(
+                "removal_confirmed",
+                _("Please confirm the photo is removed, or choose the licence."),
+            )
+        return cleaned

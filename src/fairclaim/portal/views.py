@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -19,7 +20,15 @@ from fairclaim.cases.models import Capture
 
 from .access import AccessRefused, grant, open_with_code, open_with_link, recipient_cases
 from .actions import StepNotAllowed, do_post_message, do_raise_defence, do_submit_licence
-from .forms import AccessForm, DefenceForm, EvidenceUploadForm, LicenceForm, MessageForm
+from .forms import (
+    AccessForm,
+    DefenceForm,
+    EvidenceUploadForm,
+    LicenceForm,
+    MessageForm,
+    PaymentForm,
+)
+from .offers import case_offers
 from .signing import platform_signer
 from .uploads import ProofRefused, check_proof
 
@@ -85,7 +94,7 @@ def show_case(request, reference):
         "case": case,
         "lines": lines,
         "cases": _my_cases(request),
-        "statement": _latest_statement(case),
+        "offers": case_offers(case),
         "submissions": case.licence_submissions.all(),
         "defences": case.defences.all(),
     }
@@ -186,12 +195,6 @@ def _my_cases(request):
     return recipient_cases(request.session).order_by("-created_at")[:50]
 
 
-def _latest_statement(case):
-    from fairclaim.cases.models import FeeStatement
-
-    return FeeStatement.objects.filter(claim__case=case).order_by("-created_at").first()
-
-
 @require_GET
 @cache_control(public=True, max_age=3600)
 def signing_key(request):
@@ -241,3 +244,36 @@ def check_uploaded_bundle(upload):
         verification = verify_bundle(handle.name, public_key=public_key)
     verification.subject = upload.name
     return verification
+
+
+@require_http_methods(["GET", "POST"])
+def show_payment(request, reference):
+    from fairclaim.payments.actions import (
+        OfferError,
+        do_choose_offer,
+        do_start_bank_transfer,
+        do_start_card_payment,
+    )
+    from fairclaim.payments.providers.base import PaymentError
+
+    case = get_case_for_recipient(request, reference)
+    offers = case_offers(case)
+    form = PaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["offer"] in offers:
+        data = form.cleaned_data
+        try:
+            plan = do_choose_offer(case, offers[data["offer"]], data["instalments"], timezone.now())
+            first = plan[0]
+            if data["method"] == "card":
+                back = request.build_absolute_uri(reverse("portal:case", args=[case.reference]))
+                return redirect(do_start_card_payment(first, f"{back}?paid=1", back))
+            instructions = do_start_bank_transfer(first).instructions
+        except (OfferError, PaymentError) as problem:
+            form.add_error(None, str(problem))
+        else:
+            return render(
+                request,
+                "portal/bank_transfer.html",
+                {"case": case, "plan": plan, "instructions": instructions},
+            )
+    return render(request, "portal/payment.html", {"case": case, "form": form, "offers": offers})

@@ -72,5 +72,5 @@ class Webhooks:
 
 
 @pytest.fixture
-def webhooks(client, payments_urls, fake_stripe):
+def webhooks(client, fake_stripe):
     return Webhooks(client)

@@ -1,0 +1,96 @@
+"""Step 3 in the portal: choose an offer and instalments, pay by card (Stripe Checkout on a local
+server speaking its API) or get bank transfer instructions."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from fairclaim.cases.claims import do_check_claim
+from fairclaim.cases.models import Case, Claim, RateCard
+from fairclaim.payments.models import Payment
+from fairclaim.portal.access import new_access_code
+from tests.payments.stripe.conftest import API_KEY
+from tests.payments.stripe.fake_stripe import FakeStripe
+
+EXAMPLE = (
+    Path(__file__).resolve().parents[2] / "docs/facts/examples/de-send-shop-missing-credit.json"
+)
+INPUTS = {
+    "jurisdiction": "DE",
+    "site_type": "commercial",
+    "usage": "online_shop",
+    "placement": "subpage",
+    "territory": "worldwide",
+    "use_started_on": "",
+    "recipient_name": "Shop GmbH",
+    "recipient_type": "business",
+    "recipient_country": "DE",
+}
+
+
+@pytest.fixture
+def priced_case(cast, client):
+    RateCard.objects.create(
+        owner=cast.alice.organisation, pricing=json.loads(EXAMPLE.read_text())["pricing"]
+    )
+    sighting = cast.match.sighting
+    sighting.display_width, sighting.display_height = 900, 600
+    sighting.first_seen = sighting.last_seen = timezone.now() - dt.timedelta(days=40)
+    sighting.save()
+    claim = Claim.objects.create(match=cast.match, inputs=INPUTS, case=cast.case)
+    do_check_claim(claim, timezone.localdate())
+    Case.objects.filter(pk=cast.case.pk).update(
+        state="notice_sent", law_firm=None, recipient_country="DE", currency="EUR"
+    )
+    case = Case.objects.get(pk=cast.case.pk)
+    code = new_access_code(case)
+    client.post(reverse("portal:enter"), {"reference": case.reference, "code": code})
+    return case, claim
+
+
+def test_bank_transfer_in_three_instalments_shows_the_reference_and_the_plan(client, priced_case):
+    case, claim = priced_case
+    gross = claim.result["statement"]["totals"]["past_and_future"]["gross"]
+    response = client.post(
+        reverse("portal:pay", args=[case.reference]),
+        {"offer": "past_and_future", "instalments": 3, "method": "bank_transfer"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert case.reference in page
+    plan = list(Payment.objects.filter(case=case, status="pending").order_by("instalment_number"))
+    assert [p.instalment_number for p in plan] == [1, 2, 3]
+    assert str(sum(p.amount for p in plan)) == gross.split()[0]
+    case.refresh_from_db()
+    assert case.state == "payment_pending"
+
+
+def test_past_only_needs_the_removal_confirmed(client, priced_case):
+    case, _ = priced_case
+    response = client.post(
+        reverse("portal:pay", args=[case.reference]),
+        {"offer": "past_only", "instalments": 1, "method": "card"},
+    )
+    assert response.status_code == 200
+    assert "Please confirm the photo is removed" in response.content.decode()
+    assert not Payment.objects.filter(case=case).exists()
+
+
+def test_card_payment_goes_to_a_stripe_checkout_page(client, priced_case, settings):
+    case, _ = priced_case
+    with FakeStripe(API_KEY) as stripe:
+        settings.STRIPE_API_KEY = API_KEY
+        settings.STRIPE_API_BASE = stripe.url
+        settings.STRIPE_TIMEOUT_SECONDS = 5
+        response = client.post(
+            reverse("portal:pay", args=[case.reference]),
+            {"offer": "past_only", "removal_confirmed": "on", "instalments": 1, "method": "card"},
+        )
+    assert response.status_code == 302
+    payment = Payment.objects.get(case=case)
+    assert payment.checkout_session_id
+    assert response["Location"] == payment.checkout_url
