@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.models import Organisation
 from fairclaim.monitoring.models import Match
@@ -12,18 +13,18 @@ from fairclaim.works.models import Work
 # What people read for each state of the pure flow (rules.case_states); a missing label fails
 # at import, so a new state cannot reach the database without one.
 STATE_LABELS = {
-    CaseState.DRAFT: "Draft",
-    CaseState.REVIEW: "In review",
-    CaseState.NOTICE_SENT: "Notice sent",
-    CaseState.LICENCE_REVIEW: "Licence proof under review",
-    CaseState.DEFENCE_REVIEW: "Defence under review",
-    CaseState.PAYMENT_PENDING: "Payment pending",
-    CaseState.OVERDUE: "Overdue",
-    CaseState.ESCALATED: "Escalated to law firm",
-    CaseState.RESOLVED_PAID: "Resolved: paid",
-    CaseState.RESOLVED_LICENSED: "Resolved: licence proven",
-    CaseState.DEFENCE_UPHELD: "Closed: defence upheld",
-    CaseState.WITHDRAWN: "Withdrawn",
+    CaseState.DRAFT: _("Draft"),
+    CaseState.REVIEW: _("In review"),
+    CaseState.NOTICE_SENT: _("Notice sent"),
+    CaseState.LICENCE_REVIEW: _("Licence proof under review"),
+    CaseState.DEFENCE_REVIEW: _("Defence under review"),
+    CaseState.PAYMENT_PENDING: _("Payment pending"),
+    CaseState.OVERDUE: _("Overdue"),
+    CaseState.ESCALATED: _("Escalated to law firm"),
+    CaseState.RESOLVED_PAID: _("Resolved: paid"),
+    CaseState.RESOLVED_LICENSED: _("Resolved: licence proven"),
+    CaseState.DEFENCE_UPHELD: _("Closed: defence upheld"),
+    CaseState.WITHDRAWN: _("Withdrawn"),
 }
 STATE_CHOICES = [(state.value, STATE_LABELS[state]) for state in CaseState]
 OPEN_CASE_STATES = [state.value for state in CaseState if not is_terminal(state)]
@@ -214,14 +215,14 @@ class Defence(models.Model):
     """A defence raised by a recipient; decided with written reasons."""
 
     class Kind(models.TextChoices):
-        LICENCE_ELSEWHERE = "licence_elsewhere", "Licence held elsewhere"
-        CREATIVE_COMMONS = "creative_commons", "Creative Commons terms"
-        FAIR_USE = "fair_use", "Fair use / quotation / fair dealing"
-        DE_MINIMIS = "de_minimis", "De minimis"
-        EMBEDDED = "embedded", "Embedded, not copied"
-        NOT_OUR_SITE = "not_our_site", "Not our site"
-        ALREADY_REMOVED = "already_removed", "Already removed"
-        HARDSHIP = "hardship", "Hardship"
+        LICENCE_ELSEWHERE = "licence_elsewhere", _("Licence held elsewhere")
+        CREATIVE_COMMONS = "creative_commons", _("Creative Commons terms")
+        FAIR_USE = "fair_use", _("Fair use / quotation / fair dealing")
+        DE_MINIMIS = "de_minimis", _("De minimis")
+        EMBEDDED = "embedded", _("Embedded, not copied")
+        NOT_OUR_SITE = "not_our_site", _("Not our site")
+        ALREADY_REMOVED = "already_removed", _("Already removed")
+        HARDSHIP = "hardship", _("Hardship")
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"

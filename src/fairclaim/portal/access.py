@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from fairclaim.accounts.throttle import Policy, clear, locked_until, record_failure
 from fairclaim.cases.models import Case
@@ -75,15 +76,17 @@ def open_with_code(reference: str, code: str, address: str, now: datetime) -> Ca
     for policy, subject in ((PORTAL_PER_REFERENCE, reference), (PORTAL_PER_ADDRESS, address)):
         if locked_until(policy, subject, now):
             raise AccessRefused(
-                "Too many attempts. For your security the portal is locked for this case "
-                "for 30 minutes. The code is printed on the notice, in groups of four."
+                _(
+                    "Too many attempts. For your security the portal is locked for this case "
+                    "for 30 minutes. The code is printed on the notice, in groups of four."
+                )
             )
     case = Case.objects.filter(reference=reference, state__in=VISIBLE_STATES).first()
     stored = case.access_code_hash if case and case.access_code_hash else _DUMMY_HASH
     if case is None or not check_password(normalise_code(code), stored):
         record_failure(PORTAL_PER_REFERENCE, reference, now)
         record_failure(PORTAL_PER_ADDRESS, address, now)
-        raise AccessRefused("The reference or the access code is not right. Please check both.")
+        raise AccessRefused(_("The reference or the access code is not right. Please check both."))
     clear(PORTAL_PER_REFERENCE, reference)
     return case
 
@@ -100,16 +103,20 @@ def open_with_link(token: str) -> Case:
         data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
     except signing.BadSignature:
         raise AccessRefused(
-            "This link is not valid or has expired. Use the reference and the access code "
-            "printed on the notice instead."
+            _(
+                "This link is not valid or has expired. Use the reference and the access code "
+                "printed on the notice instead."
+            )
         ) from None
     used = Case.objects.filter(
         pk=data.get("case"), portal_link_nonce=data.get("nonce"), state__in=VISIBLE_STATES
     ).update(portal_link_nonce="")
     if not used:
         raise AccessRefused(
-            "This link has already been used. Use the reference and the access code printed "
-            "on the notice to open the case again."
+            _(
+                "This link has already been used. Use the reference and the access code printed "
+                "on the notice to open the case again."
+            )
         )
     return Case.objects.get(pk=data["case"])
 

@@ -1,0 +1,133 @@
+"""A recipient on a phone resolves a case in the portal, in English and in German (Chromium)."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, expect
+
+from fairclaim.accounts.models import Organisation
+from fairclaim.cases.models import Case, CaseLine
+from fairclaim.monitoring.models import Match, Sighting
+from fairclaim.portal.access import new_access_code
+from fairclaim.works.actions import do_process_work, do_register_image, upload_limits
+from fairclaim.works.intake import check_image
+from tests.images import photo_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def noticed_case():
+    org = Organisation.objects.create(name="Ada Lens Photography", slug="ada", kind="rights_holder")
+    work = do_register_image(
+        org,
+        None,
+        check_image("harbour.jpg", photo_bytes(8), upload_limits()),
+        title="Harbour at dawn",
+        creator="Ada Lens",
+    )
+    do_process_work(work.pk)
+    now = timezone.now()
+    sighting = Sighting.objects.create(
+        organisation=org,
+        source="crawl",
+        page_url="https://laden.example/kueche",
+        image_url="https://laden.example/img/hero.jpg",
+        page_domain="laden.example",
+        first_seen=now,
+        last_seen=now,
+    )
+    match = Match.objects.create(work=work, sighting=sighting, score=0.97, inliers=150)
+    case = Case.objects.create(
+        rights_holder=org,
+        jurisdiction="DE",
+        recipient_domain="laden.example",
+        recipient_country="DE",
+        state="notice_sent",
+    )
+    CaseLine.objects.create(case=case, work=work, match=match)
+    return case, new_access_code(case)
+
+
+def open_portal(page, base, case, code, labels):
+    page.goto(f"{base}/portal/")
+    page.get_by_label(labels["reference"]).fill(case.reference)
+    page.get_by_label(labels["code"]).fill(code)
+    page.get_by_role("button", name=labels["open"]).click()
+
+
+def test_on_a_phone_in_english_the_recipient_sees_evidence_and_shows_a_licence(
+    live_server, browser: Browser, tmp_path
+):
+    case, code = noticed_case()
+    context = browser.new_context(**PHONE, locale="en-GB")
+    page = context.new_page()
+    open_portal(
+        page,
+        live_server.url,
+        case,
+        code,
+        {"reference": "Case reference", "code": "Access code", "open": "Open case"},
+    )
+    expect(page.get_by_role("heading", name=f"Case {case.reference}")).to_be_visible()
+    expect(page.locator("#evidence")).to_contain_text("https://laden.example/kueche")
+    expect(page.locator("#evidence")).to_contain_text(case.lines.get().work.sha256)
+    # Nothing wider than the phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.get_by_role("link", name="2 · I have a licence").click()
+    proof = tmp_path / "licence.pdf"
+    proof.write_bytes(PDF)
+    page.get_by_label("Who holds the licence").fill("Laden GmbH")
+    page.get_by_label("Where it came from").fill("Stock agency")
+    page.get_by_label("Proof (PDF, JPEG or PNG, up to 20 MB)").set_input_files(str(proof))
+    page.get_by_role("button", name="Send licence").click()
+    expect(page.get_by_role("status")).to_contain_text("Your licence is being reviewed")
+    case.refresh_from_db()
+    assert case.state == "licence_review"
+    context.close()
+
+
+def test_on_a_phone_in_german_the_recipient_raises_a_defence_and_writes(
+    live_server, browser: Browser
+):
+    case, code = noticed_case()
+    context = browser.new_context(**PHONE, locale="de-DE")
+    page = context.new_page()
+    open_portal(
+        page,
+        live_server.url,
+        case,
+        "WRONG-CODE",
+        {"reference": "Aktenzeichen", "code": "Zugangscode", "open": "Fall öffnen"},
+    )
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Das Aktenzeichen oder der Zugangscode stimmt nicht"
+    )
+    open_portal(
+        page,
+        live_server.url,
+        case,
+        code,
+        {"reference": "Aktenzeichen", "code": "Zugangscode", "open": "Fall öffnen"},
+    )
+    expect(page.get_by_role("heading", name=f"Fall {case.reference}")).to_be_visible()
+    page.get_by_role("link", name="Einwand erheben").click()
+    page.get_by_label("Bereits entfernt").check()
+    page.get_by_label("Erklären Sie es in Ihren eigenen Worten").fill(
+        "Das Bild ist seit Mai entfernt."
+    )
+    page.get_by_role("button", name="Einwand senden").click()
+    expect(page.get_by_role("status")).to_contain_text("Ihr Einwand ist eingegangen")
+    page.get_by_role("link", name="Nachrichten").click()
+    page.get_by_label("Ihre Nachricht").fill("Können wir telefonieren?")
+    page.get_by_role("button", name="Senden").click()
+    expect(page.locator(".thread")).to_contain_text("Können wir telefonieren?")
+    case.refresh_from_db()
+    assert case.state == "defence_review"
+    context.close()
