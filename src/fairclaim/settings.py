@@ -92,6 +92,8 @@ def sqlite_database(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        # Keep the connection: opening one and running the PRAGMAs costs more than most queries.
+        "CONN_MAX_AGE": 600,
         # WAL lets the web process read while the worker writes; IMMEDIATE transactions avoid
         # "database is locked" upgrades from read to write locks under concurrency.
         "OPTIONS": {
@@ -291,6 +293,21 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 
+CACHES = {
+    "default": {
+        "BACKEND": env_str(
+            "FAIRCLAIM_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": env_str("FAIRCLAIM_CACHE_LOCATION", "fairclaim"),
+    }
+}
+# With a cache shared by all processes (Redis), sessions are read from it; a per-process cache
+# could keep serving a session another process has ended, so then the database alone holds them.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if "locmem" in CACHES["default"]["BACKEND"]
+    else "django.contrib.sessions.backends.cached_db"
+)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

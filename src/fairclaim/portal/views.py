@@ -6,10 +6,15 @@ import tempfile
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,7 +41,8 @@ from .uploads import ProofRefused, check_proof
 def get_case_for_recipient(request, reference: str):
     """The one access function of the portal: 404 unless this session showed a code for the
     case's recipient domain."""
-    return get_object_or_404(recipient_cases(request.session), reference=reference)
+    cases = recipient_cases(request.session).annotate(last_event=Max("events__seq"))
+    return get_object_or_404(cases, reference=reference)
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,21 +90,37 @@ def leave(request):
 @require_GET
 def show_case(request, reference):
     case = get_case_for_recipient(request, reference)
-    lines = list(case.lines.select_related("work", "match__sighting"))
-    for line in lines:
-        line.timeline = timeline_for(line)
-        line.latest_capture = (
-            line.captures.filter(status="captured").order_by("-captured_at").first()
-        )
-    context = {
-        "case": case,
-        "lines": lines,
-        "cases": _my_cases(request),
-        "offers": case_offers(case),
-        "submissions": case.licence_submissions.all(),
-        "defences": case.defences.all(),
-    }
-    return render(request, "portal/case.html", context)
+    return render(request, "portal/case.html", {"case": case, "body": case_body(request, case)})
+
+
+# Long enough to absorb a recipient reloading or many readers of one case; any new case event
+# (decision, payment, capture, message) changes the key, so nothing stale is ever shown.
+CASE_BODY_SECONDS = 300
+
+
+def case_body(request, case) -> str:
+    """The evidence and offers part of the case page, rendered once per case version and language:
+    it is the same for everyone allowed to see the case, and it costs a dozen queries."""
+    version = f"{case.last_event or 0}:{case.updated_at.timestamp()}"
+    key = f"portal-case:{case.pk}:{version}:{get_language()}"
+    body = cache.get(key)
+    if body is None:
+        lines = list(case.lines.select_related("work", "match__sighting"))
+        for line in lines:
+            line.timeline = timeline_for(line)
+            line.latest_capture = (
+                line.captures.filter(status="captured").order_by("-captured_at").first()
+            )
+        context = {
+            "case": case,
+            "lines": lines,
+            "offers": case_offers(case),
+            "submissions": case.licence_submissions.all(),
+            "defences": case.defences.all(),
+        }
+        body = render_to_string("portal/_case_body.html", context)
+        cache.set(key, body, CASE_BODY_SECONDS)
+    return mark_safe(body)  # noqa: S308 - our own template's output, escaped when rendered
 
 
 @require_GET
