@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "fairclaim.cases",
     "fairclaim.payments",
     "fairclaim.portal",
+    "fairclaim.letters",
 ]
 
 MIDDLEWARE = [

@@ -41,4 +41,18 @@ def do_transition(
     return case
 
 
-__all__ = ["CaseChanged", "IllegalTransition", "do_transition"]
+def do_escalate(case: Case, law_firm, *, actor: str, now: datetime) -> Case:
+    """Hand an overdue case to a partner law firm: its members see this case, and only theirs."""
+    do_transition(
+        case,
+        "escalated",
+        actor=actor,
+        now=now,
+        payload={"law_firm": law_firm.pk, "law_firm_name": law_firm.name},
+    )
+    Case.objects.filter(pk=case.pk).update(law_firm=law_firm)
+    case.law_firm = law_firm
+    return case
+
+
+__all__ = ["CaseChanged", "IllegalTransition", "do_escalate", "do_transition"]

@@ -196,7 +196,13 @@ class Notice(models.Model):
     last_error = models.TextField(blank=True)
     message_id = models.CharField(max_length=300, blank=True)
     queued_at = models.DateTimeField(null=True, blank=True)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The PDF's SHA-256 and the platform's Ed25519 signature over it (anyone can check it against
+    # /.well-known/fairclaim-signing-key, or upload the PDF at /verify/).
+    pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    pdf_signature = models.CharField(max_length=200, blank=True)
+    key_id = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,8 +4,14 @@ from django.utils import timezone
 from django_tasks import task
 
 from .evidence import do_capture_case
+from .sending import do_send_notice
 
 
 @task()
 def capture_case_evidence(case_id: int) -> int:
     return do_capture_case(case_id, timezone.now())
+
+
+@task()
+def send_notice(notice_id: int) -> bool:
+    return do_send_notice(notice_id, timezone.now())

@@ -17,12 +17,14 @@ from fairclaim.accounts.access import (
     get_case_for_user,
     get_claim_for_user,
 )
+from fairclaim.accounts.models import Organisation
 
+from .actions import CaseChanged, IllegalTransition, do_escalate, do_transition
 from .claims import ClaimNotReady, do_approve_claim, do_check_claim, do_open_cases
 from .evidence import timeline_for
 from .forms import ClaimInputsForm, RateCardForm
 from .log import export_case_log, verify_case_log
-from .models import Capture, RateCard
+from .models import Capture, Notice, RateCard
 
 # A starting point shown to a rights holder without prices: their own list, in their currency.
 EXAMPLE_PRICING = {
@@ -66,6 +68,8 @@ def show_case(request, reference):
         "submissions": case.licence_submissions.all(),
         "defences": case.defences.all(),
         "thread": case.messages.order_by("created_at"),
+        "notices": case.notices.all(),
+        "law_firms": Organisation.objects.filter(kind="law_firm"),
     }
     return render(request, "cases/detail.html", context)
 
@@ -211,3 +215,50 @@ def download_case_log(request, reference):
     response = JsonResponse(export_case_log(case), json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-case-log.json"'
     return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def act_on_case(request, reference):
+    """The case manager's next steps: submit for review, send the notice, escalate."""
+    from .sending import NoticeNotAllowed, do_create_demand
+
+    action = request.POST.get("action")
+    case = get_case_for_user(request, reference, write=action != "submit_for_review")
+    now = timezone.now()
+    try:
+        if action == "submit_for_review":
+            if not (can_change_cases(request.user) or can_approve_claims(request.user)):
+                raise PermissionDenied("You may not submit this case.")
+            do_transition(case, "submitted_for_review", actor=request.user.get_username(), now=now)
+        elif action == "send_notice":
+            notice = do_create_demand(case, now=now, actor=request.user.get_username())
+            messages.success(request, f"Notice queued for {notice.recipient_email}.")
+        elif action == "escalate":
+            firm = get_object_or_404(Organisation, pk=request.POST.get("law_firm"), kind="law_firm")
+            do_escalate(case, firm, actor=request.user.get_username(), now=now)
+        else:
+            messages.error(request, "Unknown action.")
+    except (IllegalTransition, NoticeNotAllowed, CaseChanged) as problem:
+        messages.error(request, str(problem))
+    return redirect(case)
+
+
+@login_required
+def list_notices(request):
+    notices = Notice.objects.filter(case__in=cases_for(request.user)).select_related("case")
+    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/notices.html", {"page": page})
+
+
+@login_required
+def show_notice(request, pk):
+    notice = get_object_or_404(Notice.objects.filter(case__in=cases_for(request.user)), pk=pk)
+    if request.GET.get("pdf"):
+        return FileResponse(
+            notice.pdf.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"{notice.case.reference}.pdf",
+        )
+    return render(request, "cases/notice.html", {"notice": notice})

@@ -38,7 +38,23 @@ def enqueue_due_provider_searches(now: datetime) -> int:
     return enqueue_due_searches(now)
 
 
-STEPS = [enqueue_due_scans, enqueue_due_captures, enqueue_due_provider_searches]
+def enqueue_due_notices(now: datetime) -> int:
+    """Retries after backoff, and sends a dead worker left half-done."""
+    from fairclaim.cases.sending import due_notices
+    from fairclaim.cases.tasks import send_notice
+
+    due = due_notices(now)
+    for pk in due:
+        send_notice.enqueue(pk)
+    return len(due)
+
+
+STEPS = [
+    enqueue_due_scans,
+    enqueue_due_captures,
+    enqueue_due_provider_searches,
+    enqueue_due_notices,
+]
 
 
 def run_steps(now: datetime) -> int:

@@ -119,3 +119,15 @@ class PaymentForm(forms.Form):
                 _("Please confirm the photo is removed, or choose the licence."),
             )
         return cleaned
+
+
+class NoticeCheckForm(forms.Form):
+    reference = forms.CharField(label=_("Case reference"), max_length=40, required=False)
+    code = forms.CharField(label=_("Access code"), max_length=40, required=False)
+    pdf = forms.FileField(label=_("Or upload the notice PDF"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("pdf") and not (cleaned.get("reference") and cleaned.get("code")):
+            raise forms.ValidationError(_("Enter the reference and the code, or upload the PDF."))
+        return cleaned

@@ -31,6 +31,7 @@ from .forms import (
     EvidenceUploadForm,
     LicenceForm,
     MessageForm,
+    NoticeCheckForm,
     PaymentForm,
 )
 from .offers import case_offers
@@ -299,3 +300,37 @@ def show_payment(request, reference):
                 {"case": case, "plan": plan, "instructions": instructions},
             )
     return render(request, "portal/payment.html", {"case": case, "form": form, "offers": offers})
+
+
+@require_http_methods(["GET", "POST"])
+def verify_notice(request):
+    """Public: is this notice genuine? By reference + access code, or by the PDF itself."""
+    from fairclaim.cases.sending import verify_notice_pdf
+
+    form = NoticeCheckForm(request.POST or None, request.FILES or None)
+    verdict = None
+    if request.method == "POST":
+        address, now = request.META.get("REMOTE_ADDR", ""), timezone.now()
+        if locked_until(VERIFY_PER_ADDRESS, address, now):
+            return render(
+                request, "portal/verify_notice.html", {"form": form, "throttled": True}, status=429
+            )
+        record_failure(VERIFY_PER_ADDRESS, address, now)
+        if form.is_valid():
+            upload = form.cleaned_data.get("pdf")
+            if upload:
+                notice = verify_notice_pdf(upload.read(settings.FAIRCLAIM_MAX_UPLOAD_BYTES))
+                verdict = {
+                    "genuine": notice is not None,
+                    "notice": notice,
+                    "case": notice.case if notice else None,
+                }
+            else:
+                try:
+                    case = open_with_code(
+                        form.cleaned_data["reference"], form.cleaned_data["code"], address, now
+                    )
+                    verdict = {"genuine": True, "case": case}
+                except AccessRefused as refusal:
+                    verdict = {"genuine": False, "reason": str(refusal)}
+    return render(request, "portal/verify_notice.html", {"form": form, "verdict": verdict})

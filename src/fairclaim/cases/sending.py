@@ -1,0 +1,189 @@
+"""The notice outbox: create a notice (rendered, signed, queued), then send it once over SMTP.
+
+Delivery guarantee, stated plainly: SMTP has no way to ask a server "did you already accept
+this?", so a worker that dies after the server accepted a message but before we recorded it
+leaves a notice in `sending`. Such a notice is sent again later with the same Message-ID, which
+receiving systems use to recognise a repeat; the case log records one `notice_sent` per notice
+either way. Every other failure (refused connection, temporary SMTP error) is retried with
+backoff while the notice is `queued`; no path sends two different messages for one notice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+
+from fairclaim.letters.context import build_context
+from fairclaim.letters.render import render_notice, sign_pdf
+from fairclaim.portal.access import new_access_code, one_time_link_token
+from fairclaim.portal.signing import platform_signer
+from fairclaim.rules.deadlines import CadencePolicy, deadline, public_closed_days
+
+from .actions import do_transition
+from .log import append_event
+from .models import Case, Notice
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+# Wait before attempt n+1: 1, 2, 4, 8, 16 minutes — long enough for a relay to recover.
+BACKOFF_BASE = timedelta(minutes=1)
+# A notice `sending` this long had its worker die mid-send: send again with the same Message-ID.
+STALE_SENDING = timedelta(minutes=10)
+
+
+class NoticeNotAllowed(Exception):
+    pass
+
+
+def message_id_for(notice: Notice) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "fairclaim.invalid"
+    return f"<{notice.idempotency_key}@{domain}>"
+
+
+def do_create_demand(case: Case, *, now: datetime, actor: str) -> Notice:
+    """Render, sign and queue the demand for a case in review. The case's access code is created
+    here (only its hash is kept); the plain code exists only in the notice itself."""
+    if case.state != "review":
+        raise NoticeNotAllowed(f"A notice is sent from review; {case.reference} is {case.state}.")
+    if not case.recipient_email:
+        raise NoticeNotAllowed("The recipient's e-mail address is missing.")
+    closed = public_closed_days(case.recipient_country or case.jurisdiction)
+    due = deadline(now.date(), CadencePolicy().notice_days, closed)
+    Case.objects.filter(pk=case.pk).update(deadline=due)
+    case.deadline = due
+    code = new_access_code(case)
+    context = build_context(
+        case, access_code=code, link_token=one_time_link_token(case), today=now.date()
+    )
+    rendered = render_notice(context)
+    signer = platform_signer()
+    with transaction.atomic():
+        notice = Notice(
+            case=case,
+            kind=Notice.Kind.DEMAND,
+            status=Notice.Status.QUEUED,
+            idempotency_key=f"{case.reference}-{secrets.token_hex(8)}",
+            language=context.language,
+            recipient_email=case.recipient_email,
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+            deadline=due,
+            queued_at=now,
+            pdf_sha256=rendered.pdf_sha256,
+            pdf_signature=sign_pdf(signer, rendered.pdf),
+            key_id=signer.key_id,
+        )
+        notice.message_id = message_id_for(notice)
+        notice.pdf.save(f"{case.reference}.pdf", ContentFile(rendered.pdf), save=False)
+        notice.save()
+        append_event(
+            case,
+            "notice_queued",
+            {
+                "notice": notice.pk,
+                "pdf_sha256": rendered.pdf_sha256,
+                "deadline": due.isoformat(),
+                "message_id": notice.message_id,
+            },
+            actor=actor,
+            at=now,
+        )
+        transaction.on_commit(lambda: _enqueue(notice.pk))
+    return notice
+
+
+def _enqueue(notice_id: int) -> None:
+    from .tasks import send_notice
+
+    send_notice.enqueue(notice_id)
+
+
+def do_send_notice(notice_id: int, now: datetime) -> bool:
+    """Send one queued (or interrupted) notice. Returns whether this call sent it."""
+    claimable = Q(status=Notice.Status.QUEUED) | Q(
+        status=Notice.Status.SENDING, sending_started_at__lt=now - STALE_SENDING
+    )
+    claimed = Notice.objects.filter(claimable, pk=notice_id, attempts__lt=MAX_ATTEMPTS).update(
+        status=Notice.Status.SENDING, sending_started_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False
+    notice = Notice.objects.select_related("case").get(pk=notice_id)
+    try:
+        _deliver(notice)
+    except OSError as exc:  # smtplib.SMTPException is an OSError: refused, timeout, 4xx
+        failed = notice.attempts >= MAX_ATTEMPTS
+        Notice.objects.filter(pk=notice_id).update(
+            status=Notice.Status.FAILED if failed else Notice.Status.QUEUED,
+            last_error=str(exc)[:2000],
+            queued_at=now + BACKOFF_BASE * 2 ** (notice.attempts - 1),
+        )
+        log.warning("notice %s attempt %s failed: %s", notice_id, notice.attempts, exc)
+        return False
+    with transaction.atomic():
+        Notice.objects.filter(pk=notice_id).update(
+            status=Notice.Status.SENT, sent_at=now, last_error=""
+        )
+        case = Case.objects.get(pk=notice.case_id)
+        payload = {
+            "notice": notice.pk,
+            "message_id": notice.message_id,
+            "pdf_sha256": notice.pdf_sha256,
+            "attempts": notice.attempts,
+        }
+        if notice.kind == Notice.Kind.DEMAND and case.state == "review":
+            do_transition(case, "notice_sent", actor="system", now=now, payload=payload)
+        else:
+            append_event(case, f"{notice.kind}_sent", payload, actor="system", at=now)
+    return True
+
+
+def _deliver(notice: Notice) -> None:
+    message = EmailMultiAlternatives(
+        subject=notice.subject,
+        body=notice.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notice.recipient_email],
+        headers={"Message-ID": notice.message_id, "X-Fairclaim-Reference": notice.case.reference},
+    )
+    message.attach_alternative(notice.body_html, "text/html")
+    with notice.pdf.open("rb") as handle:
+        message.attach(f"{notice.case.reference}.pdf", handle.read(), "application/pdf")
+    message.send(fail_silently=False)
+
+
+def due_notices(now: datetime) -> list[int]:
+    """Queued notices whose backoff has passed, and interrupted sends to finish."""
+    return list(
+        Notice.objects.filter(
+            Q(status=Notice.Status.QUEUED, queued_at__lte=now)
+            | Q(status=Notice.Status.SENDING, sending_started_at__lt=now - STALE_SENDING),
+            attempts__lt=MAX_ATTEMPTS,
+        ).values_list("pk", flat=True)[:200]
+    )
+
+
+def verify_notice_pdf(pdf: bytes):
+    """The notice this exact PDF is, if its signature holds against the platform key."""
+    from fairclaim.letters.render import pdf_signature_holds
+
+    digest = hashlib.sha256(pdf).hexdigest()
+    notice = (
+        Notice.objects.select_related("case", "case__rights_holder")
+        .filter(pdf_sha256=digest)
+        .first()
+    )
+    if notice is None:
+        return None
+    public_key = platform_signer().private_key.public_key()
+    return notice if pdf_signature_holds(public_key, pdf, notice.pdf_signature) else None

@@ -1,0 +1,145 @@
+"""Everything a notice says, gathered from the database into plain values for the templates."""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+
+from fairclaim.cases.models import Case, FeeStatement
+
+# Expense lines are "Aufwendungsersatz" under §97a(2) no. 3 UrhG; everything else is damages.
+EXPENSE_CODES = {"documentation", "lawyer_fee"}
+
+
+@dataclass
+class WorkUse:
+    title: str
+    creator: str
+    copyright_notice: str
+    sha256: str
+    thumbnail_uri: str
+    page_url: str
+    image_url: str
+    first_seen: date | None
+    last_seen: date | None
+    still_online: bool
+    how_used: str
+    match_score: float | None
+
+
+@dataclass
+class NoticeContext:
+    reference: str
+    language: str
+    jurisdiction: str
+    rights_holder: str
+    rights_holder_country: str
+    recipient_name: str
+    recipient_domain: str
+    deadline: date | None
+    portal_url: str
+    verify_url: str
+    key_url: str
+    access_code: str
+    qr_uri: str
+    currency: str
+    uses: list[WorkUse] = field(default_factory=list)
+    damages: list[dict] = field(default_factory=list)
+    expenses: list[dict] = field(default_factory=list)
+    totals: dict[str, dict] = field(default_factory=dict)
+    statutory_damages_available: bool = False
+    consumer: bool = False
+
+
+def build_context(case: Case, *, access_code: str, link_token: str, today: date) -> NoticeContext:
+    site = settings.SITE_URL
+    link = f"{site}/portal/link/{link_token}/" if link_token else f"{site}/portal/"
+    statements = _latest_statements(case)
+    damages, expenses = [], []
+    for statement in statements:
+        for line in statement.statement["lines"]:
+            (expenses if line["code"] in EXPENSE_CODES else damages).append(line)
+    context = NoticeContext(
+        reference=case.reference,
+        language=case.language,
+        jurisdiction=case.jurisdiction,
+        rights_holder=case.rights_holder.name,
+        rights_holder_country=case.rights_holder.country,
+        recipient_name=case.recipient_name or case.recipient_domain,
+        recipient_domain=case.recipient_domain,
+        deadline=case.deadline,
+        portal_url=f"{site}/portal/",
+        verify_url=f"{site}/verify/",
+        key_url=f"{site}/.well-known/fairclaim-signing-key",
+        access_code=access_code,
+        qr_uri=_qr(link),
+        currency=case.currency,
+        damages=damages,
+        expenses=expenses,
+        totals=_totals(statements),
+        statutory_damages_available=_statutory_available(case),
+        consumer=case.recipient_type == Case.RecipientType.CONSUMER,
+    )
+    for line in case.lines.select_related("work", "match__sighting"):
+        sighting = line.match.sighting if line.match else None
+        context.uses.append(
+            WorkUse(
+                title=line.work.title or line.work.original_filename,
+                creator=line.work.creator,
+                copyright_notice=line.work.copyright_notice,
+                sha256=line.work.sha256,
+                thumbnail_uri=_thumbnail(line.work),
+                page_url=sighting.page_url if sighting else "",
+                image_url=sighting.image_url if sighting else "",
+                first_seen=sighting.first_seen.date() if sighting else None,
+                last_seen=sighting.last_seen.date() if sighting else None,
+                still_online=bool(sighting and sighting.gone_at is None),
+                how_used=(line.match.report or {}).get("summary", "") if line.match else "",
+                match_score=line.match.score if line.match else None,
+            )
+        )
+    return context
+
+
+def _latest_statements(case: Case) -> list[FeeStatement]:
+    latest: dict[int, FeeStatement] = {}
+    for statement in FeeStatement.objects.filter(claim__case=case).order_by("version"):
+        latest[statement.claim_id] = statement
+    return list(latest.values())
+
+
+def _totals(statements: list[FeeStatement]) -> dict[str, dict]:
+    totals: dict[str, dict] = {}
+    for statement in statements:
+        for offer, parts in statement.statement["totals"].items():
+            bucket = totals.setdefault(offer, {"net": Decimal(0), "vat": Decimal(0),
+                                               "gross": Decimal(0)})  # fmt: skip
+            for key in bucket:
+                bucket[key] += Decimal(str(parts[key]).split()[0])
+    return totals
+
+
+def _statutory_available(case: Case) -> bool:
+    """Only when every claim's check found US statutory damages available (17 USC 412)."""
+    codes = [{f["code"] for f in claim.result.get("findings", [])} for claim in case.claims.all()]
+    return bool(codes) and all("US_412_AVAILABLE" in found for found in codes)
+
+
+def _thumbnail(work) -> str:
+    if not work.thumbnail:
+        return ""
+    with work.thumbnail.open("rb") as handle:
+        return "data:image/jpeg;base64," + base64.b64encode(handle.read()).decode()
+
+
+def _qr(url: str) -> str:
+    import qrcode
+
+    out = io.BytesIO()
+    qrcode.make(url, box_size=4, border=2).save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()

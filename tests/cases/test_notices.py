@@ -1,0 +1,244 @@
+"""Notices: rendered per jurisdiction and language, signed, sent through SMTP exactly once."""
+
+import email
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, date, datetime
+from email import policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.urls import reverse
+from django.utils import timezone
+
+from fairclaim.cases.claims import do_check_claim
+from fairclaim.cases.models import Case, Claim, RateCard
+from fairclaim.cases.sending import do_create_demand, do_send_notice, verify_notice_pdf
+from fairclaim.portal.signing import platform_signer
+from tests.webserver import free_port
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "docs" / "facts" / "examples"
+
+
+class Inbox:
+    """aiosmtpd handler keeping every message; `hold` makes it stall before answering DATA."""
+
+    def __init__(self):
+        self.messages = []
+        self.hold = threading.Event()
+        self.received = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        self.received.set()
+        if self.hold.is_set():
+            import asyncio
+
+            await asyncio.sleep(30)  # the sender is killed while waiting for "250"
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def inbox(settings):
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    handler.port = port
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def signing(settings, tmp_path):
+    settings.FAIRCLAIM_SIGNING_KEY = str(tmp_path / "key.pem")
+    platform_signer.cache_clear()
+    yield
+    platform_signer.cache_clear()
+
+
+def case_with_claim(cast, example: str, registered: bool = True, **case_fields) -> Case:
+    facts = json.loads((EXAMPLES / example).read_text())
+    RateCard.objects.update_or_create(
+        owner=cast.alice.organisation, defaults={"pricing": facts["pricing"]}
+    )
+    sighting = cast.match.sighting
+    sighting.display_width, sighting.display_height = 900, 600
+    sighting.first_seen = sighting.last_seen = datetime(2026, 6, 1, tzinfo=UTC)
+    sighting.save()
+    work = cast.work
+    if registered and facts["work"].get("registration"):
+        work.first_published_on = date.fromisoformat(facts["work"]["first_published_on"])
+        work.save()
+        work.registrations.create(
+            office="us_co",
+            number="VA 1-234-567",
+            effective_date=facts["work"]["registration"]["effective_date"],
+        )
+    inputs = {
+        "jurisdiction": facts["jurisdiction"],
+        "site_type": "commercial",
+        "usage": facts["pricing"]["entries"][0]["usage"],
+        "placement": facts["pricing"]["entries"][0].get("placement") or "",
+        "territory": "worldwide",
+        "use_started_on": "",
+        "recipient_name": "Laden GmbH",
+        "recipient_type": "business",
+        "recipient_country": facts["recipient"]["country"],
+    }
+    claim = Claim.objects.create(match=cast.match, inputs=inputs, case=cast.case)
+    do_check_claim(claim, timezone.localdate())
+    Case.objects.filter(pk=cast.case.pk).update(
+        state="review", law_firm=None, recipient_email="info@laden.example", **case_fields
+    )
+    return Case.objects.get(pk=cast.case.pk)
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return " ".join(done.stdout.split())
+
+
+def test_a_german_notice_has_the_97a_elements_in_mail_and_pdf(cast, inbox, signing, tmp_path):
+    case = case_with_claim(
+        cast,
+        "de-send-shop-missing-credit.json",
+        language="de",
+        jurisdiction="DE",
+        recipient_country="DE",
+    )
+    notice = do_create_demand(case, now=timezone.now(), actor="manager")
+    assert do_send_notice(notice.pk, timezone.now()) is True
+    [mail] = inbox.messages
+    assert mail["Message-ID"] == notice.message_id
+    assert mail["Subject"].startswith(f"{case.reference}: Nicht lizenzierte Nutzung")
+    text = mail.get_body(("plain",)).get_content()
+    assert "Schadensersatz:" in text
+    assert notice.deadline.weekday() < 5
+    [attachment] = list(mail.iter_attachments())
+    pdf = attachment.get_content()
+    words = pdf_text(pdf, tmp_path)
+    for element in (
+        "Verletzter ist Alice Photo",
+        "Schadensersatz",
+        "Aufwendungsersatz",
+        "nicht erheblich über die abgemahnte Rechtsverletzung hinaus",
+        case.reference,
+        "Zugangscode",
+    ):
+        assert element in words, element
+    assert verify_notice_pdf(pdf).pk == notice.pk
+    assert verify_notice_pdf(pdf[:-10] + b"tampered!!") is None
+    case.refresh_from_db()
+    assert case.state == "notice_sent"
+    assert case.events.filter(kind="notice_sent").count() == 1
+
+
+@pytest.mark.parametrize("registered", [False, True], ids=["unregistered", "registered-in-time"])
+def test_a_us_notice_mentions_statutory_damages_only_where_the_linter_found_them_available(
+    cast, inbox, signing, tmp_path, registered
+):
+    case = case_with_claim(
+        cast,
+        "us-send-registered.json",
+        registered=registered,
+        language="en",
+        jurisdiction="US",
+        recipient_country="US",
+        currency="USD",
+    )
+    codes = {f["code"] for f in Claim.objects.get().result["findings"]}
+    assert ("US_412_AVAILABLE" in codes) is registered
+    notice = do_create_demand(case, now=timezone.now(), actor="manager")
+    do_send_notice(notice.pk, timezone.now())
+    [mail] = inbox.messages
+    pdf = next(mail.iter_attachments()).get_content()
+    everything = (
+        mail.get_body(("plain",)).get_content()
+        + mail.get_body(("html",)).get_content()
+        + pdf_text(pdf, tmp_path)
+    ).lower()
+    assert ("statutory" in everything) is registered
+    assert "17 u.s.c. § 504(b)" in everything
+
+
+def test_a_refused_connection_is_retried_later_not_lost(cast, settings, signing):
+    case = case_with_claim(cast, "de-send-shop-missing-credit.json", language="de")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    notice = do_create_demand(case, now=timezone.now(), actor="manager")
+    assert do_send_notice(notice.pk, timezone.now()) is False
+    notice.refresh_from_db()
+    assert (notice.status, notice.attempts) == ("queued", 1)
+    assert notice.last_error
+    assert notice.queued_at > timezone.now()
+
+
+def test_the_public_check_recognises_a_genuine_notice_pdf(client, cast, inbox, signing):
+    case = case_with_claim(cast, "de-send-shop-missing-credit.json", language="de")
+    notice = do_create_demand(case, now=timezone.now(), actor="manager")
+    with notice.pdf.open("rb") as handle:
+        pdf = handle.read()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    genuine = client.post(reverse("verify:notice"), {"pdf": SimpleUploadedFile("n.pdf", pdf)})
+    assert "This notice is genuine" in genuine.content.decode()
+    forged = client.post(
+        reverse("verify:notice"),
+        {"pdf": SimpleUploadedFile("n.pdf", pdf[:500] + bytes([pdf[500] ^ 1]) + pdf[501:])},
+    )
+    assert "not a notice fairclaim sent" in forged.content.decode()
+
+
+def test_a_worker_killed_mid_send_leads_to_one_notice_under_one_message_id(inbox, tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "FAIRCLAIM_DATA_DIR": str(tmp_path / "data"),
+        "FAIRCLAIM_SIGNING_KEY": str(tmp_path / "key.pem"),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(inbox.port),
+        "EMAIL_TIMEOUT": "60",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    script = [sys.executable, "-m", "tests.cases.notice_worker"]
+
+    def run(*args):
+        done = subprocess.run(
+            [*script, *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().splitlines()[-1]
+
+    notice_id = run("setup")
+    inbox.hold.set()
+    worker = subprocess.Popen([*script, "send", notice_id, "0"], env=env, cwd=REPO)
+    assert inbox.received.wait(60), "the worker never delivered"
+    time.sleep(0.5)
+    worker.send_signal(signal.SIGKILL)  # dies after DATA, before hearing "250" and recording it
+    worker.wait(10)
+    inbox.hold.clear()
+    interrupted = json.loads(run("show", notice_id))
+    assert interrupted["status"] == "sending"
+
+    assert run("send", notice_id, "0") == "False"  # too soon: another worker may still be at it
+    assert run("send", notice_id, "11") == "True"  # stale: finish the send, same Message-ID
+    assert run("send", notice_id, "30") == "False"  # done: never again
+    final = json.loads(run("show", notice_id))
+    assert (final["status"], final["attempts"], final["state"]) == ("sent", 2, "notice_sent")
+    assert final["events"].count("notice_sent") == 1
+    assert [m["Message-ID"] for m in inbox.messages] == [final["message_id"]] * 2
