@@ -120,7 +120,7 @@ _UNSAFE = frozenset("#\\ \t\n")  # characters that need urljoin's full treatment
 
 @lru_cache(maxsize=4096)
 def _origin(base: str) -> str:
-    """"https://host:port" of an absolute http(s) base URL, or ""."""
+    """The origin ("https://host:port") of an absolute http(s) base URL, or ""."""
     try:
         parts = urlsplit(base)
     except ValueError:
