@@ -46,6 +46,7 @@ IMAGE_FACTS_CACHE = 20000  # image URLs remembered per crawl so a logo is fetche
 RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubles per retry
 RETRY_BACKOFF_MAX = 30.0  # cap: a flaky host should not hold a slot for minutes
 SPIDER_OUTPUT_CONCURRENCY = 2  # see crawl_settings: per-response output workers
+REFUSED_HOSTS: set[str] = set()  # names PolicyResolver refused in this (one-crawl) process
 STDERR_TAIL_LINES = 200  # child log lines kept to explain a failed crawl
 COUNTS_PREFIX = "FAIRCLAIM-COUNTS "  # marks the counts line a child crawl prints on stderr
 
@@ -68,7 +69,7 @@ class CrawlOptions:
     allow_loopback: bool = False
     resolve: Mapping[str, str] = field(default_factory=dict)  # HOST -> IP, like curl --resolve
     limits: FetchLimits = DEFAULT_LIMITS
-    log_level: str = "ERROR"
+    log_level: str = "CRITICAL"  # failures are counted by kind; Scrapy's tracebacks are noise
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -160,6 +161,8 @@ class PolicyResolver:
             try:
                 check_address(ip, allow_loopback=self.allow_loopback)
             except AddressRefused as exc:
+                # Twisted replaces this message with "no results": remember why for the counts
+                REFUSED_HOSTS.add(text.lower())
                 raise DNSLookupError(f"{text}: address refused: {exc}") from exc
             return ip
 
@@ -453,8 +456,13 @@ def make_spider_class() -> type:
                 if request is not None:
                     yield request
 
+        def failure_kind(self, failure) -> str:
+            kind = classify_failure(failure.value)
+            host = (urlsplit(failure.request.url).hostname or "").lower()
+            return AddressRefused.kind if kind == "dns" and host in REFUSED_HOSTS else kind
+
         def page_failed(self, failure):
-            self.counts.error(classify_failure(failure.value))
+            self.counts.error(self.failure_kind(failure))
 
         # -- images ---------------------------------------------------------------------
         def parse_image(self, response):
@@ -475,7 +483,7 @@ def make_spider_class() -> type:
             self.finish_image(url, ImageFetch(sha256=hashlib.sha256(body).hexdigest(), facts=facts))
 
         def image_failed(self, failure):
-            kind = classify_failure(failure.value)
+            kind = self.failure_kind(failure)
             self.counts.error(kind)
             url = failure.request.meta.get("image_url", failure.request.url)
             self.finish_image(url, ImageFetch(error=kind))
