@@ -150,6 +150,7 @@ def test_without_the_loopback_flag_nothing_on_127_0_0_1_is_fetched(site, tmp_pat
     done = scan(
         f"{site.base}/",
         f"http://localhost:{site.port}/p/0",
+        "not-a-url",
         "--in-process",
         *HOSTILE,
         "--out",
@@ -163,6 +164,7 @@ def test_without_the_loopback_flag_nothing_on_127_0_0_1_is_fetched(site, tmp_pat
     assert summary["pages"] == 0
     # the 127.0.0.1 literal (middleware) and localhost (refused by the resolver after DNS)
     assert summary["errors"]["address_refused"] >= 2
+    assert summary["errors"]["bad_url"] == 1
 
 
 def test_max_pages_bounds_the_crawl(site, tmp_path):

@@ -295,7 +295,6 @@ def _page_key(url: str) -> str:
 def make_spider_class() -> type:
     """The spider class (built on demand so importing this module does not import Scrapy)."""
     import scrapy
-    from scrapy.http import TextResponse
     from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
     class SightingSpider(scrapy.Spider):
@@ -332,6 +331,13 @@ def make_spider_class() -> type:
             meta: dict[str, Any] = {"fc": "page"}
             if depth is not None:
                 meta["depth"] = depth
+            try:
+                return self._request(url, meta)
+            except ValueError:  # a URL Scrapy cannot request
+                self.counts.error("bad_url")
+                return None
+
+        def _request(self, url: str, meta: dict[str, Any]) -> scrapy.Request:
             return scrapy.Request(
                 url, callback=self.parse_page, errback=self.page_failed, meta=meta, dont_filter=True
             )
@@ -404,11 +410,6 @@ def make_spider_class() -> type:
 
         # -- pages ----------------------------------------------------------------------
         def parse_page(self, response):
-            if not isinstance(response, TextResponse) and sniff_type(response.body, "") != (
-                "text/html"
-            ):
-                self.counts.error("content_type")
-                return
             content_type = response.headers.get("Content-Type", b"").decode("latin-1")
             if sniff_type(response.body, content_type.split(";")[0].strip().lower()) not in {
                 "text/html",
@@ -439,14 +440,18 @@ def make_spider_class() -> type:
                     self.waiting[image.url].append((bare, image, seen))
                 else:
                     self.waiting[image.url] = [(bare, image, seen)]
-                    yield scrapy.Request(
-                        image.url,
-                        callback=self.parse_image,
-                        errback=self.image_failed,
-                        dont_filter=True,
-                        priority=10,
-                        meta={"fc": "image", "allow_offsite": True, "image_url": image.url},
-                    )
+                    try:
+                        yield scrapy.Request(
+                            image.url,
+                            callback=self.parse_image,
+                            errback=self.image_failed,
+                            dont_filter=True,
+                            priority=10,
+                            meta={"fc": "image", "allow_offsite": True, "image_url": image.url},
+                        )
+                    except ValueError:  # a URL Scrapy cannot request: record, don't crash
+                        self.counts.error("bad_url")
+                        self.finish_image(image.url, ImageFetch(error="bad_url"))
             if self.options.max_depth and depth >= self.options.max_depth:
                 return
             for link in follow:
