@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import socket
@@ -61,7 +62,7 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pag
             elif path.startswith("/p/") and int(path[3:]) < pages:
                 body = page_html(int(path[3:]), pages)
             elif path.startswith("/img/"):
-                body, ctype = b"\xff\xd8\xff\xe0" + b"\x00" * 2000, "image/jpeg"
+                body, ctype = JPEG, "image/jpeg"
             else:
                 status, body = "404 Not Found", b"not found"
             writer.write(
@@ -76,7 +77,24 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pag
         writer.close()
 
 
+def small_jpeg() -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (400, 267), (40, 90, 160))
+    exif = image.getexif()
+    exif[0x013B] = "Studio Bench"
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80, exif=exif)
+    return out.getvalue()
+
+
+JPEG = b""  # set in the server process
+
+
 def serve(port: int, pages: int) -> None:
+    global JPEG
+    JPEG = small_jpeg()
+
     async def main() -> None:
         server = await asyncio.start_server(lambda r, w: handle(r, w, pages), "127.0.0.1", port)
         async with server:
