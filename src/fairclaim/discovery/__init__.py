@@ -10,5 +10,8 @@ imported here so `fairclaim --help` stays fast):
 - batch.plan_scan / run_scan / run_scan_in_process                            (`fairclaim scan`)
 - providers.TinEyeProvider / GoogleVisionProvider(api_key, base_url=...).search(...)
 - context.extract_page(html, page_url) -> PageContext                          (pure)
+  (helpers: links.py absolute URLs/srcset, imprint.py notice recipient, imagemeta.py EXIF/IPTC/XMP)
+- crawl.py options/settings/child process; spider.py the Scrapy spider; crawl_guards.py the
+  address-policy resolver and middlewares inside Scrapy
 - records.SightingRecord (to_json/from_dict), ScanCounts; errors.DiscoveryError and subclasses
 """
