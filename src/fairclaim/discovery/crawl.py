@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from fairclaim.discovery.addresses import parse_resolve_entries
 from fairclaim.discovery.crawl_guards import (
     RETRY_BACKOFF_BASE,
 )
@@ -218,10 +217,6 @@ def _child_main(argv: list[str]) -> int:
     summary = {**counts.to_dict(), "cpu_seconds": round(time.process_time() - started, 3)}
     print(COUNTS_PREFIX + json.dumps(summary), file=sys.stderr, flush=True)
     return 0
-
-
-def resolve_map(entries: list[str] | None) -> dict[str, str]:
-    return parse_resolve_entries(entries or [])
 
 
 if __name__ == "__main__":
