@@ -77,7 +77,7 @@ INDEX = """<!doctype html><html lang="en"><head><title>Test site</title></head><
 <a href="/loop/a">loop</a> <a href="/bomb">bomb</a> <a href="/drip">drip</a>
 <a href="/private/secret">secret</a> <a href="/status/500">error</a> <a href="/malformed">bad</a>
 <a href="/huge">huge</a> <a href="/ssrf">ssrf</a> <a href="/not-html">pdf</a>
-<a href="/wordpress">wp</a> <a href="/shopify">shop</a>
+<a href="/wordpress">wp</a> <a href="/shopify">shop</a> <a href="/flaky">flaky</a>
 </body></html>"""
 
 MALFORMED = (
@@ -156,6 +156,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(301, b"", headers={"Location": "/p/1"})
         if path == "/echo-host":
             return self.send(200, f"<html><body>{self.headers.get('Host')}</body></html>".encode())
+        if path == "/flaky":  # fails the first time, works when retried
+            if self.server.hits.count("/flaky") == 1:  # type: ignore[attr-defined]
+                return self.send(503, b"try again", headers={"Retry-After": "0"})
+            return self.send(
+                200, b"<html><body><img src='/img/9.jpg' alt='second try'></body></html>"
+            )
         if path == "/bomb":
             return self.send(200, gzip_bomb(), headers={"Content-Encoding": "gzip"})
         if path == "/drip":

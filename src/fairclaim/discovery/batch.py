@@ -8,6 +8,7 @@ and the client share.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import math
 import os
@@ -16,9 +17,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TextIO
 
 from fairclaim.discovery.crawl import COUNTS_PREFIX, CrawlOptions
 from fairclaim.discovery.domains import host_of, registrable_domain
@@ -157,7 +159,7 @@ def run_scan(
             futures[
                 client.submit(warc_task, os.path.abspath(path), part, options.limits, pure=False)
             ] = part
-        with open(out_path, "w", encoding="utf-8") as out:
+        with _output(out_path) as out:
             for done, future in enumerate(as_completed(futures), start=1):
                 try:
                     result = future.result()
@@ -204,6 +206,16 @@ def run_scan_in_process(
         if urls:
             total.merge(run_crawl(urls, options, writer.write, progress=progress))
     return total
+
+
+@contextlib.contextmanager
+def _output(path: str) -> Iterator[TextIO]:
+    """The output file, or stdout for "-" (left open)."""
+    if path == "-":
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8") as out:
+        yield out
 
 
 def _dir_of(path: str) -> str:

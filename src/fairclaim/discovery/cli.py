@@ -81,6 +81,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--counts", metavar="FILE.json", help="also write the counts here")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--log-level", default="CRITICAL", help="Scrapy log level (failures are counted either way)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -118,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         allow_loopback=allow_loopback_from_env(),
         resolve=resolve,
         limits=replace(DEFAULT_LIMITS, total_timeout=args.timeout, max_bytes=args.max_bytes),
+        log_level=args.log_level.upper(),
     )
     show = not args.no_progress
     if args.in_process:

@@ -8,14 +8,15 @@ bounded by named caps so a hostile page cannot blow up memory.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import lxml.etree
 import lxml.html
 from w3lib.encoding import html_to_unicode
+
+from fairclaim.discovery.imprint import Imprint, extract_imprint
+from fairclaim.discovery.links import absolute_url, srcset_candidates
 
 MAX_IMAGES_PER_PAGE = 1000  # galleries rarely pass a few hundred; more is a trap page
 MAX_LINKS_PER_PAGE = 3000  # keeps a link-farm page from flooding the crawl frontier
@@ -44,30 +45,10 @@ CREDIT_RE = re.compile(
     re.IGNORECASE,
 )
 XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*>")
+CREDIT_HINTS = ("photo", "foto", "bild", "image", "picture", "pic", "quelle", "source", "credit",
+                "crédit", "©", "(c)", "copyright")  # fmt: skip
 CSS_URL_RE = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)", re.IGNORECASE)
 CSS_BG_DECL_RE = re.compile(r"background(?:-image)?\s*:[^;}]*", re.IGNORECASE)
-EMAIL_RE = re.compile(r"[\w.%+-]+(?:@|\s?\[at\]\s?|\s?\(at\)\s?)[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
-COMPANY_RE = re.compile(
-    r"([A-ZÄÖÜ][\w&.,'\- ]{1,60}?\s(?:GmbH(?: & Co\. KG)?|UG(?: \(haftungsbeschränkt\))?|AG|KG|"
-    r"e\.K\.|e\.V\.|Ltd\.?|Limited|LLC|Inc\.?|S\.?A\.?R\.?L\.?|SAS|S\.L\.|B\.V\.|N\.V\.|S\.p\.A\.|"
-    r"S\.r\.l\.|Oy|AB|ApS|A/S|GbR|Corp\.?))(?![\w])"
-)
-COMPANY_HINT_RE = re.compile(
-    r"(?:GmbH|\bUG\b|\bAG\b|\bKG\b|e\.[KV]\.|Ltd|Limited|LLC|Inc\b|S\.?A\.?R\.?L|\bSAS\b|"
-    r"S\.L\.|B\.V\.|N\.V\.|S\.p\.A|S\.r\.l|\bOy\b|\bAB\b|ApS|A/S|GbR|Corp)"
-)
-IMPRINT_WORDS = (
-    "impressum",
-    "imprint",
-    "legal notice",
-    "mentions légales",
-    "mentions legales",
-    "aviso legal",
-    "note legali",
-    "colofon",
-    "legal",
-)
-CONTACT_WORDS = ("contact", "kontakt", "contacto", "contatti", "about us", "über uns")
 CC_HOST = "creativecommons.org"
 
 
@@ -88,15 +69,6 @@ class ImageOnPage:
 
 
 @dataclass(frozen=True)
-class Imprint:
-    """Who runs the site, as the page shows it: the addressee of a notice."""
-
-    url: str = ""  # Impressum / imprint / legal notice, else contact page
-    emails: tuple[str, ...] = ()
-    company: str = ""
-
-
-@dataclass(frozen=True)
 class PageContext:
     url: str
     title: str = ""
@@ -109,46 +81,6 @@ class PageContext:
 
 def _clean(text: str | None, limit: int = MAX_TEXT) -> str:
     return " ".join((text or "").split())[:limit]
-
-
-def _absolute(base: str, ref: str | None) -> str:
-    """Absolute http(s) URL without fragment, or "" for data:, javascript:, empty or broken refs."""
-    ref = (ref or "").strip()
-    if not ref or ref.startswith(("data:", "javascript:", "mailto:", "tel:", "#", "about:")):
-        return ""
-    if ref.startswith(("http://", "https://")) and not any(c in ref for c in "#\\ \t\n"):
-        start = ref.index("//") + 2
-        host_end = ref.find("/", start)
-        if host_end > start and "?" not in ref[start:host_end]:
-            return ref  # already absolute: skip urljoin (hot path on link-heavy pages)
-    try:
-        parts = urlsplit(urljoin(base, ref))
-    except ValueError:
-        return ""
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        return ""
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
-
-
-def _srcset(value: str | None) -> list[tuple[str, float]]:
-    """Candidates of a srcset: (url, size) where size is the w or x descriptor (x scaled)."""
-    out: list[tuple[str, float]] = []
-    for candidate in (value or "").split(","):
-        bits = candidate.strip().split()
-        if not bits:
-            continue
-        size = 1.0
-        if len(bits) > 1:
-            descriptor = bits[1].lower()
-            try:
-                if descriptor.endswith("w"):
-                    size = float(descriptor[:-1])
-                elif descriptor.endswith("x"):
-                    size = float(descriptor[:-1]) * 1000  # 2x outranks typical w values
-            except ValueError:
-                pass
-        out.append((bits[0], size))
-    return out
 
 
 def _pixels(value: str | None) -> int | None:
@@ -173,6 +105,9 @@ def _text_of_full(element: lxml.html.HtmlElement) -> str:
 
 def _find_credit(text: str) -> str:
     for line in re.split(r"[\n|•·]+", text):
+        lowered = line.lower()
+        if not any(word in lowered for word in CREDIT_HINTS):
+            continue  # cheap test first: the full pattern costs ~30 µs on a long paragraph
         match = CREDIT_RE.search(line)
         if match:
             found = _clean(match.group(1))
@@ -251,7 +186,7 @@ def _caption_and_credit(img: lxml.html.HtmlElement) -> tuple[str, str, list]:
 def _licence_near(context: list, base: str) -> str:
     for element in context:
         for a in element.iter("a"):
-            href = _absolute(base, a.get("href"))
+            href = absolute_url(base, a.get("href"))
             if href and ("license" in (a.get("rel") or "").lower().split() or CC_HOST in href):
                 return href
     return ""
@@ -267,70 +202,6 @@ def _language(root: lxml.html.HtmlElement) -> str:
             if (meta.get("property") or "").lower() == "og:locale":
                 lang = (meta.get("content") or "").replace("_", "-")
     return _clean(lang, 35).split(",")[0].strip()
-
-
-def _imprint(root: lxml.html.HtmlElement, base: str, body_text: str) -> Imprint:
-    imprint_url = contact_url = ""
-    emails: list[str] = []
-    for a in root.iter("a"):
-        href = a.get("href") or ""
-        if href.lower().startswith("mailto:"):
-            address = href[7:].split("?", 1)[0].strip()
-            if address and address not in emails:
-                emails.append(address)
-            continue
-        label = (_text_of(a) + " " + href).lower()
-        if not imprint_url and any(word in label for word in IMPRINT_WORDS):
-            imprint_url = _absolute(base, href)
-        elif not contact_url and any(word in label for word in CONTACT_WORDS):
-            contact_url = _absolute(base, href)
-    # Regexes run only on the few lines that can match: whole-page scans cost ~10 ms a page.
-    lines = body_text.splitlines()
-    email_lines = [ln for ln in lines if "@" in ln or "(at)" in ln or "[at]" in ln]
-    for found in EMAIL_RE.findall("\n".join(email_lines)):
-        address = re.sub(r"\s?[\[(]at[\])]\s?", "@", found)
-        if address not in emails:
-            emails.append(address)
-    company = ""
-    for script in root.iter("script"):
-        if (script.get("type") or "").lower() == "application/ld+json":
-            company = _jsonld_organisation(script.text or "")
-            if company:
-                break
-    if not company:
-        for line in lines:
-            if COMPANY_HINT_RE.search(line):
-                match = COMPANY_RE.search(line)
-                if match:
-                    company = _clean(match.group(1), 120)
-                    break
-    if not company:
-        for meta in root.iter("meta"):
-            if (meta.get("property") or "").lower() == "og:site_name":
-                company = _clean(meta.get("content"), 120)
-                break
-    return Imprint(url=imprint_url or contact_url, emails=tuple(emails[:10]), company=company)
-
-
-def _jsonld_organisation(text: str) -> str:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return ""
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            kind = node.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if any(k in {"Organization", "LocalBusiness", "Corporation", "Store"} for k in kinds):
-                name = node.get("legalName") or node.get("name")
-                if isinstance(name, str) and name.strip():
-                    return _clean(name, 120)
-            stack.extend(v for v in node.values() if isinstance(v, dict | list))
-    return ""
 
 
 class _Collector:
@@ -369,7 +240,7 @@ def extract_page(html: bytes | str, page_url: str, *, content_type: str = "") ->
         return PageContext(url=page_url)
     base = page_url
     for base_el in root.iter("base"):
-        base = _absolute(page_url, base_el.get("href")) or page_url
+        base = absolute_url(page_url, base_el.get("href")) or page_url
         break
     for bad in root.iter("script", "template"):
         if (bad.get("type") or "").lower() != "application/ld+json":
@@ -378,7 +249,7 @@ def extract_page(html: bytes | str, page_url: str, *, content_type: str = "") ->
     body = root.find("body")
     if body is not None:
         try:
-            body_text = "\n".join(t.strip() for t in body.itertext() if t.strip())
+            body_text = "\n".join(body.itertext())
         except ValueError:
             body_text = ""
     title_el = root.find(".//title")
@@ -392,24 +263,24 @@ def extract_page(html: bytes | str, page_url: str, *, content_type: str = "") ->
         label = _clean(element.get("aria-label") or element.get("title"))
         for decl in CSS_BG_DECL_RE.findall(style):
             for _q, ref in CSS_URL_RE.findall(decl):
-                images.add(ImageOnPage(url=_absolute(base, ref), kind="css", title=label))
+                images.add(ImageOnPage(url=absolute_url(base, ref), kind="css", title=label))
     for style_el in root.iter("style"):
         css = (style_el.text or "")[:MAX_STYLE_CHARS]
         for decl in CSS_BG_DECL_RE.findall(css):
             for _q, ref in CSS_URL_RE.findall(decl):
-                images.add(ImageOnPage(url=_absolute(base, ref), kind="css"))
+                images.add(ImageOnPage(url=absolute_url(base, ref), kind="css"))
     for meta in root.iter("meta"):
         key = (meta.get("property") or meta.get("name") or "").lower()
         if key in META_IMAGE_KEYS:
-            images.add(ImageOnPage(url=_absolute(base, meta.get("content")), kind="meta"))
+            images.add(ImageOnPage(url=absolute_url(base, meta.get("content")), kind="meta"))
     for link in root.iter("link"):
         if (link.get("rel") or "").lower() == "image_src":
-            images.add(ImageOnPage(url=_absolute(base, link.get("href")), kind="meta"))
+            images.add(ImageOnPage(url=absolute_url(base, link.get("href")), kind="meta"))
     links: list[str] = []
     seen_links: set[str] = set()
     licence_urls: list[str] = []
     for a in root.iter("a", "link"):
-        href = _absolute(base, a.get("href"))
+        href = absolute_url(base, a.get("href"))
         if not href:
             continue
         rel = (a.get("rel") or "").lower().split()
@@ -417,7 +288,7 @@ def extract_page(html: bytes | str, page_url: str, *, content_type: str = "") ->
             licence_urls.append(href)
         if a.tag != "a":
             continue
-        if urlsplit(href).path.lower().endswith(IMAGE_EXTENSIONS):
+        if href.split("?", 1)[0].lower().endswith(IMAGE_EXTENSIONS):
             inner = a.find(".//img")
             images.add(
                 ImageOnPage(
@@ -435,7 +306,7 @@ def extract_page(html: bytes | str, page_url: str, *, content_type: str = "") ->
         title=_text_of(title_el) if title_el is not None else "",
         language=_language(root),
         licence_urls=tuple(licence_urls),
-        imprint=_imprint(root, base, body_text),
+        imprint=extract_imprint(root, base, body_text),
         images=tuple(images.by_url.values()),
         links=tuple(links),
     )
@@ -455,14 +326,14 @@ def _add_img(images: _Collector, img: lxml.html.HtmlElement, base: str) -> None:
     if src:
         candidates.append((src, 1.0))
     for attr in ("srcset", *LAZY_SRCSET_ATTRS):
-        candidates.extend(_srcset(img.get(attr)))
+        candidates.extend(srcset_candidates(img.get(attr)))
     # libxml2's HTML4 parser may nest <img> inside an unknown <source>: look two levels up.
     picture = next((a for a in img.iterancestors() if a.tag == "picture"), None)
     in_picture = picture is not None and picture in (img.getparent(), _grandparent(img))
     if in_picture:
         for source in picture.iter("source"):
-            candidates.extend(_srcset(source.get("srcset") or source.get("data-srcset")))
-    urls = [(u, size) for u, size in ((_absolute(base, u), s) for u, s in candidates) if u]
+            candidates.extend(srcset_candidates(source.get("srcset") or source.get("data-srcset")))
+    urls = [(u, size) for u, size in ((absolute_url(base, u), s) for u, s in candidates) if u]
     if not urls:
         return
     best = max(urls, key=lambda pair: pair[1])[0]

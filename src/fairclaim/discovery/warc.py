@@ -136,18 +136,14 @@ def iter_warc(
                 IndexError,
                 TypeError,
                 AttributeError,
-            ) as exc:
+            ):
                 if not damaged:
-                    counts.error(_error_kind(exc))
+                    counts.error(BrokenRecord.kind)
                 damaged = True
                 following = _next_start(fh, max(record_start, iterator.offset), gzipped)
                 if following is None:
                     return
                 offset = following
-
-
-def _error_kind(_exc: BaseException) -> str:
-    return "warc_record"
 
 
 def _payload(record, limits: FetchLimits, counts: ScanCounts) -> WarcPayload | None:
