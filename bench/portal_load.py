@@ -132,10 +132,10 @@ def main() -> int:
         form = urllib.parse.urlencode(
             {"reference": reference, "code": code, "csrfmiddlewaretoken": csrf}
         ).encode()
-        login = urllib.request.Request(
+        login = urllib.request.Request(  # noqa: S310 - loopback, http only
             f"{base}/portal/", data=form, headers={"Referer": f"{base}/portal/"}
         )
-        opener.open(login)  # noqa: S310 - loopback, http only
+        opener.open(login)
         cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
         page = f"{base}/portal/{reference}/"
         assert reference in opener.open(page).read().decode(), "portal session did not open"
