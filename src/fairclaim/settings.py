@@ -281,9 +281,19 @@ TASKS = {
 }
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "fairclaim <notices@fairclaim.invalid>")
+# DKIM signing of outgoing notices: a PEM private key, its selector and domain (empty = off).
+FAIRCLAIM_DKIM_KEY_FILE = env_str("FAIRCLAIM_DKIM_KEY_FILE")
+FAIRCLAIM_DKIM_SELECTOR = env_str("FAIRCLAIM_DKIM_SELECTOR", "fairclaim")
+FAIRCLAIM_DKIM_DOMAIN = env_str("FAIRCLAIM_DKIM_DOMAIN")
+if FAIRCLAIM_DKIM_KEY_FILE and not FAIRCLAIM_DKIM_DOMAIN:
+    raise ImproperlyConfigured("FAIRCLAIM_DKIM_DOMAIN must name the signing domain")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
+    (
+        "fairclaim.letters.dkim.DKIMEmailBackend"
+        if FAIRCLAIM_DKIM_KEY_FILE
+        else "django.core.mail.backends.smtp.EmailBackend"
+    )
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )

@@ -242,3 +242,71 @@ def test_a_worker_killed_mid_send_leads_to_one_notice_under_one_message_id(inbox
     assert (final["status"], final["attempts"], final["state"]) == ("sent", 2, "notice_sent")
     assert final["events"].count("notice_sent") == 1
     assert [m["Message-ID"] for m in inbox.messages] == [final["message_id"]] * 2
+
+
+def test_notices_are_dkim_signed_when_a_key_is_configured(cast, inbox, signing, settings, tmp_path):
+    import base64
+
+    import dkim
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = tmp_path / "dkim.pem"
+    pem.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
+    public = base64.b64encode(
+        key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    ).decode()
+    settings.EMAIL_BACKEND = "fairclaim.letters.dkim.DKIMEmailBackend"
+    settings.FAIRCLAIM_DKIM_KEY_FILE = str(pem)
+    settings.FAIRCLAIM_DKIM_SELECTOR, settings.FAIRCLAIM_DKIM_DOMAIN = "fc", "claims.example"
+    case = case_with_claim(cast, "de-send-shop-missing-credit.json", language="de")
+    notice = do_create_demand(case, now=timezone.now(), actor="manager")
+    assert do_send_notice(notice.pk, timezone.now())
+    raw = inbox.messages[0].as_bytes()
+
+    def dns(name, timeout=5):
+        assert name == b"fc._domainkey.claims.example."
+        return f"v=DKIM1; k=rsa; p={public}".encode()
+
+    assert dkim.verify(raw, dnsfunc=dns)
+    assert b"Subject: FC-" in raw
+    assert not dkim.verify(raw.replace(b"Subject: FC-", b"Subject: FX-", 1), dnsfunc=dns)
+
+
+def test_replies_and_bounces_are_recorded_on_the_case(cast, inbox, signing):
+    from fairclaim.cases.inbound import record_inbound
+
+    case = case_with_claim(cast, "de-send-shop-missing-credit.json", language="de")
+    notice = do_create_demand(case, now=timezone.now(), actor="manager")
+    do_send_notice(notice.pk, timezone.now())
+    reply = (
+        f"From: info@laden.example\r\nTo: notices@fairclaim.invalid\r\n"
+        f"Subject: Re: {notice.subject}\r\nIn-Reply-To: {notice.message_id}\r\n\r\n"
+        "Wir haben eine Lizenz von der Agentur.\r\n"
+    ).encode()
+    assert record_inbound(reply, timezone.now()).pk == notice.pk
+    assert "Wir haben eine Lizenz" in case.messages.get().body
+    bounce = (
+        "From: MAILER-DAEMON@mx.example\r\nTo: notices@fairclaim.invalid\r\nSubject: failure\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; "
+        'boundary="B"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nMailbox unknown.\r\n'
+        "--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"Message-ID: {notice.message_id}\r\n\r\n--B--\r\n"
+    ).encode()
+    assert record_inbound(bounce, timezone.now()).pk == notice.pk
+    notice.refresh_from_db()
+    assert notice.status == "failed"
+    assert notice.last_error.startswith("bounced:")
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert "reply_received" in kinds
+    assert "notice_bounced" in kinds
+    assert record_inbound(b"From: x@y\r\nSubject: spam\r\n\r\nhello", timezone.now()) is None
