@@ -310,3 +310,40 @@ def test_replies_and_bounces_are_recorded_on_the_case(cast, inbox, signing):
     assert "reply_received" in kinds
     assert "notice_bounced" in kinds
     assert record_inbound(b"From: x@y\r\nSubject: spam\r\n\r\nhello", timezone.now()) is None
+
+
+def test_missed_deadlines_bring_at_most_two_growing_reminders_then_overdue(cast, signing):
+    from fairclaim.cases.sending import do_follow_up
+
+    case = cast.case
+    Case.objects.filter(pk=case.pk).update(
+        state="notice_sent",
+        deadline=date(2026, 12, 14),
+        recipient_country="DE",
+        law_firm=None,
+        recipient_email="info@laden.example",
+    )
+
+    def at(day):
+        return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+    assert do_follow_up(case.pk, at(date(2026, 12, 14))) == "nothing"  # the deadline day itself
+    assert do_follow_up(case.pk, at(date(2026, 12, 15))) == "reminded"
+    assert do_follow_up(case.pk, at(date(2026, 12, 15))) == "nothing"  # claimed once
+    assert Case.objects.get(pk=case.pk).deadline == date(2026, 12, 22)  # +7 days
+    assert do_follow_up(case.pk, at(date(2026, 12, 23))) == "reminded"
+    assert Case.objects.get(pk=case.pk).deadline == date(2027, 1, 6)  # +14 days
+    assert do_follow_up(case.pk, at(date(2027, 1, 7))) == "overdue"
+    case.refresh_from_db()
+    assert case.state == "overdue"
+    reminders = case.notices.filter(kind="reminder").order_by("created_at")
+    assert [n.deadline for n in reminders] == [date(2026, 12, 22), date(2027, 1, 6)]
+    assert reminders[0].subject.startswith(f"Reminder {case.reference}: unlicensed use")
+
+
+def test_a_paused_clock_sends_no_reminder(cast, signing):
+    from fairclaim.cases.sending import do_follow_up
+
+    Case.objects.filter(pk=cast.case.pk).update(state="defence_review", deadline=date(2026, 12, 14))
+    assert do_follow_up(cast.case.pk, datetime(2027, 2, 1, tzinfo=UTC)) == "nothing"
+    assert not cast.case.notices.exists()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -25,7 +25,14 @@ from fairclaim.letters.context import build_context
 from fairclaim.letters.render import render_notice, sign_pdf
 from fairclaim.portal.access import new_access_code, one_time_link_token
 from fairclaim.portal.signing import platform_signer
-from fairclaim.rules.deadlines import CadencePolicy, deadline, public_closed_days
+from fairclaim.rules.deadlines import (
+    MAX_REMINDERS,
+    REMINDER_BASE_DAYS,
+    CadencePolicy,
+    deadline,
+    next_open_day,
+    public_closed_days,
+)
 
 from .actions import do_transition
 from .log import append_event
@@ -144,7 +151,7 @@ def do_send_notice(notice_id: int, now: datetime) -> bool:
         if notice.kind == Notice.Kind.DEMAND and case.state == "review":
             do_transition(case, "notice_sent", actor="system", now=now, payload=payload)
         else:
-            append_event(case, f"{notice.kind}_sent", payload, actor="system", at=now)
+            append_event(case, f"{notice.kind}_delivered", payload, actor="system", at=now)
     return True
 
 
@@ -187,3 +194,81 @@ def verify_notice_pdf(pdf: bytes):
         return None
     public_key = platform_signer().private_key.public_key()
     return notice if pdf_signature_holds(public_key, pdf, notice.pdf_signature) else None
+
+
+def do_follow_up(case_id: int, now: datetime) -> str:
+    """After a missed deadline: the next reminder (each giving longer, at most MAX_REMINDERS),
+    or, when they are used up, the case becomes overdue. A case whose clock is paused (licence or
+    defence under review) is never in `notice_sent`, so it is never reminded. The deadline is
+    claimed with a conditional UPDATE: two schedulers never send two reminders."""
+    case = Case.objects.get(pk=case_id)
+    today = now.date()
+    if case.state != "notice_sent" or case.deadline is None or case.deadline >= today:
+        return "nothing"
+    sent = case.notices.filter(kind=Notice.Kind.REMINDER).count()
+    if sent >= MAX_REMINDERS:
+        do_transition(
+            case,
+            "deadline_passed",
+            actor="system",
+            now=now,
+            payload={"deadline": case.deadline.isoformat(), "reminders": sent},
+        )
+        return "overdue"
+    closed = public_closed_days(case.recipient_country or case.jurisdiction)
+    due = next_open_day(today + timedelta(days=REMINDER_BASE_DAYS * (sent + 1)), closed)
+    if not Case.objects.filter(pk=case.pk, deadline=case.deadline).update(deadline=due):
+        return "nothing"
+    case.deadline = due
+    _queue_reminder(case, sent + 1, due, now)
+    return "reminded"
+
+
+def _queue_reminder(case: Case, number: int, due: date, now: datetime) -> Notice:
+    context = build_context(
+        case, access_code="", link_token=one_time_link_token(case), today=now.date()
+    )
+    rendered = render_notice(context, kind="reminder")
+    signer = platform_signer()
+    with transaction.atomic():
+        notice = Notice(
+            case=case,
+            kind=Notice.Kind.REMINDER,
+            status=Notice.Status.QUEUED,
+            idempotency_key=f"{case.reference}-r{number}-{secrets.token_hex(6)}",
+            language=context.language,
+            recipient_email=case.recipient_email,
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+            deadline=due,
+            queued_at=now,
+            pdf_sha256=rendered.pdf_sha256,
+            pdf_signature=sign_pdf(signer, rendered.pdf),
+            key_id=signer.key_id,
+        )
+        notice.message_id = message_id_for(notice)
+        notice.pdf.save(
+            f"{case.reference}-reminder-{number}.pdf", ContentFile(rendered.pdf), save=False
+        )
+        notice.save()
+        do_transition(
+            case,
+            "reminder_sent",
+            actor="system",
+            now=now,
+            payload={
+                "notice": notice.pk,
+                "number": number,
+                "deadline": due.isoformat(),
+                "pdf_sha256": rendered.pdf_sha256,
+            },
+        )
+        transaction.on_commit(lambda: _enqueue(notice.pk))
+    return notice
+
+
+def cases_past_deadline(today: date) -> list[int]:
+    return list(
+        Case.objects.filter(state="notice_sent", deadline__lt=today).values_list("pk", flat=True)
+    )

@@ -49,11 +49,19 @@ def enqueue_due_notices(now: datetime) -> int:
     return len(due)
 
 
+def follow_up_missed_deadlines(now: datetime) -> int:
+    """Reminders and overdue cases are decided here, in the scheduler, and sent by the worker."""
+    from fairclaim.cases.sending import cases_past_deadline, do_follow_up
+
+    return sum(do_follow_up(pk, now) != "nothing" for pk in cases_past_deadline(now.date()))
+
+
 STEPS = [
     enqueue_due_scans,
     enqueue_due_captures,
     enqueue_due_provider_searches,
     enqueue_due_notices,
+    follow_up_missed_deadlines,
 ]
 
 
