@@ -347,3 +347,34 @@ def test_a_paused_clock_sends_no_reminder(cast, signing):
     Case.objects.filter(pk=cast.case.pk).update(state="defence_review", deadline=date(2026, 12, 14))
     assert do_follow_up(cast.case.pk, datetime(2027, 2, 1, tzinfo=UTC)) == "nothing"
     assert not cast.case.notices.exists()
+
+
+def test_escalation_gives_the_law_firm_a_complete_verifiable_case_file(
+    client, cast, inbox, signing
+):
+    import hashlib
+    import io
+    import zipfile
+
+    from fairclaim.cases.actions import do_escalate
+
+    case = case_with_claim(cast, "de-send-shop-missing-credit.json", language="de")
+    notice = do_create_demand(case, now=timezone.now(), actor="manager")
+    do_send_notice(notice.pk, timezone.now())
+    Case.objects.filter(pk=case.pk).update(state="overdue")
+    case.refresh_from_db()
+    firm = cast.lawfirm.organisation
+    do_escalate(case, firm, actor="manager", now=timezone.now())
+    client.force_login(cast.lawfirm)
+    response = client.get(reverse("cases:case_file", args=[case.reference]))
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = {n.split("/", 1)[1] for n in archive.namelist()}
+    assert {"summary.pdf", "case-log.json", "chain-of-title.json", "MANIFEST.json"} <= names
+    assert any(n.startswith("notices/") and n.endswith(".pdf") for n in names)
+    assert any(n.startswith("fee-statements/") for n in names)
+    manifest = json.loads(archive.read(f"{case.reference}/MANIFEST.json"))
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256(archive.read(f"{case.reference}/{name}")).hexdigest() == digest
+    client.force_login(cast.other_lawfirm)
+    assert client.get(reverse("cases:case_file", args=[case.reference])).status_code == 404

@@ -16,5 +16,6 @@ urlpatterns = [
     path("<str:reference>/<str:kind>/<int:pk>/file/", views.download_upload, name="upload"),
     path("<str:reference>/reply/", views.reply, name="reply"),
     path("<str:reference>/act/", views.act_on_case, name="act"),
+    path("<str:reference>/case-file.zip", views.download_case_file, name="case_file"),
     path("<str:reference>/case-log.json", views.download_case_log, name="log_export"),
 ]

@@ -262,3 +262,16 @@ def show_notice(request, pk):
             filename=f"{notice.case.reference}.pdf",
         )
     return render(request, "cases/notice.html", {"notice": notice})
+
+
+@login_required
+def download_case_file(request, reference):
+    """The complete case file (zip) for the law firm and the case's other parties."""
+    from django.http import HttpResponse
+
+    from .casefile import build_case_file
+
+    case = get_case_for_user(request, reference)
+    response = HttpResponse(build_case_file(case, timezone.now()), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-case-file.zip"'
+    return response

@@ -1,0 +1,104 @@
+"""The case file a partner law firm receives: one zip holding everything the case rests on.
+
+summary.pdf, the case log with its hash chain (case-log.json, checkable with `fairclaim evidence
+verify`), every evidence bundle, every notice sent (PDF and text), every fee statement version,
+the works with their rights metadata and registrations (chain of title), and MANIFEST.json with
+the SHA-256 of every file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime
+
+from django.template.loader import render_to_string
+
+from fairclaim.letters.render import pdf_of
+
+from .evidence import timeline_for
+from .log import export_case_log, verify_case_log
+from .models import Case, FeeStatement
+
+
+def build_case_file(case: Case, now: datetime) -> bytes:
+    files: dict[str, bytes] = {}
+    log = export_case_log(case)
+    files["case-log.json"] = _json(log)
+    lines = list(case.lines.select_related("work", "match__sighting"))
+    for line in lines:
+        line.timeline = timeline_for(line)
+    for capture in case.captures.filter(status="captured").order_by("captured_at"):
+        with capture.bundle.open("rb") as handle:
+            files[f"evidence/capture-{capture.pk}-{capture.captured_at:%Y%m%dT%H%M%SZ}.wacz"] = (
+                handle.read()
+            )
+    for notice in case.notices.exclude(status="draft").order_by("created_at"):
+        stem = f"notices/{notice.created_at:%Y%m%d}-{notice.kind}-{notice.pk}"
+        if notice.pdf:
+            with notice.pdf.open("rb") as handle:
+                files[f"{stem}.pdf"] = handle.read()
+        files[f"{stem}.txt"] = (
+            f"Message-ID: {notice.message_id}\nTo: {notice.recipient_email}\n"
+            f"Subject: {notice.subject}\nStatus: {notice.status}\nSent: {notice.sent_at}\n"
+            f"PDF SHA-256: {notice.pdf_sha256}\nPDF signature (Ed25519, {notice.key_id}): "
+            f"{notice.pdf_signature}\n\n{notice.body_text}"
+        ).encode()
+    for statement in FeeStatement.objects.filter(claim__case=case).order_by("claim", "version"):
+        files[f"fee-statements/claim-{statement.claim_id}-v{statement.version}.json"] = _json(
+            {"facts": statement.facts, "statement": statement.statement}
+        )
+    works = [
+        {
+            "work": line.work.pk,
+            "title": line.work.title,
+            "creator": line.work.creator,
+            "copyright_notice": line.work.copyright_notice,
+            "sha256": line.work.sha256,
+            "created_on": str(line.work.created_on or ""),
+            "first_published_on": str(line.work.first_published_on or ""),
+            "rights_holder": case.rights_holder.name,
+            "registrations": [
+                {
+                    "office": r.get_office_display(),
+                    "number": r.number,
+                    "effective_date": str(r.effective_date),
+                }
+                for r in line.work.registrations.all()
+            ],
+            "embedded_metadata": line.work.embedded_metadata,
+        }
+        for line in lines
+    ]
+    files["chain-of-title.json"] = _json(works)
+    chain = verify_case_log(case)
+    summary = render_to_string(
+        "cases/case_file_summary.html",
+        {
+            "case": case,
+            "lines": lines,
+            "chain": chain,
+            "now": now,
+            "files": sorted(files),
+            "events": log["events"],
+        },
+    )
+    files["summary.pdf"] = pdf_of(summary)
+    manifest = {
+        "case": case.reference,
+        "generated_at": now.isoformat(),
+        "case_log_head": log["events"][-1]["hash"] if log["events"] else None,
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files.items()):
+            archive.writestr(f"{case.reference}/{name}", data)
+        archive.writestr(f"{case.reference}/MANIFEST.json", _json(manifest))
+    return out.getvalue()
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str).encode()
