@@ -92,15 +92,48 @@ def start_demo_web() -> list:
     return servers
 
 
+DEMO_SMTP_PORT = 8025
+
+
+def start_demo_mail():
+    """A local SMTP server for the demo: notices really go out over SMTP and land in
+    var/demo-mail (one .eml file each); case managers read them under Notices."""
+    from aiosmtpd.controller import Controller
+    from django.conf import settings
+
+    folder = settings.DATA_DIR / "demo-mail"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):
+            name = f"{len(list(folder.iterdir())) + 1:05d}.eml"
+            (folder / name).write_bytes(envelope.content)
+            return "250 Message accepted"
+
+    try:
+        controller = Controller(Keep(), hostname="127.0.0.1", port=DEMO_SMTP_PORT)
+        controller.start()
+    except OSError as exc:
+        print(f"Demo mail server not started ({exc}); notices stay queued.", flush=True)
+        return None
+    print(f"  demo SMTP      127.0.0.1:{DEMO_SMTP_PORT} -> {folder}", flush=True)
+    return controller
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     # The demo web lives on loopback; its scans (here, in the worker) must be allowed to reach it.
     os.environ["FAIRCLAIM_ALLOW_LOOPBACK"] = "1"
+    # Notices go to the demo's own SMTP server (started below), also from the worker process.
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+    os.environ.setdefault("EMAIL_HOST", "127.0.0.1")
+    os.environ.setdefault("EMAIL_PORT", str(DEMO_SMTP_PORT))
     setup_django()
     from django.core.management import call_command
 
     call_command("migrate", "--no-input", verbosity=0)
     call_command("load_demo", verbosity=0)
     servers = start_demo_web()
+    mail = start_demo_mail()
     children = [
         subprocess.Popen([sys.executable, "-m", "fairclaim.cli", "worker"]),
         subprocess.Popen([sys.executable, "-m", "fairclaim.cli", "scheduler"]),
@@ -123,6 +156,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             child.wait(timeout=10)
         for server in servers:
             server.shutdown()
+        if mail is not None:
+            mail.stop()
 
 
 def build_parser() -> argparse.ArgumentParser:

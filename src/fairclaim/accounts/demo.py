@@ -6,14 +6,12 @@ Development only: the demo passwords are public, so production settings refuse t
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.utils import timezone
 
 from fairclaim.cases.log import append_event
 from fairclaim.cases.models import Case, CaseLine, RateCard
@@ -167,11 +165,15 @@ def _sample_case(orgs: dict[str, Organisation]) -> None:
             recipient_email="info@shop.example",
             recipient_country="DE",
             recipient_type=Case.RecipientType.BUSINESS,
-            deadline=timezone.localdate() + dt.timedelta(days=14),
+            state="review",  # ready for the case manager's "Send notice"
+            next_capture_at=None,
         )
         CaseLine.objects.create(case=case, work=work, description="Product page header image")
         append_event(case, "case_opened", {"recipient": "shop.example"}, actor="system")
         append_event(case, "line_added", {"work": work.pk, "sha256": work.sha256}, actor="system")
+        append_event(
+            case, "submitted_for_review", {"from": "draft", "to": "review"}, actor="system"
+        )
 
 
 def demo_web_photos(photos_dir: Path) -> list[Path]:
