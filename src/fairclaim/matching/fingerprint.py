@@ -28,13 +28,12 @@ from fairclaim.matching.errors import IndexFormatError
 PDQ_QUALITY_THRESHOLD = 50
 # Short side of the image PDQ sees: PDQ resamples to 64×64 anyway; ≥ 256 px keeps drift low.
 PDQ_INPUT_SHORT_SIDE = 256
-# Long side of the frame in which a work's local features live: enough detail for crops of 40 %
-# of the area, small enough for ~4 ms ORB.
-WORK_FEATURE_SIDE = 640
+# Long side of the frame in which a work's local features live (small works are enlarged to it):
+# enough detail for crops of 40 % of the area, small enough for ~4 ms ORB. A found image is
+# looked at in a frame of the same size, because ORB matches fall off quickly with scale.
+WORK_FEATURE_SIDE = 512
 # ORB keypoints stored per work: 1,000 × 32 bytes stays ~50 kB on disk with its keypoints.
 WORK_FEATURES = 1000
-# Small found images are enlarged to this long side first, so a 1/8 resize still yields corners.
-QUERY_MIN_FEATURE_SIDE = 512
 # Detail frame of a large found image: an embedded copy at 25 % of a 1,366-px page still spans
 # 320 px, half the works' feature scale (within ORB's pyramid).
 QUERY_DETAIL_SIDE = 1280
@@ -297,7 +296,8 @@ def fingerprint_work(decoded: DecodedImage) -> WorkFingerprint:
     """Compute a work's fingerprint from its decoded pixels.
 
     Args:
-        decoded: the original, from `decode_image` (draft-decoded is fine and faster).
+        decoded: the original, from `decode_image` (draft-decoded is fine and faster; pass
+            `min_long_side=WORK_FEATURE_SIDE` so the feature frame is not enlarged).
 
     Returns:
         A `WorkFingerprint`; check `.hashable` — an unhashable work can still be verified
@@ -308,7 +308,7 @@ def fingerprint_work(decoded: DecodedImage) -> WorkFingerprint:
         >>> blob = fp.to_bytes()   # store it; WorkFingerprint.from_bytes(blob) reads it back
     """
     code, quality = pdq_code(decoded.rgb)
-    frame = resize_long_side(decoded.rgb, WORK_FEATURE_SIDE)
+    frame = resize_long_side(decoded.rgb, WORK_FEATURE_SIDE, allow_upscale=True)
     keypoints, descriptors = orb_features(gray_of(frame), WORK_FEATURES)
     features = LocalFeatures(
         keypoints=keypoints,
@@ -329,7 +329,9 @@ def fingerprint_work_bytes(data: bytes, *, max_pixels: int) -> WorkFingerprint:
     """`decode_image` + `fingerprint_work`; raises `ImageDecodeError` subclasses."""
     from fairclaim.matching.decode import decode_image
 
-    return fingerprint_work(decode_image(data, max_pixels=max_pixels))
+    return fingerprint_work(
+        decode_image(data, max_pixels=max_pixels, min_long_side=WORK_FEATURE_SIDE)
+    )
 
 
 def _sketch(keypoints: np.ndarray, descriptors: np.ndarray, frame: tuple[int, int]) -> np.ndarray:

@@ -9,7 +9,8 @@
    by block. Each block's found-image luminance is regressed on the work's R, G, B channels, which
    makes the comparison blind to any linear colour change (grayscale, sepia, tints, saturation,
    brightness, contrast) while a different shot, misaligned by parallax, still disagrees. The
-   median block correlation over textured blocks is the pixel agreement.
+   median block correlation over textured blocks is the pixel agreement. Each block's plane
+   (its smooth ramp) is removed first, so only texture and edges count.
 
 A copy is accepted only when every named threshold below holds; the result says which one failed.
 Mirrored copies are handled by verifying against the mirrored found image when the direct attempt
@@ -30,7 +31,6 @@ from fairclaim.matching.fingerprint import (
     QUERY_DETAIL_MIN_SIDE,
     QUERY_DETAIL_SIDE,
     QUERY_FEATURES,
-    QUERY_MIN_FEATURE_SIDE,
     WORK_FEATURE_SIDE,
     LocalFeatures,
     gray_of,
@@ -61,7 +61,7 @@ MIN_VISIBLE_FRACTION = 0.2
 MAX_ANISOTROPY = 3.0
 # Perspective: the longest edge of the fitted outline may be at most this many times its
 # opposite edge (a skewed photo of a poster, not a degenerate fit towards infinity).
-MAX_EDGE_RATIO = 3.0
+MAX_EDGE_RATIO = 2.0
 # The copy must span at least this many pixels (long side) in the found image.
 MIN_COPY_SIDE_PX = 48
 # Pixel check: long side of the comparison frame (the work's thumbnail is 320 px) and the floor
@@ -77,6 +77,9 @@ PIXEL_BLUR_SIGMA = 1.2
 # A block is "textured" when the work's luminance varies by at least this standard deviation;
 # flat sky says nothing about identity.
 BLOCK_MIN_STD = 5.0
+# Residual variance (grey levels², after removing the block's plane) below which a found-image
+# block counts as flat.
+FOUND_BLOCK_MIN_VAR = 1.0
 # Blocks needed for a verdict.
 MIN_BLOCKS = 8
 # Accept when the median block correlation reaches this. The anchors measured true copies at
@@ -110,9 +113,7 @@ class QueryImage:
         cls, rgb: np.ndarray, original_size: tuple[int, int], offset: tuple[int, int] = (0, 0)
     ) -> QueryImage:
         """`original_size`: what `rgb` shows, in found-image pixels; `offset`: where it sits."""
-        base = resize_long_side(rgb, WORK_FEATURE_SIDE)
-        if max(base.shape[:2]) < QUERY_MIN_FEATURE_SIDE:
-            base = resize_long_side(base, QUERY_MIN_FEATURE_SIDE, allow_upscale=True)
+        base = resize_long_side(rgb, WORK_FEATURE_SIDE, allow_upscale=True)
         levels = [np.ascontiguousarray(base)]
         if max(rgb.shape[:2]) >= QUERY_DETAIL_MIN_SIDE:
             levels.append(np.ascontiguousarray(resize_long_side(rgb, QUERY_DETAIL_SIDE)))
@@ -379,10 +380,14 @@ def pixel_agreement(
     textured = valid_blocks & (ref_luma.std(axis=1) >= BLOCK_MIN_STD)
     if not textured.any():
         return 0.0, 0
-    x = ref_blocks[textured].astype(np.float64)
-    y = found_blocks[textured].astype(np.float64)
-    x = x - x.mean(axis=1, keepdims=True)
-    y = y - y.mean(axis=1, keepdims=True)
+    # Remove each block's best-fitting plane from both sides first: two unrelated smooth ramps
+    # (sky, shading, an upsampled patch) correlate by chance; texture and edges do not.
+    n = block * block
+    rr, cc = np.mgrid[0:block, 0:block]
+    plane = np.stack([np.ones(n), rr.ravel() / block, cc.ravel() / block], axis=1)
+    residual = np.eye(n) - plane @ np.linalg.pinv(plane)
+    x = np.einsum("mn,kni->kmi", residual, ref_blocks[textured].astype(np.float64))
+    y = found_blocks[textured].astype(np.float64) @ residual.T
     gram = np.einsum("kni,knj->kij", x, x)
     ridge = 1e-3 * np.trace(gram, axis1=1, axis2=2)[:, None, None] + 1e-6
     gram = gram + ridge * np.eye(3)[None]
@@ -390,6 +395,8 @@ def pixel_agreement(
     coef = np.linalg.solve(gram, cross[..., None])[..., 0]
     explained = np.einsum("ki,ki->k", coef, cross)
     total = np.einsum("kn,kn->k", y, y)
-    r2 = np.where(total > 1e-6, explained / np.maximum(total, 1e-6), 0.0)
+    # A flat found-image block where the work has texture is disagreement, not "no data".
+    flat = total < n * FOUND_BLOCK_MIN_VAR
+    r2 = np.where(flat, 0.0, explained / np.maximum(total, 1e-6))
     correlation = np.sqrt(np.clip(r2, 0.0, 1.0))
     return float(np.median(correlation)), int(textured.sum())
