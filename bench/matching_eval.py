@@ -33,9 +33,15 @@ from PIL import Image
 
 from fairclaim.matching.decode import decode_image
 from fairclaim.matching.edits import FAMILIES, encode_jpeg, make_edit
-from fairclaim.matching.fingerprint import fingerprint_work, pdq_code, pdq_dihedral_codes
+from fairclaim.matching.fingerprint import (
+    WORK_FEATURE_SIDE,
+    fingerprint_work,
+    pdq_code,
+    pdq_dihedral_codes,
+)
 from fairclaim.matching.index import MatchIndex
 from fairclaim.matching.matcher import Matcher
+from fairclaim.matching.verify import MIN_PIXEL_AGREEMENT
 
 PHOTOS = Path("/work/shared/data/photos")
 SEED = 20261128
@@ -84,7 +90,10 @@ def main() -> int:
         pdq_code(decode_image(raw[name]).rgb)
     pdq_cpu = time.process_time() - t0
     t0 = time.process_time()
-    fingerprints = {name: fingerprint_work(decode_image(raw[name])) for name in indexed}
+    fingerprints = {
+        name: fingerprint_work(decode_image(raw[name], min_long_side=WORK_FEATURE_SIDE))
+        for name in indexed
+    }
     full_cpu = time.process_time() - t0
     sizes = [Image.open(io.BytesIO(raw[n])).size for n in indexed]
     print(
@@ -123,12 +132,19 @@ def main() -> int:
     engine_false: list[tuple] = []
     latencies = []
     failures = []
+    true_scores: list[tuple[float, int]] = []
+    wrong_scores: list[tuple[float, int]] = []
     indexed_set = set(indexed)
     for name, family, data in queries:
         t0 = time.process_time()
         result = matcher.match_bytes(data)
         latencies.append(time.process_time() - t0)
         ids = [m.work_id for m in result.matches]
+        for report in [*result.matches, *result.rejected]:
+            if report.blocks_compared:  # reached the pixel check
+                (true_scores if report.work_id == name else wrong_scores).append(
+                    (report.score, report.inliers)
+                )
         for work_id in ids:
             if work_id != name:
                 engine_false.append((name, family, work_id, result.matches))
@@ -144,8 +160,27 @@ def main() -> int:
     )
     print(
         f"engine query CPU time, real index ({len(indexed)} works): "
-        f"median {1000 * statistics.median(latencies):.1f} ms, p99 {1000 * percentile(latencies, 99):.1f} ms"
+        f"median {1000 * statistics.median(latencies):.1f} ms, "
+        f"p99 {1000 * percentile(latencies, 99):.1f} ms"
     )
+    # Margins: how far from the thresholds the decisions fell (picked from principles, not tuned).
+    agreement = sorted(score for score, _ in true_scores)
+    print(
+        f"pixel agreement of true pairs reaching the pixel check: n={len(agreement)}, "
+        f"min {agreement[0]:.2f}, p1 {percentile(agreement, 1):.2f}, "
+        f"p5 {percentile(agreement, 5):.2f}, median {percentile(agreement, 50):.2f}"
+        if agreement
+        else "no true pair reached the pixel check"
+    )
+    if wrong_scores:
+        print(
+            f"wrong pairs reaching the pixel check: n={len(wrong_scores)}, "
+            f"max agreement {max(s for s, _ in wrong_scores):.2f}, "
+            f"max inliers {max(i for _, i in wrong_scores)} "
+            f"(threshold {MIN_PIXEL_AGREEMENT})"
+        )
+    else:
+        print("wrong pairs reaching the pixel check: none (geometry refused them all)")
     if args.show_failures:
         for failure in failures:
             print("  miss:", failure)
@@ -180,8 +215,9 @@ def main() -> int:
         print(
             f"query CPU time with {scale:,} synthetic + {len(indexed)} real works "
             f"(PDQ tier only: crop tier is off above its shard size): "
-            f"median {1000 * statistics.median(times):.1f} ms, p99 {1000 * percentile(times, 99):.1f} ms; "
-            f"recall on this sample {hits}/{total}; PDQ tier {big.pdq_memory_bytes() / len(big):.0f} B/work"
+            f"median {1000 * statistics.median(times):.1f} ms, "
+            f"p99 {1000 * percentile(times, 99):.1f} ms; recall on this sample {hits}/{total}; "
+            f"PDQ tier {big.pdq_memory_bytes() / len(big):.0f} B/work"
         )
         del big, big_matcher, synthetic
     return 0
@@ -196,7 +232,8 @@ def print_recall(title, hits, false, n_pairs):
     print(f"worst family: {worst[1]} {worst[0]:.3f}")
     print("  " + "  ".join(f"{f}={h / n:.2f}" for f, (h, n) in hits.items()))
     print(
-        f"false matches: {len(false)} (rate {len(false) / n_pairs:.2e} over {n_pairs} query×indexed pairs)"
+        f"false matches: {len(false)} (rate {len(false) / n_pairs:.2e} "
+        f"over {n_pairs} query×indexed pairs)"
     )
 
 

@@ -47,15 +47,14 @@ def photos():
 @pytest.fixture(scope="session")
 def small_index():
     """(Matcher, {id: LocalFeatures}) over the INDEXED photos."""
-    from fairclaim.matching.decode import decode_image
-    from fairclaim.matching.fingerprint import fingerprint_work
+    from fairclaim.matching.fingerprint import fingerprint_work_bytes
     from fairclaim.matching.index import MatchIndex
     from fairclaim.matching.matcher import Matcher
 
     index = MatchIndex()
     features = {}
     for name in INDEXED:
-        fingerprint = fingerprint_work(decode_image(photo_bytes(name)))
+        fingerprint = fingerprint_work_bytes(photo_bytes(name), max_pixels=50_000_000)
         index.add(name, fingerprint)
         features[name] = fingerprint.features
     return Matcher(index, features.__getitem__), features

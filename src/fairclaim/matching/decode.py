@@ -73,6 +73,7 @@ def decode_image(
     max_pixels: int = DEFAULT_MAX_PIXELS,
     min_side: int = DEFAULT_MIN_SIDE,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    min_long_side: int = 0,
 ) -> DecodedImage:
     """Decode image bytes to an upright RGB array, reduced by draft decoding where possible.
 
@@ -82,6 +83,7 @@ def decode_image(
         min_side: JPEG draft decoding keeps at least this many pixels on the short side
             (0 disables draft mode and decodes at full size).
         max_bytes: refuse inputs longer than this.
+        min_long_side: draft decoding also keeps at least this many pixels on the long side.
 
     Returns:
         A `DecodedImage`.
@@ -135,8 +137,10 @@ def decode_image(
         # Orientation is applied to the array (cheaper than ImageOps.exif_transpose's copy).
         orientation = _exif_orientation(image)
         if fmt == "JPEG" and min_side > 0:
-            short = min(width, height)
-            factor = max(1.0, short / min_side)
+            factor = min(width, height) / min_side
+            if min_long_side > 0:
+                factor = min(factor, max(width, height) / min_long_side)
+            factor = max(1.0, factor)
             # draft() picks the largest DCT scale whose output is still ≥ the requested size.
             image.draft("RGB", (int(width / factor + 0.5), int(height / factor + 0.5)))
         try:

@@ -21,7 +21,32 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 Edit = Callable[[Image.Image, random.Random, list[Image.Image]], Image.Image]
 
 _WORDS = tuple(
-    ["breaking", "news", "photo", "gallery", "summer", "holiday", "best", "deals", "travel", "blog", "read", "more", "share", "subscribe", "comments", "home", "about", "contact", "privacy", "terms", "shop", "sale", "today", "only"]
+    [
+        "breaking",
+        "news",
+        "photo",
+        "gallery",
+        "summer",
+        "holiday",
+        "best",
+        "deals",
+        "travel",
+        "blog",
+        "read",
+        "more",
+        "share",
+        "subscribe",
+        "comments",
+        "home",
+        "about",
+        "contact",
+        "privacy",
+        "terms",
+        "shop",
+        "sale",
+        "today",
+        "only",
+    ]
 )
 
 

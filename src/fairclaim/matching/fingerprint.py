@@ -28,24 +28,29 @@ from fairclaim.matching.errors import IndexFormatError
 PDQ_QUALITY_THRESHOLD = 50
 # Short side of the image PDQ sees: PDQ resamples to 64×64 anyway; ≥ 256 px keeps drift low.
 PDQ_INPUT_SHORT_SIDE = 256
-# Long side of the frame in which a work's local features live: enough detail for crops of 40 %
-# of the area, small enough for ~4 ms ORB.
-WORK_FEATURE_SIDE = 640
+# Long side of the frame in which a work's local features live (small works are enlarged to it):
+# enough detail for crops of 40 % of the area, small enough for ~4 ms ORB. A found image is
+# looked at in a frame of the same size, because ORB matches fall off quickly with scale.
+WORK_FEATURE_SIDE = 512
 # ORB keypoints stored per work: 1,000 × 32 bytes stays ~50 kB on disk with its keypoints.
 WORK_FEATURES = 1000
-# Long side of a found image for feature detection: an embedded copy at 25 % of a 1,024-px page
-# still spans 256 px.
-QUERY_FEATURE_SIDE = 1024
-# Small found images are enlarged to this long side first, so a 1/8 resize still yields corners.
-QUERY_MIN_FEATURE_SIDE = 512
-# ORB keypoints taken from a found image: pages and collages spread them over text and other
-# photos, so the found image gets twice a work's budget.
-QUERY_FEATURES = 2000
+# Detail frame of a large found image: an embedded copy at 25 % of a 1,366-px page still spans
+# 320 px, half the works' feature scale (within ORB's pyramid).
+QUERY_DETAIL_SIDE = 1280
+# Found images at least this large (long side, decoded) get the detail frame.
+QUERY_DETAIL_MIN_SIDE = 960
+# ORB keypoints taken from a found image at the works' scale (level 0): 1.5× a work's budget,
+# as captions and neighbours take some.
+QUERY_FEATURES = 1500
+# ...and from the detail frame (level 1), which is mostly page text and other pictures.
+QUERY_DETAIL_FEATURES = 3000
 # FAST thresholds tried in turn until a third of the budget is found: OpenCV's default 20 finds
 # too few corners on blurred, foggy or low-contrast images.
 ORB_FAST_THRESHOLDS = (10, 5, 2)
 # ORB detects this many times the budget, then `_spread` keeps the best per grid cell.
 ORB_OVERSAMPLE = 3
+# CLAHE clip limit before ORB: OpenCV's usual 2–4; higher amplifies JPEG noise into corners.
+ORB_CLAHE_CLIP = 3.0
 ORB_GRID = 8
 # Long side of the colour thumbnail kept for pixel verification and the report picture.
 THUMB_SIDE = 320
@@ -63,8 +68,13 @@ PROPOSAL_MIN_WIDTH_FRACTION = 0.2
 # pdqhash.compute_dihedral order: original, rot90, rot180, rot270, flipX, flipY, flip+, flip−.
 MIRRORED_VARIANTS = frozenset({4, 5, 6, 7})
 PROPOSAL_VARIANTS = (0, 4)
-# Cap on proposals per found image: each costs eight PDQ codes and one index probe.
-MAX_PROPOSALS = 4
+# Working size for finding embedded pictures, the colour distance (sum over R, G, B) within which
+# a pixel counts as background, and the opening that erases text strokes but keeps pictures.
+PROPOSAL_WORK_SIDE = 256
+PROPOSAL_BACKGROUND_TOLERANCE = 30
+PROPOSAL_OPENING_PX = 7
+# Cap on proposals per found image: each costs two PDQ codes, i.e. two index probes.
+MAX_PROPOSALS = 6
 
 
 @dataclass(frozen=True)
@@ -226,14 +236,15 @@ def resize_long_side(rgb: np.ndarray, side: int, *, allow_upscale: bool = False)
 def orb_features(gray: np.ndarray, n_features: int) -> tuple[np.ndarray, np.ndarray]:
     """ORB keypoints (N×4 float32: x, y, size, angle) and descriptors (N×32 uint8).
 
-    The image is contrast-stretched first: ORB's descriptor compares pixel pairs, so a monotonic
-    tone change does not alter it, but FAST's fixed threshold finds far more corners on dark or
-    faded images once their range is stretched. Keypoints are then spread over a grid so that
+    Local contrast is equalised first (CLAHE): ORB's descriptor compares pixel pairs, so a
+    locally monotonic tone change barely alters it, but FAST's fixed threshold finds corners in
+    dark or faded regions once their range is stretched — also when a bright caption elsewhere
+    already spans the full range. Keypoints are then spread over a grid so that
     captions, page text or neighbouring photos cannot take the whole budget.
     """
     import cv2
 
-    low, high = np.percentile(gray, (1, 99)) if gray.size else (0, 255)
+    low, high = np.percentile(gray[::4, ::4], (1, 99)) if gray.size else (0, 255)
     if high - low > 1:
         gray = cv2.convertScaleAbs(
             gray, alpha=255.0 / (high - low), beta=-low * 255.0 / (high - low)
@@ -259,23 +270,20 @@ def orb_features(gray: np.ndarray, n_features: int) -> tuple[np.ndarray, np.ndar
 
 
 def _spread(keypoints: list, shape: tuple[int, ...], budget: int) -> list:
-    """At most `budget` keypoints, each grid cell capped at twice its even share."""
+    """At most `budget` keypoints, strongest first, each grid cell capped at twice its share."""
     height, width = shape[:2]
     cap = max(4, 2 * budget // (ORB_GRID * ORB_GRID))
-    counts: dict[tuple[int, int], int] = {}
-    chosen = []
-    for keypoint in sorted(keypoints, key=lambda k: -k.response):
-        cell = (
-            min(ORB_GRID - 1, int(keypoint.pt[0] * ORB_GRID / width)),
-            min(ORB_GRID - 1, int(keypoint.pt[1] * ORB_GRID / height)),
-        )
-        if counts.get(cell, 0) >= cap:
-            continue
-        counts[cell] = counts.get(cell, 0) + 1
-        chosen.append(keypoint)
-        if len(chosen) >= budget:
-            break
-    return chosen
+    data = np.array([(k.pt[0], k.pt[1], k.response) for k in keypoints], dtype=np.float64)
+    cells = np.minimum(data[:, 0] * ORB_GRID // width, ORB_GRID - 1) * ORB_GRID + np.minimum(
+        data[:, 1] * ORB_GRID // height, ORB_GRID - 1
+    )
+    order = np.lexsort((-data[:, 2], cells))  # by cell, strongest first within a cell
+    sorted_cells = cells[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_cells)) + 1]
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    kept = order[rank < cap]
+    kept = kept[np.argsort(-data[kept, 2], kind="stable")][:budget]
+    return [keypoints[i] for i in kept]
 
 
 def gray_of(rgb: np.ndarray) -> np.ndarray:
@@ -288,7 +296,8 @@ def fingerprint_work(decoded: DecodedImage) -> WorkFingerprint:
     """Compute a work's fingerprint from its decoded pixels.
 
     Args:
-        decoded: the original, from `decode_image` (draft-decoded is fine and faster).
+        decoded: the original, from `decode_image` (draft-decoded is fine and faster; pass
+            `min_long_side=WORK_FEATURE_SIDE` so the feature frame is not enlarged).
 
     Returns:
         A `WorkFingerprint`; check `.hashable` — an unhashable work can still be verified
@@ -299,7 +308,7 @@ def fingerprint_work(decoded: DecodedImage) -> WorkFingerprint:
         >>> blob = fp.to_bytes()   # store it; WorkFingerprint.from_bytes(blob) reads it back
     """
     code, quality = pdq_code(decoded.rgb)
-    frame = resize_long_side(decoded.rgb, WORK_FEATURE_SIDE)
+    frame = resize_long_side(decoded.rgb, WORK_FEATURE_SIDE, allow_upscale=True)
     keypoints, descriptors = orb_features(gray_of(frame), WORK_FEATURES)
     features = LocalFeatures(
         keypoints=keypoints,
@@ -320,7 +329,9 @@ def fingerprint_work_bytes(data: bytes, *, max_pixels: int) -> WorkFingerprint:
     """`decode_image` + `fingerprint_work`; raises `ImageDecodeError` subclasses."""
     from fairclaim.matching.decode import decode_image
 
-    return fingerprint_work(decode_image(data, max_pixels=max_pixels))
+    return fingerprint_work(
+        decode_image(data, max_pixels=max_pixels, min_long_side=WORK_FEATURE_SIDE)
+    )
 
 
 def _sketch(keypoints: np.ndarray, descriptors: np.ndarray, frame: tuple[int, int]) -> np.ndarray:
@@ -389,18 +400,28 @@ def region_proposals(rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
     trimmed = _trim_flat_border(gray)
     if trimmed != (0, 0, width, height):
         proposals.append(trimmed)
-    # Textured regions: local standard deviation, closed to fill smooth patches inside a photo.
-    scale = 128 / max(height, width)
-    small = cv2.resize(gray, (max(8, round(width * scale)), max(8, round(height * scale))))
-    mean = cv2.blur(small, (5, 5))
-    std = np.sqrt(np.maximum(cv2.blur(small * small, (5, 5)) - mean * mean, 0))
-    mask = (std > BORDER_FLAT_STD).astype(np.uint8)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
+    # Embedded pictures: pixels that differ from the background colour (the median of the outer
+    # ring: page, collage gaps, meme band, border), opened with a kernel wider than text strokes
+    # so that lines of text vanish and pictures remain.
+    scale = PROPOSAL_WORK_SIDE / max(height, width)
+    small = cv2.resize(
+        rgb, (max(8, round(width * scale)), max(8, round(height * scale))), cv2.INTER_AREA
+    ).astype(np.int16)
+    ring = np.concatenate([small[0], small[-1], small[:, 0], small[:, -1]])
+    background = np.median(ring, axis=0)
+    differs = (np.abs(small - background).sum(axis=2) > PROPOSAL_BACKGROUND_TOLERANCE).astype(
+        np.uint8
+    )
+    kernel = np.ones((PROPOSAL_OPENING_PX, PROPOSAL_OPENING_PX), np.uint8)
+    mask = cv2.morphologyEx(differs, cv2.MORPH_OPEN, kernel)
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
     found = []
+    small_gray = cv2.cvtColor(small.astype(np.uint8), cv2.COLOR_RGB2GRAY)
     for label in range(1, count):
         x, y, w, h, area = stats[label]
-        if w < PROPOSAL_MIN_WIDTH_FRACTION * small.shape[1] or h < 0.15 * small.shape[0]:
+        if w < PROPOSAL_MIN_WIDTH_FRACTION * small.shape[1] or h < 0.1 * small.shape[0]:
+            continue
+        if small_gray[y : y + h, x : x + w].std() < BORDER_FLAT_STD:  # a flat bar, not a picture
             continue
         box = (
             int(x / scale),

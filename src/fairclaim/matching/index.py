@@ -46,6 +46,9 @@ SKETCH_MAX_CANDIDATES = 4
 # Crop tier is searched exhaustively; beyond this many works shard the index (per rights holder).
 CROP_TIER_MAX_WORKS = 20_000
 FORMAT_VERSION = 1
+# FAISS threads: one query is far too small to gain from OpenMP, and idle-spinning OpenMP threads
+# slow everything on a shared machine; parallelise across processes instead.
+FAISS_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Candidate:
         region: the found-image box whose code came closest (None for crop-tier finds).
         mirrored: whether the closest code / the votes came from the mirrored found image
             (None: unknown, verify both ways).
+        level: which frame of the found image the crop-tier votes came from (see
+            `verify.QueryImage`; None: start with the works' scale).
     """
 
     work_id: str
@@ -66,6 +71,7 @@ class Candidate:
     sketch_votes: int
     region: tuple[int, int, int, int] | None
     mirrored: bool | None = None
+    level: int | None = None
 
 
 class MatchIndex:
@@ -82,6 +88,7 @@ class MatchIndex:
     def __init__(self) -> None:
         import faiss
 
+        faiss.omp_set_num_threads(FAISS_THREADS)
         self.ids: list[str] = []
         self._pdq = faiss.IndexBinaryFlat(256)
         # Row → work number maps as int32 arrays: 4 bytes per row, not a Python int object.
@@ -177,27 +184,24 @@ class MatchIndex:
         codes: np.ndarray,
         regions: list,
         mirrored: list[bool] | None = None,
-        descriptors: np.ndarray | None = None,
-        mirrored_descriptors: np.ndarray | None = None,
+        views: list[tuple[int, bool, np.ndarray]] | None = None,
     ) -> list[Candidate]:
         """PDQ-tier candidates (closest first), then crop-tier ones (most votes first).
 
-        `descriptors` / `mirrored_descriptors` are the found image's ORB descriptors and those of
-        its mirror image; the crop tier is searched only when given and enabled.
+        `views` are (level, mirrored, ORB descriptors) of the found image's frames; the crop tier
+        is searched with each when given and enabled, and a work keeps its best-voted view.
         """
         found = self.pdq_candidates(codes, regions, mirrored)
         ordered = sorted(found.values(), key=lambda c: (c.pdq_distance, c.work_id))
-        if not self.crop_tier_enabled:
+        if not self.crop_tier_enabled or not views:
             return ordered
         extra: dict[str, Candidate] = {}
-        for flipped, query in ((False, descriptors), (True, mirrored_descriptors)):
-            if query is None:
-                continue
-            for work_id, count in self.sketch_votes(query).items():
+        for level, flipped, descriptors in views:
+            for work_id, count in self.sketch_votes(descriptors).items():
                 if count < SKETCH_MIN_VOTES or work_id in found:
                     continue
                 if work_id not in extra or extra[work_id].sketch_votes < count:
-                    extra[work_id] = Candidate(work_id, None, count, None, flipped)
+                    extra[work_id] = Candidate(work_id, None, count, None, flipped, level)
         by_votes = sorted(extra.values(), key=lambda c: (-c.sketch_votes, c.work_id))
         return ordered + by_votes[:SKETCH_MAX_CANDIDATES]
 

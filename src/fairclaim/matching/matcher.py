@@ -116,22 +116,30 @@ class Matcher:
                 "the PDQ tier was skipped"
             )
         query = QueryImage.from_rgb(decoded.rgb, decoded.original_size)
+        views = None
         if self.use_crop_tier and self.index.crop_tier_enabled:
-            ordered = self.index.candidates(
-                codes.codes,
-                regions,
-                codes.mirrored,
-                query.features(False)[1],
-                query.features(True)[1],  # a mirrored copy only matches the mirrored image
-            )
-        else:
-            ordered = self.index.candidates(codes.codes, regions, codes.mirrored)
+            # A mirrored copy only matches the mirrored image; an embedded one the detail frame.
+            keys = [(0, False), (0, True)] + ([(1, False)] if len(query.levels) > 1 else [])
+            views = [(lv, flipped, query.features(lv, flipped)[1]) for lv, flipped in keys]
+        ordered = self.index.candidates(codes.codes, regions, codes.mirrored, views)
         matches: list[MatchReport] = []
         rejected: list[MatchReport] = []
+        region_queries: dict[tuple, QueryImage] = {}
+        whole = (0, 0, *decoded.original_size)
         for candidate in ordered[: self.max_candidates]:
             features = self.load_features(candidate.work_id)
-            outcome = verify(query, features, candidate.mirrored)
-            report = build_report(candidate, outcome, features, query)
+            attempts = [query]
+            if candidate.region is not None and tuple(candidate.region) != whole:
+                # Found through a region proposal (a picture inside a page or collage): verify
+                # against that region first, where the work fills the frame as in registration.
+                if candidate.region not in region_queries:
+                    region_queries[candidate.region] = _region_query(decoded, candidate.region)
+                attempts.insert(0, region_queries[candidate.region])
+            for attempt in attempts:
+                outcome = verify(attempt, features, candidate.mirrored, candidate.level)
+                if outcome.accepted:
+                    break
+            report = build_report(candidate, outcome, features, attempt, decoded.original_size)
             (matches if report.verified else rejected).append(report)
         matches.sort(key=lambda m: (-m.score, -m.inliers, m.work_id))
         return QueryResult(
@@ -154,11 +162,20 @@ def match_image(
     return Matcher(index, load_original_features, **options).match_bytes(query_bytes)
 
 
+def _region_query(decoded: DecodedImage, region: tuple[int, int, int, int]) -> QueryImage:
+    """A QueryImage of one region (given in found-image pixels) of a decoded found image."""
+    scale = decoded.rgb.shape[1] / decoded.original_size[0]
+    x0, y0, x1, y1 = (round(v * scale) for v in region)
+    crop = decoded.rgb[y0:y1, x0:x1]
+    return QueryImage.from_rgb(crop, (region[2] - region[0], region[3] - region[1]), region[:2])
+
+
 def build_report(
     candidate: Candidate,
     outcome: Verification,
     features: LocalFeatures,
     query: QueryImage,
+    found_size: tuple[int, int],
 ) -> MatchReport:
     transform = None
     summary = outcome.reason
@@ -167,14 +184,13 @@ def build_report(
             outcome.homography,
             work_frame=features.frame_size,
             original_size=features.original_size,
-            query_frame=(query.rgb.shape[1], query.rgb.shape[0]),
+            query_frame=outcome.frame_size,
             found_size=query.original_size,
             mirrored=outcome.mirrored,
+            offset=query.offset,
         )
-        transform = describe_transform(
-            full, features.original_size, query.original_size, outcome.mirrored
-        )
-        described = transform.summary(features.original_size, query.original_size)
+        transform = describe_transform(full, features.original_size, found_size, outcome.mirrored)
+        described = transform.summary(features.original_size, found_size)
         summary = f"The found image {described}."
         if not outcome.accepted:
             summary = f"Not verified ({outcome.reason}). {summary}"
@@ -193,5 +209,5 @@ def build_report(
         summary=summary,
         thresholds=decision_thresholds(),
         original_size=features.original_size,
-        found_size=query.original_size,
+        found_size=found_size,
     )

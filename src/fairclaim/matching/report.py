@@ -144,14 +144,20 @@ def full_size_homography(
     query_frame: tuple[int, int],
     found_size: tuple[int, int],
     mirrored: bool,
+    offset: tuple[int, int] = (0, 0),
 ) -> np.ndarray:
-    """Turn a work-frame → (mirrored) query-frame homography into original px → found px."""
+    """Turn a work-frame → (mirrored) query-frame homography into original px → found px.
+
+    `found_size` is the size (found-image pixels) of what the query frame shows, and `offset`
+    where that sits in the found image (a region proposal; (0, 0) for the whole image).
+    """
     to_frame = np.diag([work_frame[0] / original_size[0], work_frame[1] / original_size[1], 1.0])
     unmirror = (
         np.array([[-1.0, 0, query_frame[0]], [0, 1, 0], [0, 0, 1]]) if mirrored else np.eye(3)
     )
     to_found = np.diag([found_size[0] / query_frame[0], found_size[1] / query_frame[1], 1.0])
-    full = to_found @ unmirror @ homography @ to_frame
+    shift = np.array([[1.0, 0, offset[0]], [0, 1, offset[1]], [0, 0, 1]])
+    full = shift @ to_found @ unmirror @ homography @ to_frame
     return full / full[2, 2]
 
 
