@@ -99,3 +99,12 @@ def test_refuses_a_zip_bomb_by_its_declared_size():
 def test_refuses_a_corrupt_zip():
     [only] = list(expand_zip("broken.zip", io.BytesIO(b"PK\x03\x04garbage"), LIMITS))
     assert only.reason.startswith("the zip archive cannot be read")
+
+
+def test_a_truncated_jpeg_stays_refused_after_weasyprint_loosened_pillow():
+    import weasyprint  # noqa: F401 - importing it sets ImageFile.LOAD_TRUNCATED_IMAGES = True
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    data = photo_bytes(3)
+    assert "damaged" in refusal("cut.jpg", data[: len(data) // 2])

@@ -72,27 +72,10 @@ def do_create_demand(case: Case, *, now: datetime, actor: str) -> Notice:
         case, access_code=code, link_token=one_time_link_token(case), today=now.date()
     )
     rendered = render_notice(context)
-    signer = platform_signer()
     with transaction.atomic():
-        notice = Notice(
-            case=case,
-            kind=Notice.Kind.DEMAND,
-            status=Notice.Status.QUEUED,
-            idempotency_key=f"{case.reference}-{secrets.token_hex(8)}",
-            language=context.language,
-            recipient_email=case.recipient_email,
-            subject=rendered.subject,
-            body_text=rendered.text,
-            body_html=rendered.html,
-            deadline=due,
-            queued_at=now,
-            pdf_sha256=rendered.pdf_sha256,
-            pdf_signature=sign_pdf(signer, rendered.pdf),
-            key_id=signer.key_id,
+        notice = _store_notice(
+            case, Notice.Kind.DEMAND, f"{case.reference}.pdf", rendered, context.language, due, now
         )
-        notice.message_id = message_id_for(notice)
-        notice.pdf.save(f"{case.reference}.pdf", ContentFile(rendered.pdf), save=False)
-        notice.save()
         append_event(
             case,
             "notice_queued",
@@ -106,6 +89,31 @@ def do_create_demand(case: Case, *, now: datetime, actor: str) -> Notice:
             at=now,
         )
         transaction.on_commit(lambda: _enqueue(notice.pk))
+    return notice
+
+
+def _store_notice(case, kind, filename, rendered, language, due, now) -> Notice:
+    """Save a rendered notice, its signed PDF and its Message-ID, queued for sending."""
+    signer = platform_signer()
+    notice = Notice(
+        case=case,
+        kind=kind,
+        status=Notice.Status.QUEUED,
+        idempotency_key=f"{case.reference}-{kind}-{secrets.token_hex(8)}",
+        language=language,
+        recipient_email=case.recipient_email,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        deadline=due,
+        queued_at=now,
+        pdf_sha256=rendered.pdf_sha256,
+        pdf_signature=sign_pdf(signer, rendered.pdf),
+        key_id=signer.key_id,
+    )
+    notice.message_id = message_id_for(notice)
+    notice.pdf.save(filename, ContentFile(rendered.pdf), save=False)
+    notice.save()
     return notice
 
 
@@ -229,29 +237,11 @@ def _queue_reminder(case: Case, number: int, due: date, now: datetime) -> Notice
         case, access_code="", link_token=one_time_link_token(case), today=now.date()
     )
     rendered = render_notice(context, kind="reminder")
-    signer = platform_signer()
     with transaction.atomic():
-        notice = Notice(
-            case=case,
-            kind=Notice.Kind.REMINDER,
-            status=Notice.Status.QUEUED,
-            idempotency_key=f"{case.reference}-r{number}-{secrets.token_hex(6)}",
-            language=context.language,
-            recipient_email=case.recipient_email,
-            subject=rendered.subject,
-            body_text=rendered.text,
-            body_html=rendered.html,
-            deadline=due,
-            queued_at=now,
-            pdf_sha256=rendered.pdf_sha256,
-            pdf_signature=sign_pdf(signer, rendered.pdf),
-            key_id=signer.key_id,
+        filename = f"{case.reference}-reminder-{number}.pdf"
+        notice = _store_notice(
+            case, Notice.Kind.REMINDER, filename, rendered, context.language, due, now
         )
-        notice.message_id = message_id_for(notice)
-        notice.pdf.save(
-            f"{case.reference}-reminder-{number}.pdf", ContentFile(rendered.pdf), save=False
-        )
-        notice.save()
         do_transition(
             case,
             "reminder_sent",

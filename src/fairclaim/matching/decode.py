@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,7 +146,8 @@ def decode_image(
             # draft() picks the largest DCT scale whose output is still ≥ the requested size.
             image.draft("RGB", (int(width / factor + 0.5), int(height / factor + 0.5)))
         try:
-            image.load()
+            with truncation_is_an_error():
+                image.load()
         except Image.DecompressionBombError as exc:
             raise DecompressionBomb(f"decoded size exceeds the pixel limit: {exc}") from exc
         except OSError as exc:
@@ -162,6 +165,24 @@ def decode_image(
         if orientation in range(2, 9):
             rgb = np.ascontiguousarray(_apply_orientation(rgb, orientation))
     return DecodedImage(rgb=rgb, original_size=(width, height), format=fmt)
+
+
+@contextmanager
+def truncation_is_an_error() -> Iterator[None]:
+    """Refuse truncated files while decoding inside this block.
+
+    Pillow's `ImageFile.LOAD_TRUNCATED_IMAGES` is process-global, and importing WeasyPrint (which
+    renders our notices) switches it on for the whole process; a cut-off upload or copy must
+    still be an error here. Our processes decode in one thread at a time.
+    """
+    from PIL import ImageFile
+
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _exif_orientation(image) -> int:

@@ -17,6 +17,8 @@ from pathlib import PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
 
+from fairclaim.matching.decode import truncation_is_an_error
+
 # Formats a photographer registers; Pillow identifies them from content, never from the name.
 ACCEPTED_FORMATS = {
     "JPEG": "image/jpeg",
@@ -121,7 +123,8 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
                     f"the limit is {limits.max_pixels / 1e6:.0f} MP "
                     "(protection against decompression bombs)",
                 )
-            image.load()
+            with truncation_is_an_error():
+                image.load()
     except UploadRefused:
         raise
     except UnidentifiedImageError:
