@@ -378,3 +378,36 @@ def test_escalation_gives_the_law_firm_a_complete_verifiable_case_file(
         assert hashlib.sha256(archive.read(f"{case.reference}/{name}")).hexdigest() == digest
     client.force_login(cast.other_lawfirm)
     assert client.get(reverse("cases:case_file", args=[case.reference])).status_code == 404
+
+
+def test_a_dmca_notice_goes_to_the_designated_agent_with_the_512c3_elements(
+    cast, inbox, signing, tmp_path
+):
+    from fairclaim.cases.sending import do_create_dmca
+
+    case = case_with_claim(cast, "us-send-registered.json", language="en", jurisdiction="US")
+    notice = do_create_dmca(
+        case,
+        host_name="Example Hosting Inc.",
+        agent_email="dmca@host.example",
+        signatory="Ada Lens",
+        now=timezone.now(),
+        actor="alice",
+    )
+    assert do_send_notice(notice.pk, timezone.now())
+    [mail] = inbox.messages
+    assert mail["To"] == "dmca@host.example"
+    words = pdf_text(next(mail.iter_attachments()).get_content(), tmp_path)
+    for element in (
+        "/s/ Ada Lens",
+        "https://shop.example/i/1.jpg",
+        "good faith belief that use of the material in the manner complained of is not "
+        "authorized by the copyright owner, its agent, or the law",
+        "under penalty of perjury",
+        "designated agent",
+    ):
+        assert element in words, element
+    assert "USD" not in words  # a takedown asks for removal, not money
+    case.refresh_from_db()
+    assert case.state == "review"  # the demand flow is untouched
+    assert case.events.filter(kind="dmca_queued").exists()

@@ -234,6 +234,18 @@ def act_on_case(request, reference):
         elif action == "send_notice":
             notice = do_create_demand(case, now=now, actor=request.user.get_username())
             messages.success(request, f"Notice queued for {notice.recipient_email}.")
+        elif action == "dmca":
+            from .sending import do_create_dmca
+
+            notice = do_create_dmca(
+                case,
+                host_name=request.POST.get("host_name", "").strip(),
+                agent_email=request.POST.get("agent_email", "").strip(),
+                signatory=request.user.get_full_name() or request.user.get_username(),
+                now=now,
+                actor=request.user.get_username(),
+            )
+            messages.success(request, f"DMCA notice queued for {notice.recipient_email}.")
         elif action == "escalate":
             firm = get_object_or_404(Organisation, pk=request.POST.get("law_firm"), kind="law_firm")
             do_escalate(case, firm, actor=request.user.get_username(), now=now)

@@ -54,6 +54,12 @@ class NoticeContext:
     totals: dict[str, dict] = field(default_factory=dict)
     statutory_damages_available: bool = False
     consumer: bool = False
+    today: date | None = None
+    # A DMCA notification goes to the host's designated agent, signed by a person.
+    host_name: str = ""
+    agent_email: str = ""
+    signatory: str = ""
+    sender_email: str = ""
 
 
 def build_context(case: Case, *, access_code: str, link_token: str, today: date) -> NoticeContext:
@@ -84,6 +90,8 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
         totals=_totals(statements),
         statutory_damages_available=_statutory_available(case),
         consumer=case.recipient_type == Case.RecipientType.CONSUMER,
+        today=today,
+        sender_email=settings.DEFAULT_FROM_EMAIL,
     )
     for line in case.lines.select_related("work", "match__sighting"):
         sighting = line.match.sighting if line.match else None
