@@ -94,3 +94,43 @@ def test_card_payment_goes_to_a_stripe_checkout_page(client, priced_case, settin
     payment = Payment.objects.get(case=case)
     assert payment.checkout_session_id
     assert response["Location"] == payment.checkout_url
+
+
+def test_a_paid_plan_brings_a_signed_release_and_licence_certificate(
+    client, priced_case, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from fairclaim.cases.models import Notice
+    from fairclaim.cases.sending import do_issue_settlement
+    from fairclaim.monitoring.triage import suppression_for
+    from fairclaim.payments.providers.bank_transfer.backend import import_statement
+
+    case, claim = priced_case
+    client.post(
+        reverse("portal:pay", args=[case.reference]),
+        {"offer": "past_and_future", "instalments": 1, "method": "bank_transfer"},
+    )
+    [payment] = Payment.objects.filter(case=case, cancelled_at__isnull=True)
+    csv = (
+        "date,amount,currency,purpose,name\n"
+        f"2026-11-28,{payment.amount},EUR,{case.reference},Shop GmbH\n"
+    ).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_statement(csv, "statement.csv", now=timezone.now(), format="csv")
+    assert report.matched == 1, report
+    case.refresh_from_db()
+    assert case.state == "resolved_paid"
+    assert DBTaskResult.objects.filter(task_path__endswith="issue_settlement").exists()
+
+    release, certificate = do_issue_settlement(case.pk, timezone.now())
+    assert (release.kind, certificate.kind) == ("release", "certificate")
+    assert do_issue_settlement(case.pk, timezone.now()) == []  # once only
+    assert suppression_for(claim.match.work, case.recipient_domain) == "licensed"
+    Notice.objects.filter(pk__in=[release.pk, certificate.pk]).update(status="sent")
+    page = client.get(reverse("portal:case", args=[case.reference])).content.decode()
+    assert "Settlement and release" in page
+    assert "Licence certificate" in page
+    response = client.get(reverse("portal:document", args=[case.reference, certificate.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    response.close()

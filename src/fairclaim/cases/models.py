@@ -173,6 +173,8 @@ class Notice(models.Model):
         DEMAND = "demand", "Demand"
         REMINDER = "reminder", "Reminder"
         DMCA_TAKEDOWN = "dmca", "DMCA takedown notice"
+        RELEASE = "release", "Settlement and release"
+        LICENCE_CERTIFICATE = "certificate", "Licence certificate"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -182,7 +184,7 @@ class Notice(models.Model):
         FAILED = "failed", "Failed"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     idempotency_key = models.CharField(max_length=64, unique=True)
     language = models.CharField(max_length=5, default="en")

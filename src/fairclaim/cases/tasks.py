@@ -4,7 +4,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from .evidence import do_capture_case
-from .sending import do_send_notice
+from .sending import do_issue_settlement, do_send_notice
 
 
 @task()
@@ -15,3 +15,8 @@ def capture_case_evidence(case_id: int) -> int:
 @task()
 def send_notice(notice_id: int) -> bool:
     return do_send_notice(notice_id, timezone.now())
+
+
+@task()
+def issue_settlement(case_id: int) -> int:
+    return len(do_issue_settlement(case_id, timezone.now()))

@@ -60,6 +60,10 @@ class NoticeContext:
     agent_email: str = ""
     signatory: str = ""
     sender_email: str = ""
+    # Settlement documents.
+    paid_total: Decimal | None = None
+    offer: str = ""
+    licence_until: date | None = None
 
 
 def build_context(case: Case, *, access_code: str, link_token: str, today: date) -> NoticeContext:

@@ -151,4 +151,11 @@ def complete_case_if_paid(case: Case, *, now: datetime, actor: str) -> bool:
             )
         except CaseChanged:
             return False
+        transaction.on_commit(lambda: _issue_settlement(case.pk))
     return True
+
+
+def _issue_settlement(case_id: int) -> None:
+    from fairclaim.cases.tasks import issue_settlement
+
+    issue_settlement.enqueue(case_id)

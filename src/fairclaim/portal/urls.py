@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:reference>/lines/<int:line>.png", views.match_picture, name="picture"),
     path("<str:reference>/captures/<int:pk>.wacz", views.capture_bundle, name="capture"),
     path("<str:reference>/licence/", views.show_licence, name="licence"),
+    path("<str:reference>/documents/<int:pk>.pdf", views.document, name="document"),
     path("<str:reference>/pay/", views.show_payment, name="pay"),
     path("<str:reference>/defence/", views.show_defence, name="defence"),
     path("<str:reference>/messages/", views.show_messages, name="messages"),

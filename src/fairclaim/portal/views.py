@@ -118,6 +118,7 @@ def case_body(request, case) -> str:
             "offers": case_offers(case),
             "submissions": case.licence_submissions.all(),
             "defences": case.defences.all(),
+            "documents": case.notices.exclude(kind="dmca").filter(status="sent"),
         }
         body = render_to_string("portal/_case_body.html", context)
         cache.set(key, body, CASE_BODY_SECONDS)
@@ -334,3 +335,16 @@ def verify_notice(request):
                 except AccessRefused as refusal:
                     verdict = {"genuine": False, "reason": str(refusal)}
     return render(request, "portal/verify_notice.html", {"form": form, "verdict": verdict})
+
+
+@require_GET
+def document(request, reference, pk):
+    """A letter the recipient received on this case (notice, reminder, release, certificate)."""
+    case = get_case_for_recipient(request, reference)
+    notice = get_object_or_404(case.notices.exclude(kind="dmca"), pk=pk, status="sent")
+    return FileResponse(
+        notice.pdf.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"{case.reference}-{notice.kind}.pdf",
+    )
