@@ -131,3 +131,91 @@ def test_on_a_phone_in_german_the_recipient_raises_a_defence_and_writes(
     case.refresh_from_db()
     assert case.state == "defence_review"
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "labels"),
+    [
+        (
+            "en-GB",
+            {
+                "pay": "Choose and pay",
+                "future": "Pay for the past use and license the photo",
+                "how": "How to pay",
+                "bank": "Bank transfer",
+                "go": "Continue",
+                "done": "Pay by bank transfer",
+            },
+        ),
+        (
+            "de-DE",
+            {
+                "pay": "Auswählen und bezahlen",
+                "future": "Die bisherige Nutzung bezahlen und",
+                "how": "Zahlungsweise",
+                "bank": "Banküberweisung",
+                "go": "Weiter",
+                "done": "Per Banküberweisung bezahlen",
+            },
+        ),
+    ],
+    ids=["english", "german"],
+)
+def test_on_a_phone_the_recipient_chooses_the_licence_and_pays_in_instalments(
+    live_server, browser: Browser, locale, labels
+):
+    import json
+    from pathlib import Path
+
+    from fairclaim.cases.claims import do_check_claim
+    from fairclaim.cases.models import Claim, RateCard
+
+    case, code = noticed_case()
+    example = (
+        Path(__file__).resolve().parents[2] / "docs/facts/examples/de-send-shop-missing-credit.json"
+    )
+    RateCard.objects.create(
+        owner=case.rights_holder, pricing=json.loads(example.read_text())["pricing"]
+    )
+    line = case.lines.get()
+    sighting = line.match.sighting
+    sighting.display_width, sighting.display_height = 900, 600
+    sighting.save()
+    claim = Claim.objects.create(
+        match=line.match,
+        case=case,
+        inputs={
+            "jurisdiction": "DE",
+            "site_type": "commercial",
+            "usage": "online_shop",
+            "placement": "subpage",
+            "territory": "worldwide",
+            "use_started_on": "",
+            "recipient_name": "Laden GmbH",
+            "recipient_type": "business",
+            "recipient_country": "DE",
+        },
+    )
+    do_check_claim(claim, timezone.localdate())
+    context = browser.new_context(**PHONE, locale=locale)
+    page = context.new_page()
+    reference_label = "Case reference" if locale == "en-GB" else "Aktenzeichen"
+    code_label = "Access code" if locale == "en-GB" else "Zugangscode"
+    open_label = "Open case" if locale == "en-GB" else "Fall öffnen"
+    open_portal(
+        page,
+        live_server.url,
+        case,
+        code,
+        {"reference": reference_label, "code": code_label, "open": open_label},
+    )
+    page.get_by_role("link", name=labels["pay"]).click()
+    page.get_by_label(labels["future"]).check()
+    page.get_by_label(labels["how"]).select_option("3")
+    page.get_by_label(labels["bank"]).check()
+    page.get_by_role("button", name=labels["go"]).click()
+    expect(page.get_by_role("heading", name=labels["done"])).to_be_visible()
+    expect(page.locator("main")).to_contain_text(case.reference)
+    expect(page.locator("tbody tr")).to_have_count(3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
