@@ -3,6 +3,7 @@ picture; unrelated images give none; a licensed domain's match is settled at onc
 
 import io
 
+import numpy as np
 import pytest
 from django.utils import timezone
 from PIL import Image, ImageOps
@@ -78,6 +79,15 @@ def test_an_edited_copy_on_a_page_becomes_a_verified_match_with_its_picture(
     assert match.report["transform"]["mirrored"] is True
     with match.report_image.open("rb") as handle:
         assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
+    with match.overlay_image.open("rb") as handle:
+        overlay = np.asarray(Image.open(io.BytesIO(handle.read())).convert("RGB"), np.float64)
+    found = Image.open(io.BytesIO(copy)).convert("RGB")
+    found = np.asarray(found.resize((overlay.shape[1], overlay.shape[0])), np.float64)
+    # The work, warped by the fitted transform and blended half and half, lines up with the
+    # copy: the blend stays close to the found image (a misplaced overlay would not).
+    assert np.abs(overlay - found).mean() < 20
+    shifted = np.roll(found, 25, axis=1)
+    assert np.abs(shifted - found).mean() > np.abs(overlay - found).mean()
 
 
 def test_a_match_on_a_licensed_domain_is_settled_without_review(cast, settings, registered):

@@ -80,6 +80,7 @@ def do_match_sighting(sighting_id: int, now: datetime) -> list[Match]:
     updates the same rows. A known licence or a whitelisted domain settles a match at once."""
     from fairclaim.matching.decode import decode_image
     from fairclaim.matching.matcher import QUERY_DECODE_MIN_SIDE
+    from fairclaim.matching.overlay import render_overlay_png
     from fairclaim.matching.report import render_report_png
 
     sighting = Sighting.objects.select_related("organisation").get(pk=sighting_id)
@@ -115,8 +116,12 @@ def do_match_sighting(sighting_id: int, now: datetime) -> list[Match]:
                     match.status = settled
             if report.transform is not None:
                 features = WorkFingerprint.from_bytes(bytes(work.fingerprint)).features
-                png = render_report_png(report, features.thumb_rgb(), decoded.rgb)
-                match.report_image.save("report.png", ContentFile(png), save=True)
+                thumb = features.thumb_rgb()
+                png = render_report_png(report, thumb, decoded.rgb)
+                match.report_image.save("report.png", ContentFile(png), save=False)
+                overlay = render_overlay_png(report, thumb, decoded.rgb)
+                match.overlay_image.save("overlay.png", ContentFile(overlay), save=False)
+                match.save(update_fields=["report_image", "overlay_image"])
         stored.append(match)
     _note(sighting, "; ".join(result.notes))
     Sighting.objects.filter(pk=sighting.pk).update(image_sha256=fetched.sha256)

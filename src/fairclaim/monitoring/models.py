@@ -64,6 +64,10 @@ def report_image_path(match: "Match", filename: str) -> str:
     return f"matches/{match.work.owner_id}/{match.work_id}-{match.sighting_id}.png"
 
 
+def overlay_image_path(match: "Match", filename: str) -> str:
+    return f"matches/{match.work.owner_id}/{match.work_id}-{match.sighting_id}.overlay.png"
+
+
 class Match(models.Model):
     """A verified match between a registered work and a sighting, with the engine's report."""
 
@@ -82,6 +86,7 @@ class Match(models.Model):
     inliers = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
     report_image = models.FileField(upload_to=report_image_path, max_length=300, blank=True)
+    overlay_image = models.FileField(upload_to=overlay_image_path, max_length=300, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -10,4 +10,5 @@ urlpatterns = [
     path("sightings/", views.list_sightings, name="sightings"),
     path("sightings/submit/", views.submit_page, name="submit_page"),
     path("<int:pk>/report.png", views.match_report_image, name="report_image"),
+    path("<int:pk>/overlay.png", views.match_report_image, {"variant": "overlay"}, name="overlay"),
 ]

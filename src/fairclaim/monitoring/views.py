@@ -104,11 +104,12 @@ def show_match(request, pk):
 
 
 @login_required
-def match_report_image(request, pk):
+def match_report_image(request, pk, variant="report"):
     match = get_match_for_user(request, pk)
-    if not match.report_image:
-        raise Http404("This match has no report picture.")
-    response = FileResponse(match.report_image.open("rb"), content_type="image/png")
+    stored = match.overlay_image if variant == "overlay" else match.report_image
+    if not stored:
+        raise Http404("This match has no such picture.")
+    response = FileResponse(stored.open("rb"), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
