@@ -104,7 +104,10 @@ def test_the_inbox_stays_paginated_with_many_matches(client, cast, django_assert
                  key=f"{i:064d}", first_seen=now, last_seen=now)
         for i in range(300)
     )  # fmt: skip
-    Match.objects.bulk_create(Match(work=cast.work, sighting=s, score=0.8) for s in sightings)
+    Match.objects.bulk_create(
+        Match(work=cast.work, organisation=cast.work.owner, sighting=s, score=0.8)
+        for s in sightings
+    )
     with django_assert_max_num_queries(12):
         response = client.get(reverse("monitoring:list"))
     assert response.content.decode().count("data-match=") == 50

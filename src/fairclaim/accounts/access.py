@@ -51,7 +51,7 @@ def sightings_for(user: User) -> QuerySet[Sighting]:
 def matches_for(user: User) -> QuerySet[Match]:
     if user.is_authenticated and user.is_platform_admin:
         return Match.objects.all()
-    return Match.objects.filter(work__owner__in=handled_organisations(user))
+    return Match.objects.filter(organisation__in=handled_organisations(user))
 
 
 def cases_for(user: User) -> QuerySet[Case]:

@@ -82,6 +82,11 @@ class Match(models.Model):
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="matches")
     sighting = models.ForeignKey(Sighting, on_delete=models.CASCADE, related_name="matches")
+    # The work's owner, copied here so the review inbox filters and counts one indexed table
+    # (100,000 matches: a join per row made each page cost half a second). Set on save.
+    organisation = models.ForeignKey(
+        Organisation, null=True, editable=False, on_delete=models.CASCADE, related_name="+"
+    )
     score = models.FloatField()
     inliers = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
@@ -100,10 +105,20 @@ class Match(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["work", "sighting"], name="match_unique_pair"),
         ]
-        indexes = [models.Index(fields=["status", "-created_at"])]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["organisation", "status", "-created_at"]),
+        ]
 
     def __str__(self):
         return f"{self.work} ↔ {self.sighting.image_url}"
+
+    def save(self, *args, **kwargs):
+        if self.organisation_id is None:
+            self.organisation_id = Work.objects.values_list("owner_id", flat=True).get(
+                pk=self.work_id
+            )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("monitoring:match", args=[self.pk])
