@@ -41,3 +41,10 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def drain(response) -> bytes:
+    """A test-client response's body, streamed or not. Reading a streamed file to the end closes
+    it the way a WSGI server would; calling `close()` by hand would also fire Django's
+    request_finished signal inside the test's transaction, which drops the database connection."""
+    return b"".join(response.streaming_content) if response.streaming else response.content

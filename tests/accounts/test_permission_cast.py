@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.webserver import drain
+
 OK, FORBIDDEN, NOT_FOUND, LOGIN = 200, 403, 404, 302
 
 # view name, how to build its args from the cast, method, expected status per cast member.
@@ -45,7 +47,7 @@ def test_view_answers_each_cast_member_as_expected(client, cast, name, args, met
     if who:
         client.force_login(getattr(cast, who))
     response = getattr(client, method)(reverse(name, args=args(cast)))
-    response.close()  # releases a streamed file
+    drain(response)
     assert response.status_code == status
     if status == LOGIN:
         assert response["Location"].startswith(reverse("login"))

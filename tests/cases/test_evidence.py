@@ -15,7 +15,7 @@ from fairclaim.cases.log import verify_case_log
 from fairclaim.cases.models import Capture
 from fairclaim.portal.signing import platform_signer
 from tests.images import photo_bytes
-from tests.webserver import serving
+from tests.webserver import drain, serving
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_a_capture_is_stored_signed_logged_and_shown_only_to_the_cases_parties(
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    response.close()
+    assert drain(response).startswith(b"PK")
     client.force_login(cast.alice)
     page = client.get(captured.get_absolute_url()).content.decode()
     assert "gone at" in page

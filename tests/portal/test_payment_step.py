@@ -15,6 +15,7 @@ from fairclaim.payments.models import Payment
 from fairclaim.portal.access import new_access_code
 from tests.payments.stripe.conftest import API_KEY
 from tests.payments.stripe.fake_stripe import FakeStripe
+from tests.webserver import drain
 
 EXAMPLE = (
     Path(__file__).resolve().parents[2] / "docs/facts/examples/de-send-shop-missing-credit.json"
@@ -133,4 +134,4 @@ def test_a_paid_plan_brings_a_signed_release_and_licence_certificate(
     assert "Licence certificate" in page
     response = client.get(reverse("portal:document", args=[case.reference, certificate.pk]))
     assert response["Content-Type"] == "application/pdf"
-    response.close()
+    assert drain(response).startswith(b"%PDF")

@@ -15,6 +15,7 @@ from fairclaim.monitoring.triage import suppression_for
 from fairclaim.portal.access import new_access_code, one_time_link_token
 from fairclaim.portal.actions import do_decide_defence, do_decide_licence
 from fairclaim.portal.models import LicenceSubmission
+from tests.webserver import drain
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -46,7 +47,7 @@ def test_the_reference_and_code_open_the_case_and_its_evidence(client, noticed):
     line = case.lines.get()
     picture = client.get(reverse("portal:picture", args=[case.reference, line.pk]))
     assert picture.status_code == 200
-    picture.close()
+    assert drain(picture).startswith(b"\x89PNG")
 
 
 def test_a_wrong_reference_reads_exactly_like_a_wrong_code(client, noticed):
