@@ -62,8 +62,10 @@ MIN_INLIER_SPREAD = 0.02
 # At least this fraction of the work must be visible in the found image (the crops keep
 # ≥ 40 %; the margin allows for the outline being fitted from noisy points).
 MIN_VISIBLE_FRACTION = 0.2
-# Aspect-ratio change accepted (stretched copies), as the ratio of the two singular values.
-MAX_ANISOTROPY = 3.0
+# Aspect-ratio change accepted (stretched copies), as the ratio of the two singular values: a
+# copy squeezed to half its width is already visibly distorted; chance fits on unrelated
+# pictures are very often stretched far beyond that.
+MAX_ANISOTROPY = 2.0
 # Perspective: the longest edge of the fitted outline may be at most this many times its
 # opposite edge (a skewed photo of a poster, not a degenerate fit towards infinity).
 MAX_EDGE_RATIO = 2.0
