@@ -81,3 +81,21 @@ def test_query_with_a_missing_index_fails_cleanly(tmp_path):
     )
     assert done.returncode == 2
     assert "cannot read index" in done.stderr
+
+
+def test_query_reads_paths_from_stdin_when_given_a_dash(built_index, photos, tmp_path):
+    index, _, _ = built_index
+    copy = tmp_path / "small.jpg"
+    copy.write_bytes(encode_jpeg(make_edit("resize_1_8", photos.image(photos.indexed[0]), seed=2)))
+    done = subprocess.run(
+        [*CLI, "query", "--index", str(index), "-"],
+        input=f"{copy}\n{tmp_path / 'nothing.jpg'}\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["query"] for line in lines] == [str(copy), str(tmp_path / "nothing.jpg")]
+    assert [m["id"] for m in lines[0]["matches"]] == ["top.jpg"]
+    assert "error" in lines[1]

@@ -1,4 +1,21 @@
 """Framework-free image matching: fingerprints, candidate index, geometric verification, reports.
 
-Must not import Django.
+Must not import Django. This module imports nothing, so `fairclaim --help` stays fast; import the
+public API from its modules:
+
+    decode       decode_image(data, *, max_pixels, min_side, max_bytes, min_long_side)
+                 -> DecodedImage
+    errors       ImageDecodeError (EmptyImage, NotAnImage, UnsupportedImage, AnimatedImage,
+                 TruncatedImage, DecompressionBomb, TooLarge, CorruptImage), NotHashable,
+                 IndexFormatError — each with a short `.code`
+    fingerprint  fingerprint_work(decoded) / fingerprint_work_bytes(data, *, max_pixels)
+                 -> WorkFingerprint (.to_bytes() / .from_bytes(); .features: LocalFeatures)
+    index        MatchIndex: add(id, fingerprint), save(path), load(path), candidates(...)
+    matcher      Matcher(index, load_features).match_bytes(data) -> QueryResult;
+                 match_image(query_bytes, index, load_original_features) -> QueryResult
+    report       MatchReport (.to_json()), render_report_png(report, original_rgb, found_rgb)
+    store        build_index_directory(root, out) and IndexDirectory(path) — the CLI's on-disk
+                 index (FAISS files + JSON id map + per-work .npz features)
+    edits        seeded edit families used by the tests and the benchmark
+    cli          `fairclaim match index|query`
 """

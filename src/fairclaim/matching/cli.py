@@ -7,7 +7,8 @@
         prints one JSON object per PATH, one per line, flushed as it goes:
         {"query": PATH, "matches": [{"id", "score", "inliers", "summary", "transform", ...}]}
         with only verified matches, best first. A PATH that cannot be processed still gets its
-        line, with "matches": [] and "error": "<problem>", and the batch continues.
+        line, with "matches": [] and "error": "<problem>", and the batch continues. PATH "-"
+        reads the paths from stdin, one per line.
 
 Heavy libraries are imported inside the functions so `fairclaim --help` stays fast.
 
@@ -34,7 +35,9 @@ def register(subparsers) -> None:
 
     query = verbs.add_parser("query", help="match found images; one JSON line per image")
     query.add_argument("--index", required=True, metavar="IDX", help="index directory")
-    query.add_argument("paths", nargs="+", metavar="PATH", help="found images")
+    query.add_argument(
+        "paths", nargs="+", metavar="PATH", help='found images ("-" reads paths from stdin)'
+    )
     query.add_argument(
         "--report-dir", metavar="DIR", help="write a side-by-side PNG per verified match here"
     )
@@ -97,7 +100,10 @@ def run_query(args: argparse.Namespace) -> int:
     if report_dir:
         report_dir.mkdir(parents=True, exist_ok=True)
     out = sys.stdout
-    for number, path in enumerate(args.paths):
+    paths = args.paths
+    if paths == ["-"]:  # thousands of paths: one per line on stdin, past the argv size limit
+        paths = (line.rstrip("\n") for line in sys.stdin if line.strip())
+    for number, path in enumerate(paths):
         line: dict = {"query": path, "matches": []}
         try:
             data = Path(path).read_bytes()

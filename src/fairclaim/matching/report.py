@@ -232,6 +232,21 @@ def _bbox(poly: np.ndarray, size: tuple[int, int]) -> tuple[int, int, int, int]:
 REPORT_IMAGE_HEIGHT = 360
 REPORT_CAPTION_HEIGHT = 64
 REPORT_OUTLINE = (230, 30, 30)
+REPORT_FONT_SIZE = 13
+# A font with the dashes and × the summary uses (Debian's fonts-dejavu-core); Pillow's built-in
+# font is the fallback.
+REPORT_FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.ttf")
+
+
+def _report_font():
+    from PIL import ImageFont
+
+    for path in REPORT_FONT_PATHS:
+        try:
+            return ImageFont.truetype(path, REPORT_FONT_SIZE)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=REPORT_FONT_SIZE)
 
 
 def render_report_png(
@@ -264,36 +279,42 @@ def render_report_png(
         (left.width + gap + right.width, REPORT_IMAGE_HEIGHT + REPORT_CAPTION_HEIGHT),
         (255, 255, 255),
     )
-    canvas.paste(left, (0, 0))
-    canvas.paste(right, (left.width + gap, 0))
-    draw = ImageDraw.Draw(canvas)
     if report.transform is not None:
         import cv2
 
-        homography = np.array(report.transform.homography)
+        # Drawn on each panel before pasting, so an outline never spills outside its picture.
         x0, y0, x1, y1 = report.transform.crop_box
-        draw.rectangle(
+        ImageDraw.Draw(left).rectangle(
             [x0 * left_scale, y0 * left_scale, x1 * left_scale - 1, y1 * left_scale - 1],
             outline=REPORT_OUTLINE,
             width=3,
         )
         ow, oh = report.original_size
         corners = np.float32([[0, 0], [ow, 0], [ow, oh], [0, oh]]).reshape(-1, 1, 2)
+        homography = np.array(report.transform.homography)
         outline = cv2.perspectiveTransform(corners, homography).reshape(-1, 2)
-        points = [(left.width + gap + x * right_scale, y * right_scale) for x, y in outline]
-        draw.line([*points, points[0]], fill=REPORT_OUTLINE, width=3)
+        points = [(float(x * right_scale), float(y * right_scale)) for x, y in outline]
+        ImageDraw.Draw(right).line([*points, points[0]], fill=REPORT_OUTLINE, width=3)
+    canvas.paste(left, (0, 0))
+    canvas.paste(right, (left.width + gap, 0))
+    draw = ImageDraw.Draw(canvas)
     caption = (
         f"{report.work_id}: {'VERIFIED' if report.verified else 'not verified'} — "
         f"pixel agreement {report.score:.2f}, {report.inliers} inliers\n{report.summary}"
     )
-    draw.multiline_text((8, REPORT_IMAGE_HEIGHT + 6), _wrap(caption, canvas.width), fill=(0, 0, 0))
+    draw.multiline_text(
+        (8, REPORT_IMAGE_HEIGHT + 6),
+        _wrap(caption, canvas.width),
+        fill=(0, 0, 0),
+        font=_report_font(),
+    )
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
 def _wrap(text: str, width_px: int) -> str:
-    per_line = max(40, width_px // 6)
+    per_line = max(40, width_px // 7)
     lines = []
     for paragraph in text.split("\n"):
         while len(paragraph) > per_line:
