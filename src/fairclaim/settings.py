@@ -269,8 +269,13 @@ FAIRCLAIM_TINEYE_URL = env_str("FAIRCLAIM_TINEYE_URL")
 FAIRCLAIM_GOOGLE_VISION_API_KEY = env_secret("FAIRCLAIM_GOOGLE_VISION_API_KEY")
 FAIRCLAIM_GOOGLE_VISION_URL = env_str("FAIRCLAIM_GOOGLE_VISION_URL")
 FAIRCLAIM_ALLOW_LOOPBACK = env_bool("FAIRCLAIM_ALLOW_LOOPBACK", default=False)
+# The team's shared photo folder sits beside the repository; a clone elsewhere finds it at /work.
+_SHARED_PHOTOS = [REPO_DIR.parent / "shared" / "data" / "photos", Path("/work/shared/data/photos")]
 FAIRCLAIM_DEMO_PHOTOS = Path(
-    env_str("FAIRCLAIM_DEMO_PHOTOS", str(REPO_DIR.parent / "shared" / "data" / "photos"))
+    env_str(
+        "FAIRCLAIM_DEMO_PHOTOS",
+        str(next((p for p in _SHARED_PHOTOS if p.is_dir()), _SHARED_PHOTOS[0])),
+    )
 )
 
 TASKS = {

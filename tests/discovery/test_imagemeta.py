@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyexiv2
 import pytest
+from django.conf import settings
 from PIL import Image
 
 from fairclaim.discovery.errors import BadImage, TooManyPixels
@@ -14,7 +15,7 @@ from fairclaim.discovery.imagemeta import read_image_facts
 
 from .site_server import huge_png
 
-PHOTOS = Path("/work/shared/data/photos")
+PHOTOS = Path(settings.FAIRCLAIM_DEMO_PHOTOS)
 
 
 def real_photo() -> bytes:
