@@ -219,3 +219,62 @@ def test_on_a_phone_the_recipient_chooses_the_licence_and_pays_in_instalments(
     expect(page.locator("tbody tr")).to_have_count(3)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+LABELS = {
+    "en-GB": {"reference": "Case reference", "code": "Access code", "open": "Open case",
+              "case": "Case", "licence": "2 · I have a licence", "holder": "Who holds the licence",
+              "source": "Where it came from", "proof": "Proof (PDF, JPEG or PNG, up to 20 MB)",
+              "send_licence": "Send licence", "licence_ok": "Your licence is being reviewed",
+              "defence": "Raise a defence", "kind": "Already removed",
+              "statement": "Explain in your own words", "send_defence": "Send defence",
+              "defence_ok": "Your defence has been received", "messages": "Messages",
+              "message": "Your message", "send": "Send"},
+    "de-DE": {"reference": "Aktenzeichen", "code": "Zugangscode", "open": "Fall öffnen",
+              "case": "Fall", "licence": "2 · Ich habe eine Lizenz",
+              "holder": "Wer hält die Lizenz", "source": "Woher sie stammt",
+              "proof": "Nachweis (PDF, JPEG oder PNG, bis 20 MB)", "send_licence": "Lizenz senden",
+              "licence_ok": "Ihre Lizenz wird geprüft", "defence": "Einwand erheben",
+              "kind": "Bereits entfernt", "statement": "Erklären Sie es in Ihren eigenen Worten",
+              "send_defence": "Einwand senden", "defence_ok": "Ihr Einwand ist eingegangen",
+              "messages": "Nachrichten", "message": "Ihre Nachricht", "send": "Senden"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["licence", "defence"])
+@pytest.mark.parametrize("locale", ["en-GB", "de-DE"])
+def test_each_step_works_on_a_phone_in_both_languages(
+    live_server, browser: Browser, tmp_path, locale, path
+):
+    words = LABELS[locale]
+    case, code = noticed_case()
+    context = browser.new_context(**PHONE, locale=locale)
+    page = context.new_page()
+    open_portal(page, live_server.url, case, code, words)
+    expect(page.get_by_role("heading", name=f"{words['case']} {case.reference}")).to_be_visible()
+    expect(page.locator("#evidence")).to_contain_text(case.lines.get().work.sha256)
+    if path == "licence":
+        page.get_by_role("link", name=words["licence"]).click()
+        proof = tmp_path / "licence.pdf"
+        proof.write_bytes(PDF)
+        page.get_by_label(words["holder"]).fill("Laden GmbH")
+        page.get_by_label(words["source"]).fill("Stock")
+        page.get_by_label(words["proof"]).set_input_files(str(proof))
+        page.get_by_role("button", name=words["send_licence"]).click()
+        expect(page.get_by_role("status")).to_contain_text(words["licence_ok"])
+        expected = "licence_review"
+    else:
+        page.get_by_role("link", name=words["defence"]).click()
+        page.get_by_label(words["kind"]).check()
+        page.get_by_label(words["statement"]).fill("Removed in May.")
+        page.get_by_role("button", name=words["send_defence"]).click()
+        expect(page.get_by_role("status")).to_contain_text(words["defence_ok"])
+        expected = "defence_review"
+    page.get_by_role("link", name=words["messages"]).click()
+    page.get_by_label(words["message"]).fill("Thanks / Danke")
+    page.get_by_role("button", name=words["send"], exact=True).click()
+    expect(page.locator(".thread")).to_contain_text("Thanks / Danke")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    case.refresh_from_db()
+    assert case.state == expected
+    context.close()
