@@ -67,7 +67,9 @@ MAX_ANISOTROPY = 2.0
 # Perspective: the longest edge of the fitted outline may be at most this many times its
 # opposite edge (a skewed photo of a poster, not a degenerate fit towards infinity).
 MAX_EDGE_RATIO = 2.0
-# The copy must span at least this many pixels (long side) in the found image.
+# The visible copy must cover at least this many pixels squared of the found image as published
+# (not of the enlarged frame we look at): a 48 × 48-px copy still shows what it is, a smaller one
+# is a thumbnail too small for anyone to check the match by eye — or a chance fit.
 MIN_COPY_SIDE_PX = 48
 # Blocks needed for a verdict.
 MIN_BLOCKS = 8
@@ -211,7 +213,8 @@ def _verify_view(
     dst = np.ascontiguousarray(q_points[rows[good, 0], :2], dtype=np.float32)
     best: Verification | None = None
     for model in GEOMETRY_MODELS:
-        outcome = _check_model(model, src, dst, frame, work, len(good), where)
+        found_per_frame = query.original_size[0] / frame.shape[1]
+        outcome = _check_model(model, src, dst, frame, work, len(good), where, found_per_frame)
         if outcome.accepted:
             return outcome
         if best is None or (outcome.geometry_ok, outcome.inliers) > (
@@ -261,6 +264,7 @@ def _check_model(
     work: LocalFeatures,
     putative: int,
     where: dict,
+    found_per_frame: float,
 ) -> Verification:
     homography, inlier_mask = _fit(model, src, dst)
     if homography is None:
@@ -269,7 +273,9 @@ def _check_model(
     base = {"putative_matches": putative, "inliers": inliers, **where}
     if inliers < MIN_INLIERS:
         return Verification(False, f"inliers {inliers} < {MIN_INLIERS}", **base)
-    problem, visible, spread = _geometry_problem(homography, work, frame.shape, src[inlier_mask])
+    problem, visible, spread = _geometry_problem(
+        homography, work, frame.shape, src[inlier_mask], found_per_frame
+    )
     base |= {"visible_fraction": visible, "inlier_spread": spread, "homography": homography}
     if problem:
         return Verification(False, f"{problem} ({model})", **base)
@@ -291,6 +297,7 @@ def _geometry_problem(
     work: LocalFeatures,
     frame_shape: tuple[int, ...],
     inlier_points: np.ndarray,
+    found_per_frame: float = 1.0,
 ) -> tuple[str, float, float]:
     """Name what is degenerate about a fitted homography ("" when nothing), visible, spread."""
     import cv2
@@ -318,13 +325,14 @@ def _geometry_problem(
     singular = np.linalg.svd(jacobian, compute_uv=False)
     if singular[1] <= 0 or singular[0] / singular[1] > MAX_ANISOTROPY:
         return "aspect-ratio change too extreme", 0.0, 0.0
-    if max(edges) < MIN_COPY_SIDE_PX:
-        return f"copy smaller than {MIN_COPY_SIDE_PX} px", 0.0, 0.0
     frame_h, frame_w = frame_shape[:2]
     frame_box = np.float32([[0, 0], [frame_w, 0], [frame_w, frame_h], [0, frame_h]])
     overlap, _ = cv2.intersectConvexConvex(outline.astype(np.float32), frame_box)
     outline_area = abs(_polygon_area(outline))
     visible = float(overlap / outline_area) if outline_area > 0 else 0.0
+    copy_side = math.sqrt(max(overlap, 0.0)) * found_per_frame
+    if copy_side < MIN_COPY_SIDE_PX:
+        return f"copy smaller than {MIN_COPY_SIDE_PX}² px in the found image", visible, 0.0
     if visible < MIN_VISIBLE_FRACTION:
         return f"visible part {visible:.2f} < {MIN_VISIBLE_FRACTION}", visible, 0.0
     hull = cv2.convexHull(inlier_points.astype(np.float32))
