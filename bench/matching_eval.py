@@ -62,6 +62,7 @@ def main() -> int:
     parser.add_argument("--latency-sample", type=int, default=150)
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--show-failures", action="store_true")
+    parser.add_argument("--seed", type=int, default=SEED, help="another split and other edits")
     parser.add_argument("--skip-recall", action="store_true", help="latency/memory only")
     parser.add_argument("--cache", default="", help="directory to keep the edited copies in")
     args = parser.parse_args()
@@ -75,14 +76,15 @@ def main() -> int:
     root = Path(args.photos)
     with open(root / "manifest.csv", encoding="utf-8") as handle:
         files = sorted(row["file"] for row in csv.DictReader(handle))
-    rng = random.Random(SEED)
+    seed = args.seed
+    rng = random.Random(seed)
     shuffled = files[:]
     rng.shuffle(shuffled)
     n_out = round(len(files) * UNINDEXED_SHARE)
     unindexed, indexed = sorted(shuffled[:n_out]), sorted(shuffled[n_out:])
     families = args.families.split(",")
     print(f"photos: {len(files)} ({len(indexed)} indexed, {len(unindexed)} unindexed)")
-    print(f"families: {len(families)}; seed {SEED}")
+    print(f"families: {len(families)}; seed {seed}")
 
     raw = {name: (root / name).read_bytes() for name in files}
 
@@ -118,11 +120,11 @@ def main() -> int:
     for p_i, name in enumerate(files):
         for f_i, family in enumerate(families):
             extras = [e for e in extras_pool if e is not originals[name]]
-            cached = Path(args.cache) / f"{SEED}" / family / name if args.cache else None
+            cached = Path(args.cache) / f"{seed}" / family / name if args.cache else None
             if cached and cached.exists():
                 queries.append((name, family, cached.read_bytes()))
                 continue
-            edited = make_edit(family, originals[name], SEED + 1000 * p_i + f_i, extras)
+            edited = make_edit(family, originals[name], seed + 1000 * p_i + f_i, extras)
             data = encode_jpeg(edited, 90)
             if cached:
                 cached.parent.mkdir(parents=True, exist_ok=True)
@@ -205,12 +207,12 @@ def main() -> int:
     no_features = LocalFeatures(
         np.zeros((0, 4), np.float32), np.zeros((0, 32), np.uint8), (1, 1), (1, 1), b""
     )
-    sample = random.Random(SEED).sample(queries, min(args.latency_sample, len(queries)))
+    sample = random.Random(seed).sample(queries, min(args.latency_sample, len(queries)))
     for scale in [int(s) for s in args.scale.split(",") if s]:
         big = MatchIndex()
         for name in indexed:
             big.add(name, fingerprints[name])
-        synthetic = np.random.default_rng(SEED).integers(0, 256, (scale, 32), dtype=np.uint8)
+        synthetic = np.random.default_rng(seed).integers(0, 256, (scale, 32), dtype=np.uint8)
         big.add_codes([f"synthetic-{i}" for i in range(scale)], synthetic)
         big_matcher = Matcher(big, lambda work_id: features.get(work_id, no_features))
         times, hits, total = [], 0, 0

@@ -94,3 +94,10 @@ def test_flat_image_is_reported_not_hashable(small_index):
     assert not result.hashable
     assert result.matches == []
     assert any("not hashable" in note for note in result.notes)
+
+
+def test_refuses_a_copy_too_small_to_check_by_eye(small_index, photos):
+    matcher, _ = small_index
+    tiny = photos.image(TARGETS[0]).resize((40, 25))
+    result = matcher.match_bytes(encode_jpeg(tiny))
+    assert result.matches == []

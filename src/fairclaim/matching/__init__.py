@@ -13,6 +13,9 @@ public API from its modules:
     index        MatchIndex: add(id, fingerprint), save(path), load(path), candidates(...)
     matcher      Matcher(index, load_features).match_bytes(data) -> QueryResult;
                  match_image(query_bytes, index, load_original_features) -> QueryResult
+    proposals    region_proposals(rgb): boxes that may hold a picture inside a larger image
+    verify       QueryImage, verify(query, work_features) -> Verification (geometry);
+    pixels       pixel_agreement (the block-by-block check behind every verdict)
     report       MatchReport (.to_json()), render_report_png(report, original_rgb, found_rgb)
     store        build_index_directory(root, out) and IndexDirectory(path) — the CLI's on-disk
                  index (FAISS files + JSON id map + per-work .npz features)

@@ -110,8 +110,8 @@ class MatchReport:
 
     def to_json(self) -> dict:
         """Plain JSON-ready dict (the CLI prints it; the Django layer stores it on a Match)."""
-        data = asdict(self)
-        data["id"] = data.pop("work_id")
+        fields = asdict(self)
+        data = {"id": fields.pop("work_id"), "score": round(self.score, 4), **fields}
         data["score"] = round(self.score, 4)
         data["inlier_spread"] = round(self.inlier_spread, 4)
         if self.transform is not None:
