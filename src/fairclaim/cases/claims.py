@@ -9,6 +9,7 @@ and keeps every statement; `do_open_cases` groups approved claims by recipient i
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from itertools import groupby
 
 from django.db import transaction
@@ -18,6 +19,8 @@ from fairclaim.accounts.models import User
 from fairclaim.monitoring.models import Match
 from fairclaim.rules.check import check_claim
 from fairclaim.rules.facts import InvalidFacts, parse_facts
+from fairclaim.rules.fees import OfferTotal
+from fairclaim.rules.money import Money
 from fairclaim.works.models import Licence, Registration
 
 from .log import append_event
@@ -234,6 +237,14 @@ def do_open_cases(claims: list[Claim], *, actor: str, now: datetime) -> list[Cas
     return cases
 
 
+def latest_statements(case: Case) -> list[FeeStatement]:
+    """The newest fee statement of each claim in the case (earlier versions stay on record)."""
+    latest: dict[int, FeeStatement] = {}
+    for statement in FeeStatement.objects.filter(claim__case=case).order_by("version"):
+        latest[statement.claim_id] = statement
+    return list(latest.values())
+
+
 def _licences(match: Match):
     """The owner's licences for this work or for all its works."""
     return Licence.objects.filter(owner=match.work.owner).filter(
@@ -275,3 +286,31 @@ def _country_from_domain(domain: str) -> str:
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
+
+
+# The two offers a recipient can accept, summed over the case's lines from their latest fee
+# statements (each line's statement names its basis; this only adds them up).
+OFFERS = ("past_only", "past_and_future")
+
+
+def case_offers(case: Case) -> dict[str, OfferTotal]:
+    latest = latest_statements(case)
+    if not latest:
+        return {}
+    currency = latest[0].statement["currency"]
+    offers = {}
+    for name in OFFERS:
+        parts = [s.statement["totals"].get(name) for s in latest]
+        if any(part is None for part in parts):
+            continue
+        net, vat, gross = (
+            Money(sum((_amount(p[key]) for p in parts), Decimal(0)), currency)
+            for key in ("net", "vat", "gross")
+        )
+        offers[name] = OfferTotal(name, net, vat, gross)
+    return offers
+
+
+def _amount(text: str) -> Decimal:
+    """Statement JSON writes money as "450.00" or "450.00 EUR"; the number is what counts."""
+    return Decimal(str(text).split()[0])

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from fairclaim.cases.models import Case, FeeStatement
+from fairclaim.cases.claims import case_offers, latest_statements
+from fairclaim.cases.models import Case
 
 # Expense lines are "Aufwendungsersatz" under §97a(2) no. 3 UrhG; everything else is damages.
 EXPENSE_CODES = {"documentation", "lawyer_fee"}
@@ -69,7 +70,7 @@ class NoticeContext:
 def build_context(case: Case, *, access_code: str, link_token: str, today: date) -> NoticeContext:
     site = settings.SITE_URL
     link = f"{site}/portal/link/{link_token}/" if link_token else f"{site}/portal/"
-    statements = _latest_statements(case)
+    statements = latest_statements(case)
     damages, expenses = [], []
     for statement in statements:
         for line in statement.statement["lines"]:
@@ -91,7 +92,10 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
         currency=case.currency,
         damages=damages,
         expenses=expenses,
-        totals=_totals(statements),
+        totals={
+            name: {"net": o.net.amount, "vat": o.vat.amount, "gross": o.gross.amount}
+            for name, o in case_offers(case).items()
+        },
         statutory_damages_available=_statutory_available(case),
         consumer=case.recipient_type == Case.RecipientType.CONSUMER,
         today=today,
@@ -116,24 +120,6 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
             )
         )
     return context
-
-
-def _latest_statements(case: Case) -> list[FeeStatement]:
-    latest: dict[int, FeeStatement] = {}
-    for statement in FeeStatement.objects.filter(claim__case=case).order_by("version"):
-        latest[statement.claim_id] = statement
-    return list(latest.values())
-
-
-def _totals(statements: list[FeeStatement]) -> dict[str, dict]:
-    totals: dict[str, dict] = {}
-    for statement in statements:
-        for offer, parts in statement.statement["totals"].items():
-            bucket = totals.setdefault(offer, {"net": Decimal(0), "vat": Decimal(0),
-                                               "gross": Decimal(0)})  # fmt: skip
-            for key in bucket:
-                bucket[key] += Decimal(str(parts[key]).split()[0])
-    return totals
 
 
 def _statutory_available(case: Case) -> bool:

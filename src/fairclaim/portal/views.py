@@ -20,6 +20,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fairclaim.accounts.throttle import VERIFY_PER_ADDRESS, locked_until, record_failure
+from fairclaim.cases.claims import case_offers
 from fairclaim.cases.evidence import timeline_for
 from fairclaim.cases.models import Capture
 
@@ -34,7 +35,6 @@ from .forms import (
     NoticeCheckForm,
     PaymentForm,
 )
-from .offers import case_offers
 from .signing import platform_signer
 from .uploads import ProofRefused, check_proof
 
