@@ -1,6 +1,7 @@
 """Every view, every member of the cast: strangers get 404, read-only members 403 on changes."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from tests.webserver import drain
@@ -80,9 +81,7 @@ def test_case_and_match_lists_show_only_what_the_member_may_see(client, cast, wh
 def test_case_manager_sees_only_handled_rights_holders_in_the_admin(client, cast):
     client.force_login(cast.manager)
     cast.manager.user_permissions.add(
-        *__import__(
-            "django.contrib.auth.models", fromlist=["Permission"]
-        ).Permission.objects.filter(codename__in=["view_work", "change_work"])
+        *Permission.objects.filter(codename__in=["view_work", "change_work"])
     )
     page = client.get(reverse("admin:works_work_changelist")).content.decode()
     assert f"/admin/works/work/{cast.work.pk}/change/" in page

@@ -135,3 +135,17 @@ def claim_due_captures(now: datetime) -> list[int]:
         ):
             claimed.append(pk)
     return claimed
+
+
+def bundle_download(case: Case, capture_pk: int):
+    """A successful capture of `case` as a WACZ download (the caller has checked access)."""
+    from django.http import FileResponse
+    from django.shortcuts import get_object_or_404
+
+    capture = get_object_or_404(Capture, case=case, pk=capture_pk, status=Capture.Status.CAPTURED)
+    return FileResponse(
+        capture.bundle.open("rb"),
+        as_attachment=True,
+        filename=f"{case.reference}-capture-{capture.pk}.wacz",
+        content_type="application/zip",
+    )

@@ -21,10 +21,10 @@ from fairclaim.accounts.models import Organisation
 
 from .actions import CaseChanged, IllegalTransition, do_escalate, do_transition
 from .claims import ClaimNotReady, do_approve_claim, do_check_claim, do_open_cases
-from .evidence import timeline_for
+from .evidence import bundle_download, timeline_for
 from .forms import ClaimInputsForm, RateCardForm
 from .log import export_case_log, verify_case_log
-from .models import Capture, Notice, RateCard
+from .models import Notice, RateCard
 
 # A starting point shown to a rights holder without prices: their own list, in their currency.
 EXAMPLE_PRICING = {
@@ -139,15 +139,7 @@ def edit_rate_card(request):
 @login_required
 def download_capture(request, reference, pk):
     """A capture's signed evidence bundle, for the case's parties only."""
-    case = get_case_for_user(request, reference)
-    capture = get_object_or_404(Capture, case=case, pk=pk, status=Capture.Status.CAPTURED)
-    response = FileResponse(
-        capture.bundle.open("rb"),
-        as_attachment=True,
-        filename=f"{case.reference}-capture-{capture.pk}.wacz",
-        content_type="application/zip",
-    )
-    return response
+    return bundle_download(get_case_for_user(request, reference), pk)
 
 
 @login_required

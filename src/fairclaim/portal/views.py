@@ -21,8 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fairclaim.accounts.throttle import VERIFY_PER_ADDRESS, locked_until, record_failure
 from fairclaim.cases.claims import case_offers
-from fairclaim.cases.evidence import timeline_for
-from fairclaim.cases.models import Capture
+from fairclaim.cases.evidence import bundle_download, timeline_for
 
 from .access import AccessRefused, grant, open_with_code, open_with_link, recipient_cases
 from .actions import StepNotAllowed, do_post_message, do_raise_defence, do_submit_licence
@@ -136,14 +135,7 @@ def match_picture(request, reference, line):
 
 @require_GET
 def capture_bundle(request, reference, pk):
-    case = get_case_for_recipient(request, reference)
-    capture = get_object_or_404(Capture, case=case, pk=pk, status="captured")
-    return FileResponse(
-        capture.bundle.open("rb"),
-        as_attachment=True,
-        filename=f"{case.reference}-capture-{capture.pk}.wacz",
-        content_type="application/zip",
-    )
+    return bundle_download(get_case_for_recipient(request, reference), pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -230,22 +222,29 @@ def signing_key(request):
     return response
 
 
+def _count_public_check(request) -> bool:
+    """Count one public check against the address; False once the address has used its share.
+    Every check counts, not just failed ones: each does real work."""
+    address, now = request.META.get("REMOTE_ADDR", ""), timezone.now()
+    if locked_until(VERIFY_PER_ADDRESS, address, now):
+        return False
+    record_failure(VERIFY_PER_ADDRESS, address, now)
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 def verify_evidence(request):
     """Public: check an evidence bundle's hashes, signature and timestamp against our key."""
     form = EvidenceUploadForm(request.POST or None, request.FILES or None)
     verification = None
     if request.method == "POST":
-        address = request.META.get("REMOTE_ADDR", "")
-        now = timezone.now()
-        if locked_until(VERIFY_PER_ADDRESS, address, now):
+        if not _count_public_check(request):
             return render(
                 request,
                 "portal/verify_evidence.html",
                 {"form": form, "throttled": True},
                 status=429,
             )
-        record_failure(VERIFY_PER_ADDRESS, address, now)  # every check counts, not just failures
         if form.is_valid():
             upload = form.cleaned_data["bundle"]
             if upload.size > settings.FAIRCLAIM_MAX_EVIDENCE_BYTES:
@@ -311,12 +310,11 @@ def verify_notice(request):
     form = NoticeCheckForm(request.POST or None, request.FILES or None)
     verdict = None
     if request.method == "POST":
-        address, now = request.META.get("REMOTE_ADDR", ""), timezone.now()
-        if locked_until(VERIFY_PER_ADDRESS, address, now):
+        if not _count_public_check(request):
             return render(
                 request, "portal/verify_notice.html", {"form": form, "throttled": True}, status=429
             )
-        record_failure(VERIFY_PER_ADDRESS, address, now)
+        address, now = request.META.get("REMOTE_ADDR", ""), timezone.now()
         if form.is_valid():
             upload = form.cleaned_data.get("pdf")
             if upload:
