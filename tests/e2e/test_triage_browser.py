@@ -32,11 +32,13 @@ def test_triage_by_keyboard_and_in_bulk(live_server, page: Page):
     page.get_by_label("Password").fill("a long test password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("tr[data-match]")).to_have_count(3)
+    expect(page.locator("form#triage")).to_have_attribute("data-keys", "ready")
 
     page.keyboard.press("i")  # ignore the focused (first) row
     expect(page.get_by_role("status")).to_contain_text("Done: 1 ignored.")
     assert Match.objects.get(pk=matches[0].pk).status == "ignored"
     expect(page.locator("tr[data-match]")).to_have_count(2)
+    expect(page.locator("form#triage")).to_have_attribute("data-keys", "ready")
 
     page.keyboard.press("j")
     page.keyboard.press("x")  # select the second open row

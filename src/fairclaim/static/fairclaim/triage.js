@@ -30,4 +30,6 @@
     event.preventDefault();
   });
   focus(0);
+  // Lets a user (and the browser tests) tell the keys are live before pressing them.
+  form.dataset.keys = "ready";
 })();
