@@ -16,7 +16,7 @@ Must not import Django.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -165,6 +165,8 @@ class QueryCodes:
         codes: M×32 uint8.
         regions: for each code, the (x0, y0, x1, y1) box in the found image it was taken from.
         mirrored: for each code, whether it is of a mirrored variant.
+        primary: for each code, whether it is the whole image upright or mirrored — the codes an
+            inverted-file index searches exhaustively.
         best_quality: the highest PDQ quality seen (to say "not hashable" when it is too low).
     """
 
@@ -172,6 +174,7 @@ class QueryCodes:
     regions: list[tuple[int, int, int, int]]
     mirrored: list[bool]
     best_quality: int
+    primary: list[bool] = field(default_factory=list)
 
 
 def pdq_code(rgb: np.ndarray) -> tuple[bytes, int]:
@@ -195,15 +198,22 @@ def pdq_hex(code: bytes) -> str:
 
 
 def _pdq_input(rgb: np.ndarray) -> np.ndarray:
+    """Pixels for PDQ, area-averaged to a short side of at most 2× `PDQ_INPUT_SHORT_SIDE`.
+
+    PDQ box-filters down to 64×64 itself, so more pixels only cost time. The averaging is done
+    on luminance (a third of the work of averaging RGB; PDQ reduces to luminance first anyway),
+    handed to PDQ as three equal channels.
+    """
     import cv2
 
     height, width = rgb.shape[:2]
     short = min(height, width)
-    if short > 2 * PDQ_INPUT_SHORT_SIDE:
-        factor = PDQ_INPUT_SHORT_SIDE / short
-        size = (max(1, round(width * factor)), max(1, round(height * factor)))
-        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-    return np.ascontiguousarray(rgb)
+    if short <= 2 * PDQ_INPUT_SHORT_SIDE:
+        return np.ascontiguousarray(rgb)
+    factor = PDQ_INPUT_SHORT_SIDE / short
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    gray = cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), size, interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(np.repeat(gray[:, :, None], 3, axis=2))
 
 
 def resize_long_side(rgb: np.ndarray, side: int, *, allow_upscale: bool = False) -> np.ndarray:
@@ -250,27 +260,40 @@ def orb_features(gray: np.ndarray, n_features: int) -> tuple[np.ndarray, np.ndar
     keypoints, descriptors = orb.compute(gray, keypoints)
     if descriptors is None or not keypoints:
         return np.zeros((0, 4), np.float32), np.zeros((0, 32), np.uint8)
-    points = np.array(
-        [(k.pt[0], k.pt[1], k.size, k.angle, k.response) for k in keypoints], dtype=np.float32
+    points = np.column_stack(
+        [
+            cv2.KeyPoint_convert(keypoints),
+            _attribute(keypoints, "size"),
+            _attribute(keypoints, "angle"),
+        ]
     )
-    order = np.argsort(-points[:, 4], kind="stable")
-    return np.ascontiguousarray(points[order, :4]), np.ascontiguousarray(descriptors[order])
+    order = np.argsort(-_attribute(keypoints, "response"), kind="stable")
+    return np.ascontiguousarray(points[order]), np.ascontiguousarray(descriptors[order])
+
+
+def _attribute(keypoints, name: str) -> np.ndarray:
+    """One attribute of many `cv2.KeyPoint`s as float32 (a plain loop over thousands of them in
+    a tuple per keypoint costs milliseconds)."""
+    return np.fromiter((getattr(k, name) for k in keypoints), np.float32, len(keypoints))
 
 
 def _spread(keypoints: list, shape: tuple[int, ...], budget: int) -> list:
     """At most `budget` keypoints, strongest first, each grid cell capped at twice its share."""
     height, width = shape[:2]
     cap = max(4, 2 * budget // (ORB_GRID * ORB_GRID))
-    data = np.array([(k.pt[0], k.pt[1], k.response) for k in keypoints], dtype=np.float64)
-    cells = np.minimum(data[:, 0] * ORB_GRID // width, ORB_GRID - 1) * ORB_GRID + np.minimum(
-        data[:, 1] * ORB_GRID // height, ORB_GRID - 1
+    import cv2
+
+    points = cv2.KeyPoint_convert(keypoints).astype(np.float64)
+    response = _attribute(keypoints, "response")
+    cells = np.minimum(points[:, 0] * ORB_GRID // width, ORB_GRID - 1) * ORB_GRID + np.minimum(
+        points[:, 1] * ORB_GRID // height, ORB_GRID - 1
     )
-    order = np.lexsort((-data[:, 2], cells))  # by cell, strongest first within a cell
+    order = np.lexsort((-response, cells))  # by cell, strongest first within a cell
     sorted_cells = cells[order]
     starts = np.r_[0, np.flatnonzero(np.diff(sorted_cells)) + 1]
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
     kept = order[rank < cap]
-    kept = kept[np.argsort(-data[kept, 2], kind="stable")][:budget]
+    kept = kept[np.argsort(-response[kept], kind="stable")][:budget]
     return [keypoints[i] for i in kept]
 
 
@@ -295,8 +318,10 @@ def fingerprint_work(decoded: DecodedImage) -> WorkFingerprint:
         >>> fp = fingerprint_work(decode_image(data))
         >>> blob = fp.to_bytes()   # store it; WorkFingerprint.from_bytes(blob) reads it back
     """
-    code, quality = pdq_code(decoded.rgb)
     frame = resize_long_side(decoded.rgb, WORK_FEATURE_SIDE, allow_upscale=True)
+    # Hashed in the feature frame, exactly as a found image is (`query_codes`): same pixels in,
+    # same code out, and no second resize.
+    code, quality = pdq_code(frame)
     keypoints, descriptors = orb_features(gray_of(frame), WORK_FEATURES)
     features = LocalFeatures(
         keypoints=keypoints,
@@ -351,21 +376,32 @@ def _jpeg(rgb: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def query_codes(rgb: np.ndarray) -> QueryCodes:
+def query_codes(rgb: np.ndarray, frame: np.ndarray | None = None) -> QueryCodes:
     """PDQ codes of a found image: all eight dihedral variants of the whole image, and the
     upright and mirrored variants of each region proposal (embedded copies are rarely rotated,
-    and every code costs one index probe)."""
-    height, width = rgb.shape[:2]
+    and every code costs one index probe).
+
+    Args:
+        rgb: the found image as decoded (regions are found in it and cut from it).
+        frame: the same image in the works' feature frame (long side `WORK_FEATURE_SIDE`), where
+            the whole image is hashed, as works are; made here when not given.
+    """
     from fairclaim.matching.proposals import region_proposals
 
+    height, width = rgb.shape[:2]
+    if frame is None:
+        frame = resize_long_side(rgb, WORK_FEATURE_SIDE, allow_upscale=True)
+    # Proposals are found at full detail: a box a few pixels too wide takes in page background,
+    # which moves a region's code by ten bits and more.
     boxes = [(0, 0, width, height), *region_proposals(rgb)]
     codes: list[np.ndarray] = []
     regions: list[tuple[int, int, int, int]] = []
     mirrored: list[bool] = []
+    primary: list[bool] = []
     best = 0
     for number, box in enumerate(boxes):
         x0, y0, x1, y1 = box
-        variants, quality = pdq_dihedral_codes(rgb[y0:y1, x0:x1])
+        variants, quality = pdq_dihedral_codes(frame if number == 0 else rgb[y0:y1, x0:x1])
         best = max(best, quality)
         if quality < PDQ_QUALITY_THRESHOLD:
             continue
@@ -373,8 +409,11 @@ def query_codes(rgb: np.ndarray) -> QueryCodes:
         codes.append(variants[list(kept)])
         regions.extend([box] * len(kept))
         mirrored.extend(v in MIRRORED_VARIANTS for v in kept)
+        primary.extend(number == 0 and v in PROPOSAL_VARIANTS for v in kept)
     stacked = np.concatenate(codes) if codes else np.zeros((0, 32), np.uint8)
-    return QueryCodes(codes=stacked, regions=regions, mirrored=mirrored, best_quality=best)
+    return QueryCodes(
+        codes=stacked, regions=regions, mirrored=mirrored, best_quality=best, primary=primary
+    )
 
 
 def _pair(array: np.ndarray) -> tuple[int, int]:

@@ -1,14 +1,19 @@
 """The candidate index: PDQ codes and crop-tier descriptors of registered works, in FAISS.
 
-Two FAISS binary indexes with a plain id map:
+Two tiers of 256-bit codes (`tiers.CodeTier`: flat while small, an inverted file once large) with
+a plain row → work map:
 
-* the PDQ tier — one 256-bit code per hashable work (32 bytes in RAM; the eight dihedral
-  variants are tried on the query side, so they cost nothing here), searched by Hamming distance;
+* the PDQ tier — one code per hashable work (the eight dihedral variants are tried on the query
+  side, so they cost nothing here). A flat scan costs ~1.7 ms per query code per million works
+  and a found image brings 8–20 codes, so from `PDQ_IVF_MIN_CODES` on the tier is an inverted
+  file: the found image's upright and mirrored whole-image codes — how nearly every copy is
+  published — visit `PDQ_PRIMARY_SHARE` of the lists, its rotated variants and region proposals
+  `PDQ_PROBE_SHARE`;
 * the crop tier — up to `SKETCH_SIZE` ORB descriptors per work, searched with a found image's own
   descriptors; a work collecting enough close descriptors becomes a candidate even when no PDQ
-  code is near (crops, embedded copies, perspective, small rotations). It costs ~1 kB per work
-  and its search time grows with the index, so it is on for shards up to
-  `CROP_TIER_MAX_WORKS` works and can be switched off per query.
+  code is near (crops, embedded copies, perspective, small rotations). A found image brings
+  thousands of descriptors, so the tier becomes an inverted file early (`SKETCH_IVF_MIN_ROWS`);
+  it costs ~1.2 kB per work, and is on for shards up to `CROP_TIER_MAX_WORKS` works.
 
 `save(path)` writes a directory: `pdq.faiss` and `sketch.faiss` (FAISS's own writer), `ids.json`
 (the id map and per-row work numbers as plain JSON) — never pickle. Per-work verification features
@@ -29,6 +34,7 @@ import numpy as np
 
 from fairclaim.matching.errors import IndexFormatError
 from fairclaim.matching.fingerprint import WorkFingerprint
+from fairclaim.matching.tiers import CodeTier, lists_by_square_root, lists_of_length
 
 # PDQ tier: codes at most this far (of 256 bits) make a work a candidate. Looser than PDQ's
 # "confident match" 31 on purpose — verification, not this number, decides; measured unrelated
@@ -36,6 +42,15 @@ from fairclaim.matching.fingerprint import WorkFingerprint
 PDQ_CANDIDATE_DISTANCE = 80
 # PDQ tier: nearest codes fetched per query code before the distance filter.
 PDQ_NEIGHBOURS = 4
+# PDQ tier: from this many codes on, an inverted file replaces the flat scan (below it a flat
+# scan takes < 0.4 ms per query code and needs no training).
+PDQ_IVF_MIN_CODES = 200_000
+# PDQ tier inverted file: about this many codes per list (1,000 lists at 1M works).
+PDQ_CODES_PER_LIST = 1_000
+# Shares of the PDQ lists visited by the primary codes (whole image, upright and mirrored) and by
+# the others. Measured at 1M works (bench/matching_eval.py): recall 0.5 % below an exact scan.
+PDQ_PRIMARY_SHARE = 1 / 4
+PDQ_PROBE_SHARE = 1 / 8
 # Crop tier: an ORB descriptor pair within this Hamming distance counts as a vote (true ORB
 # correspondences sit mostly below 40 of 256 bits; unrelated pairs around 100).
 SKETCH_MATCH_DISTANCE = 48
@@ -43,9 +58,15 @@ SKETCH_MATCH_DISTANCE = 48
 SKETCH_MIN_VOTES = 3
 # Crop tier: most works handed to verification from this tier per query.
 SKETCH_MAX_CANDIDATES = 4
-# Crop tier is searched exhaustively; beyond this many works shard the index (per rights holder).
+# Crop tier: from this many descriptors (~500 works) on, an inverted file replaces the flat scan.
+SKETCH_IVF_MIN_ROWS = 16_384
+# Crop tier lists: this many × √descriptors (1,600 lists at 20,000 works).
+SKETCH_LISTS_FACTOR = 2.0
+# Crop tier: lists each query descriptor visits.
+SKETCH_PROBES = 4
+# Crop tier search time grows with √works; beyond this many works shard the index.
 CROP_TIER_MAX_WORKS = 20_000
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # FAISS threads: one query is far too small to gain from OpenMP, and idle-spinning OpenMP threads
 # slow everything on a shared machine; parallelise across processes instead.
 FAISS_THREADS = 1
@@ -90,10 +111,10 @@ class MatchIndex:
 
         faiss.omp_set_num_threads(FAISS_THREADS)
         self.ids: list[str] = []
-        self._pdq = faiss.IndexBinaryFlat(256)
+        self._pdq = CodeTier(PDQ_IVF_MIN_CODES, lists_of_length(PDQ_CODES_PER_LIST))
         # Row → work number maps as int32 arrays: 4 bytes per row, not a Python int object.
         self._pdq_work = array("i")
-        self._sketch = faiss.IndexBinaryFlat(256)
+        self._sketch = CodeTier(SKETCH_IVF_MIN_ROWS, lists_by_square_root(SKETCH_LISTS_FACTOR))
         self._sketch_work = array("i")
         self._numbers: dict[str, int] = {}
 
@@ -111,44 +132,78 @@ class MatchIndex:
         self.ids.append(work_id)
         self._numbers[work_id] = number
         if fingerprint.hashable:
-            self._pdq.add(np.frombuffer(fingerprint.pdq, dtype=np.uint8).reshape(1, 32))
             self._pdq_work.append(number)
+            self._pdq.add(np.frombuffer(fingerprint.pdq, dtype=np.uint8))
         if len(fingerprint.sketch):
             sketch = np.ascontiguousarray(fingerprint.sketch, dtype=np.uint8).reshape(-1, 32)
-            self._sketch.add(sketch)
             self._sketch_work.extend([number] * len(sketch))
+            self._sketch.add(sketch)
 
     def add_codes(self, work_ids: list[str], codes: np.ndarray) -> None:
         """Bulk-add bare PDQ codes (N×32 uint8), e.g. a synthetic load for benchmarks."""
+        self._bulk_ids(work_ids)
+        self._pdq_work.extend(self._numbers[work_id] for work_id in work_ids)
+        self._pdq.add(codes)
+
+    def add_sketches(self, work_ids: list[str], sketches: np.ndarray) -> None:
+        """Bulk-add bare crop-tier descriptors (N×S×32 uint8) for new ids, for benchmarks."""
+        self._bulk_ids(work_ids)
+        per_work = sketches.shape[1]
+        self._sketch_work.extend(
+            number for work_id in work_ids for number in [self._numbers[work_id]] * per_work
+        )
+        self._sketch.add(sketches.reshape(-1, 32))
+
+    def _bulk_ids(self, work_ids: list[str]) -> None:
         start = len(self.ids)
-        for offset, work_id in enumerate(work_ids):
-            if work_id in self._numbers:
-                raise ValueError(f"work id already in the index: {work_id!r}")
-            self._numbers[work_id] = start + offset
+        known = next((w for w in work_ids if w in self._numbers), None)
+        if known is not None:
+            raise ValueError(f"work id already in the index: {known!r}")
+        if len(set(work_ids)) != len(work_ids):
+            raise ValueError("work ids repeat within one call")
+        self._numbers.update((work_id, start + n) for n, work_id in enumerate(work_ids))
         self.ids.extend(work_ids)
-        self._pdq.add(np.ascontiguousarray(codes, dtype=np.uint8))
-        self._pdq_work.extend(range(start, start + len(work_ids)))
 
     @property
     def crop_tier_enabled(self) -> bool:
-        return 0 < len(self.ids) <= CROP_TIER_MAX_WORKS and self._sketch.ntotal > 0
+        return 0 < len(self.ids) <= CROP_TIER_MAX_WORKS and self._sketch.rows > 0
+
+    @property
+    def pdq_is_inverted_file(self) -> bool:
+        return self._pdq.is_inverted_file
 
     def pdq_memory_bytes(self) -> int:
-        """RAM of the PDQ tier: codes plus the row → work map (int32 each)."""
-        return int(self._pdq.ntotal) * (32 + 4)
+        """RAM of the PDQ tier: codes (with ids and centroids once an inverted file) and the
+        int32 row → work map."""
+        return self._pdq.memory_bytes() + 4 * len(self._pdq_work)
 
     def sketch_memory_bytes(self) -> int:
-        return int(self._sketch.ntotal) * (32 + 4)
+        return self._sketch.memory_bytes() + 4 * len(self._sketch_work)
 
     def pdq_candidates(
-        self, codes: np.ndarray, regions: list, mirrored: list[bool] | None = None
+        self,
+        codes: np.ndarray,
+        regions: list,
+        mirrored: list[bool] | None = None,
+        primary: list[bool] | None = None,
     ) -> dict[str, Candidate]:
-        """Works whose code lies within `PDQ_CANDIDATE_DISTANCE` of any query code."""
+        """Works whose code lies within `PDQ_CANDIDATE_DISTANCE` of any query code.
+
+        `primary` marks the codes that visit `PDQ_PRIMARY_SHARE` of an inverted file's lists
+        (default: all codes); the others visit `PDQ_PROBE_SHARE`.
+        """
         found: dict[str, Candidate] = {}
-        if self._pdq.ntotal == 0 or len(codes) == 0:
+        if self._pdq.rows == 0 or len(codes) == 0:
             return found
-        k = min(PDQ_NEIGHBOURS, int(self._pdq.ntotal))
-        distances, rows = self._pdq.search(np.ascontiguousarray(codes, dtype=np.uint8), k)
+        codes = np.ascontiguousarray(codes, dtype=np.uint8)
+        k = min(PDQ_NEIGHBOURS, self._pdq.rows)
+        chosen = np.ones(len(codes), bool) if primary is None else np.asarray(primary, bool)
+        distances = np.empty((len(codes), k), np.int32)
+        rows = np.empty((len(codes), k), np.int64)
+        for group, share in ((chosen, PDQ_PRIMARY_SHARE), (~chosen, PDQ_PROBE_SHARE)):
+            if group.any():
+                probes = max(1, round(self._pdq.lists * share))
+                distances[group], rows[group] = self._pdq.search(codes[group], k, probes)
         for query_row in range(len(codes)):
             for distance, row in zip(distances[query_row], rows[query_row], strict=True):
                 if row < 0 or distance > PDQ_CANDIDATE_DISTANCE:
@@ -167,9 +222,9 @@ class MatchIndex:
 
     def sketch_votes(self, descriptors: np.ndarray) -> dict[str, int]:
         """Crop tier: per work, how many query descriptors found one of its sketch descriptors."""
-        if self._sketch.ntotal == 0 or len(descriptors) == 0:
+        if self._sketch.rows == 0 or len(descriptors) == 0:
             return {}
-        distances, rows = self._sketch.search(np.ascontiguousarray(descriptors, dtype=np.uint8), 1)
+        distances, rows = self._sketch.search(descriptors, 1, SKETCH_PROBES)
         close = rows[:, 0][(distances[:, 0] <= SKETCH_MATCH_DISTANCE) & (rows[:, 0] >= 0)]
         if len(close) == 0:
             return {}
@@ -185,13 +240,14 @@ class MatchIndex:
         regions: list,
         mirrored: list[bool] | None = None,
         views: list[tuple[int, bool, np.ndarray]] | None = None,
+        primary: list[bool] | None = None,
     ) -> list[Candidate]:
         """PDQ-tier candidates (closest first), then crop-tier ones (most votes first).
 
         `views` are (level, mirrored, ORB descriptors) of the found image's frames; the crop tier
         is searched with each when given and enabled, and a work keeps its best-voted view.
         """
-        found = self.pdq_candidates(codes, regions, mirrored)
+        found = self.pdq_candidates(codes, regions, mirrored, primary)
         ordered = sorted(found.values(), key=lambda c: (c.pdq_distance, c.work_id))
         if not self.crop_tier_enabled or not views:
             return ordered
@@ -207,39 +263,39 @@ class MatchIndex:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index directory (FAISS files + JSON id map); overwrites those files."""
-        import faiss
-
         directory = Path(path)
         directory.mkdir(parents=True, exist_ok=True)
-        faiss.write_index_binary(self._pdq, str(directory / "pdq.faiss"))
-        faiss.write_index_binary(self._sketch, str(directory / "sketch.faiss"))
+        self._pdq.write(str(directory / "pdq.faiss"))
+        self._sketch.write(str(directory / "sketch.faiss"))
         id_map = {
             "format": FORMAT_VERSION,
             "ids": self.ids,
             "pdq_work": self._pdq_work.tolist(),
             "sketch_work": self._sketch_work.tolist(),
+            "pdq_trained_at": self._pdq.trained_at,
+            "sketch_trained_at": self._sketch.trained_at,
         }
         (directory / "ids.json").write_text(json.dumps(id_map), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MatchIndex:
         """Read an index directory written by `save`; `IndexFormatError` when inconsistent."""
-        import faiss
-
         directory = Path(path)
+        index = cls()
         try:
             id_map = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
-            pdq = faiss.read_index_binary(str(directory / "pdq.faiss"))
-            sketch = faiss.read_index_binary(str(directory / "sketch.faiss"))
+            if id_map.get("format") not in (1, FORMAT_VERSION):
+                raise IndexFormatError(
+                    f"index format {id_map.get('format')!r} is not {FORMAT_VERSION}"
+                )
+            index._pdq.read(str(directory / "pdq.faiss"), id_map.get("pdq_trained_at", 0))
+            index._sketch.read(str(directory / "sketch.faiss"), id_map.get("sketch_trained_at", 0))
         except (OSError, RuntimeError, ValueError) as exc:
             raise IndexFormatError(f"cannot read index at {directory}: {exc}") from exc
-        if id_map.get("format") != FORMAT_VERSION:
-            raise IndexFormatError(f"index format {id_map.get('format')!r} is not {FORMAT_VERSION}")
-        index = cls()
         index.ids = list(id_map["ids"])
         index._numbers = {work_id: n for n, work_id in enumerate(index.ids)}
-        index._pdq, index._pdq_work = pdq, array("i", id_map["pdq_work"])
-        index._sketch, index._sketch_work = sketch, array("i", id_map["sketch_work"])
-        if pdq.ntotal != len(index._pdq_work) or sketch.ntotal != len(index._sketch_work):
+        index._pdq_work = array("i", id_map["pdq_work"])
+        index._sketch_work = array("i", id_map["sketch_work"])
+        if index._pdq.rows != len(index._pdq_work) or index._sketch.rows != len(index._sketch_work):
             raise IndexFormatError(f"index at {directory}: FAISS rows and id map disagree")
         return index

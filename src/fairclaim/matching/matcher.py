@@ -104,7 +104,8 @@ class Matcher:
         return self.match_decoded(decoded)
 
     def match_decoded(self, decoded: DecodedImage) -> QueryResult:
-        codes = query_codes(decoded.rgb)
+        query = QueryImage.from_rgb(decoded.rgb, decoded.original_size)
+        codes = query_codes(decoded.rgb, query.levels[0])
         scale = decoded.original_size[0] / decoded.rgb.shape[1]
         regions = [
             tuple(round(v * scale) for v in region) for region in codes.regions
@@ -115,13 +116,12 @@ class Matcher:
                 f"not hashable: PDQ quality {codes.best_quality} < {PDQ_QUALITY_THRESHOLD}; "
                 "the PDQ tier was skipped"
             )
-        query = QueryImage.from_rgb(decoded.rgb, decoded.original_size)
         views = None
         if self.use_crop_tier and self.index.crop_tier_enabled:
             # A mirrored copy only matches the mirrored image; an embedded one the detail frame.
             keys = [(0, False), (0, True)] + ([(1, False)] if len(query.levels) > 1 else [])
             views = [(lv, flipped, query.features(lv, flipped)[1]) for lv, flipped in keys]
-        ordered = self.index.candidates(codes.codes, regions, codes.mirrored, views)
+        ordered = self.index.candidates(codes.codes, regions, codes.mirrored, views, codes.primary)
         matches: list[MatchReport] = []
         rejected: list[MatchReport] = []
         region_queries: dict[tuple, QueryImage] = {}

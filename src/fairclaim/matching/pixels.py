@@ -35,12 +35,14 @@ FOUND_BLOCK_MIN_VAR = 1.0
 def _detrend(blocks: np.ndarray, block: int) -> np.ndarray:
     """Subtract each block's least-squares plane (blocks: K × n or K × n × C, n = block²)."""
     values = blocks[..., None] if blocks.ndim == 2 else blocks
+    count, n, channels = values.shape
     rows, cols = np.mgrid[0:block, 0:block]
-    out = values - values.mean(axis=1, keepdims=True)
-    # On a full square grid, 1, (row − mean) and (col − mean) are orthogonal: project on each.
-    for axis in (rows.ravel() - rows.mean(), cols.ravel() - cols.mean()):
-        weights = np.einsum("knc,n->kc", out, axis) / float(axis @ axis)
-        out = out - weights[:, None, :] * axis[None, :, None]
+    # On a full square grid, 1, (row − mean) and (col − mean) are orthogonal: normalised, they
+    # are an orthonormal basis of the planes, and the fit is one projection (two matrix products).
+    basis = np.stack([np.ones(n), rows.ravel() - rows.mean(), cols.ravel() - cols.mean()], axis=1)
+    basis /= np.linalg.norm(basis, axis=0)
+    flat = values.transpose(0, 2, 1).reshape(count * channels, n)
+    out = (flat - (flat @ basis) @ basis.T).reshape(count, channels, n).transpose(0, 2, 1)
     return out[..., 0] if blocks.ndim == 2 else out
 
 
@@ -109,10 +111,11 @@ def pixel_agreement(
     n = block * block
     x = ref_detrended[textured]
     y = found_detrended[textured]
-    gram = np.einsum("kni,knj->kij", x, x)
+    x_t = x.transpose(0, 2, 1)
+    gram = x_t @ x
     ridge = 1e-3 * np.trace(gram, axis1=1, axis2=2)[:, None, None] + 1e-6
     gram = gram + ridge * np.eye(3)[None]
-    cross = np.einsum("kni,kn->ki", x, y)
+    cross = (x_t @ y[..., None])[..., 0]
     coef = np.linalg.solve(gram, cross[..., None])[..., 0]
     explained = np.einsum("ki,ki->k", coef, cross)
     total = np.einsum("kn,kn->k", y, y)
