@@ -50,6 +50,11 @@ CREDIT_HINTS = ("photo", "foto", "bild", "image", "picture", "pic", "quelle", "s
 CSS_URL_RE = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)", re.IGNORECASE)
 CSS_BG_DECL_RE = re.compile(r"background(?:-image)?\s*:[^;}]*", re.IGNORECASE)
 CC_HOST = "creativecommons.org"
+# A page can show an image only through markup that contains one of these (case-insensitive,
+# on the decoded text): <img, "image" (og:image, image_src, <image>), "url" (CSS url()), an <a
+# with attributes (a link to an image file), or a character reference other than the five
+# common ones (it could spell any of the others inside an attribute: "u&#114;l(", "og:im&#97;ge").
+IMAGE_MARKUP_RE = re.compile(r"<img|image|url|<a[\s/]|&(?!(?:amp|lt|gt|quot|nbsp);)[#a-z]", re.I)
 
 
 @dataclass(frozen=True)
@@ -226,13 +231,27 @@ class _Collector:
         )
 
 
+def decode_html(html: bytes, content_type: str = "") -> str:
+    """Bytes decoded as a browser would (BOM, Content-Type charset, <meta charset>, then UTF-8)."""
+    _encoding, text = html_to_unicode(content_type or None, html)
+    return text
+
+
+def may_show_images(text: str) -> bool:
+    """False only when the decoded page cannot yield any image: extract_page would find none.
+
+    A cheap test to run before parsing; it errs towards True (a page with links is parsed).
+    """
+    return IMAGE_MARKUP_RE.search(text) is not None
+
+
 def extract_page(html: bytes | str, page_url: str, *, content_type: str = "") -> PageContext:
     """Parse an HTML page and return its images and context; never raises on malformed HTML.
 
-    Bytes are decoded as a browser would (BOM, Content-Type charset, <meta charset>, then UTF-8).
+    Bytes are decoded with decode_html; str is taken as already decoded.
     """
     if isinstance(html, bytes):
-        _encoding, html = html_to_unicode(content_type or None, html)
+        html = decode_html(html, content_type)
     html = XML_DECL_RE.sub("", html, count=1)  # lxml refuses str input with an XML declaration
     try:
         root = lxml.html.document_fromstring(html)

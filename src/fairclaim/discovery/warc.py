@@ -18,7 +18,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from fairclaim.discovery.context import ImageOnPage, PageContext, extract_page
+from fairclaim.discovery.context import (
+    ImageOnPage,
+    PageContext,
+    decode_html,
+    extract_page,
+    may_show_images,
+)
 from fairclaim.discovery.errors import BrokenRecord, DiscoveryError
 from fairclaim.discovery.fetch import DEFAULT_LIMITS, FetchLimits, sniff_type
 from fairclaim.discovery.imagemeta import read_image_facts
@@ -36,8 +42,6 @@ RESYNC_CHUNK = 1 << 20  # bytes read at a time while looking for the next record
 JOIN_WINDOW = 5000  # sightings held while waiting for their image record; bounds memory
 IMAGE_CACHE = 20000  # image facts remembered for pages that come after their images
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-# Cheap byte test before parsing: a page without any of these cannot show an image.
-IMAGE_HINTS = (b"<img", b"image", b"url(", b"<a ")
 
 
 @dataclass(frozen=True)
@@ -240,9 +244,10 @@ def read_warc(
     for payload in iter_warc(path, counts=counts, limits=limits):
         if payload.kind == "page":
             counts.pages += 1
-            if not any(hint in payload.body for hint in IMAGE_HINTS):
-                continue
-            page = extract_page(payload.body, payload.url, content_type=payload.content_type)
+            text = decode_html(payload.body, payload.content_type)
+            if not may_show_images(text):
+                continue  # cheap test on the text: most of a page's cost is parsing it
+            page = extract_page(text, payload.url)
             yield from counted(joiner.page(page, payload.captured))
         else:
             try:
