@@ -94,9 +94,18 @@ def _captured(date: str | None) -> str:
 
 
 def iter_warc(
-    path: str | Path, *, counts: ScanCounts | None = None, limits: FetchLimits = DEFAULT_LIMITS
+    path: str | Path,
+    *,
+    counts: ScanCounts | None = None,
+    limits: FetchLimits = DEFAULT_LIMITS,
+    start: int = 0,
+    end: int | None = None,
 ) -> Iterator[WarcPayload]:
-    """Yield the HTML pages and images of a WARC file, skipping and counting broken records."""
+    """Yield the HTML pages and images of a WARC file, skipping and counting broken records.
+
+    With `start`/`end` (see ranges.split_ranges) only the records that start in [start, end) are
+    read; `start` must be the start of a record.
+    """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -104,8 +113,9 @@ def iter_warc(
     path = Path(path)
     gzipped = _is_gzip(path)
     size = path.stat().st_size
+    end = size if end is None else min(end, size)
     with open(path, "rb") as fh:
-        offset = 0
+        offset = start
         damaged = False  # one error per damaged region, however many false starts inside it
         while True:
             fh.seek(offset)
@@ -114,6 +124,8 @@ def iter_warc(
             try:
                 for record in iterator:
                     record_start = iterator.offset
+                    if record_start >= end:
+                        return  # the next range's first record
                     payload = _payload(record, limits, counts)
                     # read to the end before using anything: digests are checked there, and a
                     # record shorter than its Content-Length is a truncated file
@@ -145,7 +157,7 @@ def iter_warc(
                     counts.error(BrokenRecord.kind)
                 damaged = True
                 following = _next_start(fh, max(record_start, iterator.offset), gzipped)
-                if following is None:
+                if following is None or following >= end:
                     return
                 offset = following
 
@@ -191,7 +203,8 @@ class _Joiner:
         self.pending_count = 0
 
     def page(self, page: PageContext, seen: str) -> Iterator[SightingRecord]:
-        page = replace(page, links=())  # links are not needed to build sightings
+        if page.links:
+            page = replace(page, links=())  # links are not needed to build sightings
         for image in page.images:
             known = self.facts.get(image.url)
             if known is not None:
@@ -231,8 +244,11 @@ def read_warc(
     counts: ScanCounts | None = None,
     limits: FetchLimits = DEFAULT_LIMITS,
     window: int = JOIN_WINDOW,
+    start: int = 0,
+    end: int | None = None,
 ) -> Iterator[SightingRecord]:
-    """Sightings from one WARC file, streamed. Updates `counts` (pages, sightings, errors)."""
+    """Sightings from one WARC file (or the byte range [start, end) of it: see iter_warc),
+    streamed. Updates `counts` (pages, sightings, errors)."""
     counts = counts if counts is not None else ScanCounts()
     joiner = _Joiner(window=window)
 
@@ -241,13 +257,13 @@ def read_warc(
             counts.sightings += 1
             yield record
 
-    for payload in iter_warc(path, counts=counts, limits=limits):
+    for payload in iter_warc(path, counts=counts, limits=limits, start=start, end=end):
         if payload.kind == "page":
             counts.pages += 1
             text = decode_html(payload.body, payload.content_type)
             if not may_show_images(text):
                 continue  # cheap test on the text: most of a page's cost is parsing it
-            page = extract_page(text, payload.url)
+            page = extract_page(text, payload.url, links=False)
             yield from counted(joiner.page(page, payload.captured))
         else:
             try:
