@@ -1,11 +1,13 @@
 """The same WARC scan on a 2-worker Dask LocalCluster and in one process (`fairclaim scan`).
 
-Generates 4 capture-style WARC.gz files into /tmp (deleted afterwards), then runs the real CLI
-twice: default (LocalCluster, 2 worker processes) and --in-process. Reports wall time and the CPU
-seconds of the CLI and all its descendants (getrusage RUSAGE_CHILDREN, which includes Dask's
-worker processes once they have exited), plus output line counts (they must agree).
+Generates WARC.gz files into /tmp (deleted afterwards): capture-style (pages + images) or, with
+--html-only, pages only like Common Crawl's; then runs the real CLI twice: default (LocalCluster,
+2 worker processes; large files are split into byte ranges the workers share) and --in-process.
+Reports wall time, MB/s (file and uncompressed bytes), pages/s, the CPU seconds of the CLI and
+all its descendants (RUSAGE_CHILDREN, which includes Dask's worker processes once they have
+exited), the largest peak RSS, output line counts (they must agree) and the speed-up.
 
-    .venv/bin/python bench/discovery_dask.py [--files 4] [--file-mb 96]
+    .venv/bin/python bench/discovery_dask.py [--files 4] [--file-mb 96] [--html-only]
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from discovery_warc import build_warc
 FAIRCLAIM = str(Path(sys.executable).with_name("fairclaim"))
 
 
-def run(args: list[str]) -> tuple[float, float, dict]:
+def run(args: list[str]) -> tuple[float, float, float, dict]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([FAIRCLAIM, "scan", *args, "--no-progress"], capture_output=True,
@@ -33,31 +35,39 @@ def run(args: list[str]) -> tuple[float, float, dict]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = json.loads(done.stderr.rsplit("fairclaim scan: ", 1)[1])
-    return wall, cpu, summary
+    return wall, cpu, after.ru_maxrss / 1024, summary
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=4)
     parser.add_argument("--file-mb", type=int, default=96)
+    parser.add_argument("--html-only", action="store_true", help="pages only, no image records")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fairclaim-dask-bench-", dir="/tmp") as tmp:
         folder = Path(tmp)
         unit = folder / "unit.warc.gz"
+        raw_mb = 0.0
         for i in range(args.files):
-            build_warc(folder / f"in-{i}.warc.gz", args.file_mb, True, unit)
+            raw_mb += build_warc(folder / f"in-{i}.warc.gz", args.file_mb, not args.html_only, unit)
+        raw_mb /= 1e6
         unit.unlink()
         total_mb = sum(p.stat().st_size for p in folder.glob("in-*.warc.gz")) / 1e6
         pattern = str(folder / "in-*.warc.gz")
-        print(f"{args.files} WARC.gz files, {total_mb:.0f} MB in all")
+        print(f"{args.files} WARC.gz files, {total_mb:.0f} MB ({raw_mb:.0f} MB uncompressed)")
+        walls = {}
         for label, extra in (("LocalCluster, 2 workers", []), ("in one process", ["--in-process"])):
             out = folder / "out.jsonl"
-            wall, cpu, summary = run(["--warc", pattern, "--out", str(out), *extra])
+            wall, cpu, rss, summary = run(["--warc", pattern, "--out", str(out), *extra])
             lines = sum(1 for _ in out.open())
-            print(f"  {label}: wall {wall:.1f} s ({total_mb / wall:.0f} MB/s), CPU {cpu:.1f} s "
-                  f"({total_mb / cpu:.0f} MB per CPU-second), {summary['pages']} pages, "
-                  f"{lines} sightings written")  # fmt: skip
+            walls[label] = wall
+            print(f"  {label}: wall {wall:.1f} s ({total_mb / wall:.1f} MB/s, "
+                  f"{raw_mb / wall:.0f} MB/s uncompressed, {summary['pages'] / wall:.0f} pages/s), "
+                  f"CPU {cpu:.1f} s ({total_mb / cpu:.1f} MB per CPU-second), peak RSS {rss:.0f} "
+                  f"MB, {summary['pages']} pages, {lines} sightings written")  # fmt: skip
             out.unlink()
+        speedup = walls["in one process"] / walls["LocalCluster, 2 workers"]
+        print(f"  speed-up of the LocalCluster over one process: {speedup:.2f}x")
     return 0
 
 

@@ -1,20 +1,24 @@
-"""WARC reading speed and memory: MB/s and peak RSS reading generated WARC.gz files.
+"""WARC scan speed and memory through the product path: `fairclaim scan --warc FILE --out X`.
 
-Generates into /tmp (deleted afterwards) a capture-style WARC.gz: blog pages (~40 KB of HTML,
+Generates into /tmp (deleted afterwards) a capture-style WARC.gz: blog pages (~28 KB of HTML,
 4 images each) followed by their image records (real photos from /work/shared/data/photos), and
-an HTML-only WARC.gz like Common Crawl's. A ~128 MB unit is written once and repeated (gzip
-members concatenate), so a 1 GB file takes seconds to make. Each measurement runs
-`read_warc` -> JSONL in a fresh process, which reports wall time, CPU time and peak RSS.
+HTML-only WARC.gz files like Common Crawl's. A ~128 MB unit is written once and repeated (gzip
+members concatenate), so a 1 GB file takes seconds to make once the unit exists. Each file is
+scanned by the real CLI: on the default LocalCluster (2 worker processes; a large file is split
+into byte ranges the workers share) and, with --in-process, in one process. Prints MB/s of file
+bytes and of uncompressed bytes, pages/s, CPU seconds of the CLI and all its processes (MB per
+CPU-second is the per-core figure) and the peak RSS of the largest single process.
 
-    .venv/bin/python bench/discovery_warc.py [--sizes-mb 256 1024] [--html-only-mb 256]
+    .venv/bin/python bench/discovery_warc.py [--sizes-mb 256 1024] [--html-only-mb 256 1024]
+        [--modes dask in-process]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import io
 import json
-import os
 import random
 import resource
 import shutil
@@ -78,71 +82,80 @@ def write_unit(path: Path, target_bytes: int, with_images: bool) -> None:
             n += 1
 
 
-def build_warc(path: Path, size_mb: int, with_images: bool, unit: Path) -> None:
+FAIRCLAIM = str(Path(sys.executable).with_name("fairclaim"))
+
+
+def build_warc(path: Path, size_mb: int, with_images: bool, unit: Path) -> int:
+    """Writes `path` as whole copies of `unit`; returns its uncompressed size in bytes."""
     if not unit.exists():
         write_unit(unit, min(size_mb, UNIT_MB) * 1_000_000, with_images)
+    unit_raw = 0
+    with gzip.open(unit, "rb") as src:
+        while chunk := src.read(1 << 20):
+            unit_raw += len(chunk)
+    copies = 0
     with open(path, "wb") as out:
         while out.tell() < size_mb * 1_000_000:
             with open(unit, "rb") as src:
                 shutil.copyfileobj(src, out, 1 << 20)
+            copies += 1
+    return unit_raw * copies
 
 
-def measure(path: Path) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--read", str(path)], capture_output=True,
-                          text=True, check=True)  # fmt: skip
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def read_one(path: str) -> None:
-    from fairclaim.discovery.output import JsonlWriter
-    from fairclaim.discovery.records import ScanCounts
-    from fairclaim.discovery.warc import read_warc
-
-    counts = ScanCounts()
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl") as out, JsonlWriter(out) as writer:
-        for record in read_warc(path, counts=counts):
-            writer.write(record)
-    result = {
-        "mb": os.path.getsize(path) / 1e6,
-        "wall": time.perf_counter() - wall0,
-        "cpu": time.process_time() - cpu0,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        **counts.to_dict(),
+def measure(path: Path, mode: str) -> dict:
+    """One `fairclaim scan` of `path` in a fresh process tree: wall, CPU of all its processes
+    (RUSAGE_CHILDREN: Dask's nannies wait for their workers), largest peak RSS, counts."""
+    out = path.with_suffix(".jsonl")
+    extra = ["--in-process"] if mode == "in-process" else []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [FAIRCLAIM, "scan", "--warc", str(path), "--out", str(out), "--no-progress", *extra],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out.unlink()
+    return {
+        "mb": path.stat().st_size / 1e6,
+        "wall": wall,
+        "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+        "peak_rss_mb": after.ru_maxrss / 1024,
+        **json.loads(done.stderr.rsplit("fairclaim scan: ", 1)[1]),
     }
-    print(json.dumps(result))
 
 
-def report(label: str, r: dict) -> None:
-    print(f"{label}: {r['mb']:.0f} MB, {r['pages']} pages, {r['sightings']} sightings, "
-          f"errors {r['errors']}")  # fmt: skip
-    print(f"  wall {r['wall']:.1f} s = {r['mb'] / r['wall']:.0f} MB/s, "
-          f"{r['pages'] / r['wall']:.0f} pages/s | CPU {r['cpu']:.1f} s = "
-          f"{r['mb'] / r['cpu']:.0f} MB per CPU-second, {r['pages'] / r['cpu']:.0f} pages per "
-          f"CPU-second | peak RSS {r['peak_rss_mb']:.0f} MB")  # fmt: skip
+def report(label: str, r: dict, raw_mb: float) -> None:
+    print(f"{label}: {r['mb']:.0f} MB ({raw_mb:.0f} MB uncompressed), {r['pages']} pages, "
+          f"{r['sightings']} sightings, errors {r['errors']}")  # fmt: skip
+    print(f"  wall {r['wall']:.1f} s = {r['mb'] / r['wall']:.1f} MB/s "
+          f"({raw_mb / r['wall']:.0f} MB/s uncompressed), {r['pages'] / r['wall']:.0f} pages/s"
+          f" | CPU {r['cpu']:.1f} s = {r['mb'] / r['cpu']:.1f} MB per CPU-second, "
+          f"{r['pages'] / r['cpu']:.0f} pages per CPU-second "
+          f"| peak RSS {r['peak_rss_mb']:.0f} MB")  # fmt: skip
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes-mb", type=int, nargs="+", default=[256, 1024])
-    parser.add_argument("--html-only-mb", type=int, default=256)
-    parser.add_argument("--read", help=argparse.SUPPRESS)
+    parser.add_argument("--sizes-mb", type=int, nargs="*", default=[256, 1024])
+    parser.add_argument("--html-only-mb", type=int, nargs="*", default=[256, 1024])
+    parser.add_argument("--modes", nargs="+", default=["dask"], choices=["dask", "in-process"])
     args = parser.parse_args()
-    if args.read:
-        read_one(args.read)
-        return 0
     with tempfile.TemporaryDirectory(prefix="fairclaim-warc-bench-", dir="/tmp") as tmp:
         folder = Path(tmp)
-        unit = folder / "unit.warc.gz"
-        for size in args.sizes_mb:
-            path = folder / f"capture-{size}.warc.gz"
-            build_warc(path, size, True, unit)
-            report(f"capture WARC (pages + images) {size} MB", measure(path))
-            path.unlink()
-        if args.html_only_mb:
-            path = folder / "html-only.warc.gz"
-            build_warc(path, args.html_only_mb, False, folder / "html-unit.warc.gz")
-            report(f"HTML-only WARC {args.html_only_mb} MB", measure(path))
+        for kind, sizes, with_images in (
+            ("capture WARC (pages + images)", args.sizes_mb, True),
+            ("HTML-only WARC", args.html_only_mb, False),
+        ):
+            unit = folder / f"unit-{with_images}.warc.gz"
+            for size in sizes:
+                path = folder / f"{size}.warc.gz"
+                raw = build_warc(path, size, with_images, unit) / 1e6
+                for mode in args.modes:
+                    report(f"{kind} {size} MB, {mode}", measure(path, mode), raw)
+                path.unlink()
     return 0
 
 

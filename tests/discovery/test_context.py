@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fairclaim.discovery.context import extract_page
+from fairclaim.discovery.context import decode_html, extract_page, may_show_images
 from fairclaim.discovery.records import sightings_from_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -148,3 +148,36 @@ def test_charset_from_meta_is_honoured():
     )
     page = extract_page(html.encode("iso-8859-1"), "http://example.com/")
     assert page.images[0].alt == "Grüße"
+
+
+# Pages whose only image is written in a way a naive byte test would miss.
+TRICKY_IMAGE_PAGES = {
+    "uppercase tags": b"<HTML><BODY><IMG SRC=/upper.jpg></BODY></HTML>",
+    "srcset only": b"<body><img srcset='/a-1x.jpg 1x, /a-2x.jpg 2x'></body>",
+    "data-src only": b"<body><img data-src=/lazy.jpg></body>",
+    "inline background-image": b"<body><div style=\"background-image:url('/bg.jpg')\">x</div>",
+    "uppercase css": b"<body><STYLE>.x{BACKGROUND:URL(/s.gif)}</STYLE><p>x</p></body>",
+    "og:image": b'<head><meta property="og:image" content="/og.jpg"></head><body>x</body>',
+    "image_src link": b"<head><LINK REL=image_src HREF=/share.png></head>",
+    "link to a file, newline after <A": b"<body><A\nHREF=/big.JPG>big</A></body>",
+    "entity-spelled url(": b'<body><div style="background:u&#114;l(/e.png)">x</div></body>',
+    "entity-spelled og:image": b'<head><meta property="og:im&#97;ge" content="/og.jpg"></head>',
+    "utf-16": "<html><body><img src=/u16.jpg></body></html>".encode("utf-16"),
+}
+
+
+@pytest.mark.parametrize("html", TRICKY_IMAGE_PAGES.values(), ids=TRICKY_IMAGE_PAGES.keys())
+def test_pre_check_never_rules_out_a_page_that_shows_an_image(html):
+    assert extract_page(html, "http://example.com/p").images
+    assert may_show_images(decode_html(html))
+
+
+@pytest.mark.parametrize("name", ["wordpress.html", "shopify.html"])
+def test_pre_check_passes_the_real_world_fixtures(name):
+    assert may_show_images(decode_html((FIXTURES / name).read_bytes()))
+
+
+def test_pre_check_rules_out_plain_text_pages():
+    html = b"<html><head><title>News</title></head><body><p>Only words &amp; more.</p></body>"
+    assert not extract_page(html, "http://example.com/").images
+    assert not may_show_images(decode_html(html))

@@ -13,6 +13,7 @@ from fairclaim.discovery.records import ScanCounts
 from fairclaim.discovery.warc import iter_warc, read_warc
 
 from .site_server import jpeg
+from .test_context import TRICKY_IMAGE_PAGES
 
 PAGES = 30
 
@@ -132,3 +133,25 @@ def test_not_a_warc_is_one_counted_error(tmp_path):
     counts = ScanCounts()
     assert list(read_warc(path, counts=counts)) == []
     assert counts.errors["warc_record"] == 1
+
+
+def test_pages_whose_images_are_written_unusually_still_give_sightings(tmp_path):
+    path = tmp_path / "tricky.warc.gz"
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for i, body in enumerate([*TRICKY_IMAGE_PAGES.values(), b"<p>no image here</p>"]):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], "HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    f"http://site.example/{i}",
+                    "response",
+                    payload=io.BytesIO(body),
+                    length=len(body),
+                    http_headers=headers,
+                )
+            )
+    counts = ScanCounts()
+    pages_with_sightings = {r.page_url for r in read_warc(path, counts=counts)}
+    assert counts.pages == len(TRICKY_IMAGE_PAGES) + 1
+    expected = {f"http://site.example/{i}" for i in range(len(TRICKY_IMAGE_PAGES))}
+    assert pages_with_sightings == expected

@@ -2,8 +2,10 @@
 
 Each task writes its sightings to its own part file (streaming, batched writes) and returns only
 its counts; the client appends finished parts to the output as they complete, so memory stays
-flat however large the input. With a remote scheduler, `parts_dir` must be storage the workers
-and the client share.
+flat however large the input. A large WARC.gz is split into byte ranges at checked record starts
+(ranges.py) so that several workers share one file; each worker opens the file and reads its
+range itself: only paths, offsets and counts pass through the scheduler. With a remote
+scheduler, the WARC paths and `parts_dir` must be storage the workers and the client share.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from fairclaim.discovery.crawl import COUNTS_PREFIX, CrawlOptions
 from fairclaim.discovery.domains import host_of, registrable_domain
 from fairclaim.discovery.fetch import DEFAULT_LIMITS, FetchLimits
 from fairclaim.discovery.output import JsonlWriter
+from fairclaim.discovery.ranges import RANGE_BYTES, split_ranges
 from fairclaim.discovery.records import ScanCounts
 
 LOCAL_WORKERS = 2  # the default LocalCluster: 2 worker processes, 1 thread each
@@ -34,14 +37,16 @@ COPY_BUFFER = 1 << 20  # bytes per read when appending a finished part to the ou
 
 @dataclass(frozen=True)
 class ScanPlan:
-    """What one scan covers: crawl groups (start URLs per site) and WARC files."""
+    """What one scan covers: crawl groups (start URLs per site) and WARC files, the latter also
+    as (path, start, end) byte ranges, one task each."""
 
     crawl_groups: tuple[tuple[str, ...], ...] = ()
     warc_files: tuple[str, ...] = ()
+    warc_ranges: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def tasks(self) -> int:
-        return len(self.crawl_groups) + len(self.warc_files)
+        return len(self.crawl_groups) + len(self.warc_ranges)
 
 
 def expand_warc_paths(patterns: Iterable[str]) -> list[str]:
@@ -57,30 +62,41 @@ def expand_warc_paths(patterns: Iterable[str]) -> list[str]:
     return files
 
 
-def plan_scan(urls: Iterable[str], warc_patterns: Iterable[str]) -> ScanPlan:
-    """Group start URLs by registrable domain (one crawl task per site) and expand WARC globs."""
+def plan_scan(
+    urls: Iterable[str], warc_patterns: Iterable[str], *, range_bytes: int = RANGE_BYTES
+) -> ScanPlan:
+    """Group start URLs by registrable domain (one crawl task per site), expand WARC globs and
+    split large WARC.gz files into byte ranges of about `range_bytes`."""
     groups: dict[str, list[str]] = {}
     for url in urls:
         groups.setdefault(registrable_domain(host_of(url)) or url, []).append(url)
+    files = tuple(expand_warc_paths(warc_patterns))
     return ScanPlan(
         crawl_groups=tuple(tuple(g) for g in groups.values()),
-        warc_files=tuple(expand_warc_paths(warc_patterns)),
+        warc_files=files,
+        warc_ranges=tuple(
+            (path, start, end) for path in files for start, end in split_ranges(path, range_bytes)
+        ),
     )
 
 
-def warc_task(path: str, part: str, limits: FetchLimits = DEFAULT_LIMITS) -> dict:
-    """Read one WARC file into the part file; returns counts (plus cpu_seconds, bytes)."""
+def warc_task(
+    path: str, part: str, limits: FetchLimits = DEFAULT_LIMITS, start: int = 0, end: int = -1
+) -> dict:
+    """Read one WARC file, or its records that start in [start, end), into the part file;
+    returns counts (plus cpu_seconds and the bytes of file read)."""
     from fairclaim.discovery.warc import read_warc
 
     started = time.process_time()
     counts = ScanCounts()
+    end = os.path.getsize(path) if end < 0 else end
     with JsonlWriter(part) as writer:
-        for record in read_warc(path, counts=counts, limits=limits):
+        for record in read_warc(path, counts=counts, limits=limits, start=start, end=end):
             writer.write(record)
     return {
         **counts.to_dict(),
         "cpu_seconds": time.process_time() - started,
-        "bytes": os.path.getsize(path),
+        "bytes": end - start,
     }
 
 
@@ -154,11 +170,12 @@ def run_scan(
             futures[
                 client.submit(crawl_task, list(group), per_group.to_json(), part, pure=False)
             ] = part
-        for i, path in enumerate(plan.warc_files):
+        for i, (path, start, end) in enumerate(plan.warc_ranges):
             part = str(parts / f"warc-{i:05d}.jsonl")
-            futures[
-                client.submit(warc_task, os.path.abspath(path), part, options.limits, pure=False)
-            ] = part
+            future = client.submit(
+                warc_task, os.path.abspath(path), part, options.limits, start, end, pure=False
+            )
+            futures[future] = part
         with _output(out_path) as out:
             for done, future in enumerate(as_completed(futures), start=1):
                 try:

@@ -23,6 +23,7 @@ def registrable_domain(host: str) -> str:
     return parts.top_domain_under_public_suffix or host
 
 
+@lru_cache(maxsize=16384)  # a page's URL is asked for once per image on it
 def host_of(url: str) -> str:
     try:
         return (urlsplit(url).hostname or "").lower()

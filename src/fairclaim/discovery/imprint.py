@@ -10,8 +10,6 @@ import json
 import re
 from dataclasses import dataclass
 
-import lxml.html
-
 from fairclaim.discovery.links import absolute_url
 
 EMAIL_RE = re.compile(r"[\w.%+-]+(?:@|\s?\[at\]\s?|\s?\(at\)\s?)[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
@@ -37,6 +35,9 @@ IMPRINT_WORDS = (
     "legal",
 )
 CONTACT_WORDS = ("contact", "kontakt", "contacto", "contatti", "about us", "über uns")
+IMPRINT_WORDS_RE = re.compile("|".join(map(re.escape, IMPRINT_WORDS)))
+CONTACT_WORDS_RE = re.compile("|".join(map(re.escape, CONTACT_WORDS)))
+EMAIL_HINTS = ("@", "(at)", "[at]")  # a line without one cannot hold an address
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ def _clean(text: str | None, limit: int) -> str:
     return " ".join((text or "").split())[:limit]
 
 
-def extract_imprint(root: lxml.html.HtmlElement, base: str, body_text: str) -> Imprint:
+def extract_imprint(root, base: str, body_text: str) -> Imprint:
+    """`root`: the page's lxml root; `body_text`: its body's text nodes joined by newlines."""
     imprint_url = contact_url = ""
     emails: list[str] = []
     for a in root.iter("a"):
@@ -63,17 +65,18 @@ def extract_imprint(root: lxml.html.HtmlElement, base: str, body_text: str) -> I
                 emails.append(address)
             continue
         label = f"{a.text or ''} {a.get('title') or ''} {href}".lower()  # direct text: cheap
-        if not imprint_url and any(word in label for word in IMPRINT_WORDS):
+        if not imprint_url and IMPRINT_WORDS_RE.search(label):
             imprint_url = absolute_url(base, href)
-        elif not contact_url and any(word in label for word in CONTACT_WORDS):
+        elif not contact_url and CONTACT_WORDS_RE.search(label):
             contact_url = absolute_url(base, href)
     # Regexes run only on the few lines that can match: whole-page scans cost ~10 ms a page.
-    lines = body_text.splitlines()
-    email_lines = [ln for ln in lines if "@" in ln or "(at)" in ln or "[at]" in ln]
-    for found in EMAIL_RE.findall("\n".join(email_lines)):
-        address = re.sub(r"\s?[\[(]at[\])]\s?", "@", found)
-        if address not in emails:
-            emails.append(address)
+    if any(hint in body_text for hint in EMAIL_HINTS):
+        lines = body_text.splitlines()
+        email_lines = [ln for ln in lines if "@" in ln or "(at)" in ln or "[at]" in ln]
+        for found in EMAIL_RE.findall("\n".join(email_lines)):
+            address = re.sub(r"\s?[\[(]at[\])]\s?", "@", found)
+            if address not in emails:
+                emails.append(address)
     company = ""
     for script in root.iter("script"):
         if (script.get("type") or "").lower() == "application/ld+json":
@@ -81,19 +84,25 @@ def extract_imprint(root: lxml.html.HtmlElement, base: str, body_text: str) -> I
             if company:
                 break
     if not company:
-        for line in lines:
-            # a company line is short (footer, imprint); long paragraphs would cost ms each
-            if len(line) <= COMPANY_LINE_MAX and COMPANY_HINT_RE.search(line):
-                match = COMPANY_RE.search(line)
-                if match:
-                    company = _clean(match.group(1), 120)
-                    break
+        company = _company_line(body_text)
     if not company:
         for meta in root.iter("meta"):
             if (meta.get("property") or "").lower() == "og:site_name":
                 company = _clean(meta.get("content"), 120)
                 break
     return Imprint(url=imprint_url or contact_url, emails=tuple(emails[:10]), company=company)
+
+
+def _company_line(text: str) -> str:
+    """The company named on the first short line of `text` that carries a legal form."""
+    for line in text.splitlines():
+        # a company line is short (footer, imprint); long paragraphs would cost ms each (the
+        # hint pattern is an alternation: it is slow to search through a long text)
+        if len(line) <= COMPANY_LINE_MAX and COMPANY_HINT_RE.search(line):
+            match = COMPANY_RE.search(line)
+            if match:
+                return _clean(match.group(1), 120)
+    return ""
 
 
 def _jsonld_organisation(text: str) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+from operator import attrgetter
 
 from fairclaim.discovery.context import ImageOnPage, PageContext
 from fairclaim.discovery.domains import host_of, is_hotlinked, registrable_domain
@@ -70,14 +71,16 @@ class SightingRecord:
     extra: Mapping[str, str] = field(default_factory=dict)  # e.g. provider scores
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        # what dataclasses.asdict gives (every field is a plain value), without its deep copy:
+        # a scan writes one of these per sighting
+        data = dict(zip(_FIELD_NAMES, _field_values(self), strict=True))
         data["contact_emails"] = list(self.contact_emails)
         data["alternates"] = list(self.alternates)
         data["extra"] = dict(self.extra)
         return data
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        return _JSON.encode(self.to_dict())
 
     @classmethod
     def from_dict(cls, data: Mapping) -> SightingRecord:
@@ -86,6 +89,11 @@ class SightingRecord:
         for name in ("contact_emails", "alternates"):
             values[name] = tuple(values.get(name) or ())
         return cls(**values)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(SightingRecord))
+_field_values = attrgetter(*_FIELD_NAMES)
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder, reused
 
 
 def sighting_for_image(
@@ -100,6 +108,7 @@ def sighting_for_image(
     if not licence_url and page.licence_urls:
         licence_url, scope = page.licence_urls[0], "page"
     facts = fetched.facts if fetched else None
+    page_host, image_host = host_of(page.url), host_of(image.url)
     return SightingRecord(
         image_url=image.url,
         page_url=page.url,
@@ -113,8 +122,8 @@ def sighting_for_image(
         licence_url=licence_url,
         licence_scope=scope,
         hotlinked=is_hotlinked(image.url, page.url),
-        page_domain=registrable_domain(host_of(page.url)) if host_of(page.url) else "",
-        image_domain=registrable_domain(host_of(image.url)) if host_of(image.url) else "",
+        page_domain=registrable_domain(page_host) if page_host else "",
+        image_domain=registrable_domain(image_host) if image_host else "",
         display_width=image.width,
         display_height=image.height,
         language=page.language,

@@ -18,7 +18,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from fairclaim.discovery.context import ImageOnPage, PageContext, extract_page
+from fairclaim.discovery.context import (
+    ImageOnPage,
+    PageContext,
+    decode_html,
+    extract_page,
+    may_show_images,
+)
 from fairclaim.discovery.errors import BrokenRecord, DiscoveryError
 from fairclaim.discovery.fetch import DEFAULT_LIMITS, FetchLimits, sniff_type
 from fairclaim.discovery.imagemeta import read_image_facts
@@ -36,8 +42,6 @@ RESYNC_CHUNK = 1 << 20  # bytes read at a time while looking for the next record
 JOIN_WINDOW = 5000  # sightings held while waiting for their image record; bounds memory
 IMAGE_CACHE = 20000  # image facts remembered for pages that come after their images
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-# Cheap byte test before parsing: a page without any of these cannot show an image.
-IMAGE_HINTS = (b"<img", b"image", b"url(", b"<a ")
 
 
 @dataclass(frozen=True)
@@ -90,9 +94,18 @@ def _captured(date: str | None) -> str:
 
 
 def iter_warc(
-    path: str | Path, *, counts: ScanCounts | None = None, limits: FetchLimits = DEFAULT_LIMITS
+    path: str | Path,
+    *,
+    counts: ScanCounts | None = None,
+    limits: FetchLimits = DEFAULT_LIMITS,
+    start: int = 0,
+    end: int | None = None,
 ) -> Iterator[WarcPayload]:
-    """Yield the HTML pages and images of a WARC file, skipping and counting broken records."""
+    """Yield the HTML pages and images of a WARC file, skipping and counting broken records.
+
+    With `start`/`end` (see ranges.split_ranges) only the records that start in [start, end) are
+    read; `start` must be the start of a record.
+    """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -100,8 +113,9 @@ def iter_warc(
     path = Path(path)
     gzipped = _is_gzip(path)
     size = path.stat().st_size
+    end = size if end is None else min(end, size)
     with open(path, "rb") as fh:
-        offset = 0
+        offset = start
         damaged = False  # one error per damaged region, however many false starts inside it
         while True:
             fh.seek(offset)
@@ -110,6 +124,8 @@ def iter_warc(
             try:
                 for record in iterator:
                     record_start = iterator.offset
+                    if record_start >= end:
+                        return  # the next range's first record
                     payload = _payload(record, limits, counts)
                     # read to the end before using anything: digests are checked there, and a
                     # record shorter than its Content-Length is a truncated file
@@ -141,7 +157,7 @@ def iter_warc(
                     counts.error(BrokenRecord.kind)
                 damaged = True
                 following = _next_start(fh, max(record_start, iterator.offset), gzipped)
-                if following is None:
+                if following is None or following >= end:
                     return
                 offset = following
 
@@ -187,7 +203,8 @@ class _Joiner:
         self.pending_count = 0
 
     def page(self, page: PageContext, seen: str) -> Iterator[SightingRecord]:
-        page = replace(page, links=())  # links are not needed to build sightings
+        if page.links:
+            page = replace(page, links=())  # links are not needed to build sightings
         for image in page.images:
             known = self.facts.get(image.url)
             if known is not None:
@@ -227,8 +244,11 @@ def read_warc(
     counts: ScanCounts | None = None,
     limits: FetchLimits = DEFAULT_LIMITS,
     window: int = JOIN_WINDOW,
+    start: int = 0,
+    end: int | None = None,
 ) -> Iterator[SightingRecord]:
-    """Sightings from one WARC file, streamed. Updates `counts` (pages, sightings, errors)."""
+    """Sightings from one WARC file (or the byte range [start, end) of it: see iter_warc),
+    streamed. Updates `counts` (pages, sightings, errors)."""
     counts = counts if counts is not None else ScanCounts()
     joiner = _Joiner(window=window)
 
@@ -237,12 +257,13 @@ def read_warc(
             counts.sightings += 1
             yield record
 
-    for payload in iter_warc(path, counts=counts, limits=limits):
+    for payload in iter_warc(path, counts=counts, limits=limits, start=start, end=end):
         if payload.kind == "page":
             counts.pages += 1
-            if not any(hint in payload.body for hint in IMAGE_HINTS):
-                continue
-            page = extract_page(payload.body, payload.url, content_type=payload.content_type)
+            text = decode_html(payload.body, payload.content_type)
+            if not may_show_images(text):
+                continue  # cheap test on the text: most of a page's cost is parsing it
+            page = extract_page(text, payload.url, links=False)
             yield from counted(joiner.page(page, payload.captured))
         else:
             try:
