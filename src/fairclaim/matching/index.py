@@ -103,7 +103,8 @@ class MatchIndex:
         >>> index.add("holder-7/work-123", fingerprint)
         >>> index.save("var/index/holder-7")
         >>> index = MatchIndex.load("var/index/holder-7")
-        >>> index.candidates(query_codes, query_descriptors)
+        >>> index.pdq_candidates(codes, regions)
+        >>> index.crop_candidates([(0, False, descriptors)])
     """
 
     def __init__(self) -> None:
@@ -234,32 +235,26 @@ class MatchIndex:
         numbers, counts = np.unique(works, return_counts=True)
         return {self.ids[n]: int(c) for n, c in zip(numbers, counts, strict=True)}
 
-    def candidates(
-        self,
-        codes: np.ndarray,
-        regions: list,
-        mirrored: list[bool] | None = None,
-        views: list[tuple[int, bool, np.ndarray]] | None = None,
-        primary: list[bool] | None = None,
+    def crop_candidates(
+        self, views: list[tuple[int, bool, np.ndarray]], exclude: set[str] = frozenset()
     ) -> list[Candidate]:
-        """PDQ-tier candidates (closest first), then crop-tier ones (most votes first).
+        """Crop-tier candidates, most votes first (at most `SKETCH_MAX_CANDIDATES`).
 
-        `views` are (level, mirrored, ORB descriptors) of the found image's frames; the crop tier
-        is searched with each when given and enabled, and a work keeps its best-voted view.
+        `views` are (level, mirrored, ORB descriptors) of the found image's frames; each is
+        searched and a work keeps its best-voted view. Works in `exclude` (already verified from
+        the PDQ tier) are left out.
         """
-        found = self.pdq_candidates(codes, regions, mirrored, primary)
-        ordered = sorted(found.values(), key=lambda c: (c.pdq_distance, c.work_id))
-        if not self.crop_tier_enabled or not views:
-            return ordered
-        extra: dict[str, Candidate] = {}
+        if not self.crop_tier_enabled:
+            return []
+        found: dict[str, Candidate] = {}
         for level, flipped, descriptors in views:
             for work_id, count in self.sketch_votes(descriptors).items():
-                if count < SKETCH_MIN_VOTES or work_id in found:
+                if count < SKETCH_MIN_VOTES or work_id in exclude:
                     continue
-                if work_id not in extra or extra[work_id].sketch_votes < count:
-                    extra[work_id] = Candidate(work_id, None, count, None, flipped, level)
-        by_votes = sorted(extra.values(), key=lambda c: (-c.sketch_votes, c.work_id))
-        return ordered + by_votes[:SKETCH_MAX_CANDIDATES]
+                if work_id not in found or found[work_id].sketch_votes < count:
+                    found[work_id] = Candidate(work_id, None, count, None, flipped, level)
+        by_votes = sorted(found.values(), key=lambda c: (-c.sketch_votes, c.work_id))
+        return by_votes[:SKETCH_MAX_CANDIDATES]
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index directory (FAISS files + JSON id map); overwrites those files."""

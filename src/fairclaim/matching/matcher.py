@@ -116,17 +116,36 @@ class Matcher:
                 f"not hashable: PDQ quality {codes.best_quality} < {PDQ_QUALITY_THRESHOLD}; "
                 "the PDQ tier was skipped"
             )
-        views = None
-        if self.use_crop_tier and self.index.crop_tier_enabled:
-            # A mirrored copy only matches the mirrored image; an embedded one the detail frame.
-            keys = [(0, False), (0, True)] + ([(1, False)] if len(query.levels) > 1 else [])
-            views = [(lv, flipped, query.features(lv, flipped)[1]) for lv, flipped in keys]
-        ordered = self.index.candidates(codes.codes, regions, codes.mirrored, views, codes.primary)
+        found = self.index.pdq_candidates(codes.codes, regions, codes.mirrored, codes.primary)
+        ordered = sorted(found.values(), key=lambda c: (c.pdq_distance, c.work_id))
+        ordered = ordered[: self.max_candidates]
         matches: list[MatchReport] = []
         rejected: list[MatchReport] = []
+        self._verify_candidates(ordered, decoded, query, matches, rejected)
+        if not matches and self.use_crop_tier and self.index.crop_tier_enabled:
+            # The crop tier costs a found image's ORB features in three frames and a search
+            # with each, so it runs only when the PDQ tier found nothing that verified: copies
+            # that keep the whole picture are settled without it.
+            keys = [(0, False), (0, True)] + ([(1, False)] if len(query.levels) > 1 else [])
+            views = [(lv, flipped, query.features(lv, flipped)[1]) for lv, flipped in keys]
+            extra = self.index.crop_candidates(views, exclude=set(found))
+            self._verify_candidates(extra, decoded, query, matches, rejected)
+            ordered += extra
+        matches.sort(key=lambda m: (-m.score, -m.inliers, m.work_id))
+        return QueryResult(
+            matches=matches,
+            rejected=rejected,
+            candidates_checked=len(ordered),
+            pdq_quality=codes.best_quality,
+            found_size=decoded.original_size,
+            notes=notes,
+        )
+
+    def _verify_candidates(self, candidates, decoded, query, matches, rejected) -> None:
+        """Verify each candidate; verified reports go to `matches`, the others to `rejected`."""
         region_queries: dict[tuple, QueryImage] = {}
         whole = (0, 0, *decoded.original_size)
-        for candidate in ordered[: self.max_candidates]:
+        for candidate in candidates:
             features = self.load_features(candidate.work_id)
             attempts = [query]
             if candidate.region is not None and tuple(candidate.region) != whole:
@@ -141,15 +160,6 @@ class Matcher:
                     break
             report = build_report(candidate, outcome, features, attempt, decoded.original_size)
             (matches if report.verified else rejected).append(report)
-        matches.sort(key=lambda m: (-m.score, -m.inliers, m.work_id))
-        return QueryResult(
-            matches=matches,
-            rejected=rejected,
-            candidates_checked=min(len(ordered), self.max_candidates),
-            pdq_quality=codes.best_quality,
-            found_size=decoded.original_size,
-            notes=notes,
-        )
 
 
 def match_image(
