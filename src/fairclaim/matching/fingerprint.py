@@ -376,43 +376,51 @@ def _jpeg(rgb: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def query_codes(rgb: np.ndarray, frame: np.ndarray | None = None) -> QueryCodes:
-    """PDQ codes of a found image: all eight dihedral variants of the whole image, and the
-    upright and mirrored variants of each region proposal (embedded copies are rarely rotated,
-    and every code costs one index probe).
+def whole_image_codes(frame: np.ndarray, size: tuple[int, int]) -> QueryCodes:
+    """PDQ codes of all eight dihedral variants of a found image.
 
     Args:
-        rgb: the found image as decoded (regions are found in it and cut from it).
-        frame: the same image in the works' feature frame (long side `WORK_FEATURE_SIDE`), where
-            the whole image is hashed, as works are; made here when not given.
+        frame: the image in the works' feature frame (long side `WORK_FEATURE_SIDE`), where it
+            is hashed exactly as works are.
+        size: (width, height) of the pixels the regions are given in (the decoded image).
     """
+    box = (0, 0, *size)
+    variants, quality = pdq_dihedral_codes(frame)
+    if quality < PDQ_QUALITY_THRESHOLD:
+        return QueryCodes(np.zeros((0, 32), np.uint8), [], [], quality, [])
+    return QueryCodes(
+        codes=variants,
+        regions=[box] * 8,
+        mirrored=[v in MIRRORED_VARIANTS for v in range(8)],
+        best_quality=quality,
+        primary=[v in PROPOSAL_VARIANTS for v in range(8)],
+    )
+
+
+def region_codes(rgb: np.ndarray) -> QueryCodes:
+    """PDQ codes of the region proposals of a found image (a picture inside a page, a collage, a
+    border): upright and mirrored only — embedded copies are rarely rotated, and every code
+    costs an index probe. Proposals are found and cut at full detail: a box a few pixels too
+    wide takes in page background, which moves a region's code by ten bits and more."""
     from fairclaim.matching.proposals import region_proposals
 
-    height, width = rgb.shape[:2]
-    if frame is None:
-        frame = resize_long_side(rgb, WORK_FEATURE_SIDE, allow_upscale=True)
-    # Proposals are found at full detail: a box a few pixels too wide takes in page background,
-    # which moves a region's code by ten bits and more.
-    boxes = [(0, 0, width, height), *region_proposals(rgb)]
     codes: list[np.ndarray] = []
     regions: list[tuple[int, int, int, int]] = []
-    mirrored: list[bool] = []
-    primary: list[bool] = []
     best = 0
-    for number, box in enumerate(boxes):
+    for box in region_proposals(rgb):
         x0, y0, x1, y1 = box
-        variants, quality = pdq_dihedral_codes(frame if number == 0 else rgb[y0:y1, x0:x1])
+        variants, quality = pdq_dihedral_codes(rgb[y0:y1, x0:x1])
         best = max(best, quality)
-        if quality < PDQ_QUALITY_THRESHOLD:
-            continue
-        kept = range(8) if number == 0 else PROPOSAL_VARIANTS
-        codes.append(variants[list(kept)])
-        regions.extend([box] * len(kept))
-        mirrored.extend(v in MIRRORED_VARIANTS for v in kept)
-        primary.extend(number == 0 and v in PROPOSAL_VARIANTS for v in kept)
-    stacked = np.concatenate(codes) if codes else np.zeros((0, 32), np.uint8)
+        if quality >= PDQ_QUALITY_THRESHOLD:
+            codes.append(variants[list(PROPOSAL_VARIANTS)])
+            regions.extend([box] * len(PROPOSAL_VARIANTS))
+    kept = len(regions)
     return QueryCodes(
-        codes=stacked, regions=regions, mirrored=mirrored, best_quality=best, primary=primary
+        codes=np.concatenate(codes) if codes else np.zeros((0, 32), np.uint8),
+        regions=regions,
+        mirrored=[v in MIRRORED_VARIANTS for v in PROPOSAL_VARIANTS] * (kept // 2),
+        best_quality=best,
+        primary=[False] * kept,
     )
 
 

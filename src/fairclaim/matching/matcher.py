@@ -13,7 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fairclaim.matching.decode import DEFAULT_MAX_PIXELS, DecodedImage, decode_image
-from fairclaim.matching.fingerprint import PDQ_QUALITY_THRESHOLD, LocalFeatures, query_codes
+from fairclaim.matching.fingerprint import (
+    PDQ_QUALITY_THRESHOLD,
+    LocalFeatures,
+    region_codes,
+    whole_image_codes,
+)
 from fairclaim.matching.index import Candidate, MatchIndex
 from fairclaim.matching.report import (
     MatchReport,
@@ -104,39 +109,64 @@ class Matcher:
         return self.match_decoded(decoded)
 
     def match_decoded(self, decoded: DecodedImage) -> QueryResult:
+        """Candidates and verification in three stages, each run only while nothing has verified:
+
+        1. the whole image's PDQ codes (copies that keep the whole picture — most of them);
+        2. the PDQ codes of region proposals (a picture inside a page, a collage, a border);
+        3. the crop tier, one frame at a time (crops, perspective, small rotations, mirrored
+           crops, small pictures inside pages).
+
+        Later stages cost more (region hashing, then ORB features in up to three frames), so a
+        plain copy is settled in the first. The price: when a found image holds two registered
+        works and the first stage verifies one, the other is not looked for.
+        """
         query = QueryImage.from_rgb(decoded.rgb, decoded.original_size)
-        codes = query_codes(decoded.rgb, query.levels[0])
+        size = (decoded.rgb.shape[1], decoded.rgb.shape[0])
         scale = decoded.original_size[0] / decoded.rgb.shape[1]
-        regions = [
-            tuple(round(v * scale) for v in region) for region in codes.regions
-        ]  # decoded → found-image pixels
-        notes = []
-        if codes.best_quality < PDQ_QUALITY_THRESHOLD:
-            notes.append(
-                f"not hashable: PDQ quality {codes.best_quality} < {PDQ_QUALITY_THRESHOLD}; "
-                "the PDQ tier was skipped"
-            )
-        found = self.index.pdq_candidates(codes.codes, regions, codes.mirrored, codes.primary)
-        ordered = sorted(found.values(), key=lambda c: (c.pdq_distance, c.work_id))
-        ordered = ordered[: self.max_candidates]
         matches: list[MatchReport] = []
         rejected: list[MatchReport] = []
-        self._verify_candidates(ordered, decoded, query, matches, rejected)
-        if not matches and self.use_crop_tier and self.index.crop_tier_enabled:
-            # The crop tier costs a found image's ORB features in three frames and a search
-            # with each, so it runs only when the PDQ tier found nothing that verified: copies
-            # that keep the whole picture are settled without it.
+        checked: list[Candidate] = []
+        tried: set[str] = set()
+        quality = 0
+        for stage in (whole_image_codes, region_codes):
+            if matches:
+                break
+            codes = (
+                stage(query.levels[0], size) if stage is whole_image_codes else stage(decoded.rgb)
+            )
+            quality = max(quality, codes.best_quality)
+            regions = [tuple(round(v * scale) for v in r) for r in codes.regions]  # → found px
+            found = self.index.pdq_candidates(codes.codes, regions, codes.mirrored, codes.primary)
+            fresh = sorted(
+                (c for c in found.values() if c.work_id not in tried),
+                key=lambda c: (c.pdq_distance, c.work_id),
+            )[: max(0, self.max_candidates - len(checked))]
+            tried.update(found)
+            self._verify_candidates(fresh, decoded, query, matches, rejected)
+            checked += fresh
+        notes = []
+        if quality < PDQ_QUALITY_THRESHOLD:
+            notes.append(
+                f"not hashable: PDQ quality {quality} < {PDQ_QUALITY_THRESHOLD}; "
+                "the PDQ tier was skipped"
+            )
+        if self.use_crop_tier and self.index.crop_tier_enabled:
             keys = [(0, False), (0, True)] + ([(1, False)] if len(query.levels) > 1 else [])
-            views = [(lv, flipped, query.features(lv, flipped)[1]) for lv, flipped in keys]
-            extra = self.index.crop_candidates(views, exclude=set(found))
-            self._verify_candidates(extra, decoded, query, matches, rejected)
-            ordered += extra
+            for level, flipped in keys:
+                if matches:
+                    break
+                view = [(level, flipped, query.features(level, flipped)[1])]
+                # A work that failed in one frame may still verify in another (mirrored, or
+                # small inside a page), so only the PDQ tier's candidates are left out.
+                extra = self.index.crop_candidates(view, exclude=tried)
+                self._verify_candidates(extra, decoded, query, matches, rejected)
+                checked += extra
         matches.sort(key=lambda m: (-m.score, -m.inliers, m.work_id))
         return QueryResult(
             matches=matches,
             rejected=rejected,
-            candidates_checked=len(ordered),
-            pdq_quality=codes.best_quality,
+            candidates_checked=len(checked),
+            pdq_quality=quality,
             found_size=decoded.original_size,
             notes=notes,
         )
