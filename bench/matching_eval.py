@@ -9,8 +9,10 @@ unindexed photos alike) and prints:
 * recall per family and overall, false matches (count, rate over query × indexed pairs),
   for the engine and two baselines (PDQ alone at 31 with 8 dihedral hashes; imagehash phash);
 * fingerprinting throughput from JPEG bytes (CPU seconds via time.process_time, one core);
-* query latency (CPU time per query; median, p99) against the real index and against the real
-  index padded with 1M (and optionally 10M) random PDQ codes;
+* query latency (CPU time per query; median, p99; also split by the stage that settled the
+  query) against the real index, against the real index padded with 1M (and optionally 10M)
+  random PDQ codes — the PDQ tier is then an inverted file and the crop tier off — with recall
+  on that sample, and against a crop-tier shard of 19,000 synthetic works (random sketches);
 * index memory per work.
 
 CPU time, not wall time, is reported because other processes share the machine.
@@ -34,13 +36,14 @@ from PIL import Image
 from fairclaim.matching.decode import decode_image
 from fairclaim.matching.edits import FAMILIES, encode_jpeg, make_edit
 from fairclaim.matching.fingerprint import (
+    SKETCH_SIZE,
     WORK_FEATURE_SIDE,
     LocalFeatures,
     fingerprint_work,
     pdq_code,
     pdq_dihedral_codes,
 )
-from fairclaim.matching.index import MatchIndex
+from fairclaim.matching.index import CROP_TIER_MAX_WORKS, MatchIndex
 from fairclaim.matching.matcher import Matcher
 from fairclaim.matching.verify import MIN_PIXEL_AGREEMENT
 
@@ -59,7 +62,10 @@ def main() -> int:
     parser.add_argument("--photos", default=str(PHOTOS))
     parser.add_argument("--families", default=",".join(FAMILIES))
     parser.add_argument("--scale", default="1000000", help="comma list of synthetic index sizes")
-    parser.add_argument("--latency-sample", type=int, default=150)
+    parser.add_argument("--latency-sample", type=int, default=400)
+    parser.add_argument(
+        "--crop-scale", default="19000", help="comma list of synthetic crop-tier shard sizes"
+    )
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--seed", type=int, default=SEED, help="another split and other edits")
@@ -135,6 +141,7 @@ def main() -> int:
     engine_hits = defaultdict(lambda: [0, 0])
     engine_false: list[tuple] = []
     latencies = []
+    by_stage = defaultdict(list)  # which stage settled the query → CPU times
     failures = []
     true_scores: list[tuple[float, int]] = []
     wrong_scores: list[tuple[float, int]] = []
@@ -143,6 +150,7 @@ def main() -> int:
         t0 = time.process_time()
         result = matcher.match_bytes(data)
         latencies.append(time.process_time() - t0)
+        by_stage[settled_by(result)].append(latencies[-1])
         ids = [m.work_id for m in result.matches]
         for report in [*result.matches, *result.rejected]:
             if report.blocks_compared:  # reached the pixel check
@@ -164,10 +172,11 @@ def main() -> int:
             "engine (PDQ+crop tier → ORB/RANSAC → pixel check)", engine_hits, engine_false, n_pairs
         )
         print(
-            f"engine query CPU time, real index ({len(indexed)} works): "
+            f"engine query CPU time, real index ({len(indexed)} works, crop tier on): "
             f"median {1000 * statistics.median(latencies):.1f} ms, "
             f"p99 {1000 * percentile(latencies, 99):.1f} ms"
         )
+        print_stages(by_stage)
         # Margins: how far from the thresholds decisions fell (thresholds from principles).
         agreement = sorted(score for score, _ in true_scores)
         print(
@@ -208,30 +217,87 @@ def main() -> int:
         np.zeros((0, 4), np.float32), np.zeros((0, 32), np.uint8), (1, 1), (1, 1), b""
     )
     sample = random.Random(seed).sample(queries, min(args.latency_sample, len(queries)))
+    rng = np.random.default_rng(seed)
     for scale in [int(s) for s in args.scale.split(",") if s]:
+        # Synthetic works first, so the real ones join an already trained index, as any work
+        # registered later would.
+        t0 = time.process_time()
         big = MatchIndex()
+        big.add_codes(
+            [f"synthetic-{i}" for i in range(scale)],
+            rng.integers(0, 256, (scale, 32), dtype=np.uint8),
+        )
         for name in indexed:
             big.add(name, fingerprints[name])
-        synthetic = np.random.default_rng(seed).integers(0, 256, (scale, 32), dtype=np.uint8)
-        big.add_codes([f"synthetic-{i}" for i in range(scale)], synthetic)
-        big_matcher = Matcher(big, lambda work_id: features.get(work_id, no_features))
-        times, hits, total = [], 0, 0
-        for name, _family, data in sample:
-            t0 = time.process_time()
-            result = big_matcher.match_bytes(data)
-            times.append(time.process_time() - t0)
-            if name in indexed_set:
-                total += 1
-                hits += name in [m.work_id for m in result.matches]
-        print(
-            f"query CPU time with {scale:,} synthetic + {len(indexed)} real works "
-            f"(PDQ tier only: crop tier is off above its shard size): "
-            f"median {1000 * statistics.median(times):.1f} ms, "
-            f"p99 {1000 * percentile(times, 99):.1f} ms; recall on this sample {hits}/{total}; "
-            f"PDQ tier {big.pdq_memory_bytes() / len(big):.0f} B/work"
+        built = time.process_time() - t0
+        tier = "inverted file" if big.pdq_is_inverted_file else "flat"
+        run_scale(
+            f"{scale:,} synthetic + {len(indexed)} real works (PDQ tier {tier}, "
+            f"{big._pdq.lists} lists; crop tier off above {CROP_TIER_MAX_WORKS:,} works; "
+            f"built in {built:.0f} s CPU; PDQ tier {big.pdq_memory_bytes() / len(big):.0f} B/work)",
+            Matcher(big, lambda work_id: features.get(work_id, no_features)),
+            sample,
+            indexed_set,
         )
-        del big, big_matcher, synthetic
+        del big
+    for works in [int(s) for s in args.crop_scale.split(",") if s]:
+        # The crop tier at its largest shard: synthetic works carry random PDQ codes and random
+        # ORB sketches (uniform random descriptors: the inverted file's hardest case).
+        t0 = time.process_time()
+        big = MatchIndex()
+        big.add_sketches(
+            [f"synthetic-{i}" for i in range(works)],
+            rng.integers(0, 256, (works, SKETCH_SIZE, 32), dtype=np.uint8),
+        )
+        for name in indexed:
+            big.add(name, fingerprints[name])
+        built = time.process_time() - t0
+        run_scale(
+            f"{works:,} synthetic + {len(indexed)} real works, crop tier on "
+            f"({big._sketch.lists} lists; built in {built:.0f} s CPU; crop tier "
+            f"{big.sketch_memory_bytes() / len(big):.0f} B/work)",
+            Matcher(big, lambda work_id: features.get(work_id, no_features)),
+            sample,
+            indexed_set,
+        )
+        del big
     return 0
+
+
+def settled_by(result) -> str:
+    if not result.matches:
+        return "no match"
+    return "PDQ stage" if result.matches[0].pdq_distance is not None else "crop tier"
+
+
+def print_stages(by_stage) -> None:
+    for stage, times in sorted(by_stage.items()):
+        print(
+            f"  settled by {stage}: n={len(times)}, "
+            f"median {1000 * statistics.median(times):.1f} ms, "
+            f"p99 {1000 * percentile(times, 99):.1f} ms"
+        )
+
+
+def run_scale(title, matcher, sample, indexed_set) -> None:
+    times, by_stage, hits, total, false = [], defaultdict(list), 0, 0, 0
+    for name, _family, data in sample:
+        t0 = time.process_time()
+        result = matcher.match_bytes(data)
+        times.append(time.process_time() - t0)
+        by_stage[settled_by(result)].append(times[-1])
+        ids = [m.work_id for m in result.matches]
+        false += sum(work_id != name for work_id in ids)
+        if name in indexed_set:
+            total += 1
+            hits += name in ids
+    print(f"\n== query CPU time with {title}")
+    print(
+        f"median {1000 * statistics.median(times):.1f} ms, p99 {1000 * percentile(times, 99):.1f}"
+        f" ms over {len(times)} queries; "
+        f"recall on them {hits}/{total} = {hits / max(total, 1):.3f}; false matches {false}"
+    )
+    print_stages(by_stage)
 
 
 def print_recall(title, hits, false, n_pairs):

@@ -67,7 +67,7 @@ def test_near_codes_are_found_when_only_a_share_of_lists_is_visited(seeded_codes
 
 def test_an_inverted_file_survives_save_and_load(tmp_path, seeded_codes, monkeypatch):
     monkeypatch.setattr(index_module, "PDQ_IVF_MIN_CODES", 2000)
-    monkeypatch.setattr(index_module, "PDQ_CODES_PER_LIST", 100)
+    monkeypatch.setattr(index_module, "PDQ_LISTS_FACTOR", 0.5)
     index = MatchIndex()
     index.add_codes([f"w{i}" for i in range(len(seeded_codes))], seeded_codes)
     assert index.pdq_is_inverted_file

@@ -34,7 +34,7 @@ import numpy as np
 
 from fairclaim.matching.errors import IndexFormatError
 from fairclaim.matching.fingerprint import WorkFingerprint
-from fairclaim.matching.tiers import CodeTier, lists_by_square_root, lists_of_length
+from fairclaim.matching.tiers import CodeTier, lists_by_square_root
 
 # PDQ tier: codes at most this far (of 256 bits) make a work a candidate. Looser than PDQ's
 # "confident match" 31 on purpose — verification, not this number, decides; measured unrelated
@@ -45,8 +45,8 @@ PDQ_NEIGHBOURS = 4
 # PDQ tier: from this many codes on, an inverted file replaces the flat scan (below it a flat
 # scan takes < 0.4 ms per query code and needs no training).
 PDQ_IVF_MIN_CODES = 200_000
-# PDQ tier inverted file: about this many codes per list (1,000 lists at 1M works).
-PDQ_CODES_PER_LIST = 1_000
+# PDQ tier lists: this many × √codes (1,000 lists at 1M works, 3,162 at 10M).
+PDQ_LISTS_FACTOR = 1.0
 # Shares of the PDQ lists visited by the primary codes (whole image, upright and mirrored) and by
 # the others. Measured at 1M works (bench/matching_eval.py): recall 0.5 % below an exact scan.
 PDQ_PRIMARY_SHARE = 1 / 4
@@ -112,7 +112,7 @@ class MatchIndex:
 
         faiss.omp_set_num_threads(FAISS_THREADS)
         self.ids: list[str] = []
-        self._pdq = CodeTier(PDQ_IVF_MIN_CODES, lists_of_length(PDQ_CODES_PER_LIST))
+        self._pdq = CodeTier(PDQ_IVF_MIN_CODES, lists_by_square_root(PDQ_LISTS_FACTOR))
         # Row → work number maps as int32 arrays: 4 bytes per row, not a Python int object.
         self._pdq_work = array("i")
         self._sketch = CodeTier(SKETCH_IVF_MIN_ROWS, lists_by_square_root(SKETCH_LISTS_FACTOR))
