@@ -10,7 +10,9 @@ public API from its modules:
                  IndexFormatError — each with a short `.code`
     fingerprint  fingerprint_work(decoded) / fingerprint_work_bytes(data, *, max_pixels)
                  -> WorkFingerprint (.to_bytes() / .from_bytes(); .features: LocalFeatures)
-    index        MatchIndex: add(id, fingerprint), save(path), load(path), candidates(...)
+    index        MatchIndex: add(id, fingerprint), save(path), load(path),
+                 pdq_candidates(...), crop_candidates(...)
+    tiers        CodeTier: 256-bit codes in FAISS, flat while small, an inverted file once large
     matcher      Matcher(index, load_features).match_bytes(data) -> QueryResult;
                  match_image(query_bytes, index, load_original_features) -> QueryResult
     proposals    region_proposals(rgb): boxes that may hold a picture inside a larger image

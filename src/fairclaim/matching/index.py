@@ -13,7 +13,7 @@ a plain row → work map:
   descriptors; a work collecting enough close descriptors becomes a candidate even when no PDQ
   code is near (crops, embedded copies, perspective, small rotations). A found image brings
   thousands of descriptors, so the tier becomes an inverted file early (`SKETCH_IVF_MIN_ROWS`);
-  it costs ~1.2 kB per work, and is on for shards up to `CROP_TIER_MAX_WORKS` works.
+  it costs ~1.2–1.4 kB per work, and is on for shards up to `CROP_TIER_MAX_WORKS` works.
 
 `save(path)` writes a directory: `pdq.faiss` and `sketch.faiss` (FAISS's own writer), `ids.json`
 (the id map and per-row work numbers as plain JSON) — never pickle. Per-work verification features
