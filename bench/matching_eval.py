@@ -219,17 +219,9 @@ def main() -> int:
     sample = random.Random(seed).sample(queries, min(args.latency_sample, len(queries)))
     rng = np.random.default_rng(seed)
     for scale in [int(s) for s in args.scale.split(",") if s]:
-        # Synthetic works first, so the real ones join an already trained index, as any work
-        # registered later would.
-        t0 = time.process_time()
-        big = MatchIndex()
-        big.add_codes(
-            [f"synthetic-{i}" for i in range(scale)],
-            rng.integers(0, 256, (scale, 32), dtype=np.uint8),
-        )
-        for name in indexed:
-            big.add(name, fingerprints[name])
-        built = time.process_time() - t0
+        codes = rng.integers(0, 256, (scale, 32), dtype=np.uint8)
+        big, built = padded_index(MatchIndex.add_codes, codes, fingerprints)
+        del codes
         tier = "inverted file" if big.pdq_is_inverted_file else "flat"
         run_scale(
             f"{scale:,} synthetic + {len(indexed)} real works (PDQ tier {tier}, "
@@ -243,15 +235,8 @@ def main() -> int:
     for works in [int(s) for s in args.crop_scale.split(",") if s]:
         # The crop tier at its largest shard: synthetic works carry random PDQ codes and random
         # ORB sketches (uniform random descriptors: the inverted file's hardest case).
-        t0 = time.process_time()
-        big = MatchIndex()
-        big.add_sketches(
-            [f"synthetic-{i}" for i in range(works)],
-            rng.integers(0, 256, (works, SKETCH_SIZE, 32), dtype=np.uint8),
-        )
-        for name in indexed:
-            big.add(name, fingerprints[name])
-        built = time.process_time() - t0
+        sketches = rng.integers(0, 256, (works, SKETCH_SIZE, 32), dtype=np.uint8)
+        big, built = padded_index(MatchIndex.add_sketches, sketches, fingerprints)
         run_scale(
             f"{works:,} synthetic + {len(indexed)} real works, crop tier on "
             f"({big._sketch.lists} lists; built in {built:.0f} s CPU; crop tier "
@@ -262,6 +247,17 @@ def main() -> int:
         )
         del big
     return 0
+
+
+def padded_index(add_synthetic, synthetic: np.ndarray, fingerprints: dict):
+    """An index of synthetic works (added first, so the real works join an already trained
+    index, as any work registered later would) plus the real ones; and its build CPU time."""
+    t0 = time.process_time()
+    index = MatchIndex()
+    add_synthetic(index, [f"synthetic-{i}" for i in range(len(synthetic))], synthetic)
+    for name, fingerprint in fingerprints.items():
+        index.add(name, fingerprint)
+    return index, time.process_time() - t0
 
 
 def settled_by(result) -> str:
