@@ -3,6 +3,7 @@ server speaking its API) or get bank transfer instructions."""
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,17 @@ def test_a_paid_plan_brings_a_signed_release_and_licence_certificate(
     response = client.get(reverse("portal:document", args=[case.reference, certificate.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert drain(response).startswith(b"%PDF")
+
+
+def test_the_case_page_itemises_every_amount_with_its_basis(client, priced_case):
+    case, claim = priced_case
+    page = client.get(reverse("portal:case", args=[case.reference])).content.decode()
+    lines = claim.result["statement"]["lines"]
+    assert lines
+    assert "How the amounts are made up" in page
+    for line in lines:
+        assert line["label"] in page
+        assert f"{line['amount']} {line['currency']}" in page
+    # The legal sources are named in full; the research notes' tags ([G10], [U1]) are not shown.
+    assert any("[" in line["basis"] for line in lines)
+    assert not re.search(r"\[[A-Z]{1,2}\d{1,3}\]", page)

@@ -6,7 +6,7 @@ import pytest
 
 from fairclaim.rules.check import check_claim
 from fairclaim.rules.facts import PriceEntry
-from fairclaim.rules.fees import cheapest_cover, size_class
+from fairclaim.rules.fees import basis_for_recipient, cheapest_cover, size_class
 
 US = {"jurisdiction": "US", "recipient.country": "US", "recipient.us_state": "NY",
       "pricing.currency": "USD"}  # fmt: skip
@@ -300,3 +300,13 @@ def test_statement_carries_version_and_a_digest_of_its_inputs(make_facts):
     assert changed.inputs_digest != first.inputs_digest
     assert len(first.inputs_digest) == 64
     assert first.rules_version
+
+
+def test_a_recipient_reads_the_basis_without_research_tags():
+    basis = "user principle: damages, CDPA s.96 [U1][U4]; practice (OLG Hamm 4 U 34/15 [G10])"
+    assert basis_for_recipient(basis) == (
+        "user principle: damages, CDPA s.96; practice (OLG Hamm 4 U 34/15)"
+    )
+    assert basis_for_recipient("§97a(2) UrhG [a note in brackets]") == (
+        "§97a(2) UrhG [a note in brackets]"
+    )

@@ -19,7 +19,7 @@ from fairclaim.accounts.models import User
 from fairclaim.monitoring.models import Match
 from fairclaim.rules.check import check_claim
 from fairclaim.rules.facts import InvalidFacts, parse_facts
-from fairclaim.rules.fees import OfferTotal
+from fairclaim.rules.fees import OfferTotal, basis_for_recipient
 from fairclaim.rules.money import Money
 from fairclaim.works.models import Licence, Registration
 
@@ -237,10 +237,28 @@ def do_open_cases(claims: list[Claim], *, actor: str, now: datetime) -> list[Cas
     return cases
 
 
+def statement_lines(case: Case) -> list[dict]:
+    """Every line of the case's latest fee statements as a recipient sees it: the work, the
+    label, the amount and its basis (without research tags), and which offers include it."""
+    lines = []
+    for statement in latest_statements(case):
+        work = statement.claim.match.work
+        for line in statement.statement["lines"]:
+            lines.append(
+                {
+                    **line,
+                    "basis": basis_for_recipient(line["basis"]),
+                    "work": work.title or work.original_filename,
+                }
+            )
+    return lines
+
+
 def latest_statements(case: Case) -> list[FeeStatement]:
     """The newest fee statement of each claim in the case (earlier versions stay on record)."""
     latest: dict[int, FeeStatement] = {}
-    for statement in FeeStatement.objects.filter(claim__case=case).order_by("version"):
+    statements = FeeStatement.objects.filter(claim__case=case).select_related("claim__match__work")
+    for statement in statements.order_by("version"):
         latest[statement.claim_id] = statement
     return list(latest.values())
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from fairclaim.cases.claims import case_offers, latest_statements
+from fairclaim.cases.claims import case_offers, statement_lines
 from fairclaim.cases.models import Case
 
 # Expense lines are "Aufwendungsersatz" under §97a(2) no. 3 UrhG; everything else is damages.
@@ -70,11 +70,9 @@ class NoticeContext:
 def build_context(case: Case, *, access_code: str, link_token: str, today: date) -> NoticeContext:
     site = settings.SITE_URL
     link = f"{site}/portal/link/{link_token}/" if link_token else f"{site}/portal/"
-    statements = latest_statements(case)
     damages, expenses = [], []
-    for statement in statements:
-        for line in statement.statement["lines"]:
-            (expenses if line["code"] in EXPENSE_CODES else damages).append(line)
+    for line in statement_lines(case):
+        (expenses if line["code"] in EXPENSE_CODES else damages).append(line)
     context = NoticeContext(
         reference=case.reference,
         language=case.language,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -72,6 +73,21 @@ SOURCE_PRODUCTION = (
     "are part of the table's licence price [C17][G17]"
 )
 SOURCE_412_FEES = "17 U.S.C. §412: no attorney's fees (§505) for this infringement [L5]"
+
+
+# "[G10]", "[U1][U4]": tags naming entries of the project's legal research notes. Staff and
+# tools see them; a recipient cannot look them up, and the sources they stand for are named in
+# the text itself.
+RESEARCH_TAG = re.compile(r"\s*\[[A-Z]{1,2}\d{1,3}\]")
+
+
+def basis_for_recipient(basis: str) -> str:
+    """A line's basis as a recipient reads it: the legal sources in full, no research tags.
+
+    >>> basis_for_recipient("a reasonable licence fee as damages, CDPA s.96 [U1][U4]; rate card")
+    'a reasonable licence fee as damages, CDPA s.96; rate card'
+    """
+    return RESEARCH_TAG.sub("", basis).strip()
 
 
 @dataclass(frozen=True)
