@@ -39,6 +39,7 @@ from fairclaim.matching.fingerprint import (
     SKETCH_SIZE,
     WORK_FEATURE_SIDE,
     LocalFeatures,
+    feature_frame,
     fingerprint_work,
     pdq_code,
     pdq_dihedral_codes,
@@ -96,8 +97,8 @@ def main() -> int:
 
     # Fingerprinting throughput (one core, CPU time), from JPEG bytes.
     t0 = time.process_time()
-    for name in indexed:
-        pdq_code(decode_image(raw[name]).rgb)
+    for name in indexed:  # the product's path: draft decode, feature frame, PDQ
+        pdq_code(feature_frame(decode_image(raw[name], min_long_side=WORK_FEATURE_SIDE).rgb))
     pdq_cpu = time.process_time() - t0
     t0 = time.process_time()
     fingerprints = {
@@ -107,7 +108,8 @@ def main() -> int:
     full_cpu = time.process_time() - t0
     sizes = [Image.open(io.BytesIO(raw[n])).size for n in indexed]
     print(
-        f"fingerprint (decode draft ≥256 + PDQ): {len(indexed) / pdq_cpu:.0f} images/s/core; "
+        f"fingerprint (draft decode ≥{WORK_FEATURE_SIDE} + feature frame + PDQ): "
+        f"{len(indexed) / pdq_cpu:.0f} images/s/core; "
         f"full registration (+ORB, sketch, thumbnail): {len(indexed) / full_cpu:.0f} images/s/core "
         f"[{len(indexed)} JPEGs, median {statistics.median(w for w, _ in sizes)} px wide; "
         "time.process_time]"

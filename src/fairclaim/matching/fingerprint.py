@@ -303,6 +303,12 @@ def gray_of(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 
+def feature_frame(rgb: np.ndarray) -> np.ndarray:
+    """An image in the frame where works are hashed and their local features live (long side
+    `WORK_FEATURE_SIDE`, small images enlarged to it)."""
+    return resize_long_side(rgb, WORK_FEATURE_SIDE, allow_upscale=True)
+
+
 def fingerprint_work(decoded: DecodedImage) -> WorkFingerprint:
     """Compute a work's fingerprint from its decoded pixels.
 
@@ -318,9 +324,9 @@ def fingerprint_work(decoded: DecodedImage) -> WorkFingerprint:
         >>> fp = fingerprint_work(decode_image(data))
         >>> blob = fp.to_bytes()   # store it; WorkFingerprint.from_bytes(blob) reads it back
     """
-    frame = resize_long_side(decoded.rgb, WORK_FEATURE_SIDE, allow_upscale=True)
-    # Hashed in the feature frame, exactly as a found image is (`query_codes`): same pixels in,
-    # same code out, and no second resize.
+    frame = feature_frame(decoded.rgb)
+    # Hashed in the feature frame, exactly as a found image is (`whole_image_codes`): same
+    # pixels in, same code out, and no second resize.
     code, quality = pdq_code(frame)
     keypoints, descriptors = orb_features(gray_of(frame), WORK_FEATURES)
     features = LocalFeatures(

@@ -27,8 +27,8 @@ from fairclaim.matching.fingerprint import (
     QUERY_DETAIL_MIN_SIDE,
     QUERY_DETAIL_SIDE,
     QUERY_FEATURES,
-    WORK_FEATURE_SIDE,
     LocalFeatures,
+    feature_frame,
     gray_of,
     orb_features,
     resize_long_side,
@@ -106,7 +106,7 @@ class QueryImage:
         cls, rgb: np.ndarray, original_size: tuple[int, int], offset: tuple[int, int] = (0, 0)
     ) -> QueryImage:
         """`original_size`: what `rgb` shows, in found-image pixels; `offset`: where it sits."""
-        base = resize_long_side(rgb, WORK_FEATURE_SIDE, allow_upscale=True)
+        base = feature_frame(rgb)
         levels = [np.ascontiguousarray(base)]
         if max(rgb.shape[:2]) >= QUERY_DETAIL_MIN_SIDE:
             levels.append(np.ascontiguousarray(resize_long_side(rgb, QUERY_DETAIL_SIDE)))
