@@ -150,3 +150,4 @@ def test_the_case_page_itemises_every_amount_with_its_basis(client, priced_case)
     # The legal sources are named in full; the research notes' tags ([G10], [U1]) are not shown.
     assert any("[" in line["basis"] for line in lines)
     assert not re.search(r"\[[A-Z]{1,2}\d{1,3}\]", page)
+    assert "market-and-law" not in page

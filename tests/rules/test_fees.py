@@ -7,6 +7,7 @@ import pytest
 from fairclaim.rules.check import check_claim
 from fairclaim.rules.facts import PriceEntry
 from fairclaim.rules.fees import basis_for_recipient, cheapest_cover, size_class
+from fairclaim.rules.linter import SOURCE_97A3
 
 US = {"jurisdiction": "US", "recipient.country": "US", "recipient.us_state": "NY",
       "pricing.currency": "USD"}  # fmt: skip
@@ -306,6 +307,9 @@ def test_a_recipient_reads_the_basis_without_research_tags():
     basis = "user principle: damages, CDPA s.96 [U1][U4]; practice (OLG Hamm 4 U 34/15 [G10])"
     assert basis_for_recipient(basis) == (
         "user principle: damages, CDPA s.96; practice (OLG Hamm 4 U 34/15)"
+    )
+    assert basis_for_recipient(f"capped: {SOURCE_97A3}") == (
+        "capped: §97a(3) UrhG: cost cap for consumers (value €1,000)"
     )
     assert basis_for_recipient("§97a(2) UrhG [a note in brackets]") == (
         "§97a(2) UrhG [a note in brackets]"

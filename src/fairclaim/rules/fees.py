@@ -75,10 +75,10 @@ SOURCE_PRODUCTION = (
 SOURCE_412_FEES = "17 U.S.C. §412: no attorney's fees (§505) for this infringement [L5]"
 
 
-# "[G10]", "[U1][U4]": tags naming entries of the project's legal research notes. Staff and
-# tools see them; a recipient cannot look them up, and the sources they stand for are named in
-# the text itself.
-RESEARCH_TAG = re.compile(r"\s*\[[A-Z]{1,2}\d{1,3}\]")
+# "[G10]", "[U1][U4]", "— market-and-law.md C2": pointers into the project's legal research
+# notes. Staff and tools see them; a recipient cannot look them up, and the sources they stand
+# for are named in the text itself.
+RESEARCH_TAG = re.compile(r"\s*\[[A-Z]{1,2}\d{1,3}\]|\s*—\s*market-and-law\.md\s+[A-Z]\d+\b")
 
 
 def basis_for_recipient(basis: str) -> str:
