@@ -78,7 +78,11 @@ SOURCE_412_FEES = "17 U.S.C. §412: no attorney's fees (§505) for this infringe
 # "[G10]", "[U1][U4]", "— market-and-law.md C2": pointers into the project's legal research
 # notes. Staff and tools see them; a recipient cannot look them up, and the sources they stand
 # for are named in the text itself.
-RESEARCH_TAG = re.compile(r"\s*\[[A-Z]{1,2}\d{1,3}\]|\s*—\s*market-and-law\.md\s+[A-Z]\d+\b")
+RESEARCH_TAG = re.compile(
+    r"\s*\[[A-Z]{1,2}\d{1,3}\]"
+    r"|\s*—\s*market-and-law\.md\s+[A-Z]\d+\b"
+    r"|\s*\(market-and-law\.md\s+[A-Z]\d+\)"
+)
 
 
 def basis_for_recipient(basis: str) -> str:
