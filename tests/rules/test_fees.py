@@ -311,7 +311,7 @@ def test_a_recipient_reads_the_basis_without_research_tags():
     assert basis_for_recipient(f"capped: {SOURCE_97A3}") == (
         "capped: §97a(3) UrhG: cost cap for consumers (value €1,000)"
     )
-    assert basis_for_recipient("MFM 2023: online shop (market-and-law.md C2)") == (
+    assert basis_for_recipient("MFM 2023: online shop (market-and-law.md C2 [G17])") == (
         "MFM 2023: online shop"
     )
     assert basis_for_recipient("§97a(2) UrhG [a note in brackets]") == (

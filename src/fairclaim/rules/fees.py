@@ -81,7 +81,7 @@ SOURCE_412_FEES = "17 U.S.C. §412: no attorney's fees (§505) for this infringe
 RESEARCH_TAG = re.compile(
     r"\s*\[[A-Z]{1,2}\d{1,3}\]"
     r"|\s*—\s*market-and-law\.md\s+[A-Z]\d+\b"
-    r"|\s*\(market-and-law\.md\s+[A-Z]\d+\)"
+    r"|\s*\(market-and-law\.md\s+[A-Z]\d+(?:\s*\[[A-Z]{1,2}\d{1,3}\])*\)"
 )
 
 
