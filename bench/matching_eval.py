@@ -95,17 +95,19 @@ def main() -> int:
 
     raw = {name: (root / name).read_bytes() for name in files}
 
-    # Fingerprinting throughput (one core, CPU time), from JPEG bytes.
-    t0 = time.process_time()
-    for name in indexed:  # the product's path: draft decode, feature frame, PDQ
-        pdq_code(feature_frame(decode_image(raw[name], min_long_side=WORK_FEATURE_SIDE).rgb))
-    pdq_cpu = time.process_time() - t0
-    t0 = time.process_time()
-    fingerprints = {
-        name: fingerprint_work(decode_image(raw[name], min_long_side=WORK_FEATURE_SIDE))
-        for name in indexed
-    }
-    full_cpu = time.process_time() - t0
+    # Fingerprinting throughput (one core, CPU time), from JPEG bytes; the product's path (draft
+    # decode, feature frame, PDQ). Steady state: one untimed image first loads the libraries,
+    # then the best of three passes.
+    def fingerprint_pdq(name):
+        return pdq_code(feature_frame(decode_image(raw[name], min_long_side=WORK_FEATURE_SIDE).rgb))
+
+    def fingerprint_full(name):
+        return fingerprint_work(decode_image(raw[name], min_long_side=WORK_FEATURE_SIDE))
+
+    fingerprint_full(indexed[0])
+    pdq_cpu = best_of_three(lambda: [fingerprint_pdq(name) for name in indexed])
+    full_cpu = best_of_three(lambda: [fingerprint_full(name) for name in indexed])
+    fingerprints = {name: fingerprint_full(name) for name in indexed}
     sizes = [Image.open(io.BytesIO(raw[n])).size for n in indexed]
     print(
         f"fingerprint (draft decode ≥{WORK_FEATURE_SIDE} + feature frame + PDQ): "
@@ -249,6 +251,15 @@ def main() -> int:
         )
         del big
     return 0
+
+
+def best_of_three(work) -> float:
+    times = []
+    for _ in range(3):
+        t0 = time.process_time()
+        work()
+        times.append(time.process_time() - t0)
+    return min(times)
 
 
 def padded_index(add_synthetic, synthetic: np.ndarray, fingerprints: dict):
