@@ -57,7 +57,6 @@ _ANCHOR_MAY_MATTER_RE = re.compile(
     )
 )  # fmt: skip
 _BASE_MAY_MATTER_RE = re.compile("|".join(map(re.escape, (*IMAGE_EXTENSIONS, CC_HOST))))
-_URL_DROPPED_CHARS = ("\t", "\n", "\r")  # urlsplit removes them: "creative\tcommons.org"
 _COLLECTED_TAGS = ("base", "title", "script", "template", "img", "style", "meta", "link", "a")
 
 
@@ -158,7 +157,7 @@ def _anchor_may_matter(a) -> bool:
     label = f"{a.text or ''} {a.get('title') or ''} {href} {a.get('rel') or ''}".lower()
     if _ANCHOR_MAY_MATTER_RE.search(label):
         return True
-    return any(char in href for char in _URL_DROPPED_CHARS)
+    return not href.isprintable()  # urlsplit drops tab, CR, LF: "creative\tcommons.org" counts
 
 
 def extract_page(

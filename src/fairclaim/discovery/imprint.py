@@ -105,7 +105,7 @@ def _company_line(text: str) -> str:
     # a company line is short (footer, imprint); long paragraphs would cost ms each (the hint
     # pattern is an alternation: it is slow to search through a long text). The short lines are
     # searched at once for the hint's literals, and only lines with one get the exact patterns.
-    short = "\n".join(line for line in text.splitlines() if len(line) <= COMPANY_LINE_MAX)
+    short = "\n".join([line for line in text.splitlines() if len(line) <= COMPANY_LINE_MAX])
     position = 0
     while found := COMPANY_HINT_LITERAL_RE.search(short, position):
         start = short.rfind("\n", 0, found.start()) + 1
