@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,40 @@ def test_pre_check_rules_out_plain_text_pages():
     html = b"<html><head><title>News</title></head><body><p>Only words &amp; more.</p></body>"
     assert not extract_page(html, "http://example.com/").images
     assert not may_show_images(decode_html(html))
+
+
+LINKED_PAGE = (
+    "<html><head>{head}</head><body><p>Text <a href='/p/2'>next</a></p>"
+    "<a href='?size=large'>full size</a>"
+    "<a href='https://creative\tcommons.org/publicdomain/zero/1.0/'>CC0</a>"
+    "<a href='/rights' rel='LICENSE'>rights</a>"
+    "<a href='/files/Photo.JPG?x=1'>photo</a>"
+    "<a href='MAILTO:info@example.com'>mail</a>"
+    "<a href='/about'><b>x</b></a><a href='/kontakt-seite'>Team</a>"
+    "<a href='/site-notice' title='Mentions Légales'>§</a>"
+    "<footer>Beispiel GmbH</footer></body></html>"
+)
+BASES = [
+    "http://example.com/",
+    "http://example.com/gallery/photo.jpg",  # "?size=large" is then a link to an image
+    "https://creativecommons.org/about/",  # every link on the page is then a CC link
+]
+
+
+@pytest.mark.parametrize(
+    ("html", "url"),
+    [
+        *((LINKED_PAGE.format(head=""), base) for base in BASES),
+        *(
+            (LINKED_PAGE.format(head=f"<base href='{base}'>"), "http://o.example/")
+            for base in BASES
+        ),
+        ((FIXTURES / "wordpress.html").read_bytes(), WP_URL),
+        ((FIXTURES / "shopify.html").read_bytes(), SHOP_URL),
+    ],
+)
+def test_page_without_crawl_links_has_the_same_images_licences_and_imprint(html, url):
+    with_links = extract_page(html, url)
+    without = extract_page(html, url, links=False)
+    assert without.links == ()
+    assert without == replace(with_links, links=())

@@ -3,6 +3,7 @@ including damaged files (corrupted bytes, truncation, digest mismatch)."""
 
 from __future__ import annotations
 
+import base64
 import io
 
 import pytest
@@ -118,6 +119,87 @@ def test_payload_digest_mismatch_is_a_broken_record(tmp_path):
     assert counts.errors["warc_record"] == 1
     assert "http://site.example/p/1" not in {r.page_url for r in records}
     assert counts.pages == 2
+
+
+def _digest_header(data: bytes, name: bytes, url: bytes) -> bytes:
+    """The `name` digest header line of the record for `url` in an uncompressed WARC."""
+    record = data.index(b"WARC-Target-URI: " + url + b"\r\n")
+    start = data.index(name + b": ", record)
+    return data[start : data.index(b"\r\n", start)]
+
+
+def test_block_digest_mismatch_with_intact_payload_is_a_broken_record(tmp_path):
+    path = tmp_path / "block.warc"
+    write_warc(path, gzip=False, pages=3)
+    data = path.read_bytes()
+    record = data.index(b"WARC-Target-URI: http://site.example/p/1\r\n")
+    at = data.index(b"HTTP/1.1 200 OK", record)  # the HTTP headers: in the block, not the payload
+    path.write_bytes(data[:at] + b"HTTP/1.1 200 Ok" + data[at + 15 :])
+    counts = ScanCounts()
+    records = list(read_warc(path, counts=counts))
+    assert counts.errors["warc_record"] == 1
+    assert "http://site.example/p/1" not in {r.page_url for r in records}
+    assert counts.pages == 2
+
+
+@pytest.mark.parametrize("encoding", ["base16", "base64", "base64url"])
+def test_digests_written_in_base16_or_base64_are_accepted(tmp_path, encoding):
+    path = tmp_path / "encoded.warc"
+    write_warc(path, gzip=False, pages=3)
+    data = path.read_bytes()
+    for name in (b"WARC-Block-Digest", b"WARC-Payload-Digest"):
+        line = _digest_header(data, name, b"http://site.example/p/1")
+        binary = base64.b32decode(line.split(b"sha1:")[1])
+        value = {
+            "base16": base64.b16encode(binary).lower(),
+            "base64": base64.b64encode(binary),
+            "base64url": base64.urlsafe_b64encode(binary),
+        }[encoding]
+        data = data.replace(line, name + b": sha1:" + value)
+    path.write_bytes(data)
+    counts = ScanCounts()
+    list(read_warc(path, counts=counts))
+    assert counts.errors == {}
+    assert counts.pages == 3
+
+
+@pytest.mark.parametrize("value", [b"md99:AAAA", b"no-algorithm", b"sha1:" + b"A" * 32])
+def test_unknown_or_wrong_digest_is_a_broken_record(tmp_path, value):
+    path = tmp_path / "algo.warc"
+    write_warc(path, gzip=False, pages=3)
+    data = path.read_bytes()
+    line = _digest_header(data, b"WARC-Block-Digest", b"http://site.example/p/1")
+    path.write_bytes(data.replace(line, b"WARC-Block-Digest: " + value))
+    counts = ScanCounts()
+    list(read_warc(path, counts=counts))
+    assert counts.errors["warc_record"] == 1
+    assert counts.pages == 2
+
+
+@pytest.mark.parametrize("tampered", [False, True])
+def test_digests_of_a_record_read_in_many_pieces_are_checked(tmp_path, tampered):
+    path = tmp_path / "large.warc"
+    body = jpeg(1) + bytes(range(256)) * 12_000  # 3 MB: trailing bytes after the JPEG
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "image/jpeg")], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(
+                "http://site.example/big.jpg",
+                "response",
+                payload=io.BytesIO(body),
+                length=len(body),
+                http_headers=headers,
+            )
+        )
+    if tampered:
+        data = bytearray(path.read_bytes())
+        data[-10] ^= 1  # in the last piece read
+        path.write_bytes(bytes(data))
+    counts = ScanCounts()
+    list(read_warc(path, counts=counts))
+    assert counts.errors == ({"warc_record": 1} if tampered else {})
+    assert counts.images_fetched == (0 if tampered else 1)
 
 
 def test_iterating_is_lazy(tmp_path):

@@ -20,7 +20,7 @@ import lxml.etree
 from w3lib.encoding import html_to_unicode
 
 from fairclaim.discovery.captions import caption_and_credit, clean, licence_near, text_of
-from fairclaim.discovery.imprint import Imprint, extract_imprint
+from fairclaim.discovery.imprint import CONTACT_WORDS, IMPRINT_WORDS, Imprint, extract_imprint
 from fairclaim.discovery.links import absolute_url, srcset_candidates
 
 MAX_IMAGES_PER_PAGE = 1000  # galleries rarely pass a few hundred; more is a trap page
@@ -44,6 +44,19 @@ CC_HOST = "creativecommons.org"
 # common ones (it could spell any of the others inside an attribute: "u&#114;l(", "og:im&#97;ge").
 IMAGE_MARKUP_RE = re.compile(r"<img|image|url|<a[\s/]|&(?!(?:amp|lt|gt|quot|nbsp);)[#a-z]", re.I)
 _STYLED = lxml.etree.XPath("//*[@style]")
+_TEXT_NODES = lxml.etree.XPath(".//text()", smart_strings=False)  # itertext() in C: ~3x faster
+# Without crawl links an <a> matters only through its href (an image file, a Creative Commons
+# licence, mailto:), its rel (license) or its imprint/contact label: one search of its lowered
+# text, title, href and rel keeps the few that can, and the exact tests run on those alone. A
+# base URL holding an image extension or the CC host can make any relative href ("?page=2") an
+# image or licence link, so then every <a> is kept.
+_ANCHOR_MAY_MATTER_RE = re.compile(
+    "|".join(
+        map(re.escape, (*IMAGE_EXTENSIONS, CC_HOST, "mailto:", "license", *IMPRINT_WORDS,
+                        *CONTACT_WORDS))
+    )
+)  # fmt: skip
+_BASE_MAY_MATTER_RE = re.compile("|".join(map(re.escape, (*IMAGE_EXTENSIONS, CC_HOST))))
 _COLLECTED_TAGS = ("base", "title", "script", "template", "img", "style", "meta", "link", "a")
 
 
@@ -135,6 +148,18 @@ def _language(root, metas: list) -> str:
     return clean(lang, 35).split(",")[0].strip()
 
 
+def _anchor_may_matter(a) -> bool:
+    """False only when `a` cannot be an image link, licence link, mailto: or imprint/contact
+    link (see _ANCHOR_MAY_MATTER_RE); the label is a superset of imprint.py's."""
+    href = a.get("href")
+    if not href:
+        return False  # no URL: absolute_url("") is "", so every test below finds nothing
+    label = f"{a.text or ''} {a.get('title') or ''} {href} {a.get('rel') or ''}".lower()
+    if _ANCHOR_MAY_MATTER_RE.search(label):
+        return True
+    return not href.isprintable()  # urlsplit drops tab, CR, LF: "creative\tcommons.org" counts
+
+
 def extract_page(
     html: bytes | str, page_url: str, *, content_type: str = "", links: bool = True
 ) -> PageContext:
@@ -154,11 +179,13 @@ def extract_page(
     styles: list = []
     metas: list = []
     link_els: list = []
-    anchors: list = []  # <a> and <link> in document order
+    anchors: list = []  # <a> and <link> in document order (without links: the <a> that matter)
+    every_anchor = links or _BASE_MAY_MATTER_RE.search(page_url.lower()) is not None
     for element in root.iter(*_COLLECTED_TAGS):
         tag = element.tag
         if tag == "a":
-            anchors.append(element)
+            if every_anchor or _anchor_may_matter(element):
+                anchors.append(element)
         elif tag == "img":
             imgs.append(element)
         elif tag == "meta":
@@ -178,11 +205,13 @@ def extract_page(
     base = page_url
     if base_el is not None:
         base = absolute_url(page_url, base_el.get("href")) or page_url
+        if not every_anchor and _BASE_MAY_MATTER_RE.search(base.lower()):
+            anchors = list(root.iter("a", "link"))  # see _ANCHOR_MAY_MATTER_RE
     body_text = ""
     body = root.find("body")
     if body is not None:
         try:
-            body_text = "\n".join(body.itertext())
+            body_text = "\n".join(_TEXT_NODES(body))
         except ValueError:
             body_text = ""
     images = _Collector()
@@ -238,7 +267,7 @@ def extract_page(
         title=text_of(title_el) if title_el is not None else "",
         language=_language(root, metas),
         licence_urls=tuple(licence_urls),
-        imprint=extract_imprint(root, base, body_text),
+        imprint=extract_imprint(root, base, body_text, [a for a in anchors if a.tag == "a"]),
         images=tuple(images.by_url.values()),
         links=tuple(crawl_links),
     )
