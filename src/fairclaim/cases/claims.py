@@ -237,11 +237,12 @@ def do_open_cases(claims: list[Claim], *, actor: str, now: datetime) -> list[Cas
     return cases
 
 
-def statement_lines(case: Case) -> list[dict]:
+def statement_lines(case: Case, statements: list[FeeStatement] | None = None) -> list[dict]:
     """Every line of the case's latest fee statements as a recipient sees it: the work, the
-    label, the amount and its basis (without research tags), and which offers include it."""
+    label, the amount and its basis (without research tags), and which offers include it.
+    `statements`: the case's `latest_statements`, when the caller already has them."""
     lines = []
-    for statement in latest_statements(case):
+    for statement in latest_statements(case) if statements is None else statements:
         work = statement.claim.match.work
         for line in statement.statement["lines"]:
             lines.append(
@@ -311,8 +312,9 @@ def _iso(value) -> str | None:
 OFFERS = ("past_only", "past_and_future")
 
 
-def case_offers(case: Case) -> dict[str, OfferTotal]:
-    latest = latest_statements(case)
+def case_offers(case: Case, statements: list[FeeStatement] | None = None) -> dict[str, OfferTotal]:
+    """The offers' totals over the case's latest statements (passed in when already loaded)."""
+    latest = latest_statements(case) if statements is None else statements
     if not latest:
         return {}
     currency = latest[0].statement["currency"]

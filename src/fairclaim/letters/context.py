@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from fairclaim.cases.claims import case_offers, statement_lines
+from fairclaim.cases.claims import case_offers, latest_statements, statement_lines
 from fairclaim.cases.models import Case
 
 # Expense lines are "Aufwendungsersatz" under §97a(2) no. 3 UrhG; everything else is damages.
@@ -70,8 +70,9 @@ class NoticeContext:
 def build_context(case: Case, *, access_code: str, link_token: str, today: date) -> NoticeContext:
     site = settings.SITE_URL
     link = f"{site}/portal/link/{link_token}/" if link_token else f"{site}/portal/"
+    statements = latest_statements(case)
     damages, expenses = [], []
-    for line in statement_lines(case):
+    for line in statement_lines(case, statements):
         (expenses if line["code"] in EXPENSE_CODES else damages).append(line)
     context = NoticeContext(
         reference=case.reference,
@@ -92,7 +93,7 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
         expenses=expenses,
         totals={
             name: {"net": o.net.amount, "vat": o.vat.amount, "gross": o.gross.amount}
-            for name, o in case_offers(case).items()
+            for name, o in case_offers(case, statements).items()
         },
         statutory_damages_available=_statutory_available(case),
         consumer=case.recipient_type == Case.RecipientType.CONSUMER,

@@ -412,6 +412,7 @@ def region_codes(rgb: np.ndarray) -> QueryCodes:
 
     codes: list[np.ndarray] = []
     regions: list[tuple[int, int, int, int]] = []
+    mirrored: list[bool] = []
     best = 0
     for box in region_proposals(rgb):
         x0, y0, x1, y1 = box
@@ -420,13 +421,13 @@ def region_codes(rgb: np.ndarray) -> QueryCodes:
         if quality >= PDQ_QUALITY_THRESHOLD:
             codes.append(variants[list(PROPOSAL_VARIANTS)])
             regions.extend([box] * len(PROPOSAL_VARIANTS))
-    kept = len(regions)
+            mirrored.extend(v in MIRRORED_VARIANTS for v in PROPOSAL_VARIANTS)
     return QueryCodes(
         codes=np.concatenate(codes) if codes else np.zeros((0, 32), np.uint8),
         regions=regions,
-        mirrored=[v in MIRRORED_VARIANTS for v in PROPOSAL_VARIANTS] * (kept // 2),
+        mirrored=mirrored,
         best_quality=best,
-        primary=[False] * kept,
+        primary=[False] * len(regions),
     )
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fairclaim.accounts.throttle import VERIFY_PER_ADDRESS, locked_until, record_failure
-from fairclaim.cases.claims import case_offers, statement_lines
+from fairclaim.cases.claims import case_offers, latest_statements, statement_lines
 from fairclaim.cases.evidence import bundle_download, timeline_for
 
 from .access import AccessRefused, grant, open_with_code, open_with_link, recipient_cases
@@ -111,11 +111,12 @@ def case_body(request, case) -> str:
             line.latest_capture = (
                 line.captures.filter(status="captured").order_by("-captured_at").first()
             )
+        statements = latest_statements(case)
         context = {
             "case": case,
             "lines": lines,
-            "offers": case_offers(case),
-            "statement": statement_lines(case),
+            "offers": case_offers(case, statements),
+            "statement": statement_lines(case, statements),
             "submissions": case.licence_submissions.all(),
             "defences": case.defences.all(),
             "documents": case.notices.exclude(kind="dmca").filter(status="sent"),
