@@ -237,3 +237,103 @@ def test_pages_whose_images_are_written_unusually_still_give_sightings(tmp_path)
     assert counts.pages == len(TRICKY_IMAGE_PAGES) + 1
     expected = {f"http://site.example/{i}" for i in range(len(TRICKY_IMAGE_PAGES))}
     assert pages_with_sightings == expected
+
+
+def write_crawl_warc(path, *, gzip: bool, pages: int = 6, big_image: bytes = b"") -> None:
+    """Common Crawl's layout: warcinfo, then request, response and metadata records per capture
+    (one gzip member each), with a redirect and a script among the responses."""
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=gzip)
+        writer.write_record(writer.create_warcinfo_record("t.warc", {"software": "test"}))
+
+        def capture(url, status, ctype, body):
+            request = f"GET {url} HTTP/1.1\r\nHost: site.example\r\n\r\n".encode()
+            writer.write_record(writer.create_warc_record(
+                url, "request", payload=io.BytesIO(request), length=len(request)
+            ))  # fmt: skip
+            headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=headers
+            ))  # fmt: skip
+            meta = b"fetchTimeMs: 120\r\n"
+            writer.write_record(writer.create_warc_record(
+                url, "metadata", payload=io.BytesIO(meta), length=len(meta),
+                warc_content_type="application/warc-fields",
+            ))  # fmt: skip
+
+        for i in range(pages):
+            capture(f"http://site.example/p/{i}", "200 OK", "text/html", page_html(i))
+            capture(f"http://site.example/img/{i}.jpg", "200 OK", "image/jpeg", jpeg(i, "Studio"))
+            if i == 2:
+                capture("http://site.example/old", "301 Moved Permanently", "text/html", b"")
+                capture("http://site.example/app.js", "200 OK", "text/javascript", b"var a;")
+                if big_image:
+                    capture("http://site.example/img/big.jpg", "200 OK", "image/jpeg", big_image)
+
+
+def _scan(path, **kwargs) -> tuple[list[str], ScanCounts]:
+    counts = ScanCounts()
+    return [r.to_json() for r in read_warc(path, counts=counts, **kwargs)], counts
+
+
+def test_crawl_archive_gives_the_same_sightings_gzipped_as_plain(tmp_path):
+    plain, gzipped = tmp_path / "a.warc", tmp_path / "a.warc.gz"
+    write_crawl_warc(plain, gzip=False)
+    write_crawl_warc(gzipped, gzip=True)
+    from_plain, plain_counts = _scan(plain)
+    from_gzip, gzip_counts = _scan(gzipped)
+    assert from_gzip == from_plain
+    assert gzip_counts.to_dict() == plain_counts.to_dict()
+    assert (gzip_counts.pages, gzip_counts.images_fetched, gzip_counts.errors) == (6, 6, {})
+
+
+@pytest.mark.parametrize(
+    ("record_type", "block_text", "changed"),
+    [(b"request", b"Host: site.example", b"Host: site.exampl3"),
+     (b"metadata", b"fetchTimeMs: 120", b"fetchTimeMs: 121")],
+)  # fmt: skip
+def test_a_damaged_record_a_scan_skips_is_still_counted(tmp_path, record_type, block_text, changed):
+    """Request and metadata records are skipped without warcio; a block that no longer matches
+    its digest is still a counted broken record, and the pages around it are read."""
+    plain = tmp_path / "a.warc"
+    write_crawl_warc(plain, gzip=False)
+    records = [b"WARC/1." + r for r in plain.read_bytes().split(b"WARC/1.")[1:]]
+    target = next(
+        i for i, r in enumerate(records)
+        if b"WARC-Type: " + record_type + b"\r\n" in r and b"/p/3\r\n" in r
+    )  # fmt: skip
+    assert block_text in records[target]
+    records[target] = records[target].replace(block_text, changed)
+    gzipped = tmp_path / "a.warc.gz"
+    gzipped.write_bytes(b"".join(zlib_member(r) for r in records))
+    _lines, counts = _scan(gzipped)
+    assert counts.errors == {"warc_record": 1}
+    assert counts.pages == 6  # the page itself is intact
+
+
+def zlib_member(data: bytes) -> bytes:
+    import gzip as gz
+
+    return gz.compress(data, 6)
+
+
+def test_a_member_too_large_to_hold_is_streamed_and_counted(tmp_path):
+    """A record larger than max_bytes plus the header room is not held in memory: warcio
+    streams it, it counts as too large, and the records after it are read."""
+    from fairclaim.discovery.fetch import FetchLimits
+
+    path = tmp_path / "big.warc.gz"
+    big = jpeg(3) + bytes(range(256)) * 6000  # ~1.5 MB
+    write_crawl_warc(path, gzip=True, big_image=big)
+    _lines, counts = _scan(path, limits=FetchLimits(max_bytes=200_000))
+    assert counts.errors == {"too_large": 1}
+    assert (counts.pages, counts.images_fetched) == (6, 6)
+
+
+def test_one_gzip_member_holding_many_records_is_read_whole(tmp_path):
+    plain = tmp_path / "a.warc"
+    write_crawl_warc(plain, gzip=False)
+    single = tmp_path / "single.warc.gz"
+    single.write_bytes(zlib_member(plain.read_bytes()))
+    assert _scan(single)[0] == _scan(plain)[0]
+    assert _scan(single)[1].errors == {}

@@ -1,6 +1,8 @@
 """Stream web archives (WARC / WARC.gz, Common Crawl layout) into sightings.
 
-Records are read one at a time with warcio; no file is loaded into memory. A broken record
+Records are read one at a time with warcio; no file is loaded into memory (a WARC.gz is read one
+gzip member at a time, and the request and metadata records of a crawl archive are checked and
+skipped without warcio: members.py). A broken record
 (corrupted gzip member, bad header, digest mismatch, truncation) is counted under "warc_record"
 and skipped by resynchronising at the next record start. HTML pages become sightings; image
 records give the sha256 and embedded facts of images, joined to the pages that show them within
@@ -10,6 +12,7 @@ a bounded window (pages usually precede their images in a capture).
 from __future__ import annotations
 
 import hashlib
+import io
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -17,6 +20,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
+
+from warcio.exceptions import ArchiveLoadFailed
 
 from fairclaim.discovery.context import (
     ImageOnPage,
@@ -28,6 +33,7 @@ from fairclaim.discovery.context import (
 from fairclaim.discovery.errors import BrokenRecord, DiscoveryError
 from fairclaim.discovery.fetch import DEFAULT_LIMITS, FetchLimits, sniff_type
 from fairclaim.discovery.imagemeta import read_image_facts
+from fairclaim.discovery.members import MemberReader, NotAMember, skippable
 from fairclaim.discovery.records import (
     ImageFetch,
     ScanCounts,
@@ -41,6 +47,7 @@ WARC_MAGIC = b"WARC/1."
 RESYNC_CHUNK = 1 << 20  # bytes read at a time while looking for the next record after damage
 JOIN_WINDOW = 5000  # sightings held while waiting for their image record; bounds memory
 IMAGE_CACHE = 20000  # image facts remembered for pages that come after their images
+HEAD_ROOM = 1 << 20  # bytes allowed for a record's headers above limits.max_bytes of body
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
@@ -84,6 +91,11 @@ def _next_start(fh: BinaryIO, after: int, gzipped: bool) -> int | None:
         position += len(chunk)
 
 
+# what reading a damaged record raises: ours, warcio's, and what warcio lets through
+_RECORD_ERRORS = (BrokenRecord, ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError,
+                  KeyError, IndexError, TypeError, AttributeError)  # fmt: skip
+
+
 def _captured(date: str | None) -> str:
     if not date:
         return ""
@@ -106,17 +118,78 @@ def iter_warc(
     With `start`/`end` (see ranges.split_ranges) only the records that start in [start, end) are
     read; `start` must be the start of a record.
     """
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
-
     counts = counts if counts is not None else ScanCounts()
     path = Path(path)
-    gzipped = _is_gzip(path)
     size = path.stat().st_size
     end = size if end is None else min(end, size)
+    if _is_gzip(path):
+        yield from _iter_members(path, counts, limits, start, end)
+    else:
+        yield from _iter_stream(path, counts, limits, start, end, gzipped=False)
+
+
+def _iter_members(
+    path: Path, counts: ScanCounts, limits: FetchLimits, start: int, end: int
+) -> Iterator[WarcPayload]:
+    """A WARC.gz member by member (see members.py): request, metadata and other unread records
+    are checked and skipped without warcio; the rest are parsed by warcio from the inflated
+    member. A member too large to hold is streamed by _iter_stream instead."""
+    cap = limits.max_bytes + HEAD_ROOM
+    with open(path, "rb") as fh:
+        reader = MemberReader(fh, start)
+        damaged = False  # one error per damaged region, however many false starts inside it
+        while reader.offset < end and not reader.at_end():
+            offset = reader.offset
+            try:
+                record = reader.next(cap)
+            except (NotAMember, zlib.error, EOFError):
+                if not damaged:
+                    counts.error(BrokenRecord.kind)
+                damaged = True
+                following = _next_start(fh, offset, True)
+                if following is None or following >= end:
+                    return
+                reader.seek(following)
+                continue
+            if record is None:
+                yield from _iter_stream(path, counts, limits, offset, reader.offset, gzipped=True)
+            elif not skippable(record):
+                try:
+                    yield from _member_payloads(record, offset, limits, counts)
+                except _RECORD_ERRORS:
+                    if not damaged:
+                        counts.error(BrokenRecord.kind)
+                    damaged = True
+                    continue
+            damaged = False
+
+
+def _member_payloads(
+    record: bytes, offset: int, limits: FetchLimits, counts: ScanCounts
+) -> Iterator[WarcPayload]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    iterator = ArchiveIterator(io.BytesIO(record), check_digests="raise")
+    for item in iterator:
+        payload = _payload(item, limits, counts)
+        iterator.read_to_end()  # digests are checked at the end; see _iter_stream
+        if getattr(item.raw_stream, "limit", 0) > 0:
+            raise BrokenRecord(f"record in the gzip member at offset {offset} is truncated")
+        if payload is not None:
+            yield payload
+
+
+def _iter_stream(
+    path: Path, counts: ScanCounts, limits: FetchLimits, start: int, end: int, *, gzipped: bool
+) -> Iterator[WarcPayload]:
+    """Records starting in [start, end) streamed by warcio from the file: an uncompressed WARC,
+    or a gzip member too large to hold in memory."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    size = path.stat().st_size
     with open(path, "rb") as fh:
         offset = start
-        damaged = False  # one error per damaged region, however many false starts inside it
+        damaged = False
         while True:
             fh.seek(offset)
             iterator = ArchiveIterator(fh, check_digests="raise")
@@ -141,18 +214,7 @@ def iter_warc(
                     record_start = iterator.offset
                     raise BrokenRecord(f"{size - iterator.offset} unread bytes at the end")
                 return
-            except (
-                BrokenRecord,
-                ArchiveLoadFailed,
-                zlib.error,
-                EOFError,
-                ValueError,
-                OSError,
-                KeyError,
-                IndexError,
-                TypeError,
-                AttributeError,
-            ):
+            except _RECORD_ERRORS:
                 if not damaged:
                     counts.error(BrokenRecord.kind)
                 damaged = True
