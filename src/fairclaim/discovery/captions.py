@@ -35,6 +35,17 @@ CREDIT_HINTS = ("photo", "foto", "bild", "image", "picture", "pic", "quelle", "s
                 "crédit", "©", "(c)", "copyright")  # fmt: skip
 CREDIT_LINE_SPLIT_RE = re.compile(r"[\n|•·]+")
 _STRING_VALUE = lxml.etree.XPath("string()")  # what lxml.html's text_content() evaluates
+# elements (the context element or inside it, in document order) whose class names a credit;
+# translate() lowers ASCII only, which is enough: no other character lowers to these words' letters
+_CREDIT_CLASSED = lxml.etree.XPath(
+    "descendant-or-self::*[@class][{}]".format(
+        " or ".join(
+            f"contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+            f"'abcdefghijklmnopqrstuvwxyz'), '{word}')"
+            for word in CREDIT_CLASS_WORDS
+        )
+    )
+)
 
 
 def clean(text: str | None, limit: int = MAX_TEXT) -> str:
@@ -136,15 +147,11 @@ def caption_and_credit(img) -> tuple[str, str, list]:
     credit = find_credit(caption) if caption else ""
     if not credit:
         for element in context:
-            for inner in element.iter():
-                if not isinstance(inner.tag, str):
-                    continue
-                cls = _classes(inner)
-                if cls and any(word in cls for word in CREDIT_CLASS_WORDS):
-                    found = text_of(inner)
-                    if found:
-                        credit = find_credit(found) or found
-                        break
+            for inner in _CREDIT_CLASSED(element):
+                found = text_of(inner)
+                if found:
+                    credit = find_credit(found) or found
+                    break
             credit = credit or find_credit(text_of_full(element))
             if credit:
                 break

@@ -25,6 +25,14 @@ def registrable_domain(host: str) -> str:
 
 @lru_cache(maxsize=16384)  # a page's URL is asked for once per image on it
 def host_of(url: str) -> str:
+    if url.startswith(("https://", "http://")):
+        # the common shape, without urlsplit: a printable ASCII host[:port] with no userinfo or
+        # IPv6 brackets ends at the first "/", "?" or "#" (urlsplit's rules for this case)
+        netloc = url[url.index("//") + 2 :]
+        for stop in "/?#":
+            netloc = netloc.split(stop, 1)[0]
+        if netloc.isascii() and netloc.isprintable() and not any(c in netloc for c in "@[] "):
+            return netloc.partition(":")[0].lower()
     try:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:

@@ -21,6 +21,12 @@ def _origin(base: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else ""
 
 
+@lru_cache(maxsize=4096)
+def _scheme(base: str) -> str:
+    origin = _origin(base)
+    return origin.split(":", 1)[0] if origin else ""
+
+
 def absolute_url(base: str, ref: str | None) -> str:
     """Absolute http(s) URL without fragment, or "" for data:, javascript:, empty or broken refs."""
     ref = (ref or "").strip()
@@ -30,11 +36,15 @@ def absolute_url(base: str, ref: str | None) -> str:
         origin = _origin(base)
         if origin:
             return origin + ref  # root-relative: the common case for site links (hot path)
-    if ref.startswith(("http://", "https://")) and not _UNSAFE.intersection(ref):
+    if ref.startswith(("http://", "https://", "//")) and not _UNSAFE.intersection(ref):
         start = ref.index("//") + 2
         host_end = ref.find("/", start)
         if host_end > start and "?" not in ref[start:host_end]:
-            return ref  # already absolute: skip urljoin (hot path on link-heavy pages)
+            if ref[0] != "/":
+                return ref  # already absolute: skip urljoin (hot path on link-heavy pages)
+            scheme = _scheme(base)  # protocol-relative ("//cdn.shop.example/…"): CDNs use it
+            if scheme:
+                return f"{scheme}:{ref}"
     try:
         parts = urlsplit(urljoin(base, ref))
     except ValueError:
