@@ -219,3 +219,39 @@ def test_page_without_crawl_links_has_the_same_images_licences_and_imprint(html,
     without = extract_page(html, url, links=False)
     assert without.links == ()
     assert without == replace(with_links, links=())
+
+
+def _random_texts(alphabet: list[str], count: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(count)]
+
+
+def test_stylesheet_background_search_equals_the_declaration_pattern():
+    """_background_refs looks only around each url( for speed: it must find exactly what the
+    declaration pattern finds over the whole stylesheet, however the pieces fall."""
+    from fairclaim.discovery.context import CSS_BG_DECL_RE, CSS_URL_RE, _background_refs
+
+    pieces = ["background", "BackGround", "-image", ":", ";", "}", "{", "url(", "URL(", ")"]
+    pieces += ["'", '"', " ", "\n", "a.jpg", "background-color:", "data:image/png;base64,A", "é"]
+    for css in _random_texts(pieces, 20_000, seed=3):
+        expected = [ref for d in CSS_BG_DECL_RE.findall(css) for _q, ref in CSS_URL_RE.findall(d)]
+        assert _background_refs(css) == expected, css
+
+
+def test_host_of_agrees_with_urlsplit():
+    from urllib.parse import urlsplit
+
+    from fairclaim.discovery.domains import host_of
+
+    def reference(url: str) -> str:
+        try:
+            return (urlsplit(url).hostname or "").lower()
+        except ValueError:
+            return ""
+
+    pieces = ["a", "B", ".", ":", "/", "?", "#", "@", "[", "]", " ", "\t", "%", "\\", "é", "8"]
+    for tail in _random_texts(pieces, 20_000, seed=4):
+        for url in ("http://" + tail, "https://" + tail):
+            assert host_of.__wrapped__(url) == reference(url), url
