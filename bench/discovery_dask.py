@@ -1,13 +1,13 @@
 """The same WARC scan on a 2-worker Dask LocalCluster and in one process (`fairclaim scan`).
 
-Generates WARC.gz files into /tmp (deleted afterwards): capture-style (pages + images) or, with
---html-only, pages only like Common Crawl's; then runs the real CLI twice: default (LocalCluster,
+Generates WARC.gz files into /tmp (deleted afterwards) of one kind (see discovery_warc.py:
+capture, crawl or prose); then runs the real CLI twice: default (LocalCluster,
 2 worker processes; large files are split into byte ranges the workers share) and --in-process.
 Reports wall time, MB/s (file and uncompressed bytes), pages/s, the CPU seconds of the CLI and
 all its descendants (RUSAGE_CHILDREN, which includes Dask's worker processes once they have
 exited), the largest peak RSS, output line counts (they must agree) and the speed-up.
 
-    .venv/bin/python bench/discovery_dask.py [--files 4] [--file-mb 96] [--html-only]
+    .venv/bin/python bench/discovery_dask.py [--files 4] [--file-mb 96] [--kind crawl]
 """
 
 from __future__ import annotations
@@ -42,14 +42,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=4)
     parser.add_argument("--file-mb", type=int, default=96)
-    parser.add_argument("--html-only", action="store_true", help="pages only, no image records")
+    parser.add_argument("--kind", default="crawl", choices=["capture", "crawl", "prose"])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fairclaim-dask-bench-", dir="/tmp") as tmp:
         folder = Path(tmp)
         unit = folder / "unit.warc.gz"
         raw_mb = 0.0
         for i in range(args.files):
-            raw_mb += build_warc(folder / f"in-{i}.warc.gz", args.file_mb, not args.html_only, unit)
+            raw_mb += build_warc(folder / f"in-{i}.warc.gz", args.file_mb, args.kind, unit)
         raw_mb /= 1e6
         unit.unlink()
         total_mb = sum(p.stat().st_size for p in folder.glob("in-*.warc.gz")) / 1e6

@@ -1,15 +1,21 @@
 """WARC scan speed and memory through the product path: `fairclaim scan --warc FILE --out X`.
 
-Generates into /tmp (deleted afterwards) a capture-style WARC.gz: blog pages (~28 KB of HTML,
-4 images each) followed by their image records (real photos from /work/shared/data/photos), and
-HTML-only WARC.gz files like Common Crawl's. A ~128 MB unit is written once and repeated (gzip
-members concatenate), so a 1 GB file takes seconds to make once the unit exists. Each file is
-scanned by the real CLI: on the default LocalCluster (2 worker processes; a large file is split
-into byte ranges the workers share) and, with --in-process, in one process. Prints MB/s of file
-bytes and of uncompressed bytes, pages/s, CPU seconds of the CLI and all its processes (MB per
-CPU-second is the per-core figure) and the peak RSS of the largest single process.
+Generates into /tmp (deleted afterwards) WARC.gz files of three kinds:
+- capture: blog pages (~28 KB of HTML, 4 images each) followed by their image records (real
+  photos from /work/shared/data/photos), as a crawl or an evidence capture writes them;
+- crawl: Common Crawl-shaped (ccshaped.py): request, response and metadata records per capture;
+  WordPress, shop and news pages of 30-60 KB with 5-30 images each, some redirects, feeds, PDFs;
+- prose: HTML only, ~28 KB pages of varied prose with 5 images each (the least markup per byte).
+A ~128 MB unit is written once and repeated (gzip members concatenate), so a 1 GB file takes
+seconds to make once the unit exists. Each file is scanned by the real CLI: on the default
+LocalCluster (2 worker processes; a large file is split into byte ranges the workers share) and,
+with --modes in-process, in one process. Prints MB/s of file bytes and of uncompressed bytes,
+pages/s, CPU seconds of the CLI and all its processes (MB per CPU-second is the per-core figure)
+and the peak RSS of the largest single process. Beside each kind, in this process, the floors
+a scan cannot go below: the reader alone (fairclaim.discovery.warc.iter_warc: records inflated,
+checked and handed out, nothing extracted) and libxml2's parse of the pages alone, per core.
 
-    .venv/bin/python bench/discovery_warc.py [--sizes-mb 256 1024] [--html-only-mb 256 1024]
+    .venv/bin/python bench/discovery_warc.py [--kinds capture crawl prose] [--sizes-mb 256 1024]
         [--modes dask in-process]
 """
 
@@ -28,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ccshaped import write_cc_unit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -60,7 +67,11 @@ def page_html(n: int, images: int) -> bytes:
     ).encode()
 
 
-def write_unit(path: Path, target_bytes: int, with_images: bool) -> None:
+def write_unit(path: Path, target_bytes: int, kind: str) -> None:
+    if kind == "crawl":
+        write_cc_unit(path, target_bytes)
+        return
+    with_images = kind == "capture"
     photos = [p.read_bytes() for p in sorted(PHOTOS.glob("*.jpg"))]
     with open(path, "wb") as fh:
         writer = WARCWriter(fh, gzip=True)
@@ -85,10 +96,11 @@ def write_unit(path: Path, target_bytes: int, with_images: bool) -> None:
 FAIRCLAIM = str(Path(sys.executable).with_name("fairclaim"))
 
 
-def build_warc(path: Path, size_mb: int, with_images: bool, unit: Path) -> int:
-    """Writes `path` as whole copies of `unit`; returns its uncompressed size in bytes."""
+def build_warc(path: Path, size_mb: int, kind: str, unit: Path) -> int:
+    """Writes `path` as whole copies of `unit` (made first if missing); returns its uncompressed
+    size in bytes."""
     if not unit.exists():
-        write_unit(unit, min(size_mb, UNIT_MB) * 1_000_000, with_images)
+        write_unit(unit, min(size_mb, UNIT_MB) * 1_000_000, kind)
     unit_raw = 0
     with gzip.open(unit, "rb") as src:
         while chunk := src.read(1 << 20):
@@ -137,25 +149,50 @@ def report(label: str, r: dict, raw_mb: float) -> None:
           f"| peak RSS {r['peak_rss_mb']:.0f} MB")  # fmt: skip
 
 
+def floors(unit: Path) -> str:
+    """Per-core MB/s of file bytes for the reader alone and for parsing the pages alone."""
+    import lxml.etree
+
+    from fairclaim.discovery.context import decode_html
+    from fairclaim.discovery.warc import iter_warc
+
+    mb = unit.stat().st_size / 1e6
+    started = time.process_time()
+    pages = [p for p in iter_warc(unit) if p.kind == "page"]
+    reading = time.process_time() - started
+    started = time.process_time()
+    for page in pages:
+        lxml.etree.fromstring(decode_html(page.body, page.content_type), lxml.etree.HTMLParser())
+    parsing = time.process_time() - started
+    return (f"  floors per core, on the {mb:.0f} MB unit: reader alone {mb / reading:.1f} MB/s "
+            f"({len(pages) / reading:.0f} pages/s), decoding + parsing the pages alone "
+            f"{mb / parsing:.1f} MB/s ({len(pages) / parsing:.0f} pages/s)")  # fmt: skip
+
+
+KIND_LABELS = {
+    "capture": "capture WARC (pages + images)",
+    "crawl": "Common Crawl-shaped WARC (HTML only)",
+    "prose": "prose-page WARC (HTML only)",
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes-mb", type=int, nargs="*", default=[256, 1024])
-    parser.add_argument("--html-only-mb", type=int, nargs="*", default=[256, 1024])
+    parser.add_argument("--kinds", nargs="+", default=list(KIND_LABELS), choices=KIND_LABELS)
+    parser.add_argument("--sizes-mb", type=int, nargs="+", default=[256, 1024])
     parser.add_argument("--modes", nargs="+", default=["dask"], choices=["dask", "in-process"])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fairclaim-warc-bench-", dir="/tmp") as tmp:
         folder = Path(tmp)
-        for kind, sizes, with_images in (
-            ("capture WARC (pages + images)", args.sizes_mb, True),
-            ("HTML-only WARC", args.html_only_mb, False),
-        ):
-            unit = folder / f"unit-{with_images}.warc.gz"
-            for size in sizes:
+        for kind in args.kinds:
+            unit = folder / f"unit-{kind}.warc.gz"
+            for size in args.sizes_mb:
                 path = folder / f"{size}.warc.gz"
-                raw = build_warc(path, size, with_images, unit) / 1e6
+                raw = build_warc(path, size, kind, unit) / 1e6
                 for mode in args.modes:
-                    report(f"{kind} {size} MB, {mode}", measure(path, mode), raw)
+                    report(f"{KIND_LABELS[kind]} {size} MB, {mode}", measure(path, mode), raw)
                 path.unlink()
+            print(floors(unit), flush=True)
     return 0
 
 
