@@ -222,3 +222,16 @@ def test_scan_pages_streams_sightings_from_a_child_crawl(site):
     }
     assert counts.pages == 2
     assert counts.sightings == len(records)
+
+
+def test_local_cluster_scan_to_standard_output_gives_the_file_scan_lines(tmp_path):
+    write_warc(tmp_path / "a.warc.gz", gzip=True, pages=5)
+    to_file = tmp_path / "out.jsonl"
+    assert (
+        scan("--warc", str(tmp_path / "a.warc.gz"), "--out", str(to_file), timeout=120).returncode
+        == 0
+    )
+    done = scan("--warc", str(tmp_path / "a.warc.gz"), "--out", "-", timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines() == to_file.read_text(encoding="utf-8").splitlines()
+    assert len(done.stdout.splitlines()) == 2 * 5

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 from fairclaim.discovery.crawl import COUNTS_PREFIX, CrawlOptions
 from fairclaim.discovery.domains import host_of, registrable_domain
@@ -126,9 +126,9 @@ def crawl_task(urls: list[str], options_json: str, part: str) -> dict:
     return json.loads(lines[-1][len(COUNTS_PREFIX) :])
 
 
-def _append(part: Path, out) -> None:
+def _append(part: Path, out: BinaryIO) -> None:
     if part.exists():
-        with open(part, encoding="utf-8") as src:
+        with open(part, "rb") as src:  # bytes: the parts are UTF-8 already
             shutil.copyfileobj(src, out, COPY_BUFFER)
         part.unlink()
 
@@ -226,12 +226,13 @@ def run_scan_in_process(
 
 
 @contextlib.contextmanager
-def _output(path: str) -> Iterator[TextIO]:
-    """The output file, or stdout for "-" (left open)."""
+def _output(path: str) -> Iterator[BinaryIO]:
+    """The output file, or stdout for "-" (left open), for bytes."""
     if path == "-":
-        yield sys.stdout
+        sys.stdout.flush()
+        yield sys.stdout.buffer
         return
-    with open(path, "w", encoding="utf-8") as out:
+    with open(path, "wb") as out:
         yield out
 
 
