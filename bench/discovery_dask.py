@@ -5,7 +5,10 @@ capture, crawl or prose); then runs the real CLI twice: default (LocalCluster,
 2 worker processes; large files are split into byte ranges the workers share) and --in-process.
 Reports wall time, MB/s (file and uncompressed bytes), pages/s, the CPU seconds of the CLI and
 all its descendants (RUSAGE_CHILDREN, which includes Dask's worker processes once they have
-exited), the largest peak RSS, output line counts (they must agree) and the speed-up.
+exited), the largest peak RSS, output line counts (they must agree) and the speed-up. The
+baseline, measured in the same run: two independent in-process scans started together, each on
+half the files, show how much two busy cores of this machine give at all (on a shared virtual
+machine, one core's work slows down when the other core is busy too).
 
     .venv/bin/python bench/discovery_dask.py [--files 4] [--file-mb 96] [--kind crawl]
 """
@@ -38,6 +41,24 @@ def run(args: list[str]) -> tuple[float, float, float, dict]:
     return wall, cpu, after.ru_maxrss / 1024, summary
 
 
+def two_processes(first: list[str], second: list[str], folder: Path) -> float:
+    """Wall time of two `fairclaim scan --in-process` runs started together."""
+    started = time.perf_counter()
+    runs = []
+    for i, files in enumerate((first, second)):
+        argv = [FAIRCLAIM, "scan", "--in-process", "--no-progress"]
+        argv += ["--out", str(folder / f"half-{i}.jsonl")]
+        argv += [arg for path in files for arg in ("--warc", path)]
+        runs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    for run_ in runs:
+        if run_.wait() != 0:
+            raise RuntimeError("a scan failed")
+    wall = time.perf_counter() - started
+    for i in range(2):
+        (folder / f"half-{i}.jsonl").unlink()
+    return wall
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=4)
@@ -66,6 +87,13 @@ def main() -> int:
                   f"CPU {cpu:.1f} s ({total_mb / cpu:.1f} MB per CPU-second), peak RSS {rss:.0f} "
                   f"MB, {summary['pages']} pages, {lines} sightings written")  # fmt: skip
             out.unlink()
+        files = sorted(str(p) for p in folder.glob("in-*.warc.gz"))
+        if len(files) >= 2:
+            walls["two processes"] = two_processes(files[0::2], files[1::2], folder)
+            ceiling = walls["in one process"] / walls["two processes"]
+            print(f"  baseline, two independent in-process scans at once (half the files each, no "
+                  f"Dask): wall {walls['two processes']:.1f} s, {ceiling:.2f}x one process: "
+                  f"what two busy cores of this machine give")  # fmt: skip
         speedup = walls["in one process"] / walls["LocalCluster, 2 workers"]
         print(f"  speed-up of the LocalCluster over one process: {speedup:.2f}x")
     return 0
