@@ -21,12 +21,6 @@ def _origin(base: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else ""
 
 
-@lru_cache(maxsize=4096)
-def _scheme(base: str) -> str:
-    origin = _origin(base)
-    return origin.split(":", 1)[0] if origin else ""
-
-
 def absolute_url(base: str, ref: str | None) -> str:
     """Absolute http(s) URL without fragment, or "" for data:, javascript:, empty or broken refs."""
     ref = (ref or "").strip()
@@ -42,9 +36,9 @@ def absolute_url(base: str, ref: str | None) -> str:
         if host_end > start and "?" not in ref[start:host_end]:
             if ref[0] != "/":
                 return ref  # already absolute: skip urljoin (hot path on link-heavy pages)
-            scheme = _scheme(base)  # protocol-relative ("//cdn.shop.example/…"): CDNs use it
-            if scheme:
-                return f"{scheme}:{ref}"
+            origin = _origin(base)  # protocol-relative ("//cdn.shop.example/…"): CDNs use it
+            if origin:
+                return origin.split(":", 1)[0] + ":" + ref
     try:
         parts = urlsplit(urljoin(base, ref))
     except ValueError:

@@ -49,29 +49,27 @@ class MemberReader:
     def seek(self, offset: int) -> None:
         self._base, self._buf, self._pos = offset, b"", 0
 
-    def _fill(self) -> bool:
-        self._base += len(self._buf)
-        self._fh.seek(self._base)
-        self._buf, self._pos = self._fh.read(READ_BYTES), 0
-        return bool(self._buf)
+    def _read_more(self) -> bool:
+        """Keeps the unread bytes and appends the next read; False at the end of the file."""
+        self._buf, self._base, self._pos = self._buf[self._pos :], self._base + self._pos, 0
+        self._fh.seek(self._base + len(self._buf))
+        more = self._fh.read(READ_BYTES)
+        self._buf += more
+        return bool(more)
 
     def next(self, cap: int) -> bytes | None:
         """The next member's decompressed bytes, or None when they pass `cap` (the member is
         read to its end all the same). Damage raises NotAMember, zlib.error or EOFError (a
         member cut off by the end of the file); ask at_end() first."""
         if self._pos + len(GZIP_MAGIC) > len(self._buf):
-            self._buf = self._buf[self._pos :]
-            self._base += self._pos
-            self._pos = 0
-            self._fh.seek(self._base + len(self._buf))
-            self._buf += self._fh.read(READ_BYTES)
+            self._read_more()
         if self._buf[self._pos : self._pos + len(GZIP_MAGIC)] != GZIP_MAGIC:
             raise NotAMember(f"no gzip member at offset {self.offset}")
         inflater = zlib.decompressobj(31)
         pieces: list[bytes] = []
         size = 0
         while True:
-            if self._pos >= len(self._buf) and not self._fill():
+            if self._pos >= len(self._buf) and not self._read_more():
                 raise EOFError(f"gzip member cut off at offset {self.offset}")
             fed = memoryview(self._buf)[self._pos : self._pos + FEED_BYTES]
             data = fed
@@ -87,7 +85,7 @@ class MemberReader:
             self._pos += len(fed)
 
     def at_end(self) -> bool:
-        return self._pos >= len(self._buf) and not self._fill()
+        return self._pos >= len(self._buf) and not self._read_more()
 
 
 def skippable(record: bytes) -> bool:
@@ -100,15 +98,17 @@ def skippable(record: bytes) -> bool:
     if head_end < 0:
         return False
     head = record[: head_end + 2]  # the last header line keeps its CRLF
-    kind = _TYPE_RE.search(head)
-    length = _LENGTH_RE.search(head)
-    if kind is None or length is None or kind.group(1).strip().lower() in USED_TYPES:
+    kind_match, length = _TYPE_RE.search(head), _LENGTH_RE.search(head)
+    if kind_match is None or length is None:
+        return False
+    kind = kind_match.group(1).strip().lower()
+    if kind in USED_TYPES:
         return False
     block_end = head_end + 4 + int(length.group(1))
     if len(record) < block_end or record[block_end:].strip(b"\r\n"):
         return False  # cut short, or more than one record in the member
     digest = _BLOCK_DIGEST_RE.search(head)
-    if digest is None or kind.group(1).strip().lower() == b"revisit":  # as warcio: revisits
+    if digest is None or kind == b"revisit":  # as warcio: revisits
         return True  # carry their original's digests
     return digest_matches(digest.group(1).strip(), record[head_end + 4 : block_end])
 

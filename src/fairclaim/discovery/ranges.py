@@ -20,7 +20,8 @@ import os
 import re
 import zlib
 
-GZIP_MAGIC = b"\x1f\x8b\x08"
+from fairclaim.discovery.members import GZIP_MAGIC
+
 RANGE_BYTES = 64 * 1024 * 1024  # bytes per range: tasks of a few seconds keep 2+ workers busy
 SEARCH_BYTES = 16 * 1024 * 1024  # how far past a split point to look for a good record start
 PROBE_BYTES = 16 * 1024  # compressed bytes inflated to check a candidate member's first record

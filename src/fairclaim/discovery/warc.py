@@ -33,7 +33,7 @@ from fairclaim.discovery.context import (
 from fairclaim.discovery.errors import BrokenRecord, DiscoveryError
 from fairclaim.discovery.fetch import DEFAULT_LIMITS, FetchLimits, sniff_type
 from fairclaim.discovery.imagemeta import read_image_facts
-from fairclaim.discovery.members import MemberReader, NotAMember, skippable
+from fairclaim.discovery.members import GZIP_MAGIC, MemberReader, NotAMember, skippable
 from fairclaim.discovery.records import (
     ImageFetch,
     ScanCounts,
@@ -42,7 +42,6 @@ from fairclaim.discovery.records import (
     utc_iso,
 )
 
-GZIP_MAGIC = b"\x1f\x8b\x08"
 WARC_MAGIC = b"WARC/1."
 RESYNC_CHUNK = 1 << 20  # bytes read at a time while looking for the next record after damage
 JOIN_WINDOW = 5000  # sightings held while waiting for their image record; bounds memory
@@ -171,12 +170,19 @@ def _member_payloads(
 
     iterator = ArchiveIterator(io.BytesIO(record), check_digests="raise")
     for item in iterator:
-        payload = _payload(item, limits, counts)
-        iterator.read_to_end()  # digests are checked at the end; see _iter_stream
-        if getattr(item.raw_stream, "limit", 0) > 0:
-            raise BrokenRecord(f"record in the gzip member at offset {offset} is truncated")
+        payload = _checked_payload(iterator, item, limits, counts, f"in the member at {offset}")
         if payload is not None:
             yield payload
+
+
+def _checked_payload(iterator, record, limits: FetchLimits, counts: ScanCounts, where: str):
+    """The record's payload (or None), once the whole record is read: digests are checked at
+    its end, and a record shorter than its Content-Length is a truncated file."""
+    payload = _payload(record, limits, counts)
+    iterator.read_to_end()
+    if getattr(record.raw_stream, "limit", 0) > 0:
+        raise BrokenRecord(f"record {where} is truncated")
+    return payload
 
 
 def _iter_stream(
@@ -199,12 +205,8 @@ def _iter_stream(
                     record_start = iterator.offset
                     if record_start >= end:
                         return  # the next range's first record
-                    payload = _payload(record, limits, counts)
-                    # read to the end before using anything: digests are checked there, and a
-                    # record shorter than its Content-Length is a truncated file
-                    iterator.read_to_end()
-                    if getattr(record.raw_stream, "limit", 0) > 0:
-                        raise BrokenRecord(f"record at offset {record_start} is truncated")
+                    where = f"at offset {record_start}"
+                    payload = _checked_payload(iterator, record, limits, counts, where)
                     damaged = False
                     if payload is not None:
                         yield payload
