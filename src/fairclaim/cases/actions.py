@@ -9,6 +9,7 @@ from django.db import transaction
 from fairclaim.rules.case_states import CaseEvent as FlowEvent
 from fairclaim.rules.case_states import IllegalTransition, next_state
 
+from .gate import evaluate
 from .log import append_event
 from .models import Case
 
@@ -41,8 +42,21 @@ def do_transition(
     return case
 
 
+class EscalationNotAllowed(Exception):
+    """The send gate refuses the escalation; `verdict` names every reason."""
+
+    def __init__(self, verdict):
+        super().__init__(f"Not escalated: {verdict.summary()}")
+        self.verdict = verdict
+
+
 def do_escalate(case: Case, law_firm, *, actor: str, now: datetime) -> Case:
-    """Hand an overdue case to a partner law firm: its members see this case, and only theirs."""
+    """Hand an overdue case to a partner law firm: its members see this case, and only theirs.
+
+    Precondition: the send gate lets the case go on (a law firm never gets an unsound case)."""
+    verdict = evaluate(case, "escalation", now.date())
+    if not verdict.go:
+        raise EscalationNotAllowed(verdict)
     do_transition(
         case,
         "escalated",
@@ -55,4 +69,10 @@ def do_escalate(case: Case, law_firm, *, actor: str, now: datetime) -> Case:
     return case
 
 
-__all__ = ["CaseChanged", "IllegalTransition", "do_escalate", "do_transition"]
+__all__ = [
+    "CaseChanged",
+    "EscalationNotAllowed",
+    "IllegalTransition",
+    "do_escalate",
+    "do_transition",
+]

@@ -312,8 +312,40 @@ def _iso(value) -> str | None:
 OFFERS = ("past_only", "past_and_future")
 
 
-def case_offers(case: Case, statements: list[FeeStatement] | None = None) -> dict[str, OfferTotal]:
-    """The offers' totals over the case's latest statements (passed in when already loaded)."""
+def case_offers(
+    case: Case, statements: list[FeeStatement] | None = None, *, discounted: bool = True
+) -> dict[str, OfferTotal]:
+    """The offers' totals over the case's latest statements (passed in when already loaded);
+    with an agreed settlement (and `discounted`), its discount comes off the past use."""
+    offers = _statement_offers(case, statements)
+    if discounted and case.settlement_amount is not None and "past_only" in offers:
+        offers = _with_settlement(offers, case.settlement_amount)
+    return offers
+
+
+def _with_settlement(offers: dict[str, OfferTotal], agreed: Decimal) -> dict[str, OfferTotal]:
+    """Both offers less the same discount on the past use; net and VAT keep their proportion."""
+    past = offers["past_only"]
+    currency = past.gross.currency
+    discount = past.gross.amount - agreed
+    ratio = agreed / past.gross.amount if past.gross.amount else Decimal(0)
+    net = (past.net.amount * ratio).quantize(Decimal("0.01"))
+    cut_net, cut_vat = past.net.amount - net, past.vat.amount - (agreed - net)
+    settled = {"past_only": OfferTotal(
+        "past_only", Money(net, currency), Money(agreed - net, currency), Money(agreed, currency)
+    )}  # fmt: skip
+    if "past_and_future" in offers:
+        both = offers["past_and_future"]
+        settled["past_and_future"] = OfferTotal(
+            "past_and_future",
+            Money(both.net.amount - cut_net, currency),
+            Money(both.vat.amount - cut_vat, currency),
+            Money(both.gross.amount - discount, currency),
+        )
+    return settled
+
+
+def _statement_offers(case: Case, statements: list[FeeStatement] | None) -> dict[str, OfferTotal]:
     latest = latest_statements(case) if statements is None else statements
     if not latest:
         return {}

@@ -81,9 +81,11 @@ def do_capture_line(line: CaseLine, now: datetime) -> Capture:
                     "image_present": result.image_present,
                     "absence_reason": result.absence_reason or "",
                     "key_id": result.key_id,
+                    "captured_at": result.captured_at.isoformat(),
                 },
                 actor="system",
-                at=now,
+                # Logged when stored, after the capture finished (never before it happened).
+                at=max(now, result.captured_at),
             )
     return capture
 

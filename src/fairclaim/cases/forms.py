@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 JURISDICTIONS = [("DE", "Germany"), ("US", "United States"), ("GB", "United Kingdom"),
@@ -76,3 +78,43 @@ class RateCardForm(forms.Form):
             where = ".".join(str(p) for p in first["loc"]) or "(top level)"
             raise forms.ValidationError(f"{where}: {first['msg']}") from None
         return data
+
+
+class RecipientForm(forms.Form):
+    """Who the notice goes to; prefilled from the case (or the site's imprint when empty)."""
+
+    recipient_name = forms.CharField(label="Name", max_length=200, required=False)
+    recipient_email = forms.EmailField(label="E-mail", required=False)
+    recipient_address = forms.CharField(
+        label="Postal address", required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    recipient_country = forms.CharField(label="Country (ISO code)", max_length=2, required=False)
+    jurisdiction = forms.ChoiceField(
+        label="Law claimed under", choices=JURISDICTIONS, help_text="Only while the case is a draft"
+    )
+
+    def clean_recipient_country(self):
+        return self.cleaned_data["recipient_country"].upper()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LineReasonForm(ReasonForm):
+    line = forms.IntegerField()
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SettlementForm(ReasonForm):
+    amount = forms.DecimalField(min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
+
+
+class CloseClaimForm(ReasonForm):
+    how = forms.ChoiceField(
+        choices=[("withdraw", "Withdraw"), ("dismiss", "Dismiss"), ("licensed", "Licensed")]
+    )

@@ -58,6 +58,7 @@ class Case(models.Model):
     recipient_domain = models.CharField(max_length=253)
     recipient_email = models.EmailField(blank=True)
     recipient_country = models.CharField(max_length=2, blank=True)
+    recipient_address = models.TextField(blank=True, help_text="Postal address, as in the imprint")
     recipient_type = models.CharField(
         max_length=10, choices=RecipientType.choices, default=RecipientType.UNKNOWN
     )
@@ -67,6 +68,12 @@ class Case(models.Model):
     deadline = models.DateField(null=True, blank=True)
     # When the scheduler next captures the evidence (set when the case opens; moved on each claim).
     next_capture_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Who asked to send the demand while its evidence was still being captured: the capture
+    # task sends it when the send gate lets it (empty: nobody is waiting).
+    send_requested_by = models.CharField(max_length=150, blank=True)
+    # A discounted settlement agreed with the recipient: the past-use total they owe instead
+    # of the statement's (cases.operations.do_agree_settlement; logged with before and after).
+    settlement_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -97,6 +104,14 @@ class Case(models.Model):
         return reverse("cases:detail", args=[self.reference])
 
 
+class CurrentLineManager(models.Manager):
+    """Lines still claimed: a dropped line stays on record (and in the log) but leaves
+    `case.lines`, so notices, the portal, offers and case files stop claiming it."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(dropped_at__isnull=True)
+
+
 class CaseLine(models.Model):
     """One work used by the recipient: the unit the fee statement itemises."""
 
@@ -108,8 +123,21 @@ class CaseLine(models.Model):
     description = models.CharField(max_length=300, blank=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     basis = models.TextField(blank=True)
+    dropped_at = models.DateTimeField(null=True, blank=True)
+    drop_reason = models.TextField(blank=True)
+    # The decision that earlier evidence stands although this capture shows the image absent
+    # (send gate: such a line needs a decision before anything is sent for it).
+    evidence_decision_capture = models.ForeignKey(
+        "Capture", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    evidence_decision = models.TextField(blank=True)
+
+    with_dropped = models.Manager()
+    objects = CurrentLineManager()
 
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "with_dropped"
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["case", "work"], name="case_line_unique_work"),
@@ -308,6 +336,8 @@ class Claim(models.Model):
         APPROVED = "approved", "Approved"
         IN_CASE = "in_case", "In a case"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        DISMISSED = "dismissed", "Dismissed"
+        LICENSED = "licensed", "Licensed"
 
     match = models.OneToOneField(Match, on_delete=models.PROTECT, related_name="claim")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -322,6 +352,11 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Why a claim was withdrawn, dismissed or marked licensed, by whom and when (a claim outside
+    # a case has no case log; once in a case, its line's log entries say it).
+    closed_reason = models.TextField(blank=True)
+    closed_by = models.CharField(max_length=150, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

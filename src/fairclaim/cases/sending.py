@@ -33,8 +33,10 @@ from fairclaim.rules.deadlines import (
     next_open_day,
     public_closed_days,
 )
+from fairclaim.rules.send_gate import NoticeKind, Verdict
 
 from .actions import do_transition
+from .gate import evaluate
 from .log import append_event
 from .models import Case, Notice
 
@@ -47,8 +49,28 @@ BACKOFF_BASE = timedelta(minutes=1)
 STALE_SENDING = timedelta(minutes=10)
 
 
+# The notices the send gate guards (receipts after payment are not demands and need no gate).
+GATED_KINDS = {
+    Notice.Kind.DEMAND: NoticeKind.DEMAND,
+    Notice.Kind.REMINDER: NoticeKind.REMINDER,
+    Notice.Kind.DMCA_TAKEDOWN: NoticeKind.DMCA,
+}
+
+
 class NoticeNotAllowed(Exception):
-    pass
+    """The send gate (or a missing input) refuses; `verdict` carries every named reason."""
+
+    def __init__(self, message: str, verdict: Verdict | None = None):
+        super().__init__(message)
+        self.verdict = verdict
+
+
+def require_gate(case: Case, kind: NoticeKind, now: datetime, **overrides) -> Verdict:
+    """The send gate's verdict for `case`, or NoticeNotAllowed naming every reason."""
+    verdict = evaluate(case, kind, now.date(), **overrides)
+    if not verdict.go:
+        raise NoticeNotAllowed(f"Not sent: {verdict.summary()}", verdict)
+    return verdict
 
 
 def message_id_for(notice: Notice) -> str:
@@ -58,11 +80,10 @@ def message_id_for(notice: Notice) -> str:
 
 def do_create_demand(case: Case, *, now: datetime, actor: str) -> Notice:
     """Render, sign and queue the demand for a case in review. The case's access code is created
-    here (only its hash is kept); the plain code exists only in the notice itself."""
-    if case.state != "review":
-        raise NoticeNotAllowed(f"A notice is sent from review; {case.reference} is {case.state}.")
-    if not case.recipient_email:
-        raise NoticeNotAllowed("The recipient's e-mail address is missing.")
+    here (only its hash is kept); the plain code exists only in the notice itself.
+
+    Precondition: the send gate lets the demand go (checked here; NoticeNotAllowed otherwise)."""
+    require_gate(case, NoticeKind.DEMAND, now)
     closed = public_closed_days(case.recipient_country or case.jurisdiction)
     due = deadline(now.date(), CadencePolicy().notice_days, closed)
     Case.objects.filter(pk=case.pk).update(deadline=due)
@@ -90,6 +111,48 @@ def do_create_demand(case: Case, *, now: datetime, actor: str) -> Notice:
         )
         transaction.on_commit(lambda: _enqueue(notice.pk))
     return notice
+
+
+def do_request_demand(case: Case, *, now: datetime, actor: str) -> Notice | None:
+    """The manager's "send": the demand now if the gate lets it go; if only evidence is missing,
+    the capture is queued first and the demand follows it (`send_after_capture`), returning None.
+    Any other reason refuses with NoticeNotAllowed."""
+    verdict = evaluate(case, NoticeKind.DEMAND, now.date())
+    if verdict.go:
+        return do_create_demand(case, now=now, actor=actor)
+    if not verdict.waits_for_evidence:
+        raise NoticeNotAllowed(f"Not sent: {verdict.summary()}", verdict)
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(send_requested_by=actor[:150], updated_at=now)
+        case.send_requested_by = actor[:150]
+        append_event(case, "send_requested", {"waiting_for": "evidence"}, actor=actor, at=now)
+        transaction.on_commit(lambda: _enqueue_capture(case.pk))
+    return None
+
+
+def send_after_capture(case_id: int, now: datetime) -> Notice | None:
+    """After a capture: send the demand someone asked for, if the gate now lets it go; else log
+    why it stays unsent (the request ends either way; the manager decides again)."""
+    requester = Case.objects.filter(pk=case_id).values_list("send_requested_by", flat=True).first()
+    if not requester:
+        return None
+    if not Case.objects.filter(pk=case_id, send_requested_by=requester).update(
+        send_requested_by=""
+    ):
+        return None  # another worker took the request
+    case = Case.objects.get(pk=case_id)
+    try:
+        return do_create_demand(case, now=now, actor=requester)
+    except NoticeNotAllowed as refused:
+        verdict = refused.verdict.as_json() if refused.verdict else {"reason": str(refused)}
+        append_event(case, "send_blocked", verdict, actor="system", at=now)
+        return None
+
+
+def _enqueue_capture(case_id: int) -> None:
+    from .tasks import capture_case_evidence
+
+    capture_case_evidence.enqueue(case_id)
 
 
 def _store_notice(case, kind, filename, rendered, language, due, now) -> Notice:
@@ -134,6 +197,8 @@ def do_send_notice(notice_id: int, now: datetime) -> bool:
     if not claimed:
         return False
     notice = Notice.objects.select_related("case").get(pk=notice_id)
+    if notice.kind in GATED_KINDS and _held_by_gate(notice, now):
+        return False
     try:
         _deliver(notice)
     except OSError as exc:  # smtplib.SMTPException is an OSError: refused, timeout, 4xx
@@ -160,6 +225,28 @@ def do_send_notice(notice_id: int, now: datetime) -> bool:
             do_transition(case, "notice_sent", actor="system", now=now, payload=payload)
         else:
             append_event(case, f"{notice.kind}_delivered", payload, actor="system", at=now)
+    return True
+
+
+def _held_by_gate(notice: Notice, now: datetime) -> bool:
+    """The gate again, just before delivery: a licence, a capture or a decision may have come in
+    since the notice was queued. A held notice fails for good (never sent later by a retry)."""
+    verdict = evaluate(
+        notice.case, GATED_KINDS[notice.kind], now.date(), recipient_email=notice.recipient_email
+    )
+    if verdict.go:
+        return False
+    with transaction.atomic():
+        Notice.objects.filter(pk=notice.pk).update(
+            status=Notice.Status.FAILED, last_error=f"Held by the send gate: {verdict.summary()}"
+        )
+        append_event(
+            notice.case,
+            "notice_held",
+            {"notice": notice.pk, **verdict.as_json()},
+            actor="system",
+            at=now,
+        )
     return True
 
 
@@ -223,6 +310,10 @@ def do_follow_up(case_id: int, now: datetime) -> str:
             payload={"deadline": case.deadline.isoformat(), "reminders": sent},
         )
         return "overdue"
+    verdict = evaluate(case, NoticeKind.REMINDER, today)
+    if not verdict.go:
+        _log_reminder_held(case, verdict, now)
+        return "held"
     closed = public_closed_days(case.recipient_country or case.jurisdiction)
     due = next_open_day(today + timedelta(days=REMINDER_BASE_DAYS * (sent + 1)), closed)
     if not Case.objects.filter(pk=case.pk, deadline=case.deadline).update(deadline=due):
@@ -230,6 +321,15 @@ def do_follow_up(case_id: int, now: datetime) -> str:
     case.deadline = due
     _queue_reminder(case, sent + 1, due, now)
     return "reminded"
+
+
+def _log_reminder_held(case: Case, verdict: Verdict, now: datetime) -> None:
+    """Say once why the reminder waits (the scheduler asks again on every pass)."""
+    payload = verdict.as_json()
+    last = case.events.order_by("-seq").first()
+    if last is not None and last.kind == "reminder_held" and last.payload == payload:
+        return
+    append_event(case, "reminder_held", payload, actor="system", at=now)
 
 
 def _queue_reminder(case: Case, number: int, due: date, now: datetime) -> Notice:
@@ -274,6 +374,7 @@ def do_create_dmca(
         raise NoticeNotAllowed(
             "A DMCA notice needs the host, its designated agent and a signatory."
         )
+    require_gate(case, NoticeKind.DMCA, now, recipient_email=agent_email)
     context = build_context(case, access_code="", link_token="", today=now.date())
     context.language = "en"  # 512(c)(3) is US law, sent to US hosts
     context.host_name, context.agent_email, context.signatory = host_name, agent_email, signatory

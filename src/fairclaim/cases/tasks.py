@@ -4,12 +4,15 @@ from django.utils import timezone
 from django_tasks import task
 
 from .evidence import do_capture_case
-from .sending import do_issue_settlement, do_send_notice
+from .sending import do_issue_settlement, do_send_notice, send_after_capture
 
 
 @task()
 def capture_case_evidence(case_id: int) -> int:
-    return do_capture_case(case_id, timezone.now())
+    """Capture the case's pages; a demand that waited for this evidence follows it."""
+    stored = do_capture_case(case_id, timezone.now())
+    send_after_capture(case_id, timezone.now())
+    return stored
 
 
 @task()

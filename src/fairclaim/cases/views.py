@@ -19,12 +19,20 @@ from fairclaim.accounts.access import (
 )
 from fairclaim.accounts.models import Organisation
 
-from .actions import CaseChanged, IllegalTransition, do_escalate, do_transition
+from .actions import (
+    CaseChanged,
+    EscalationNotAllowed,
+    IllegalTransition,
+    do_escalate,
+    do_transition,
+)
 from .claims import ClaimNotReady, do_approve_claim, do_check_claim, do_open_cases
-from .evidence import bundle_download, timeline_for
-from .forms import ClaimInputsForm, RateCardForm
-from .log import export_case_log, verify_case_log
+from .evidence import bundle_download
+from .forms import ClaimInputsForm, CloseClaimForm, RateCardForm
+from .log import export_case_log
 from .models import Notice, RateCard
+from .operations import OperationRefused, do_close_claim, get_case_for_operation
+from .page import case_page_context, perform_operation
 
 # A starting point shown to a rights holder without prices: their own list, in their currency.
 EXAMPLE_PRICING = {
@@ -55,23 +63,22 @@ def list_cases(request):
 @login_required
 def show_case(request, reference):
     case = get_case_for_user(request, reference)
-    lines = list(case.lines.select_related("work", "match__sighting"))
-    for line in lines:
-        line.timeline = timeline_for(line)
-        line.capture_list = list(line.captures.order_by("-captured_at")[:10])
-    context = {
-        "case": case,
-        "lines": lines,
-        "events": case.events.order_by("seq"),
-        "chain": verify_case_log(case),
-        "can_edit": can_change_cases(request.user),
-        "submissions": case.licence_submissions.all(),
-        "defences": case.defences.all(),
-        "thread": case.messages.order_by("created_at"),
-        "notices": case.notices.all(),
-        "law_firms": Organisation.objects.filter(kind="law_firm"),
-    }
+    context = case_page_context(case, request.user, timezone.now())
     return render(request, "cases/detail.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def operate(request, reference, operation):
+    """One case operation (recipient, withdraw, drop a line, note, settle, evidence decision)."""
+    case = get_case_for_operation(request, reference, operation)
+    try:
+        done = perform_operation(case, operation, request.POST, request.user, timezone.now())
+    except OperationRefused as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, done)
+    return redirect(case)
 
 
 @login_required
@@ -107,9 +114,33 @@ def show_claim(request, pk):
         "claim": claim,
         "form": form,
         "result": claim.result or None,
-        "can_edit": can_approve_claims(request.user) and claim.status != "in_case",
+        "can_edit": can_approve_claims(request.user)
+        and claim.status in {"draft", "checked", "approved"},
+        "can_close": can_approve_claims(request.user)
+        and claim.case_id is None
+        and claim.status in {"draft", "checked", "approved"},
     }
     return render(request, "cases/claim.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def close_claim(request, pk):
+    """The rights holder's way out of a claim that is not going on: withdraw, dismiss, licensed."""
+    claim = get_claim_for_user(request, pk, write=True)
+    form = CloseClaimForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise OperationRefused("Choose a decision and give a reason.")
+        how = form.cleaned_data["how"]
+        do_close_claim(
+            claim, how, form.cleaned_data["reason"], user=request.user, now=timezone.now()
+        )
+    except OperationRefused as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, f"Claim closed: {claim.get_status_display().lower()}.")
+    return redirect(claim)
 
 
 @login_required
@@ -213,7 +244,7 @@ def download_case_log(request, reference):
 @require_http_methods(["POST"])
 def act_on_case(request, reference):
     """The case manager's next steps: submit for review, send the notice, escalate."""
-    from .sending import NoticeNotAllowed, do_create_demand
+    from .sending import NoticeNotAllowed, do_request_demand
 
     action = request.POST.get("action")
     case = get_case_for_user(request, reference, write=action != "submit_for_review")
@@ -224,8 +255,11 @@ def act_on_case(request, reference):
                 raise PermissionDenied("You may not submit this case.")
             do_transition(case, "submitted_for_review", actor=request.user.get_username(), now=now)
         elif action == "send_notice":
-            notice = do_create_demand(case, now=now, actor=request.user.get_username())
-            messages.success(request, f"Notice queued for {notice.recipient_email}.")
+            notice = do_request_demand(case, now=now, actor=request.user.get_username())
+            if notice is None:
+                messages.success(request, "Capturing the evidence first; the notice follows it.")
+            else:
+                messages.success(request, f"Notice queued for {notice.recipient_email}.")
         elif action == "dmca":
             from .sending import do_create_dmca
 
@@ -243,7 +277,7 @@ def act_on_case(request, reference):
             do_escalate(case, firm, actor=request.user.get_username(), now=now)
         else:
             messages.error(request, "Unknown action.")
-    except (IllegalTransition, NoticeNotAllowed, CaseChanged) as problem:
+    except (IllegalTransition, NoticeNotAllowed, CaseChanged, EscalationNotAllowed) as problem:
         messages.error(request, str(problem))
     return redirect(case)
 

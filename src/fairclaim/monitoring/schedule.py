@@ -53,7 +53,9 @@ def follow_up_missed_deadlines(now: datetime) -> int:
     """Reminders and overdue cases are decided here, in the scheduler, and sent by the worker."""
     from fairclaim.cases.sending import cases_past_deadline, do_follow_up
 
-    return sum(do_follow_up(pk, now) != "nothing" for pk in cases_past_deadline(now.date()))
+    # "held": the send gate stopped the reminder (logged on the case); nothing was queued.
+    done = (do_follow_up(pk, now) for pk in cases_past_deadline(now.date()))
+    return sum(outcome in {"reminded", "overdue"} for outcome in done)
 
 
 STEPS = [
