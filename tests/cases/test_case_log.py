@@ -11,7 +11,7 @@ from fairclaim.cases.log import append_event, export_case_log, verify_case_log
 from fairclaim.cases.models import CaseEvent
 from fairclaim.rules.case_log import GENESIS_HASH, ChainProblem
 
-AT = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+AT = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)  # after the cast case opened
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_a_removed_entry_is_detected(logged_case):
 def test_the_export_is_self_contained_json(logged_case):
     exported = export_case_log(logged_case)
     assert exported["case"] == logged_case.reference
-    assert exported["events"][1]["at"] == "2026-03-01T12:00:00.000000Z"
+    assert exported["events"][1]["at"] == "2027-03-01T12:00:00.000000Z"
     assert exported["events"][1]["payload"] == {"notice": 1, "amount": "350.00"}
 
 

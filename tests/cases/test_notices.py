@@ -18,10 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairclaim.cases.claims import do_check_claim
+from fairclaim.cases.evidence import do_capture_case
 from fairclaim.cases.models import Case, Claim, RateCard
 from fairclaim.cases.sending import do_create_demand, do_send_notice, verify_notice_pdf
 from fairclaim.portal.signing import platform_signer
-from tests.webserver import free_port
+from tests.images import photo_bytes
+from tests.webserver import free_port, serving
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "docs" / "facts" / "examples"
@@ -66,12 +68,32 @@ def signing(settings, tmp_path):
     platform_signer.cache_clear()
 
 
-def case_with_claim(cast, example: str, registered: bool = True, **case_fields) -> Case:
+# The recipient's page, served on loopback, showing the image: the evidence every notice needs.
+PAGE = b'<html><body><h1>Laden</h1><img src="/i/1.jpg" width="900" height="600"></body></html>'
+
+
+@pytest.fixture(autouse=True)
+def evidence_site(cast, settings):
+    """The recipient's site on 127.0.0.1; `case_with_claim` captures it before any notice."""
+    settings.FAIRCLAIM_ALLOW_LOOPBACK = True
+    routes = {"/p/1": ("text/html", PAGE), "/i/1.jpg": ("image/jpeg", photo_bytes(5))}
+    with serving(routes) as base:
+        cast.site = (base, routes)
+        yield routes
+
+
+def case_with_claim(
+    cast, example: str, registered: bool = True, capture: bool = True, **case_fields
+) -> Case:
+    """A case in review with one checked claim and (unless `capture` is False) a finished,
+    verified capture showing the image: everything the send gate asks for."""
     facts = json.loads((EXAMPLES / example).read_text())
     RateCard.objects.update_or_create(
         owner=cast.alice.organisation, defaults={"pricing": facts["pricing"]}
     )
     sighting = cast.match.sighting
+    base, _routes = cast.site
+    sighting.page_url, sighting.image_url = f"{base}/p/1", f"{base}/i/1.jpg"
     sighting.display_width, sighting.display_height = 900, 600
     sighting.first_seen = sighting.last_seen = datetime(2026, 6, 1, tzinfo=UTC)
     sighting.save()
@@ -100,6 +122,8 @@ def case_with_claim(cast, example: str, registered: bool = True, **case_fields) 
     Case.objects.filter(pk=cast.case.pk).update(
         state="review", law_firm=None, recipient_email="info@laden.example", **case_fields
     )
+    if capture:
+        assert do_capture_case(cast.case.pk, timezone.now()) == 1
     return Case.objects.get(pk=cast.case.pk)
 
 
@@ -213,6 +237,7 @@ def test_a_worker_killed_mid_send_leads_to_one_notice_under_one_message_id(inbox
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(inbox.port),
         "EMAIL_TIMEOUT": "60",
+        "FAIRCLAIM_ALLOW_LOOPBACK": "1",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     script = [sys.executable, "-m", "tests.cases.notice_worker"]
@@ -315,13 +340,9 @@ def test_replies_and_bounces_are_recorded_on_the_case(cast, inbox, signing):
 def test_missed_deadlines_bring_at_most_two_growing_reminders_then_overdue(cast, signing):
     from fairclaim.cases.sending import do_follow_up
 
-    case = cast.case
+    case = case_with_claim(cast, "de-send-shop-missing-credit.json", language="en")
     Case.objects.filter(pk=case.pk).update(
-        state="notice_sent",
-        deadline=date(2026, 12, 14),
-        recipient_country="DE",
-        law_firm=None,
-        recipient_email="info@laden.example",
+        state="notice_sent", deadline=date(2026, 12, 14), recipient_country="DE"
     )
 
     def at(day):
@@ -400,7 +421,7 @@ def test_a_dmca_notice_goes_to_the_designated_agent_with_the_512c3_elements(
     words = pdf_text(next(mail.iter_attachments()).get_content(), tmp_path)
     for element in (
         "/s/ Ada Lens",
-        "https://shop.example/i/1.jpg",
+        f"{cast.site[0]}/i/1.jpg",
         "good faith belief that use of the material in the manner complained of is not "
         "authorized by the copyright owner, its agent, or the law",
         "under penalty of perjury",

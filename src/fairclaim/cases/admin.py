@@ -1,6 +1,15 @@
-from django.contrib import admin
+"""Cases in the admin: the record, read-only, scoped by the same access functions as the views.
 
-from fairclaim.accounts.access import cases_for, matches_for
+DESIGN.md rule 7: the case log is the only writer of case history. Cases, their lines, fee
+statements, notices, defences, messages and the log are shown here and never changed, added or
+deleted: every change goes through the case page's actions, which append to the log. The one
+thing staff may edit here is a rights holder's prices, and only for the rights holders they handle.
+"""
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from fairclaim.accounts.access import cases_for, handled_organisations, matches_for
 from fairclaim.accounts.admin import ScopedAdmin
 
 from .models import (
@@ -16,20 +25,9 @@ from .models import (
 )
 
 
-class CaseLineInline(admin.TabularInline):
-    model = CaseLine
-    extra = 0
-    raw_id_fields = ["work", "match"]
-
-
-class CaseEventInline(admin.TabularInline):
-    """The log is append-only: shown, never edited here."""
-
-    model = CaseEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["seq", "kind", "payload", "actor", "at", "hash"]
-    fields = readonly_fields
+class RecordAdmin(admin.ModelAdmin):
+    """Shown, never changed here. File fields are listed by name (private storage has no
+    public URLs; downloads go through the case page, which checks access)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -37,18 +35,64 @@ class CaseEventInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RecordInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CaseLineInline(RecordInline):
+    model = CaseLine
+    fields = ["work", "match", "description", "amount", "basis", "dropped_at", "drop_reason"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return CaseLine.with_dropped.filter(pk__in=super().get_queryset(request).values("pk"))
+
+
+class CaseEventInline(RecordInline):
+    """The append-only log."""
+
+    model = CaseEvent
+    fields = ["seq", "kind", "payload", "actor", "at", "hash"]
+    readonly_fields = fields
+
 
 @admin.register(Case)
-class CaseAdmin(ScopedAdmin):
+class CaseAdmin(ScopedAdmin, RecordAdmin):
     scope = cases_for
     list_display = ["reference", "recipient_domain", "rights_holder", "state", "deadline"]
     list_filter = ["state", "jurisdiction"]
     search_fields = ["reference", "recipient_domain", "recipient_name", "recipient_email"]
-    readonly_fields = ["reference", "state"]
     inlines = [CaseLineInline, CaseEventInline]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        case = self.get_object(request, object_id) if object_id else None
+        link = (
+            format_html(
+                'Change this case on <a href="{}">its case page</a>: every change is logged.',
+                case.get_absolute_url(),
+            )
+            if case
+            else ""
+        )
+        extra_context = {**(extra_context or {}), "subtitle": link}
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
-class CaseChildAdmin(admin.ModelAdmin):
+
+class CaseChildAdmin(RecordAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_platform_admin:
@@ -60,13 +104,24 @@ class CaseChildAdmin(admin.ModelAdmin):
 class NoticeAdmin(CaseChildAdmin):
     list_display = ["case", "kind", "status", "recipient_email", "sent_at"]
     list_filter = ["kind", "status"]
-    readonly_fields = ["idempotency_key", "attempts", "sent_at", "message_id"]
+    exclude = ["pdf"]
+    readonly_fields = ["pdf_name"]
+
+    @admin.display(description="PDF")
+    def pdf_name(self, notice):
+        return notice.pdf.name
 
 
 @admin.register(Defence)
 class DefenceAdmin(CaseChildAdmin):
     list_display = ["case", "kind", "status", "created_at", "decided_at"]
     list_filter = ["kind", "status"]
+    exclude = ["evidence"]
+    readonly_fields = ["evidence_name"]
+
+    @admin.display(description="Evidence file")
+    def evidence_name(self, defence):
+        return defence.evidence.name
 
 
 @admin.register(Message)
@@ -74,32 +129,42 @@ class MessageAdmin(CaseChildAdmin):
     list_display = ["case", "author_kind", "created_at"]
 
 
-@admin.register(RateCard)
-class RateCardAdmin(admin.ModelAdmin):
-    list_display = ["owner", "creator_type", "updated_at"]
-
-
-class FeeStatementInline(admin.TabularInline):
+class FeeStatementInline(RecordInline):
     model = FeeStatement
-    extra = 0
-    can_delete = False
-    readonly_fields = ["version", "inputs_digest", "statement", "created_at"]
-    fields = readonly_fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ["version", "inputs_digest", "statement", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(Claim)
-class ClaimAdmin(CaseChildAdmin):
+class ClaimAdmin(RecordAdmin):
     list_display = ["match", "status", "decision", "case", "approved_at"]
     list_filter = ["status", "decision"]
-    raw_id_fields = ["match", "case"]
-    readonly_fields = ["decision", "result", "approved_by", "approved_at"]
     inlines = [FeeStatementInline]
 
     def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
+        queryset = super().get_queryset(request)
         if request.user.is_platform_admin:
             return queryset
         return queryset.filter(match__in=matches_for(request.user))
+
+
+@admin.register(RateCard)
+class RateCardAdmin(admin.ModelAdmin):
+    """A rights holder's prices: only those of the rights holders this person handles, and the
+    owner cannot be moved to another organisation."""
+
+    list_display = ["owner", "creator_type", "updated_at"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_platform_admin:
+            return queryset
+        return queryset.filter(owner__in=handled_organisations(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["owner"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner" and not request.user.is_platform_admin:
+            kwargs["queryset"] = handled_organisations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
