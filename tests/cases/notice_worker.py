@@ -17,7 +17,7 @@ from django.utils import timezone  # noqa: E402
 
 
 def setup() -> int:
-    """A sound case (checked claim, verified capture of a page served here) and its queued demand."""
+    """A sound case (checked claim, verified capture of a page served here), its demand queued."""
     from datetime import UTC, datetime
     from pathlib import Path
 

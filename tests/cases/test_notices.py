@@ -1,130 +1,26 @@
 """Notices: rendered per jurisdiction and language, signed, sent through SMTP exactly once."""
 
-import email
 import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, date, datetime
-from email import policy
-from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.urls import reverse
 from django.utils import timezone
 
-from fairclaim.cases.claims import do_check_claim
-from fairclaim.cases.evidence import do_capture_case
-from fairclaim.cases.models import Case, Claim, RateCard
+from fairclaim.cases.models import Case, Claim
 from fairclaim.cases.sending import do_create_demand, do_send_notice, verify_notice_pdf
-from fairclaim.portal.signing import platform_signer
-from tests.images import photo_bytes
-from tests.webserver import free_port, serving
-
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = REPO / "docs" / "facts" / "examples"
-
-
-class Inbox:
-    """aiosmtpd handler keeping every message; `hold` makes it stall before answering DATA."""
-
-    def __init__(self):
-        self.messages = []
-        self.hold = threading.Event()
-        self.received = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        self.received.set()
-        if self.hold.is_set():
-            import asyncio
-
-            await asyncio.sleep(30)  # the sender is killed while waiting for "250"
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def inbox(settings):
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    handler.port = port
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
-def signing(settings, tmp_path):
-    settings.FAIRCLAIM_SIGNING_KEY = str(tmp_path / "key.pem")
-    platform_signer.cache_clear()
-    yield
-    platform_signer.cache_clear()
-
-
-# The recipient's page, served on loopback, showing the image: the evidence every notice needs.
-PAGE = b'<html><body><h1>Laden</h1><img src="/i/1.jpg" width="900" height="600"></body></html>'
+from tests.cases.sound import REPO, case_with_claim
+from tests.webserver import free_port
 
 
 @pytest.fixture(autouse=True)
-def evidence_site(cast, settings):
-    """The recipient's site on 127.0.0.1; `case_with_claim` captures it before any notice."""
-    settings.FAIRCLAIM_ALLOW_LOOPBACK = True
-    routes = {"/p/1": ("text/html", PAGE), "/i/1.jpg": ("image/jpeg", photo_bytes(5))}
-    with serving(routes) as base:
-        cast.site = (base, routes)
-        yield routes
-
-
-def case_with_claim(
-    cast, example: str, registered: bool = True, capture: bool = True, **case_fields
-) -> Case:
-    """A case in review with one checked claim and (unless `capture` is False) a finished,
-    verified capture showing the image: everything the send gate asks for."""
-    facts = json.loads((EXAMPLES / example).read_text())
-    RateCard.objects.update_or_create(
-        owner=cast.alice.organisation, defaults={"pricing": facts["pricing"]}
-    )
-    sighting = cast.match.sighting
-    base, _routes = cast.site
-    sighting.page_url, sighting.image_url = f"{base}/p/1", f"{base}/i/1.jpg"
-    sighting.display_width, sighting.display_height = 900, 600
-    sighting.first_seen = sighting.last_seen = datetime(2026, 6, 1, tzinfo=UTC)
-    sighting.save()
-    work = cast.work
-    if registered and facts["work"].get("registration"):
-        work.first_published_on = date.fromisoformat(facts["work"]["first_published_on"])
-        work.save()
-        work.registrations.create(
-            office="us_co",
-            number="VA 1-234-567",
-            effective_date=facts["work"]["registration"]["effective_date"],
-        )
-    inputs = {
-        "jurisdiction": facts["jurisdiction"],
-        "site_type": "commercial",
-        "usage": facts["pricing"]["entries"][0]["usage"],
-        "placement": facts["pricing"]["entries"][0].get("placement") or "",
-        "territory": "worldwide",
-        "use_started_on": "",
-        "recipient_name": "Laden GmbH",
-        "recipient_type": "business",
-        "recipient_country": facts["recipient"]["country"],
-    }
-    claim = Claim.objects.create(match=cast.match, inputs=inputs, case=cast.case)
-    do_check_claim(claim, timezone.localdate())
-    Case.objects.filter(pk=cast.case.pk).update(
-        state="review", law_firm=None, recipient_email="info@laden.example", **case_fields
-    )
-    if capture:
-        assert do_capture_case(cast.case.pk, timezone.now()) == 1
-    return Case.objects.get(pk=cast.case.pk)
+def _site(evidence_site):
+    """Every notice here needs the recipient's page, captured (see `case_with_claim`)."""
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
