@@ -1,4 +1,4 @@
-"""Demo data: organisations, one user per role, the shared demo photos as works, a sample case.
+"""Demo data: organisations, one user per role, the shared demo photos as works, rate cards.
 
 Development only: the demo passwords are public, so production settings refuse to load them.
 """
@@ -11,13 +11,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
 
-from fairclaim.cases.log import append_event
-from fairclaim.cases.models import Case, CaseLine, RateCard
+from fairclaim.cases.models import RateCard
 from fairclaim.works.actions import do_register_image, upload_limits
 from fairclaim.works.intake import UploadRefused, check_image
-from fairclaim.works.models import Work
 
 from .models import Organisation, User
 
@@ -56,7 +53,9 @@ def load_demo(photos_dir: Path | None = None, *, limit: int | None = None) -> De
     photos_dir = photos_dir or settings.FAIRCLAIM_DEMO_PHOTOS
     added, skipped = _works(orgs, Path(photos_dir), limit)
     _rate_cards(orgs)
-    _sample_case(orgs)
+    # No ready-made case: a case is only sound with a verified match, a checked claim and a
+    # capture of the page (DESIGN.md rule 1), so the demo's cases come from its demo web, claimed
+    # in the app like any other (an earlier hand-made case sent an empty notice).
     return DemoSummary(added, skipped, Path(photos_dir) if Path(photos_dir).is_dir() else None)
 
 
@@ -144,35 +143,6 @@ def _rate_cards(orgs: dict[str, Organisation]) -> None:
     for slug, currency in (("demo-photography", "EUR"), ("demo-agency", "USD")):
         RateCard.objects.get_or_create(
             owner=orgs[slug], defaults={"pricing": {**EXAMPLE_PRICING, "currency": currency}}
-        )
-
-
-def _sample_case(orgs: dict[str, Organisation]) -> None:
-    owner = orgs["demo-photography"]
-    if Case.objects.filter(rights_holder=owner).exists():
-        return
-    work = Work.objects.filter(owner=owner).order_by("pk").first()
-    if work is None:
-        return
-    with transaction.atomic():
-        case = Case.objects.create(
-            rights_holder=owner,
-            jurisdiction="DE",
-            language="de",
-            currency="EUR",
-            recipient_name="Beispiel Shop GmbH",
-            recipient_domain="shop.example",
-            recipient_email="info@shop.example",
-            recipient_country="DE",
-            recipient_type=Case.RecipientType.BUSINESS,
-            state="review",  # ready for the case manager's "Send notice"
-            next_capture_at=None,
-        )
-        CaseLine.objects.create(case=case, work=work, description="Product page header image")
-        append_event(case, "case_opened", {"recipient": "shop.example"}, actor="system")
-        append_event(case, "line_added", {"work": work.pk, "sha256": work.sha256}, actor="system")
-        append_event(
-            case, "submitted_for_review", {"from": "draft", "to": "review"}, actor="system"
         )
 
 
