@@ -83,8 +83,8 @@ class RateCardForm(forms.Form):
 class RecipientForm(forms.Form):
     """Who the notice goes to; prefilled from the case (or the site's imprint when empty)."""
 
-    recipient_name = forms.CharField(label="Name", max_length=200, required=False)
-    recipient_email = forms.EmailField(label="E-mail", required=False)
+    recipient_name = forms.CharField(label="Recipient's name", max_length=200, required=False)
+    recipient_email = forms.EmailField(label="Recipient's e-mail", required=False)
     recipient_address = forms.CharField(
         label="Postal address", required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
