@@ -45,7 +45,7 @@ def test_the_case_page_names_every_reason_and_the_send_is_refused(client, cast):
     Case.objects.filter(pk=case.pk).update(recipient_email="")
     client.force_login(cast.manager)
     page = client.get(case.get_absolute_url()).content.decode()
-    assert "the demand cannot go yet" in page
+    assert "Before sending the demand: not yet" in page
     assert "the recipient&#x27;s e-mail address is missing." in page
     assert "no finished evidence capture yet." in page
     assert 'value="send_notice"' not in page
@@ -143,7 +143,7 @@ def test_the_sending_task_holds_a_queued_notice_the_gate_no_longer_lets_go(cast,
     )
     assert do_send_notice(notice.pk, timezone.now()) is False
     notice.refresh_from_db()
-    assert notice.status == "failed"
+    assert notice.status == "held"
     assert notice.last_error.startswith("Held by the send gate:")
     assert inbox.messages == []
     held = case.events.get(kind="notice_held")

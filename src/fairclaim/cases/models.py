@@ -210,6 +210,7 @@ class Notice(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        HELD = "held", "Held by the send gate"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(max_length=12, choices=Kind.choices)

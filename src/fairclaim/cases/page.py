@@ -38,6 +38,11 @@ NEXT_SEND = {
     "notice_sent": NoticeKind.REMINDER,
     "overdue": NoticeKind.ESCALATION,
 }
+NEXT_STEP_NAMES = {
+    NoticeKind.DEMAND: "before sending the demand",
+    NoticeKind.REMINDER: "before the next reminder",
+    NoticeKind.ESCALATION: "before escalating",
+}
 # The recipient's deadline runs only in these states (a resolved, withdrawn or escalated case has
 # none; review of a licence or defence pauses it).
 DEADLINE_RUNS = {"notice_sent", "payment_pending"}
@@ -61,6 +66,7 @@ def case_page_context(case, user, now: datetime) -> dict:
             line.latest_capture and line.evidence_decision_capture_id == line.latest_capture.pk
         )
     next_send = NEXT_SEND.get(case.state)
+    may = {op: may_operate(user, op) for op in OPERATIONS}
     return {
         "case": case,
         "lines": lines,
@@ -68,7 +74,9 @@ def case_page_context(case, user, now: datetime) -> dict:
         "events": case.events.order_by("seq"),
         "chain": verify_case_log(case),
         "can_edit": can_edit,
-        "may": {op: may_operate(user, op) for op in OPERATIONS},
+        "may": may,
+        "may_any": any(may.values()),
+        "next_step": NEXT_STEP_NAMES.get(next_send, ""),
         "closed": is_terminal(case.state),
         "verdict": evaluate(case, next_send, now.date()) if next_send and can_edit else None,
         "dmca_allowed": can_edit and case.state in ALLOWED_STATES[NoticeKind.DMCA],

@@ -238,7 +238,7 @@ def _held_by_gate(notice: Notice, now: datetime) -> bool:
         return False
     with transaction.atomic():
         Notice.objects.filter(pk=notice.pk).update(
-            status=Notice.Status.FAILED, last_error=f"Held by the send gate: {verdict.summary()}"
+            status=Notice.Status.HELD, last_error=f"Held by the send gate: {verdict.summary()}"
         )
         append_event(
             notice.case,

@@ -275,6 +275,7 @@ def act_on_case(request, reference):
         elif action == "escalate":
             firm = get_object_or_404(Organisation, pk=request.POST.get("law_firm"), kind="law_firm")
             do_escalate(case, firm, actor=request.user.get_username(), now=now)
+            messages.success(request, f"Escalated to {firm.name}; the firm sees the case file.")
         else:
             messages.error(request, "Unknown action.")
     except (IllegalTransition, NoticeNotAllowed, CaseChanged, EscalationNotAllowed) as problem:
