@@ -113,3 +113,13 @@ def test_an_exported_log_verifies_with_the_cli_and_a_change_is_named(
     assert "FAILED event 2" in bad.stdout
     client.force_login(cast.charlie)
     assert client.get(f"/cases/{logged_case.reference}/case-log.json").status_code == 404
+
+
+def test_time_never_runs_backwards_along_the_sequence(logged_case):
+    """A task that started before the last entry (a long capture, say) logs at that entry's
+    time, not before it: reading the log in order is reading it in time."""
+    late = append_event(logged_case, "evidence_captured", {"capture": 1}, actor="system", at=AT)
+    events = list(logged_case.events.order_by("seq"))
+    assert late.at == events[-2].at == AT + dt.timedelta(days=14)
+    assert [e.at for e in events] == sorted(e.at for e in events)
+    assert verify_case_log(logged_case).ok

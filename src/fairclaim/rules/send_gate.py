@@ -139,7 +139,7 @@ def _case_reasons(facts: SendFacts) -> Iterable[Reason]:
     if facts.state not in allowed:
         yield Reason(
             Code.STATE,
-            f"a {facts.kind.value} is not sent while the case is {facts.state.replace('_', ' ')} "
+            f"no {facts.kind.value} while the case is {facts.state.replace('_', ' ')} "
             f"(only from: {', '.join(sorted(allowed))}).",
         )
     if not facts.recipient_email.strip():
