@@ -13,21 +13,12 @@ from django.utils import timezone
 from fairclaim.cases.evidence import claim_due_captures, do_capture_case, timeline_for
 from fairclaim.cases.log import verify_case_log
 from fairclaim.cases.models import Capture
-from fairclaim.portal.signing import platform_signer
 from tests.images import photo_bytes
 from tests.webserver import drain, serving
 
 
 @pytest.fixture
-def signing_key(settings, tmp_path):
-    settings.FAIRCLAIM_SIGNING_KEY = str(tmp_path / "key.pem")
-    platform_signer.cache_clear()
-    yield
-    platform_signer.cache_clear()
-
-
-@pytest.fixture
-def captured(cast, settings, signing_key):
+def captured(cast, settings, signing):
     settings.FAIRCLAIM_ALLOW_LOOPBACK = True
     routes = {
         "/p/1": ("text/html", b'<html><body><h1>Shop</h1><img src="/i/1.jpg"></body></html>'),
@@ -94,7 +85,7 @@ def test_the_public_page_verifies_a_bundle_and_spots_a_changed_byte(client, capt
     assert "FAILED" in body
 
 
-def test_a_page_that_cannot_be_reached_is_recorded_as_a_failed_capture(cast, settings, signing_key):
+def test_a_page_that_cannot_be_reached_is_recorded_as_a_failed_capture(cast, settings, signing):
     settings.FAIRCLAIM_ALLOW_LOOPBACK = False  # the address policy refuses 127.0.0.1
     sighting = cast.match.sighting
     sighting.page_url, sighting.image_url = "http://127.0.0.1:9/p", "http://127.0.0.1:9/i.jpg"

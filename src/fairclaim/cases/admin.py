@@ -25,32 +25,27 @@ from .models import (
 )
 
 
-class RecordAdmin(admin.ModelAdmin):
+class Unchangeable:
+    """No adding, changing or deleting here: the case page's actions do that, and log it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RecordAdmin(Unchangeable, admin.ModelAdmin):
     """Shown, never changed here. File fields are listed by name (private storage has no
     public URLs; downloads go through the case page, which checks access)."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RecordInline(admin.TabularInline):
+class RecordInline(Unchangeable, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CaseLineInline(RecordInline):
