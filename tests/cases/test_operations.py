@@ -175,3 +175,18 @@ def test_permissions_stranger_404_reader_403(client, cast, open_case):
     for user, status in [(cast.charlie, 404), (cast.alice_viewer, 403), (cast.manager, 403)]:
         client.force_login(user)
         assert client.post(url, {"how": "withdraw", "reason": "x"}).status_code == status
+
+
+def test_a_new_law_in_draft_re_checks_every_claim_under_it(client, cast, evidence_site, signing):
+    case = case_with_claim(cast, EXAMPLE, language="de", capture=False)
+    Case.objects.filter(pk=case.pk).update(state="draft")
+    client.force_login(cast.manager)
+    operate(client, case, "recipient", jurisdiction="US", recipient_country="US")
+    case.refresh_from_db()
+    assert (case.jurisdiction, case.currency, case.language) == ("US", "USD", "en")
+    claim = Claim.objects.get()
+    assert claim.inputs["jurisdiction"] == "US"
+    assert claim.statements.count() == 2  # the earlier statement stays on record
+    assert claim.result["jurisdiction"] == "US"
+    change = last_event(case).payload["changes"]["jurisdiction"]
+    assert change == {"before": "DE", "after": "US"}

@@ -130,6 +130,8 @@ def do_edit_recipient(case: Case, changes: dict[str, str], *, user, now: datetim
             claim.inputs = {**claim.inputs, "jurisdiction": case.jurisdiction}
             claim.save(update_fields=["inputs", "updated_at"])
             do_check_claim(claim, now.date())
+            total = claim.result["statement"]["totals"]["past_only"].get("gross")
+            case.lines.filter(match_id=claim.match_id).update(amount=total)
     return case
 
 
