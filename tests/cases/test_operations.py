@@ -12,6 +12,7 @@ from fairclaim.cases.models import Case, CaseLine, Claim
 from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.works.models import Licence
 from tests.cases.sound import case_with_claim
+from tests.cast import register
 
 EXAMPLE = "de-send-shop-missing-credit.json"
 
@@ -91,13 +92,11 @@ def test_withdraw_note_and_every_entry_in_the_chain(client, cast, open_case):
 def test_dropping_a_line_takes_its_amount_out_of_the_offers(client, cast, evidence_site, signing):
     case = case_with_claim(cast, EXAMPLE, language="en", capture=False)
     first_line = case.lines.get()
-    other = Match.objects.create(work=cast.charlie_work, sighting=cast.sighting, score=0.9)
+    work = register(cast.alice.organisation, cast.alice, seed=3)  # a second photo on the page
+    other = Match.objects.create(work=work, sighting=cast.sighting, score=0.9)
     claim = Claim.objects.create(match=other, inputs=Claim.objects.get().inputs, case=case)
-    from fairclaim.cases.models import RateCard
-
-    RateCard.objects.create(owner=cast.charlie_work.owner, pricing=RateCard.objects.get().pricing)
     do_check_claim(claim, cast.sighting.first_seen.date())
-    second = CaseLine.objects.create(case=case, work=cast.charlie_work, match=other)
+    second = CaseLine.objects.create(case=case, work=work, match=other)
     both = case_offers(case)["past_only"].gross.amount
     client.force_login(cast.manager)
     operate(client, case, "drop_line", line=second.pk, reason="Not her photo after all.")
