@@ -16,13 +16,39 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "facts" / "examples"
 EXPECTED = {
     "de-send-shop-missing-credit.json": ("send", "5235.00", "6480.93"),
     "de-send-cc-attribution.json": ("send", "0.00", "0.00"),
-    "de-hold-hobby-consumer.json": ("hold", "310.00", "678.90"),
-    "de-block-licence-known.json": ("block", "5235.00", "6480.93"),
+    "de-hold-hobby-consumer.json": ("hold", "450.90", "819.80"),
+    "de-block-licence-known.json": ("block", "0.00", "0.00"),
     "us-send-registered.json": ("send", "4800.00", "6000.00"),
     "us-hold-hotlink-texas.json": ("hold", "900.00", "1800.00"),
     "us-block-time-barred.json": ("block", "0.00", "1200.00"),
     "uk-send-rate-card.json": ("send", "430.00", "718.00"),
     "uk-block-thumbnail.json": ("block", "430.00", "718.00"),
+    # rule 1: only the days no licence covered
+    "de-send-licence-expired-mid-month.json": ("send", "1080.00", "1651.20"),
+    "de-send-licence-before-start-and-after-expiry.json": ("send", "1440.00", "2011.20"),
+    # rule 2: limitation
+    "de-block-limitation-ended.json": ("block", "0.00", "571.20"),
+    "de-hold-limitation-last-day.json": ("hold", "960.00", "1531.20"),
+    "us-block-limitation-ended-discovery.json": ("block", "0.00", "1200.00"),
+    # rule 3: own, agency and whitelisted sites; a shared hosting suffix is not "own"
+    "de-block-own-site-subdomain.json": ("block", "0.00", "0.00"),
+    "us-block-agency-site.json": ("block", "0.00", "0.00"),
+    "de-block-whitelisted-site.json": ("block", "0.00", "0.00"),
+    "de-send-shared-hosting-not-own.json": ("send", "2040.00", "2611.20"),
+    # rule 4: deadlines
+    "de-send-deadline-bavarian-holiday.json": ("send", "2040.00", "2611.20"),
+    "us-send-deadline-thanksgiving.json": ("send", "4800.00", "6000.00"),
+    # rule 5: a licence proven in an earlier case
+    "de-block-licence-proven.json": ("block", "0.00", "0.00"),
+    # rule 6: German private persons
+    "de-send-private-person-capped.json": ("send", "1220.90", "1435.10"),
+    "de-send-private-person-hobby-rights-holder.json": ("send", "680.90", "895.10"),
+    # rules 7 and 8: Creative Commons and the work's own licence
+    "de-block-cc-credit-and-licence-given.json": ("block", "0.00", "0.00"),
+    "de-send-cc-licence-notice-missing.json": ("send", "0.00", "0.00"),
+    "de-block-work-cc0.json": ("block", "0.00", "0.00"),
+    "us-block-work-public-domain.json": ("block", "0.00", "0.00"),
+    "de-send-work-gpl-cure.json": ("send", "0.00", "0.00"),
 }
 
 

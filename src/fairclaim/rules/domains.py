@@ -50,9 +50,10 @@ def host_of(value: str) -> str:
 @lru_cache(maxsize=65536)
 def registrable_domain(value: str) -> str | None:
     """The registrable domain of a URL or host: `https://www.shop.example.co.uk/p` →
-    `example.co.uk`, `https://anna.github.io/` → `anna.github.io`. An IP address or a name
-    without a public suffix comes back as itself; a bare public suffix (`github.io`, `co.uk`)
-    or an empty value gives None, because it names no one's site."""
+    `example.co.uk`, `https://anna.github.io/` → `anna.github.io`. An IP address or a
+    single-label name (localhost) comes back as itself; an unlisted TLD (.example, .internal)
+    counts as a public suffix, as the list's default rule "*" says; a bare public suffix
+    (`github.io`, `co.uk`) or an empty value gives None, because it names no one's site."""
     text = _normalised(value).rstrip(".")
     if not text:
         return None
@@ -61,9 +62,12 @@ def registrable_domain(value: str) -> str | None:
         return parts.ipv4 or parts.ipv6
     if parts.top_domain_under_public_suffix:
         return parts.top_domain_under_public_suffix
-    if not parts.suffix and parts.domain and not parts.subdomain:
-        return parts.domain  # localhost and other single-label names
-    return None
+    if parts.suffix:
+        return None  # a bare public suffix
+    # No rule of the list matches (an unlisted TLD such as .example or .internal): the list's
+    # own algorithm then applies the default rule "*", so the last label is the suffix.
+    labels = [label for label in f"{parts.subdomain}.{parts.domain}".split(".") if label]
+    return ".".join(labels[-2:]) if labels else None
 
 
 def same_site(a: str, b: str) -> bool:

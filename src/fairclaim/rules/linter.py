@@ -448,7 +448,8 @@ def rule_known_licences(facts: ClaimFacts, today: date) -> list[Finding]:
             )
     covered = licensed_periods(facts)
     gaps = without(use, covered)
-    if covered and not gaps and not any(f.code == "LICENCE_KNOWN" for f in findings):
+    settled = any(f.code in {"LICENCE_KNOWN", "LICENCE_PROVEN"} for f in findings)
+    if covered and not gaps and not settled:
         findings.append(
             Finding(
                 "LICENCE_KNOWN",
@@ -995,6 +996,8 @@ def claim_scope(facts: ClaimFacts, today: date) -> ClaimScope:
         regular: Period | None = use
     else:
         claimable, regular = limitation.claimable, limitation.full_claim
+        if j == "DE" and regular is None:
+            claimable = None  # only the residual claim is left: blocked, nothing is priced
     priced = unlicensed_periods(facts, claimable)
     surcharge_days = unlicensed_periods(facts, regular)
     licence = work_open_licence(facts)
