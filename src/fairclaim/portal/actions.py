@@ -131,6 +131,7 @@ def do_decide_licence(
                     domains=[case.recipient_domain],
                     source=Licence.Source.RECIPIENT_PROOF,
                     reference=submission.reference[:100],
+                    proven_in_case=case.reference,
                     notes=f"Proven in case {case.reference}: {reasons}"[:2000],
                 )
         else:
