@@ -222,3 +222,20 @@ def test_the_migration_moves_the_proven_case_out_of_the_notes(org, cast):
     migration.backfill_proven_in_case(apps, None)
     licence.refresh_from_db()
     assert licence.proven_in_case == "FC-2026-0007"
+
+
+def test_the_recipients_calendar_is_the_rules_one_with_the_state_from_the_claim(make_claim, cast):
+    from fairclaim.cases.claims import recipient_calendar
+
+    case = cast.case
+    case.recipient_country = "DE"
+    case.save()
+    epiphany = date(2027, 1, 6)  # a Wednesday; a holiday in Bavaria, not in Hamburg
+    assert not recipient_calendar(case)(epiphany)
+    claim = make_claim(recipient_subdivision="BY")
+    Claim.objects.filter(pk=claim.pk).update(case=case)
+    assert recipient_calendar(case)(epiphany)
+    case.recipient_country = ""
+    case.jurisdiction = "ZZ"
+    case.save()
+    assert not recipient_calendar(case)(epiphany)  # unknown country: weekends only, no error

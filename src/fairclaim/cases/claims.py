@@ -18,6 +18,7 @@ from django.db.models import Max, Q
 from fairclaim.accounts.models import User
 from fairclaim.monitoring.models import Match, WhitelistedDomain
 from fairclaim.rules.check import check_claim
+from fairclaim.rules.deadlines import Closed, public_closed_days
 from fairclaim.rules.domains import same_site
 from fairclaim.rules.facts import InvalidFacts, parse_facts
 from fairclaim.rules.fees import OfferTotal, basis_for_recipient
@@ -344,6 +345,21 @@ def _known_licence(licence: Licence, page_url: str, recipient_id: str) -> dict:
         "work_id": f"W-{licence.work_id}" if licence.work_id else None,
         "recipient_id": recipient_id if covers else None,
     }
+
+
+def recipient_calendar(case: Case) -> Closed:
+    """The days the case's recipient is closed: weekends and the public holidays of its country
+    and state, by the one calendar (and fallback) in `rules.deadlines` that `rules check` uses.
+    The state is the one the rights holder gave on the case's claims (claim form)."""
+    subdivision = next(
+        (
+            str(inputs.get("recipient_subdivision") or "").upper()
+            for inputs in Claim.objects.filter(case=case).values_list("inputs", flat=True)
+            if isinstance(inputs, dict) and inputs.get("recipient_subdivision")
+        ),
+        None,
+    )
+    return public_closed_days(case.recipient_country or case.jurisdiction, subdivision)
 
 
 def _case_recipient_type(value: str) -> str:
