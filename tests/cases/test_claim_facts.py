@@ -189,12 +189,12 @@ def test_the_rate_card_page_edits_own_and_agency_sites(client, cast, org):
         reverse("cases:rate_card"),
         {"creator_type": "professional", "pricing": json.dumps(PRICING),
          "own_domains": "https://www.anna-berg.de/, anna.github.io",
-         "agency_domains": "agentur.de"},
+         "agency_domains": "agentur.example"},
     )  # fmt: skip
     assert response.status_code == 302
     org.refresh_from_db()
     assert org.own_domains == ["www.anna-berg.de", "anna.github.io"]
-    assert org.agency_domains == ["agentur.de"]
+    assert org.agency_domains == ["agentur.example"]  # an unlisted TLD is a suffix too
     assert "anna.github.io" in client.get(reverse("cases:rate_card")).content.decode()
 
 

@@ -37,6 +37,10 @@ def test_registrable_domain(value, site):
 
 def test_host_and_same_site():
     assert host_of("https://Shop.Example.com:443/x") == "shop.example.com"
+    assert host_of("https://www.anna-berg.example/") == "www.anna-berg.example"
+    assert host_of("localhost") == "localhost"
+    assert host_of("github.io") == "github.io"
+    assert host_of("") == ""
     assert same_site("https://blog.anna.de/", "anna.de")
     assert not same_site("https://anna.github.io/", "https://bob.github.io/")
     assert not same_site("github.io", "github.io")  # a suffix is nobody's site

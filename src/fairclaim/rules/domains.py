@@ -41,9 +41,9 @@ def host_of(value: str) -> str:
     `shop.example.com`), lower-case, without a trailing dot; '' when there is none."""
     parts = _extractor()(_normalised(value))
     host = parts.fqdn or parts.ipv4 or parts.ipv6
-    if not host:
-        # A name with no public suffix (localhost, an intranet name): the bare name itself.
-        host = parts.domain if not parts.suffix and not parts.subdomain else ""
+    if not host and not parts.suffix:
+        # No listed suffix (localhost, an unlisted TLD such as .example): the name as written.
+        host = ".".join(label for label in (parts.subdomain, parts.domain) if label)
     return host.rstrip(".")
 
 
