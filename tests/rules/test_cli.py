@@ -191,6 +191,7 @@ def test_example_output_carries_the_payment_deadline(new_outputs, name, send_on,
     deadlines = new_outputs[name]["deadlines"]
     assert deadlines["send_on"] == send_on
     assert deadlines["payment_deadline"] == payment_deadline
+    assert new_outputs[name]["payment_deadline"] == payment_deadline
 
 
 def test_cc_and_open_licence_examples_ask_for_no_money(new_outputs):

@@ -40,6 +40,7 @@ class CheckResult:
             "decision": self.decision.value,
             "findings": [finding.as_json() for finding in self.findings],
             "statement": self.statement.as_json(),
+            "payment_deadline": self.deadlines["payment_deadline"] if self.deadlines else None,
             "deadlines": self.deadlines,
         }
 
