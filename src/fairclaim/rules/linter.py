@@ -1006,6 +1006,8 @@ def claim_scope(facts: ClaimFacts, today: date) -> ClaimScope:
         or any(f.code in NOTHING_OWED_CODES for f in rule_known_licences(facts, today))
         or any(f.code in NOTHING_OWED_CODES for f in rule_creative_commons(facts, today))
     )
+    if nothing_owed:
+        priced, surcharge_days = [], []  # no day is priced where nothing is owed
     cure: tuple[str, ...] = ()
     attribution_only = False
     if licence is not None and licence.attribution_required and not nothing_owed:
