@@ -41,7 +41,8 @@ def test_facts_come_from_the_database_and_the_rights_holders_answers(claim):
     assert facts["sighting"]["displayed_width"] == 900
     assert facts["sighting"]["credit_present"] is False
     assert facts["recipient"] == {
-        "id": "R-laden.de", "name": "Laden GmbH", "type": "business", "country": "DE"
+        "id": "R-laden.de", "name": "Laden GmbH", "type": "business", "country": "DE",
+        "subdivision": None,
     }  # fmt: skip
     assert facts["statement_version"] == 1
 

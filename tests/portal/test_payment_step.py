@@ -147,7 +147,8 @@ def test_the_case_page_itemises_every_amount_with_its_basis(client, priced_case)
     for line in lines:
         assert line["label"] in page
         assert f"{line['amount']} {line['currency']}" in page
-    # The legal sources are named in full; the research notes' tags ([G10], [U1]) are not shown.
-    assert any("[" in line["basis"] for line in lines)
+    # The legal sources are named in full; no research notes' tags ([G10], [U1]) are shown
+    # (rules/ no longer writes them; statements stored before still have them stripped).
+    assert any("UrhG" in line["basis"] or "U.S.C." in line["basis"] for line in lines)
     assert not re.search(r"\[[A-Z]{1,2}\d{1,3}\]", page)
     assert "market-and-law" not in page

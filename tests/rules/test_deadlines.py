@@ -90,3 +90,38 @@ def test_a_pause_after_the_deadline_changes_nothing_and_time_cannot_run_backward
     assert resumed_deadline(d, date(2026, 11, 17), date(2026, 11, 30), NO_HOLIDAYS) == d
     with pytest.raises(ValueError, match="cannot resume before"):
         resumed_deadline(d, date(2026, 11, 10), date(2026, 11, 9), NO_HOLIDAYS)
+
+
+@pytest.mark.parametrize(
+    ("country", "subdivision", "calendar"),
+    [
+        ("DE", "BY", ("DE", "BY")),
+        ("DE", None, ("DE", None)),
+        ("DE", "ZZ", ("DE", None)),  # unknown state: the national calendar
+        ("UK", None, ("GB", "ENG")),
+        ("GB", "SCT", ("GB", "SCT")),
+        ("ZZ", None, (None, None)),  # unknown country: weekends only
+        ("", None, (None, None)),
+        (None, None, (None, None)),
+    ],
+)
+def test_one_holiday_calendar_fallback(country, subdivision, calendar):
+    from fairclaim.rules.deadlines import holiday_calendar, public_closed_days
+
+    found = holiday_calendar(country, subdivision)
+    assert (found.country, found.subdivision) == calendar
+    closed = public_closed_days(country, subdivision)  # never raises
+    assert closed(date(2026, 12, 5))  # a Saturday everywhere
+
+
+def test_reminder_deadline_is_the_one_the_schedule_uses():
+    from fairclaim.rules.deadlines import cadence_for, reminder_deadline
+
+    assert cadence_for("US").notice_days == 21
+    assert cadence_for("GB").notice_days == cadence_for("UK").notice_days == 14
+    assert cadence_for(None).notice_days == 14
+    plan = schedule(date(2026, 11, 2), CadencePolicy(max_reminders=2), NO_HOLIDAYS)
+    for reminder in plan.reminders:
+        assert reminder.deadline == reminder_deadline(
+            reminder.send_on, reminder.number, NO_HOLIDAYS
+        )

@@ -23,7 +23,8 @@ def test_committed_schema_is_the_generated_one():
 @pytest.mark.parametrize("path", sorted((DOCS / "examples").glob("*.json")), ids=lambda p: p.name)
 def test_every_example_validates(path):
     facts = parse_facts(path.read_text(encoding="utf-8"))
-    assert facts.today == date(2026, 11, 28)
+    assert facts.today is not None  # examples carry their day, so their results never drift
+    assert facts.today >= date(2026, 11, 1)
 
 
 @pytest.mark.parametrize(

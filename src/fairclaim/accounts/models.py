@@ -25,6 +25,14 @@ class Organisation(models.Model):
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
+    # A rights holder's own sites and those of the agency that represents it: a use there is
+    # never claimed (compared by registrable domain, so subdomains count).
+    own_domains = models.JSONField(
+        default=list, blank=True, help_text="Your own sites, e.g. anna-berg.de (subdomains count)"
+    )
+    agency_domains = models.JSONField(
+        default=list, blank=True, help_text="Sites of the agency that represents your work"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

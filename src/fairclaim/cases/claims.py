@@ -16,18 +16,32 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from fairclaim.accounts.models import User
-from fairclaim.monitoring.models import Match
+from fairclaim.monitoring.models import Match, WhitelistedDomain
 from fairclaim.rules.check import check_claim
+from fairclaim.rules.deadlines import Closed, public_closed_days
+from fairclaim.rules.domains import same_site
 from fairclaim.rules.facts import InvalidFacts, parse_facts
 from fairclaim.rules.fees import OfferTotal, basis_for_recipient
-from fairclaim.rules.money import Money
-from fairclaim.works.models import Licence, Registration
+from fairclaim.rules.money import Money, currency_for
+from fairclaim.rules.open_licences import classify
+from fairclaim.works.models import Licence, Registration, Work
 
 from .log import append_event
 from .models import OPEN_CASE_STATES, Case, CaseLine, Claim, FeeStatement, RateCard
 
-# Jurisdictions whose law the rules model (rules.linter); others are held by the linter itself.
-CURRENCY = {"DE": "EUR", "AT": "EUR", "US": "USD", "GB": "GBP", "UK": "GBP"}
+# A case's currency when the table in rules.money lists none for its law (the linter holds
+# such a claim itself: CURRENCY_MISMATCH or JURISDICTION_UNSUPPORTED).
+FALLBACK_CURRENCY = "EUR"
+# Where a photo's own metadata states its licence (XMP Creative Commons and rights fields; the
+# copyright fields last, since they usually hold a name): the first an open licence is read from.
+LICENCE_METADATA_TAGS = (
+    "Xmp.cc.license",
+    "Xmp.xmpRights.WebStatement",
+    "Xmp.xmpRights.UsageTerms",
+    "Xmp.dc.rights",
+    "Iptc.Application2.Copyright",
+    "Exif.Image.Copyright",
+)
 # The triage answers a rights holder gives, with the defaults shown on the claim form.
 DEFAULT_INPUTS = {
     "site_type": "commercial",
@@ -38,6 +52,7 @@ DEFAULT_INPUTS = {
     "recipient_name": "",
     "recipient_type": "business",
     "recipient_country": "",
+    "recipient_subdivision": "",
     "jurisdiction": "",
 }
 
@@ -61,8 +76,9 @@ def initial_inputs(match: Match) -> dict:
     return inputs
 
 
-def build_facts(claim: Claim, today: date) -> dict:
-    """The claim as `rules.facts.ClaimFacts` JSON. Raises ClaimNotReady naming what is missing."""
+def build_facts(claim: Claim, today: date, send_on: date | None = None) -> dict:
+    """The claim as `rules.facts.ClaimFacts` JSON. Raises ClaimNotReady naming what is missing.
+    `send_on`: the day the notice would go out (deadlines run from it); default `today`."""
     match, inputs = claim.match, {**DEFAULT_INPUTS, **claim.inputs}
     work, sighting = match.work, match.sighting
     context = sighting.context or {}
@@ -82,10 +98,12 @@ def build_facts(claim: Claim, today: date) -> dict:
         .first()
     )
     licence_url = context.get("licence_url", "")
+    owner = work.owner
     return {
         "schema_version": 1,
         "claim_id": f"CL-{claim.pk}",
         "today": today.isoformat(),
+        "send_on": (send_on or today).isoformat(),
         "statement_version": (claim.statements.aggregate(v=Max("version"))["v"] or 0) + 1,
         "jurisdiction": inputs["jurisdiction"],
         "work": {
@@ -101,6 +119,7 @@ def build_facts(claim: Claim, today: date) -> dict:
             if registration
             else None,
             "cc_licence": None,
+            "own_licence": work_licence(work),
         },
         "sighting": {
             "page_url": sighting.page_url,
@@ -120,14 +139,28 @@ def build_facts(claim: Claim, today: date) -> dict:
             "placement": inputs["placement"] or None,
             "territory": inputs["territory"] or "worldwide",
         },
-        "rights_holder": {"id": f"RH-{work.owner_id}", "name": work.owner.name},
+        "rights_holder": {
+            "id": f"RH-{work.owner_id}",
+            "name": owner.name,
+            "professional": card.creator_type == "professional",
+            "own_domains": list(owner.own_domains or []),
+            "agency_domains": list(owner.agency_domains or []),
+            "whitelist": list(
+                WhitelistedDomain.objects.filter(organisation=owner).values_list(
+                    "domain", flat=True
+                )
+            ),
+        },
         "recipient": {
             "id": recipient_id,
             "name": inputs["recipient_name"] or sighting.page_domain,
             "type": inputs["recipient_type"],
             "country": inputs["recipient_country"],
+            "subdivision": (inputs.get("recipient_subdivision") or "").upper() or None,
         },
-        "licences": [_known_licence(lic, sighting.page_domain) for lic in _licences(match)],
+        "licences": [
+            _known_licence(lic, sighting.page_url, recipient_id) for lic in _licences(match)
+        ],
         "open_cases": [
             {"case_ref": ref, "work_id": f"W-{work.pk}", "recipient_id": recipient_id}
             for ref in Case.objects.filter(
@@ -202,7 +235,7 @@ def do_open_cases(claims: list[Claim], *, actor: str, now: datetime) -> list[Cas
             ).first() or Case.objects.create(
                 rights_holder_id=owner_id,
                 jurisdiction=jurisdiction,
-                currency=CURRENCY.get(jurisdiction, "EUR"),
+                currency=currency_for(jurisdiction, FALLBACK_CURRENCY),
                 language="de" if jurisdiction in {"DE", "AT"} else "en",
                 recipient_name=inputs["recipient_name"],
                 recipient_domain=domain,
@@ -271,9 +304,31 @@ def _licences(match: Match):
     )
 
 
-def _known_licence(licence: Licence, domain: str) -> dict:
-    domains = {d.lower().removeprefix("www.") for d in licence.domains}
-    covers = domain.lower().removeprefix("www.") in domains if domains else None
+def work_licence(work: Work) -> dict | None:
+    """The open licence the work is published under, as `rules.facts.WorkLicence` JSON: the
+    rights holder's own record first, then the photo's metadata, then its copyright notice.
+    None when none of them names an open licence ("All rights reserved" is not one)."""
+    if work.licence or work.licence_url:
+        return {
+            "code": work.licence or None,
+            "url": work.licence_url or None,
+            "source": "rights_holder",
+        }
+    tags = work.embedded_metadata if isinstance(work.embedded_metadata, dict) else {}
+    for name in LICENCE_METADATA_TAGS:
+        text = str(tags.get(name) or "").strip()[:2048]
+        if text and classify(text, text if "://" in text else None):
+            return {"code": text, "url": None, "source": "metadata"}
+    notice = work.copyright_notice.strip()
+    if notice and classify(notice):
+        return {"code": notice, "url": None, "source": "notice"}
+    return None
+
+
+def _known_licence(licence: Licence, page_url: str, recipient_id: str) -> dict:
+    """A licence as the linter reads it; it covers the recipient when one of its domains is the
+    page's site (registrable domain: a licence for shop.example.com covers www.example.com)."""
+    covers = any(same_site(page_url, d) for d in licence.domains) if licence.domains else None
     source = (
         "creative_commons"
         if licence.source == Licence.Source.CREATIVE_COMMONS
@@ -286,7 +341,25 @@ def _known_licence(licence: Licence, domain: str) -> dict:
         "covers_recipient": covers,
         "valid_from": _iso(licence.starts_on),
         "valid_until": _iso(licence.ends_on),
+        "proven_in_case": licence.proven_in_case or None,
+        "work_id": f"W-{licence.work_id}" if licence.work_id else None,
+        "recipient_id": recipient_id if covers else None,
     }
+
+
+def recipient_calendar(case: Case) -> Closed:
+    """The days the case's recipient is closed: weekends and the public holidays of its country
+    and state, by the one calendar (and fallback) in `rules.deadlines` that `rules check` uses.
+    The state is the one the rights holder gave on the case's claims (claim form)."""
+    subdivision = next(
+        (
+            str(inputs.get("recipient_subdivision") or "").upper()
+            for inputs in Claim.objects.filter(case=case).values_list("inputs", flat=True)
+            if isinstance(inputs, dict) and inputs.get("recipient_subdivision")
+        ),
+        None,
+    )
+    return public_closed_days(case.recipient_country or case.jurisdiction, subdivision)
 
 
 def _case_recipient_type(value: str) -> str:

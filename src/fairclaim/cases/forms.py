@@ -16,6 +16,11 @@ class ClaimInputsForm(forms.Form):
             ("non_commercial", "Non-commercial"),
             ("private", "Private person"),
         ],
+        help_text="From the imprint and content: commercial = a business, trade or profession "
+        "(shop, company, freelancer, a blog with ads or affiliate links); non-commercial = an "
+        "association, charity, school or public body; private = a person's own site used for "
+        "no trade or profession (in Germany the claim goes ahead with lawyer fees capped, "
+        "§97a(3) UrhG)",
     )
     usage = forms.CharField(max_length=60, help_text="As named in your rate card")
     placement = forms.CharField(max_length=60, required=False)
@@ -36,9 +41,22 @@ class ClaimInputsForm(forms.Form):
         ],
     )
     recipient_country = forms.CharField(max_length=2, min_length=2)
+    recipient_subdivision = forms.CharField(
+        max_length=3,
+        required=False,
+        label="Recipient's state or region",
+        help_text="For public holidays in the payment deadline: e.g. BY (Bavaria), CA "
+        "(California), SCT (Scotland)",
+    )
 
     def clean_recipient_country(self):
         return self.cleaned_data["recipient_country"].upper()
+
+    def clean_recipient_subdivision(self):
+        value = self.cleaned_data["recipient_subdivision"].strip().upper()
+        if value and not value.isalnum():
+            raise forms.ValidationError("Letters and digits only, e.g. BY or CA.")
+        return value
 
     def as_inputs(self) -> dict:
         data = dict(self.cleaned_data)
@@ -53,6 +71,17 @@ class RateCardForm(forms.Form):
 
     creator_type = forms.ChoiceField(
         choices=[("professional", "Professional photographer"), ("hobby", "Hobby photographer")]
+    )
+    own_domains = forms.CharField(
+        required=False,
+        label="Your own sites",
+        help_text="Never claimed, subdomains included; separate several with spaces or commas "
+        "(e.g. anna-berg.de annaberg.photo)",
+    )
+    agency_domains = forms.CharField(
+        required=False,
+        label="Your agency's sites",
+        help_text="Sites of the agency that represents or distributes your work",
     )
     pricing = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false", "class": "code"}),
@@ -78,6 +107,31 @@ class RateCardForm(forms.Form):
             where = ".".join(str(p) for p in first["loc"]) or "(top level)"
             raise forms.ValidationError(f"{where}: {first['msg']}") from None
         return data
+
+    def _domains(self, name: str) -> list[str]:
+        from fairclaim.rules.domains import host_of, registrable_domain
+
+        hosts = []
+        for entry in self.cleaned_data[name].replace(",", " ").split():
+            host = host_of(entry)
+            if registrable_domain(entry) is None or not host:
+                # a bare suffix (github.io, co.uk) would make every site on it "yours"
+                raise forms.ValidationError(f"{entry!r} is not a site of its own (a domain).")
+            if host not in hosts:
+                hosts.append(host)
+        return hosts
+
+    def clean_own_domains(self):
+        return self._domains("own_domains")
+
+    def clean_agency_domains(self):
+        return self._domains("agency_domains")
+
+    def save_sites(self, organisation) -> None:
+        """Store the own and agency sites on the organisation (the rate card is per owner)."""
+        organisation.own_domains = self.cleaned_data["own_domains"]
+        organisation.agency_domains = self.cleaned_data["agency_domains"]
+        organisation.save(update_fields=["own_domains", "agency_domains"])
 
 
 class RecipientForm(forms.Form):

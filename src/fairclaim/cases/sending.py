@@ -25,17 +25,11 @@ from fairclaim.letters.context import build_context
 from fairclaim.letters.render import render_notice, sign_pdf
 from fairclaim.portal.access import new_access_code, one_time_link_token
 from fairclaim.portal.signing import platform_signer
-from fairclaim.rules.deadlines import (
-    MAX_REMINDERS,
-    REMINDER_BASE_DAYS,
-    CadencePolicy,
-    deadline,
-    next_open_day,
-    public_closed_days,
-)
+from fairclaim.rules.deadlines import cadence_for, deadline, reminder_deadline
 from fairclaim.rules.send_gate import NoticeKind, Verdict
 
 from .actions import do_transition
+from .claims import recipient_calendar
 from .gate import evaluate
 from .log import append_event
 from .models import Case, Notice
@@ -84,8 +78,8 @@ def do_create_demand(case: Case, *, now: datetime, actor: str) -> Notice:
 
     Precondition: the send gate lets the demand go (checked here; NoticeNotAllowed otherwise)."""
     require_gate(case, NoticeKind.DEMAND, now)
-    closed = public_closed_days(case.recipient_country or case.jurisdiction)
-    due = deadline(now.date(), CadencePolicy().notice_days, closed)
+    closed = recipient_calendar(case)
+    due = deadline(now.date(), cadence_for(case.jurisdiction).notice_days, closed)
     Case.objects.filter(pk=case.pk).update(deadline=due)
     case.deadline = due
     code = new_access_code(case)
@@ -292,7 +286,8 @@ def verify_notice_pdf(pdf: bytes):
 
 
 def do_follow_up(case_id: int, now: datetime) -> str:
-    """After a missed deadline: the next reminder (each giving longer, at most MAX_REMINDERS),
+    """After a missed deadline: the next reminder (each giving longer, at most
+    `cadence_for(case.jurisdiction).max_reminders`),
     or, when they are used up, the case becomes overdue. A case whose clock is paused (licence or
     defence under review) is never in `notice_sent`, so it is never reminded. The deadline is
     claimed with a conditional UPDATE: two schedulers never send two reminders."""
@@ -301,7 +296,8 @@ def do_follow_up(case_id: int, now: datetime) -> str:
     if case.state != "notice_sent" or case.deadline is None or case.deadline >= today:
         return "nothing"
     sent = case.notices.filter(kind=Notice.Kind.REMINDER).count()
-    if sent >= MAX_REMINDERS:
+    cadence = cadence_for(case.jurisdiction)
+    if sent >= cadence.max_reminders:
         do_transition(
             case,
             "deadline_passed",
@@ -314,8 +310,7 @@ def do_follow_up(case_id: int, now: datetime) -> str:
     if not verdict.go:
         _log_reminder_held(case, verdict, now)
         return "held"
-    closed = public_closed_days(case.recipient_country or case.jurisdiction)
-    due = next_open_day(today + timedelta(days=REMINDER_BASE_DAYS * (sent + 1)), closed)
+    due = reminder_deadline(today, sent + 1, recipient_calendar(case), cadence)
     if not Case.objects.filter(pk=case.pk, deadline=case.deadline).update(deadline=due):
         return "nothing"
     case.deadline = due

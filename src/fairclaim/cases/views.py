@@ -152,6 +152,8 @@ def edit_rate_card(request):
     initial = {
         "creator_type": card.creator_type if card else "professional",
         "pricing": json.dumps(card.pricing if card else EXAMPLE_PRICING, indent=2),
+        "own_domains": " ".join(request.user.organisation.own_domains),
+        "agency_domains": " ".join(request.user.organisation.agency_domains),
     }
     form = RateCardForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -162,6 +164,7 @@ def edit_rate_card(request):
                 "creator_type": form.cleaned_data["creator_type"],
             },
         )
+        form.save_sites(request.user.organisation)
         messages.success(request, "Prices saved. Claims checked from now on use them.")
         return redirect("cases:rate_card")
     return render(request, "cases/rate_card.html", {"form": form, "card": card})

@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from fairclaim.cases.actions import do_transition
+from fairclaim.cases.claims import recipient_calendar
 from fairclaim.cases.log import append_event
 from fairclaim.cases.models import Case
 from fairclaim.rules.case_states import CaseEvent as FlowEvent
 from fairclaim.rules.case_states import allowed_events, is_terminal
-from fairclaim.rules.deadlines import Closed, public_closed_days, weekend
 from fairclaim.rules.fees import OfferTotal
 
 from .ledger import plan_of
@@ -38,14 +38,6 @@ class OfferError(PaymentError):
 
 class OfferLocked(OfferError):
     """Money has already been received under the current plan; a case manager must decide."""
-
-
-def _closed_days(case: Case) -> Closed:
-    country = case.recipient_country or case.jurisdiction
-    try:
-        return public_closed_days(country)
-    except (NotImplementedError, KeyError):
-        return weekend  # no holiday calendar for this country: weekends only
 
 
 def do_choose_offer(
@@ -70,7 +62,7 @@ def do_choose_offer(
         raise OfferError(f"offer is in {total.currency}, case {case.reference} in {case.currency}")
     first_due = (now + timedelta(days=PAYMENT_TERM_DAYS)).date()
     try:
-        schedule = instalment_plan(total, instalments, first_due, _closed_days(case))
+        schedule = instalment_plan(total, instalments, first_due, recipient_calendar(case))
     except PlanError as exc:
         raise OfferError(str(exc)) from exc
     earlier = list(plan_of(case))

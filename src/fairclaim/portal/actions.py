@@ -14,10 +14,11 @@ from django.db import transaction
 
 from fairclaim.accounts.models import User
 from fairclaim.cases.actions import do_transition
+from fairclaim.cases.claims import recipient_calendar
 from fairclaim.cases.log import append_event
 from fairclaim.cases.models import Case, Defence, Message
 from fairclaim.rules.case_states import allowed_events
-from fairclaim.rules.deadlines import public_closed_days, resumed_deadline
+from fairclaim.rules.deadlines import resumed_deadline
 from fairclaim.works.models import Licence
 
 from .models import LicenceSubmission
@@ -131,6 +132,7 @@ def do_decide_licence(
                     domains=[case.recipient_domain],
                     source=Licence.Source.RECIPIENT_PROOF,
                     reference=submission.reference[:100],
+                    proven_in_case=case.reference,
                     notes=f"Proven in case {case.reference}: {reasons}"[:2000],
                 )
         else:
@@ -175,7 +177,7 @@ def _resume_clock(case: Case, now: datetime) -> None:
     )
     if paused is None or "paused_on" not in paused.payload:
         return
-    closed = public_closed_days(case.recipient_country or case.jurisdiction or "DE")
+    closed = recipient_calendar(case)
     new = resumed_deadline(
         case.deadline, date.fromisoformat(paused.payload["paused_on"]), now.date(), closed
     )

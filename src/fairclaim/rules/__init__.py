@@ -5,6 +5,9 @@ Nothing here imports Django or does I/O (tests/rules/test_purity.py checks it); 
 values, including `today`/`now`. The one exception is `cli.py`, the `fairclaim rules check` shell.
 
 Modules: case_states (flow as data, `next_state`), case_log (hash chain), facts (input contract,
-pydantic), periods (calendar arithmetic), limitation, registration (US §412), money, linter,
-fees (statement), check (linter + statement for one claim), cli.
+pydantic), periods (calendar arithmetic), limitation, registration (US §412), money (currency per
+jurisdiction), deadlines (notice periods, reminders, the recipient's holiday calendar), domains
+(registrable domains, Public Suffix List), open_licences (CC, CC0, public domain, GPL ...), rvg
+(the §97a(3) UrhG lawyer-fee cap), linter, fees (statement), check (linter + statement + deadlines
+for one claim), cli.
 """

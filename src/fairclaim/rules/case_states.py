@@ -1,6 +1,6 @@
 """The case flow as data: states, events, the allowed transitions, and `next_state`.
 
-Source: DESIGN.md "The flow" and reference/market-and-law.md, Appendix "Case" state machine. The
+Source: DESIGN.md "The flow" and the case state machine of the domain model. The
 Django layer stores `CaseState` values in `Case.state` and appends each `CaseEvent` to the case log
 (`rules.case_log`). Pure: no Django, no I/O, no clock.
 

@@ -7,9 +7,16 @@ become a case (DESIGN.md product rule 1). Pure: `today` comes from the facts or 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from fairclaim.rules.deadlines import (
+    cadence_for,
+    holiday_calendar,
+    holiday_name,
+    public_closed_days,
+    schedule,
+)
 from fairclaim.rules.facts import ClaimFacts, parse_facts
 from fairclaim.rules.fees import FeeStatement, fee_statement
 from fairclaim.rules.linter import Decision, Finding, claim_scope, decide, lint_claim
@@ -23,6 +30,7 @@ class CheckResult:
     decision: Decision
     findings: tuple[Finding, ...]
     statement: FeeStatement
+    deadlines: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -32,7 +40,45 @@ class CheckResult:
             "decision": self.decision.value,
             "findings": [finding.as_json() for finding in self.findings],
             "statement": self.statement.as_json(),
+            "payment_deadline": self.deadlines["payment_deadline"] if self.deadlines else None,
+            "deadlines": self.deadlines,
         }
+
+
+def notice_deadlines(facts: ClaimFacts, send_on: date) -> dict[str, Any]:
+    """The payment deadline (and the reminders after it) a notice sent on `send_on` would set:
+    the claim's notice period, moved off the recipient's weekends and public holidays (country
+    and state), by the same calendar and cadence the letters and the reminder job use."""
+    country = facts.recipient.country
+    subdivision = facts.recipient_subdivision
+    calendar = holiday_calendar(country, subdivision)
+    closed = public_closed_days(country, subdivision)
+    policy = cadence_for(facts.claim_jurisdiction)
+    plan = schedule(send_on, policy, closed)
+    nominal = send_on + timedelta(days=policy.notice_days)
+    skipped = []
+    day = nominal
+    while day < plan.notice_deadline:
+        name = holiday_name(day, country, subdivision)
+        skipped.append({"date": str(day), "why": name or "weekend"})
+        day += timedelta(days=1)
+    return {
+        "send_on": str(send_on),
+        "notice_days": policy.notice_days,
+        "payment_deadline": str(plan.notice_deadline),
+        "nominal_deadline": str(nominal),
+        "moved_past": skipped,
+        "calendar": {
+            "country": calendar.country,
+            "subdivision": calendar.subdivision,
+            "fallback": "weekends only" if calendar.country is None else None,
+        },
+        "reminders": [
+            {"number": r.number, "send_on": str(r.send_on), "deadline": str(r.deadline)}
+            for r in plan.reminders
+        ],
+        "final_deadline": str(plan.final_deadline),
+    }
 
 
 def check_claim(facts: ClaimFacts, today: date | None = None) -> CheckResult:
@@ -53,4 +99,5 @@ def check_claim(facts: ClaimFacts, today: date | None = None) -> CheckResult:
         decision=decide(every),
         findings=every,
         statement=statement,
+        deadlines=notice_deadlines(facts, facts.send_on or day),
     )

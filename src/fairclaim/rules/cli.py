@@ -27,7 +27,8 @@ def register(subparsers: Any) -> None:
         help="lint a claim and compute its fee statement; prints JSON",
         description="Run the claim linter and the fee statement on a claim's facts "
         "(schema: docs/facts/facts.schema.json) and print JSON with decision "
-        "(send/hold/block), findings and statement. `today` comes from the facts, else the "
+        "(send/hold/block), findings, statement and deadlines (the payment deadline a notice "
+        "sent on `send_on`, default today, would set). `today` comes from the facts, else the "
         "real date. Exit 0 for valid facts whatever the decision, 2 for invalid facts.",
     )
     check.add_argument("facts", metavar="FACTS.json", help="claim facts as JSON ('-' for stdin)")

@@ -76,6 +76,29 @@ class CcLicence(Strict):
     non_commercial: bool = False
 
 
+class WorkLicence(Strict):
+    """The licence the work itself is published under, as its own notice or metadata says.
+
+    `code` and/or `url` name it ("CC0 1.0", "CC BY-SA 4.0", "Public Domain Mark 1.0",
+    "GPL-3.0-or-later", or the licence URL); `rules.open_licences.classify` reads them. A text that
+    names no open licence ("All rights reserved") has no effect.
+    """
+
+    code: str | None = Field(default=None, min_length=1, examples=["CC0 1.0", "CC BY-SA 4.0"])
+    url: str | None = Field(default=None, min_length=1)
+    source: Literal["notice", "metadata", "rights_holder"] = Field(
+        default="rights_holder",
+        description="where it was read: the work's copyright notice, its embedded metadata "
+        "(XMP/IPTC usage terms, licence URL), or the rights holder's own record",
+    )
+
+    @model_validator(mode="after")
+    def _names_a_licence(self) -> WorkLicence:
+        if self.code is None and self.url is None:
+            raise ValueError("work.own_licence needs a code or a url")
+        return self
+
+
 class Work(Strict):
     id: str = Field(min_length=1)
     title: str | None = None
@@ -88,6 +111,12 @@ class Work(Strict):
     registration: Registration | None = None
     cc_licence: CcLicence | None = Field(
         default=None, description="set when the rights holder released the work under a CC licence"
+    )
+    own_licence: WorkLicence | None = Field(
+        default=None,
+        description="the licence the work's own notice or metadata states (CC0, public domain, "
+        "a CC licence, GPL or another open licence): no claim for public domain or CC0; a CC or "
+        "other open licence is checked like cc_licence (credit and licence notice, cure)",
     )
 
 
@@ -116,15 +145,48 @@ class Sighting(Strict):
     page_cc_licence: str | None = Field(
         default=None, description="a Creative Commons licence the page states for the image, if any"
     )
-    site_type: Literal["commercial", "non_commercial", "private"]
+    page_licence: str | None = Field(
+        default=None,
+        description="any licence the page states for the image (name or URL: CC, CC0, public "
+        "domain, GPL ...); read together with page_cc_licence",
+    )
+    site_type: Literal["commercial", "non_commercial", "private"] = Field(
+        description="who runs the site and why, decided at triage from the page's imprint, "
+        "operator and content: commercial = a business, a trade or a profession (shop, company "
+        "or freelancer site, a blog with ads, affiliate links or sponsored posts); "
+        "non_commercial = an organisation without commercial purpose (association, charity, "
+        "public body, school, an institution's blog without ads); private = a natural person's "
+        "own site used for no trade or profession (personal blog, family or hobby site)",
+    )
     usage: str = Field(min_length=1, examples=["web_commercial", "web_editorial", "online_shop"])
     placement: str | None = Field(default=None, examples=["homepage", "subpage", "article"])
     territory: str = "worldwide"
 
 
+DomainName = Annotated[str, Field(min_length=1, max_length=2048, examples=["anna-berg.de"])]
+
+
 class RightsHolder(Strict):
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
+    professional: bool | None = Field(
+        default=None,
+        description="the rights holder licenses photographs as a business (photographer, "
+        "agency); false = a hobby or occasional photographer; null = as work.creator_type says",
+    )
+    own_domains: list[DomainName] = Field(
+        default_factory=list,
+        description="the rights holder's own sites (domains or URLs); a use there is no "
+        "infringement; subdomains count (compared by registrable domain, Public Suffix List)",
+    )
+    agency_domains: list[DomainName] = Field(
+        default_factory=list,
+        description="sites of the agency that represents or distributes the rights holder's work",
+    )
+    whitelist: list[DomainName] = Field(
+        default_factory=list,
+        description="sites the rights holder never claims against (partners, clients)",
+    )
     discovered_on: date | None = Field(
         default=None,
         description="when the rights holder learned (or should have learned) of the use; "
@@ -139,6 +201,12 @@ class Recipient(Strict):
     country: CountryCode
     us_state: str | None = Field(
         default=None, pattern=r"^[A-Z]{2}$", description="two-letter US state (federal circuit)"
+    )
+    subdivision: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z0-9]{1,3}$",
+        description="state or region for public holidays (ISO 3166-2 suffix: BY for Bavaria, "
+        "CA for California, SCT for Scotland); defaults to us_state in the US",
     )
     bound_by_prior_undertaking: bool = Field(
         default=False,
@@ -155,6 +223,17 @@ class KnownLicence(Strict):
     )
     valid_from: date | None = None
     valid_until: date | None = None
+    proven_in_case: str | None = Field(
+        default=None,
+        min_length=1,
+        description="reference of the earlier case in which this licence was proven and accepted",
+    )
+    work_id: str | None = Field(
+        default=None, min_length=1, description="the work it licenses; null = this work"
+    )
+    recipient_id: str | None = Field(
+        default=None, min_length=1, description="the recipient it was proven for; null = unknown"
+    )
 
 
 class OpenCase(Strict):
@@ -217,8 +296,9 @@ class Pricing(Strict):
     future_licence_months: int = Field(default=12, ge=1, le=60)
     consumer_lawyer_fee_cap: NonNegativeDecimal | None = Field(
         default=None,
-        description="statutory lawyer fees on a €1,000 value (§97a(3) UrhG), net; "
-        "needed when a consumer in Germany is asked to pay a lawyer_fee",
+        description="statutory lawyer fees on a €1,000 value (§97a(3) UrhG), net; when null, "
+        "a 1.3 business fee (No. 2300 VV RVG) on that value plus the expenses lump sum "
+        "(No. 7002 VV RVG) by the RVG table in force on the send date",
     )
     vat: Vat = Vat()  # frozen, so one shared default is safe
 
@@ -230,6 +310,10 @@ class ClaimFacts(Strict):
     claim_id: str = Field(min_length=1)
     today: date | None = Field(
         default=None, description="the date to decide on; CLI default: real date"
+    )
+    send_on: date | None = Field(
+        default=None,
+        description="the day the notice would be sent (deadlines run from it); default: today",
     )
     statement_version: int = Field(
         default=1, ge=1, description="recalculation number of the statement"
@@ -274,6 +358,13 @@ class ClaimFacts(Strict):
             for name, value in dated.items():
                 if value is not None and value > self.today:
                     raise ValueError(f"{name} ({value}) is after today ({self.today})")
+        if self.send_on is not None:
+            if not EARLIEST_DATE <= self.send_on <= LATEST_DATE:
+                raise ValueError(
+                    f"send_on ({self.send_on}) is outside {EARLIEST_DATE}–{LATEST_DATE}"
+                )
+            if self.today is not None and self.send_on < self.today:
+                raise ValueError(f"send_on ({self.send_on}) is before today ({self.today})")
         for i, licence in enumerate(self.licences):
             if (
                 licence.valid_from
@@ -294,6 +385,23 @@ class ClaimFacts(Strict):
     @property
     def discovered_on(self) -> date:
         return self.rights_holder.discovered_on or self.sighting.first_seen
+
+    @property
+    def rights_holder_professional(self) -> bool:
+        """Explicit status, else what the work's creator type says."""
+        if self.rights_holder.professional is not None:
+            return self.rights_holder.professional
+        return self.work.creator_type == "professional"
+
+    @property
+    def send_date(self) -> date | None:
+        return self.send_on or self.today
+
+    @property
+    def recipient_subdivision(self) -> str | None:
+        return self.recipient.subdivision or (
+            self.recipient.us_state if self.recipient.country == "US" else None
+        )
 
 
 class InvalidFacts(ValueError):

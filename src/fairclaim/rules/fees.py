@@ -5,11 +5,13 @@ surcharges, expenses) and `past_and_future` (the same plus a licence for future 
 `pricing.future_licence_months`). Prices come from the rights holder's rate card or a published
 schedule (`pricing.mode`); both are lists of `PriceEntry` (usage, optional placement/size/territory,
 months, price). For a period the statement buys the cheapest combination of listed durations that
-covers its started months (market-and-law.md (e)3: the cheapest equivalent legal licence).
+covers its started months (the cheapest equivalent legal licence for the actual use).
 
-The linter's `ClaimScope` decides what may be priced: the claimable days (limitation), where
+The linter's `ClaimScope` decides what may be priced: the claimable days (limitation, minus the
+days a known licence covered: each unlicensed stretch is priced on its own), where
 surcharges are allowed, whether it is an attribution request with no money (CC cure), whether a
-lawyer fee may be asked and its §97a(3) cap. Surcharges the law does not allow are refused with a
+lawyer fee may be asked and its §97a(3) cap, and whether nothing is owed at all (no line).
+Surcharges the law does not allow are refused with a
 finding, never silently added. Money: `Decimal` with currency; rounding in `rules.money`.
 
 Versioning: a statement carries `version` (the facts' `statement_version`, which the Django layer
@@ -39,7 +41,7 @@ from fairclaim.rules.linter import (
 from fairclaim.rules.money import ROUNDING_NAME, Money
 from fairclaim.rules.periods import Period
 
-RULES_VERSION = "2026.11.1"  # bump when a rule or a fee computation changes
+RULES_VERSION = "2026.12.1"  # bump when a rule or a fee computation changes
 
 PAST_ONLY = "past_only"
 PAST_AND_FUTURE = "past_and_future"
@@ -49,30 +51,40 @@ BOTH = (PAST_ONLY, PAST_AND_FUTURE)
 SIZE_SMALL_MAX_PX = 400  # inline/teaser images (longest displayed side)
 SIZE_MEDIUM_MAX_PX = 1000  # article-width images; above that: hero/full-width
 
-CREDIT_SURCHARGE_MAX_PCT = Decimal(100)  # courts: 100 % usual, sometimes less, not more [G10]
+CREDIT_SURCHARGE_MAX_PCT = Decimal(100)  # courts: 100 % usual, sometimes less, not more (OLG Hamm)
 
 LICENCE_BASIS = {
-    "DE": "licence analogy: the reasonable remuneration for this use, §97(2) sentence 3 UrhG [G6]",
-    "US": "actual damages measured by a reasonable licence fee, 17 U.S.C. §504(b); Barcroft v. "
-    "Coed Media [L4][L16]",
-    "UK": "user principle: a reasonable licence fee as damages, CDPA s.96 [U1][U4]",
+    "DE": "licence analogy: the reasonable remuneration for this use, §97(2) sentence 3 UrhG",
+    "US": "actual damages measured by a reasonable licence fee, 17 U.S.C. §504(b); Barcroft "
+    "Media v. Coed Media Group, 297 F. Supp. 3d 339 (S.D.N.Y. 2017)",
+    "UK": "user principle: a reasonable licence fee as damages, CDPA s.96",
 }
 LICENCE_BASIS_OTHER = "a reasonable licence fee for the use (no supported law)"
 PRICE_SOURCE = {
     "rate_card": "the rights holder's own list price for this use (own licensing practice "
-    "governs when shown with contracts: OLG Hamm 4 U 34/15 [G10])",
+    "governs when shown with contracts: OLG Hamm 4 U 34/15)",
     "schedule": "a published fee table (MFM tables are a usable estimate for professionals: "
-    "LG Köln 14 O 111/16, Brandenburg OLG 6 U 37/08 [G14][G20])",
+    "LG Köln 14 O 111/16, Brandenburg OLG 6 U 37/08)",
 }
 SOURCE_RETROACTIVE = (
-    "MFM 2020 lists +75–150 % for retroactive licensing [G17], but market-and-law.md shows no "
-    "court accepting it; Enforcement Directive art. 13 (b) bases the lump sum on the royalty [E4]"
+    "fee tables list +75–150 % for licensing after the fact, but no court has accepted it as "
+    "damages; Directive 2004/48/EC art. 13(1)(b) bases the lump sum on the royalty"
 )
 SOURCE_PRODUCTION = (
-    "MFM surcharges for production effort (+100 % aerial/panorama/underwater, +30 % models) "
-    "are part of the table's licence price [C17][G17]"
+    "surcharges for production effort (+100 % aerial/panorama/underwater, +30 % models) are part "
+    "of a published fee table's licence price"
 )
-SOURCE_412_FEES = "17 U.S.C. §412: no attorney's fees (§505) for this infringement [L5]"
+SOURCE_412_FEES = "17 U.S.C. §412: no attorney's fees (§505) for this infringement"
+CURE_LABELS = {
+    "credit": (
+        "attribution_request",
+        "Credit the author beside the image, as the licence ({licence}) requires; no payment",
+    ),
+    "licence_notice": (
+        "licence_notice_request",
+        "Name the licence ({licence}) and link to it beside the image, as it requires; no payment",
+    ),
+}
 
 
 # "[G10]", "[U1][U4]", "— market-and-law.md C2": pointers into the project's legal research
@@ -143,6 +155,8 @@ class FeeStatement:
     priced_period: Period | None
     future_licence_months: int
     attribution_only: bool
+    priced_periods: tuple[Period, ...] = ()
+    nothing_owed: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -156,6 +170,8 @@ class FeeStatement:
             "priced_period": [str(self.priced_period.start), str(self.priced_period.end)]
             if self.priced_period
             else None,
+            "priced_periods": [[str(p.start), str(p.end)] for p in self.priced_periods],
+            "nothing_owed": self.nothing_owed,
             "future_licence_months": self.future_licence_months,
             "lines": [line.as_json() for line in self.lines],
             "totals": {name: total.as_json() for name, total in self.offers.items()},
@@ -279,17 +295,22 @@ def fee_statement(facts: ClaimFacts, scope: ClaimScope) -> FeeStatement:
     findings: list[Finding] = []
     lines: list[FeeLine] = []
 
+    if scope.nothing_owed:
+        # Own site, licensed, public domain, licence conditions met: nothing may be asked.
+        return _finish(facts, scope, digest, lines, findings)
     if scope.attribution_only:
-        lines.append(
-            FeeLine(
-                code="attribution_request",
-                label="Credit the author as the Creative Commons licence requires; no payment",
-                amount=Money.zero(currency),
-                basis=SOURCE_CC,
-                offers=BOTH,
-                vat_applies=False,
+        for request in scope.cure_requests:
+            code, label = CURE_LABELS[request]
+            lines.append(
+                FeeLine(
+                    code=code,
+                    label=label.format(licence=scope.licence_name or "Creative Commons"),
+                    amount=Money.zero(currency),
+                    basis=SOURCE_CC,
+                    offers=BOTH,
+                    vat_applies=False,
+                )
             )
-        )
         return _finish(facts, scope, digest, lines, findings)
 
     s = facts.sighting
@@ -312,8 +333,7 @@ def fee_statement(facts: ClaimFacts, scope: ClaimScope) -> FeeStatement:
     )
     vat = pricing.vat
     past_base = Money.zero(currency)
-    priced = scope.priced_period
-    if entries and priced is not None:
+    for priced in _priced_periods(scope) if entries else ():
         past_lines = _licence_lines(
             "past_licence",
             f"Licence for past use {priced.start}–{priced.end} ({priced.started_months} "
@@ -327,7 +347,7 @@ def fee_statement(facts: ClaimFacts, scope: ClaimScope) -> FeeStatement:
             priced,
         )
         lines += past_lines
-        past_base = _sum(past_lines, currency)
+        past_base += _sum(past_lines, currency)
 
     future_base = Money.zero(currency)
     if entries:
@@ -350,6 +370,18 @@ def fee_statement(facts: ClaimFacts, scope: ClaimScope) -> FeeStatement:
     return _finish(facts, scope, digest, lines, findings)
 
 
+def _priced_periods(scope: ClaimScope) -> tuple[Period, ...]:
+    if scope.priced_periods:
+        return scope.priced_periods
+    return (scope.priced_period,) if scope.priced_period is not None else ()
+
+
+def _surcharge_periods(scope: ClaimScope) -> tuple[Period, ...]:
+    if scope.surcharge_periods:
+        return scope.surcharge_periods
+    return (scope.surcharge_period,) if scope.surcharge_period is not None else ()
+
+
 def _surcharge_lines(
     facts: ClaimFacts,
     scope: ClaimScope,
@@ -370,11 +402,11 @@ def _surcharge_lines(
                     if facts.sighting.credit_present
                     else "this law or this photographer gives no credit surcharge"
                 )
-                source = SOURCE_HOBBY if facts.work.creator_type == "hobby" else SOURCE_CREDIT_DE
+                source = SOURCE_CREDIT_DE if facts.rights_holder_professional else SOURCE_HOBBY
                 findings.append(_refused(surcharge.code, f"not applied: {why}", source))
                 continue
-            period = scope.surcharge_period
-            if period is None or not entries:
+            periods = _surcharge_periods(scope)
+            if not periods or not entries:
                 findings.append(
                     _refused(
                         surcharge.code,
@@ -394,23 +426,26 @@ def _surcharge_lines(
                     )
                 )
                 pct = CREDIT_SURCHARGE_MAX_PCT
-            if period == scope.priced_period:
+            if periods == _priced_periods(scope):
                 base = past_base
             else:
                 base = Money.zero(currency)
-                for entry, count in cheapest_cover(entries, period.started_months):
-                    base += Money(entry.price, currency).times(count)
+                for period in periods:
+                    for entry, count in cheapest_cover(entries, period.started_months):
+                        base += Money(entry.price, currency).times(count)
                 base = base.rounded()
+            span = Period(periods[0].start, periods[-1].end)
+            days = ", ".join(f"{p.start}–{p.end}" for p in periods)
             lines.append(
                 FeeLine(
                     code="credit_surcharge",
                     label=f"Surcharge for the missing author credit: {pct} % of {base} {currency} "
-                    f"(licence fee for {period.start}–{period.end})",
+                    f"(licence fee for {days})",
                     amount=base.percent(pct),
                     basis=SOURCE_CREDIT_DE,
                     offers=BOTH,
                     vat_applies=pricing.vat.on_past_use,
-                    period=period,
+                    period=span,
                     details={"pct": str(pct), "base": str(base)},
                 )
             )
@@ -420,7 +455,7 @@ def _surcharge_lines(
             if not scope.production_surcharges_allowed:
                 why = (
                     "hobby photographers cannot use table surcharges"
-                    if facts.work.creator_type == "hobby"
+                    if not facts.rights_holder_professional
                     else "production surcharges belong to a published schedule, not a rate card "
                     "(put them into the rate card's prices)"
                 )
@@ -497,7 +532,7 @@ def _expense_lines(facts: ClaimFacts, scope: ClaimScope, findings: list[Finding]
                         )
                     )
                     amount = capped
-                basis = f"{basis}; capped for a consumer: {SOURCE_97A3}"
+                basis = f"{basis}; capped for a private person: {SOURCE_97A3}"
         lines.append(
             FeeLine(
                 code=expense.kind,
@@ -548,4 +583,6 @@ def _finish(
         priced_period=scope.priced_period,
         future_licence_months=pricing.future_licence_months,
         attribution_only=scope.attribution_only,
+        priced_periods=_priced_periods(scope),
+        nothing_owed=scope.nothing_owed,
     )

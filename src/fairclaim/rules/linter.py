@@ -1,13 +1,15 @@
 """The claim linter: may this claim be sent, and what may it ask for? (pure; `today` passed in)
 
 Each rule reads `ClaimFacts` and returns findings; each finding carries its reason and its legal
-source (market-and-law.md section and reference keys). Effects:
+source (statute, section, leading case). Effects:
 
-- block: no claim may be sent (licensed, time-barred, not lawful to claim, duplicate...).
+- block: no claim may be sent (own site, licensed, proven licence, public domain, time-barred,
+  not lawful to claim, duplicate...).
 - hold: a case manager must decide first (unclear licence, embedding outside the 9th Circuit...).
-- downgrade: the claim may go out, but narrowed; the fee statement applies it (attribution request
-  with zero money for a cure-able CC use; time-barred days dropped or limited to the residual
-  licence fee; no attorney's fees or statutory damages under §412; §97a(3) cost cap).
+- downgrade: the claim may go out, but narrowed; the fee statement applies it (only the days a
+  licence did not cover; an attribution or licence-notice request with zero money for a curable
+  CC or open-licence use; time-barred days dropped or limited to the residual licence fee; no
+  attorney's fees under §412; the §97a(3) UrhG cost cap for a private person).
 - info: checked and fine; shown so every decision is explained.
 
 Decision precedence: any block → "block"; else any hold → "hold"; else "send" (downgrades send).
@@ -24,79 +26,110 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from fairclaim.rules.facts import ClaimFacts
+from fairclaim.rules.deadlines import public_closed_days
+from fairclaim.rules.domains import matching_domain, registrable_domain
+from fairclaim.rules.facts import ClaimFacts, KnownLicence
 from fairclaim.rules.limitation import (
     LIMITATION_WARNING_DAYS,
     SOURCE_DE,
     SOURCE_UK,
     SOURCE_US,
+    Closed,
     LimitationResult,
     de_limitation,
     uk_limitation,
     us_limitation,
 )
-from fairclaim.rules.money import CURRENCY_BY_JURISDICTION
-from fairclaim.rules.periods import Period
+from fairclaim.rules.money import currency_for
+from fairclaim.rules.open_licences import OpenLicence, classify, same_licence
+from fairclaim.rules.periods import Period, without
 from fairclaim.rules.registration import SOURCE as SOURCE_412
 from fairclaim.rules.registration import statutory_damages_available
+from fairclaim.rules.rvg import SOURCE as SOURCE_RVG
+from fairclaim.rules.rvg import consumer_lawyer_fee_cap
 
-SUPPORTED_JURISDICTIONS = frozenset({"US", "DE", "UK"})  # the laws market-and-law.md C1–C3 model
+SUPPORTED_JURISDICTIONS = frozenset({"US", "DE", "UK"})  # the laws these rules model
 
 DE_MINIMIS_MAX_SIDE_PX = 100  # ≤ 100 px on the longest side: thumbnail-scale, below what
-# services themselves accept (Copytrack: > 100×100 px [C15]) and hardly observable [L11]
+# enforcement services themselves accept (> 100×100 px) and hardly observable (Sandoval)
 SMALL_DISPLAY_MAX_SIDE_PX = 200  # up to here observability (prominence) needs a human look
 
 # States of the US Court of Appeals for the Ninth Circuit, where the server test governs
-# (Perfect 10 v. Amazon; Hunley v. Instagram) [L12]. Territories GU and MP included.
+# (Perfect 10 v. Amazon; Hunley v. Instagram). Territories GU and MP included.
 NINTH_CIRCUIT = frozenset({"AK", "AZ", "CA", "HI", "ID", "MT", "NV", "OR", "WA", "GU", "MP"})
 
 SOURCE_JURISDICTION = (
-    "fairclaim policy: claims only under the laws market-and-law.md models (C1 US, C2 DE, "
-    "C3 UK); unsupported countries are blocked by services too [P4][O3]"
+    "fairclaim policy: claims only under the laws these rules model (US: 17 U.S.C.; Germany: "
+    "UrhG and BGB; UK: CDPA 1988 and Limitation Act 1980)"
 )
 SOURCE_OPEN_CASE = (
-    "DESIGN.md product rule 2; market-and-law.md B1-8 (repeat claims against the same "
-    "recipient) [K8]; Pixsy blocks when an open case exists [P4]"
+    "fairclaim product rule 2 (one claim per work and recipient; no repeat claims while a case "
+    "is open)"
 )
 SOURCE_LICENCE = (
-    "market-and-law.md B1-1 (letters despite valid licences) [K6][K7][K17][K18] and (e)1 "
-    "(a hit with a plausible licence path is held, not sent); DESIGN.md product rules 1–2"
+    "a licensed use infringes nothing (§31 UrhG; 17 U.S.C. §106, §501(a); CDPA s.16(2)): only "
+    "the days no licence covered may be claimed; fairclaim product rules 1–2"
+)
+SOURCE_PROVEN_LICENCE = (
+    "fairclaim product rule 2: a licence proven once protects that licensee from repeat claims "
+    "for that work; a licensed use infringes nothing (§31 UrhG; 17 U.S.C. §501(a); CDPA s.16(2))"
+)
+SOURCE_OWN_SITE = (
+    "the rights holder's (or its agency's) own publication is no infringement: it is the "
+    "exercise of the right itself (§§15, 19a UrhG; 17 U.S.C. §106(5); CDPA s.16, s.20); a "
+    "whitelisted site is one the rights holder has chosen never to claim against"
 )
 SOURCE_CC = (
-    "Creative Commons 4.0 licences §6(b): rights reinstate when a breach is cured within 30 days "
-    "of discovery (licence text); OLG Köln: free CC images yield no licence damage [G19]; "
-    "market-and-law.md (e)4 (cure rather than monetise), B1-7 [K19a][K19e]"
+    "Creative Commons licences: the use is licensed on the licence's conditions (CC BY 4.0 "
+    "§3(a): credit, licence notice, link); a breach is cured and the licence reinstated when "
+    "fixed within 30 days of discovery (CC 4.0 §6(b)); OLG Köln 6 U 60/14: a work offered free "
+    "under CC yields no licence damage; Creative Commons enforcement principles (cure first)"
+)
+SOURCE_OPEN_LICENCE = (
+    "open licences grant the use on their conditions (notice, attribution): GPL-3.0 §8 "
+    "reinstates a licence cured within 30 days of notice; CC 4.0 §6(b) likewise; OLG Köln "
+    "6 U 60/14: no licence damage for a work offered free of charge"
+)
+SOURCE_PUBLIC_DOMAIN = (
+    "no exclusive right remains to infringe: a public-domain work (§64 UrhG; 17 U.S.C. §302; "
+    "CDPA s.12) or one dedicated under CC0 1.0 (waiver of all rights, fallback unconditional "
+    "licence, §§2–3) is free to use without credit or payment"
 )
 SOURCE_CREDIT_DE = (
     "§13, §72 UrhG; surcharge for a missing credit: OLG Hamm 4 U 34/15 (100 % usual), BGH "
     "I ZR 148/13, AG Hamburg 36a C 54/07 (50 %), none for non-professionals (LG Stuttgart "
-    "17 O 872/12) — market-and-law.md C2 [G7][G10][G11][G15][G16]"
+    "17 O 872/12)"
 )
 SOURCE_CREDIT_OTHER = (
-    "market-and-law.md C1/C3: no credit surcharge in US or UK damages (US: §1202 CMI claims "
-    "need removal and double scienter [L9]; UK: s.77 right must be asserted [U1])"
+    "no credit surcharge in US or UK damages (US: §1202 CMI claims need removal and double "
+    "scienter, 17 U.S.C. §1202(b); UK: the s.77 CDPA right must be asserted, s.78)"
 )
 SOURCE_HOTLINK_US = (
-    "server test: Perfect 10 v. Amazon (9th Cir. 2007), Hunley v. Instagram (9th Cir. 2023); "
-    "rejected by other courts — market-and-law.md C1 'Embedding' [L12]"
+    "server test: Perfect 10 v. Amazon, 508 F.3d 1146 (9th Cir. 2007); Hunley v. Instagram, "
+    "73 F.4th 1060 (9th Cir. 2023); rejected elsewhere (Goldman v. Breitbart, S.D.N.Y. 2018)"
 )
 SOURCE_HOTLINK_EU = (
     "Svensson C-466/12, BestWater C-348/13 (linking/framing freely available content: no new "
-    "public); GS Media C-160/15; Renckhoff C-161/17 — market-and-law.md C4 [E1][E2]"
+    "public); GS Media C-160/15; Renckhoff C-161/17; VG Bild-Kunst C-392/19"
 )
 SOURCE_DE_MINIMIS = (
-    "de minimis: Sandoval v. New Line Cinema, 147 F.3d 215 (2d Cir. 1998), Ringgold v. BET "
-    "[L11]; Copytrack accepts only images > 100×100 px [C15]; market-and-law.md (e)4"
+    "de minimis: Sandoval v. New Line Cinema, 147 F.3d 215 (2d Cir. 1998); Ringgold v. Black "
+    "Entertainment Television, 126 F.3d 70 (2d Cir. 1997)"
 )
 SOURCE_SITE_TYPE = (
-    "market-and-law.md B1-7 (claims against small non-commercial users) and A1 rows 10–11 "
-    "(services pursue commercial uses only) [C9][P4][R1]; OLG Braunschweig 2 U 7/11 (€20 per "
-    "photo for a private sale) [G12]"
+    "fairclaim policy: non-commercial and private uses are reviewed for scale before any money "
+    "claim (17 U.S.C. §107(1) weighs a non-commercial purpose; OLG Braunschweig 2 U 7/11: "
+    "20 EUR per photo for a private sale)"
 )
-SOURCE_97A3 = "§97a(3) UrhG: cost cap for consumers (value €1,000) — market-and-law.md C2 [G1]"
+SOURCE_97A3 = (
+    "§97a(3) sentence 2 UrhG: towards a natural person not acting for a trade or profession, "
+    "reimbursable lawyer fees are limited to those on a value of 1,000 EUR; a private person is "
+    "liable for the infringement (§97 UrhG), only the costs are capped"
+)
 SOURCE_HOBBY = (
-    "BGH I ZR 187/17 (13 Sep 2018): MFM rates not for hobby photographers [G13]; LG Stuttgart "
-    "17 O 872/12: no surcharge for simple photos by non-professionals [G11]"
+    "BGH I ZR 187/17 (13 Sep 2018): published fee tables (MFM) are not the measure for a "
+    "non-professional photographer; LG Stuttgart 17 O 872/12: no surcharge for simple photos by "
+    "non-professionals"
 )
 SOURCE_CURRENCY = "fairclaim policy: a claim is made in the currency of its law; rules/ has no FX"
 
@@ -146,16 +179,92 @@ def use_period(facts: ClaimFacts) -> Period:
     return Period(facts.use_start, facts.sighting.last_seen)
 
 
+def court_calendar(jurisdiction: str) -> Closed:
+    """Days the courts of `jurisdiction` are closed (weekends, national public holidays): a
+    limitation period ending on one runs on to the next open day."""
+    return public_closed_days({"UK": "GB"}.get(jurisdiction, jurisdiction))
+
+
 def limitation_for(facts: ClaimFacts, today: date) -> LimitationResult | None:
     use = use_period(facts)
-    match facts.claim_jurisdiction:
+    j = facts.claim_jurisdiction
+    match j:
         case "US":
-            return us_limitation(use, facts.discovered_on, today)
+            return us_limitation(use, facts.discovered_on, today, court_calendar(j))
         case "DE":
-            return de_limitation(use, facts.discovered_on, today)
+            return de_limitation(use, facts.discovered_on, today, court_calendar(j))
         case "UK":
-            return uk_limitation(use, today)
+            return uk_limitation(use, today, court_calendar(j))
     return None
+
+
+def _licence_applies(facts: ClaimFacts, licence: KnownLicence) -> bool:
+    """The licence is about this work and this recipient as far as the facts record it."""
+    if licence.work_id is not None and licence.work_id != facts.work.id:
+        return False
+    return licence.recipient_id is None or licence.recipient_id == facts.recipient.id
+
+
+def _licence_period(licence: KnownLicence) -> Period:
+    return Period(licence.valid_from or date.min, licence.valid_until or date.max)
+
+
+def licensed_periods(facts: ClaimFacts) -> list[Period]:
+    """The periods known licences cover for this recipient, this work and this use."""
+    return [
+        _licence_period(licence)
+        for licence in facts.licences
+        if licence.covers_recipient and _licence_applies(facts, licence)
+    ]
+
+
+def unlicensed_periods(facts: ClaimFacts, period: Period | None) -> list[Period]:
+    """The days of `period` that no known licence covers (before a licence started, after it
+    expired, between two licences)."""
+    if period is None:
+        return []
+    return without(period, licensed_periods(facts))
+
+
+def work_open_licence(facts: ClaimFacts) -> OpenLicence | None:
+    """The open licence the work is published under: its own notice or metadata first, then a
+    CC licence the rights holder recorded. A licence text that names no open licence: None."""
+    own = facts.work.own_licence
+    if own is not None:
+        found = classify(own.code, own.url)
+        if found is not None:
+            return found
+    cc = facts.work.cc_licence
+    if cc is None:
+        return None
+    found = classify(cc.code, cc.url)
+    if found is None:
+        # A code the reader does not know is still a CC grant; keep the recorded terms.
+        found = OpenLicence("cc", cc.code, ("by", "nc") if cc.non_commercial else ("by",))
+    elif cc.non_commercial and not found.non_commercial:
+        found = OpenLicence("cc", found.name, (*found.elements, "nc"), found.version)
+    return found
+
+
+def page_stated_licence(facts: ClaimFacts) -> OpenLicence | None:
+    s = facts.sighting
+    for text in (s.page_licence, s.page_cc_licence):
+        if text:
+            found = classify(text, text if "://" in text else None)
+            if found is not None:
+                return found
+    return None
+
+
+def missing_licence_conditions(facts: ClaimFacts, licence: OpenLicence) -> tuple[str, ...]:
+    """What the page lacks of an attribution licence's conditions: "credit" (the author is not
+    named) and/or "licence_notice" (the licence is not named or linked)."""
+    missing = []
+    if licence.attribution_required and not facts.sighting.credit_present:
+        missing.append("credit")
+    if licence.attribution_required and not same_licence(licence, page_stated_licence(facts)):
+        missing.append("licence_notice")
+    return tuple(missing)
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -182,6 +291,44 @@ def rule_jurisdiction(facts: ClaimFacts, today: date) -> list[Finding]:
     ]
 
 
+def own_site_match(facts: ClaimFacts) -> tuple[str, str] | None:
+    """(kind, listed domain) when the page is on the rights holder's own, its agency's or a
+    whitelisted site, compared by registrable domain (subdomains included)."""
+    rh = facts.rights_holder
+    for kind, domains in (
+        ("own", rh.own_domains),
+        ("agency", rh.agency_domains),
+        ("whitelist", rh.whitelist),
+    ):
+        listed = matching_domain(facts.sighting.page_url, domains)
+        if listed is not None:
+            return kind, listed
+    return None
+
+
+def rule_own_site(facts: ClaimFacts, today: date) -> list[Finding]:
+    found = own_site_match(facts)
+    if found is None:
+        return []
+    kind, listed = found
+    site = registrable_domain(facts.sighting.page_url)
+    what = {
+        "own": "the rights holder's own site",
+        "agency": "the site of the rights holder's agency",
+        "whitelist": "a site the rights holder has whitelisted",
+    }[kind]
+    code = {"own": "OWN_SITE", "agency": "AGENCY_SITE", "whitelist": "WHITELISTED_SITE"}[kind]
+    return [
+        Finding(
+            code,
+            Effect.BLOCK,
+            f"the page is on {site}, {what} ({listed}): nothing to claim",
+            SOURCE_OWN_SITE,
+            {"site": site, "listed": listed, "list": kind},
+        )
+    ]
+
+
 def rule_open_case(facts: ClaimFacts, today: date) -> list[Finding]:
     same = [
         c.case_ref
@@ -201,13 +348,53 @@ def rule_open_case(facts: ClaimFacts, today: date) -> list[Finding]:
     ]
 
 
+def _fmt(period: Period) -> str:
+    start = "open" if period.start == date.min else str(period.start)
+    end = "open" if period.end == date.max else str(period.end)
+    return f"{start}–{end}"
+
+
 def rule_known_licences(facts: ClaimFacts, today: date) -> list[Finding]:
     use = use_period(facts)
     findings = []
+    proven = [
+        licence
+        for licence in facts.licences
+        if licence.proven_in_case
+        and licence.covers_recipient is not False
+        and _licence_applies(facts, licence)
+    ]
+    for licence in proven:
+        findings.append(
+            Finding(
+                "LICENCE_PROVEN",
+                Effect.BLOCK,
+                f"licence {licence.reference} ({licence.licensee}) was proven in case "
+                f"{licence.proven_in_case} for this work and recipient: no new claim",
+                SOURCE_PROVEN_LICENCE,
+                {
+                    "reference": licence.reference,
+                    "case_ref": licence.proven_in_case,
+                    "licensee": licence.licensee,
+                },
+            )
+        )
     for licence in facts.licences:
+        if licence in proven:
+            continue
         label = f"licence {licence.reference} ({licence.source}, {licence.licensee})"
-        details = {"reference": licence.reference, "source": licence.source}
-        if licence.covers_recipient is None:
+        details: dict[str, Any] = {"reference": licence.reference, "source": licence.source}
+        if not _licence_applies(facts, licence):
+            findings.append(
+                Finding(
+                    "LICENCE_NOT_COVERING",
+                    Effect.INFO,
+                    f"{label} is for another work or recipient",
+                    SOURCE_LICENCE,
+                    details,
+                )
+            )
+        elif licence.covers_recipient is None:
             findings.append(
                 Finding(
                     "LICENCE_UNCLEAR",
@@ -217,8 +404,7 @@ def rule_known_licences(facts: ClaimFacts, today: date) -> list[Finding]:
                     details,
                 )
             )
-            continue
-        if not licence.covers_recipient:
+        elif not licence.covers_recipient:
             findings.append(
                 Finding(
                     "LICENCE_NOT_COVERING",
@@ -228,10 +414,7 @@ def rule_known_licences(facts: ClaimFacts, today: date) -> list[Finding]:
                     details,
                 )
             )
-            continue
-        starts = licence.valid_from or date.min
-        ends = licence.valid_until or date.max
-        if starts <= use.start and ends >= use.end:
+        elif not without(use, [_licence_period(licence)]):
             findings.append(
                 Finding(
                     "LICENCE_KNOWN",
@@ -241,14 +424,14 @@ def rule_known_licences(facts: ClaimFacts, today: date) -> list[Finding]:
                     details,
                 )
             )
-        elif starts <= use.end and ends >= use.start:
+        elif without(use, [_licence_period(licence)]) != [use]:
+            details["licensed"] = [str(licence.valid_from), str(licence.valid_until)]
             findings.append(
                 Finding(
                     "LICENCE_PARTIAL",
-                    Effect.HOLD,
-                    f"{label} covers this recipient for part of the use "
-                    f"({licence.valid_from or 'open'}–{licence.valid_until or 'open'}); "
-                    "decide which period is unlicensed",
+                    Effect.DOWNGRADE,
+                    f"{label} covers this recipient for {_fmt(_licence_period(licence))}, "
+                    "part of the use: only the days outside it are priced",
                     SOURCE_LICENCE,
                     details,
                 )
@@ -263,58 +446,104 @@ def rule_known_licences(facts: ClaimFacts, today: date) -> list[Finding]:
                     details,
                 )
             )
+    covered = licensed_periods(facts)
+    gaps = without(use, covered)
+    settled = any(f.code in {"LICENCE_KNOWN", "LICENCE_PROVEN"} for f in findings)
+    if covered and not gaps and not settled:
+        findings.append(
+            Finding(
+                "LICENCE_KNOWN",
+                Effect.BLOCK,
+                f"the known licences together cover the whole use {use.start}–{use.end}",
+                SOURCE_LICENCE,
+                {"references": [lic.reference for lic in facts.licences if lic.covers_recipient]},
+            )
+        )
+    elif gaps and gaps != [use]:
+        findings.append(
+            Finding(
+                "UNLICENSED_DAYS",
+                Effect.INFO,
+                "days of use no licence covers: "
+                + ", ".join(f"{p.start}–{p.end} ({p.days} days)" for p in gaps),
+                SOURCE_LICENCE,
+                {"unlicensed": [[str(p.start), str(p.end)] for p in gaps]},
+            )
+        )
     return findings
 
 
 def rule_creative_commons(facts: ClaimFacts, today: date) -> list[Finding]:
-    cc = facts.work.cc_licence
+    """Rules 7 and 8: the work's own licence (CC, CC0, public domain, GPL ...) against the use."""
+    licence = work_open_licence(facts)
     s = facts.sighting
-    if cc is not None:
-        details = {"licence": cc.code}
-        if cc.non_commercial and s.site_type == "commercial":
-            return [
-                Finding(
-                    "CC_NON_COMMERCIAL_TERMS",
-                    Effect.HOLD,
-                    f"the work is under {cc.code} (non-commercial) and the site is commercial: "
-                    "the use may fall outside the licence; review before any money claim",
-                    SOURCE_CC,
-                    details,
-                )
-            ]
-        if s.credit_present:
-            return [
-                Finding(
-                    "CC_LICENSED",
-                    Effect.BLOCK,
-                    f"the work is under {cc.code} and the page credits the author: the use is "
-                    "licensed",
-                    SOURCE_CC,
-                    details,
-                )
-            ]
-        return [
-            Finding(
-                "CC_ATTRIBUTION_CURE",
-                Effect.DOWNGRADE,
-                f"the work is under {cc.code} and the credit is missing: ask for attribution "
-                "(a cure), no money",
-                SOURCE_CC,
-                details,
-            )
-        ]
-    if s.page_cc_licence:
+    if licence is None:
+        stated = page_stated_licence(facts)
+        if stated is None:
+            return []
         return [
             Finding(
                 "CC_CLAIMED_ON_PAGE",
                 Effect.HOLD,
-                f"the page states {s.page_cc_licence!r} for the image but the rights holder has "
-                "not granted a CC licence: find the source the recipient relied on first",
+                f"the page states {stated.name!r} for the image but the rights holder has not "
+                "published the work under it: find the source the recipient relied on first",
                 SOURCE_CC,
-                {"page_licence": s.page_cc_licence},
+                {"page_licence": s.page_licence or s.page_cc_licence},
             )
         ]
-    return []
+    details: dict[str, Any] = {"licence": licence.name, "kind": licence.kind}
+    if licence.kind in {"public_domain", "cc0"}:
+        what = "in the public domain" if licence.kind == "public_domain" else "dedicated under CC0"
+        return [
+            Finding(
+                "WORK_PUBLIC_DOMAIN" if licence.kind == "public_domain" else "WORK_CC0",
+                Effect.BLOCK,
+                f"the work is {what} ({licence.name}): anyone may use it, nothing to ask",
+                SOURCE_PUBLIC_DOMAIN,
+                details,
+            )
+        ]
+    source = SOURCE_CC if licence.kind == "cc" else SOURCE_OPEN_LICENCE
+    if licence.non_commercial and s.site_type == "commercial":
+        return [
+            Finding(
+                "CC_NON_COMMERCIAL_TERMS",
+                Effect.HOLD,
+                f"the work is under {licence.name} (non-commercial) and the site is commercial: "
+                "the use may fall outside the licence; review before any money claim",
+                source,
+                details,
+            )
+        ]
+    missing = missing_licence_conditions(facts, licence)
+    if not missing:
+        return [
+            Finding(
+                "CC_LICENSED",
+                Effect.BLOCK,
+                f"the work is under {licence.name} and the page gives the credit and the "
+                "licence: the use is licensed, nothing to ask",
+                source,
+                details,
+            )
+        ]
+    asks = {"credit": "credit the author", "licence_notice": f"name and link {licence.name}"}
+    return [
+        Finding(
+            "CC_ATTRIBUTION_CURE",
+            Effect.DOWNGRADE,
+            f"the work is under {licence.name} and the page does not "
+            + " or ".join(
+                {"credit": "credit the author", "licence_notice": "name the licence"}[m]
+                for m in missing
+            )
+            + ": ask to "
+            + " and ".join(asks[m] for m in missing)
+            + " (a cure), no money",
+            source,
+            {**details, "missing": list(missing)},
+        )
+    ]
 
 
 def rule_credit(facts: ClaimFacts, today: date) -> list[Finding]:
@@ -331,12 +560,12 @@ def rule_credit(facts: ClaimFacts, today: date) -> list[Finding]:
                 SOURCE_CREDIT_OTHER,
             )
         ]
-    if facts.work.creator_type == "hobby":
+    if not facts.rights_holder_professional:
         return [
             Finding(
                 "CREDIT_MISSING_HOBBY",
                 Effect.INFO,
-                "the credit is missing, but no surcharge for a hobby photographer's picture",
+                "the credit is missing, but no surcharge for a non-professional rights holder",
                 SOURCE_HOBBY,
             )
         ]
@@ -430,12 +659,28 @@ def rule_display_size(facts: ClaimFacts, today: date) -> list[Finding]:
 
 def rule_site_type(facts: ClaimFacts, today: date) -> list[Finding]:
     match facts.sighting.site_type:
+        case "private" if facts.claim_jurisdiction == "DE":
+            # §97a(3) UrhG caps the costs, not the liability: the claim goes ahead, reduced.
+            reduced = ["lawyer fees capped at the statutory fees on a 1,000 EUR value"]
+            if not facts.rights_holder_professional:
+                reduced.append("no missing-credit surcharge (the rights holder is no professional)")
+            return [
+                Finding(
+                    "DE_PRIVATE_USE",
+                    Effect.DOWNGRADE,
+                    "a private person's non-commercial site: the claim may go ahead, reduced: "
+                    + "; ".join(reduced),
+                    SOURCE_97A3,
+                    {"professional_rights_holder": facts.rights_holder_professional},
+                )
+            ]
         case "private":
             return [
                 Finding(
                     "PRIVATE_SITE",
-                    Effect.BLOCK,
-                    "a private, non-commercial site: fairclaim does not send money claims here",
+                    Effect.HOLD,
+                    "a private person's non-commercial site: review whether to claim and at what "
+                    "scale (fair use and de minimis weigh more for a private use)",
                     SOURCE_SITE_TYPE,
                 )
             ]
@@ -458,20 +703,30 @@ def rule_limitation(facts: ClaimFacts, today: date) -> list[Finding]:
         return []
     j = result.jurisdiction
     source = {"US": SOURCE_US, "DE": SOURCE_DE, "UK": SOURCE_UK}[j]
+    last = result.newest_act_barred_after
     details: dict[str, Any] = {
         "use": [str(result.use.start), str(result.use.end)],
-        "newest_act_timely_until": str(result.newest_act_barred_after),
+        "newest_act_timely_until": str(last),
+        "last_day": str(last),
     }
     if j in {"US", "DE"}:
         details["discovered_on"] = str(facts.discovered_on)
-    if result.fully_barred:
+    if result.fully_barred or (j == "DE" and result.full_claim is None):
+        residual = ""
+        if not result.fully_barred:
+            # Only the residual enrichment claim (§852 BGB) is left: a court matter, not a notice.
+            residual = (
+                "; only the residual licence-fee claim (§852 BGB) survives, which fairclaim "
+                "does not demand by notice"
+            )
         return [
             Finding(
                 f"{j}_LIMITATION_EXPIRED",
                 Effect.BLOCK,
-                f"every day of use ({result.use.start}–{result.use.end}) is time-barred",
+                f"the limitation period ended on {last}: every day of use "
+                f"({result.use.start}–{result.use.end}) is time-barred{residual}",
                 source,
-                details,
+                {**details, "ended_on": str(last)},
             )
         ]
     findings = []
@@ -487,16 +742,16 @@ def rule_limitation(facts: ClaimFacts, today: date) -> list[Finding]:
                 details,
             )
         )
-    residual = result.residual_only_days
-    if j == "DE" and residual is not None:
+    residual_days = result.residual_only_days
+    if j == "DE" and residual_days is not None:
         findings.append(
             Finding(
                 "DE_LIMITATION_RESIDUAL",
                 Effect.DOWNGRADE,
-                f"days {residual.start}–{residual.end} are past the regular period: only the "
-                "residual licence fee (§852 BGB) is claimed for them, without surcharges",
+                f"days {residual_days.start}–{residual_days.end} are past the regular period: "
+                "only the residual licence fee (§852 BGB) is claimed for them, without surcharges",
                 source,
-                {**details, "residual": [str(residual.start), str(residual.end)]},
+                {**details, "residual": [str(residual_days.start), str(residual_days.end)]},
             )
         )
     left = result.days_left(today)
@@ -505,18 +760,17 @@ def rule_limitation(facts: ClaimFacts, today: date) -> list[Finding]:
             Finding(
                 f"{j}_LIMITATION_NEAR",
                 Effect.HOLD,
-                f"only {left} days left before the newest day of use is time-barred "
-                f"({result.newest_act_barred_after}): decide on suit before sending",
+                f"the limitation period for the newest day of use ends on {last} (the last day "
+                f"to sue; {left} day{'s' if left != 1 else ''} left): decide on suit before "
+                "sending",
                 source,
-                details,
+                {**details, "days_left": left},
             )
         )
     elif not findings:
-        reason = (
-            f"timely; the newest day of use can be sued on until {result.newest_act_barred_after}"
-        )
+        reason = f"timely; the newest day of use can be sued on until {last}"
         if j == "US":
-            reason += " (discovery rule assumed; its validity is still open [L8])"
+            reason += " (discovery rule assumed; the Supreme Court left its validity open in Nealy)"
         findings.append(Finding(f"{j}_LIMITATION_OK", Effect.INFO, reason, source, details))
     return findings
 
@@ -570,47 +824,57 @@ def rule_us_registration(facts: ClaimFacts, today: date) -> list[Finding]:
     return findings
 
 
+def de_cost_cap_applies(facts: ClaimFacts) -> bool:
+    """§97a(3) sentence 2 UrhG: a natural person not acting for a trade or profession (a
+    consumer, or whoever runs a private site), not already bound towards this claimant."""
+    private = facts.recipient.type == "consumer" or facts.sighting.site_type == "private"
+    return (
+        facts.claim_jurisdiction == "DE"
+        and private
+        and not facts.recipient.bound_by_prior_undertaking
+    )
+
+
+def de_lawyer_fee_cap(facts: ClaimFacts, today: date) -> Decimal:
+    """The given cap, else the statutory fees on the §97a(3) value on the send date."""
+    if facts.pricing.consumer_lawyer_fee_cap is not None:
+        return facts.pricing.consumer_lawyer_fee_cap
+    return consumer_lawyer_fee_cap(facts.send_on or today)
+
+
 def rule_de_consumer(facts: ClaimFacts, today: date) -> list[Finding]:
-    if facts.claim_jurisdiction != "DE" or facts.recipient.type != "consumer":
+    if facts.claim_jurisdiction != "DE":
+        return []
+    private = facts.recipient.type == "consumer" or facts.sighting.site_type == "private"
+    if not private:
         return []
     if facts.recipient.bound_by_prior_undertaking:
         return [
             Finding(
                 "DE_97A3_NOT_APPLICABLE",
                 Effect.INFO,
-                "consumer already bound to cease and desist towards this claimant: no cap",
+                "the recipient is already bound to cease and desist towards this claimant: no cap",
                 SOURCE_97A3,
             )
         ]
-    findings = [
+    cap = de_lawyer_fee_cap(facts, today)
+    given = facts.pricing.consumer_lawyer_fee_cap is not None
+    return [
         Finding(
             "DE_97A3_CONSUMER_CAP",
             Effect.DOWNGRADE,
-            "recipient is a consumer: lawyer fees are reimbursable only on a €1,000 value",
-            SOURCE_97A3,
-            {"cap": str(facts.pricing.consumer_lawyer_fee_cap)}
-            if facts.pricing.consumer_lawyer_fee_cap is not None
-            else {},
+            "the recipient is a private person: lawyer fees are reimbursable only on a 1,000 EUR "
+            f"value, at most {cap:.2f} EUR net",
+            SOURCE_97A3 if given else f"{SOURCE_97A3}; {SOURCE_RVG}",
+            {"cap": f"{cap:.2f}", "cap_source": "pricing" if given else "RVG table"},
         )
     ]
-    has_lawyer_fee = any(e.kind == "lawyer_fee" for e in facts.pricing.expenses)
-    if has_lawyer_fee and facts.pricing.consumer_lawyer_fee_cap is None:
-        findings.append(
-            Finding(
-                "DE_97A3_CAP_UNKNOWN",
-                Effect.HOLD,
-                "a lawyer fee is claimed from a consumer but pricing.consumer_lawyer_fee_cap "
-                "is not set, so the cap cannot be applied",
-                SOURCE_97A3,
-            )
-        )
-    return findings
 
 
 def rule_de_hobby_schedule(facts: ClaimFacts, today: date) -> list[Finding]:
     if (
         facts.claim_jurisdiction == "DE"
-        and facts.work.creator_type == "hobby"
+        and not facts.rights_holder_professional
         and facts.pricing.mode == "schedule"
     ):
         return [
@@ -626,7 +890,7 @@ def rule_de_hobby_schedule(facts: ClaimFacts, today: date) -> list[Finding]:
 
 
 def rule_currency(facts: ClaimFacts, today: date) -> list[Finding]:
-    expected = CURRENCY_BY_JURISDICTION.get(facts.claim_jurisdiction)
+    expected = currency_for(facts.claim_jurisdiction)
     if expected is None or facts.pricing.currency == expected:
         return []
     return [
@@ -643,6 +907,7 @@ def rule_currency(facts: ClaimFacts, today: date) -> list[Finding]:
 
 RULES: tuple[Rule, ...] = (
     rule_jurisdiction,
+    rule_own_site,
     rule_open_case,
     rule_known_licences,
     rule_creative_commons,
@@ -680,8 +945,12 @@ def lint_claim(facts: ClaimFacts, today: date) -> list[Finding]:
 class ClaimScope:
     """What the linter allows the fee statement to price.
 
-    priced_period: the days that may be priced at all (None: nothing).
-    surcharge_period: the days for which damages surcharges are allowed (DE: regular-period days).
+    priced_periods: the days that may be priced (limitation and licences applied), in order.
+    surcharge_periods: of those, the days for which damages surcharges are allowed (DE:
+    regular-period days). priced_period/surcharge_period: the span of each (None: no day).
+    nothing_owed: the use is lawful or free (own site, licence, public domain, CC complied):
+    the statement has no line at all. attribution_only: a curable open-licence use; the
+    statement asks for `cure_requests` ("credit", "licence_notice") with no money.
     """
 
     jurisdiction: str
@@ -693,40 +962,80 @@ class ClaimScope:
     lawyer_fee_allowed: bool
     consumer_cap_applies: bool
     lawyer_fee_cap: Decimal | None
+    priced_periods: tuple[Period, ...] = ()
+    surcharge_periods: tuple[Period, ...] = ()
+    nothing_owed: bool = False
+    cure_requests: tuple[str, ...] = ()
+    licence_name: str | None = None
+
+
+def _span(periods: list[Period]) -> Period | None:
+    return Period(periods[0].start, periods[-1].end) if periods else None
+
+
+NOTHING_OWED_CODES = frozenset(
+    {
+        "OWN_SITE",
+        "AGENCY_SITE",
+        "WHITELISTED_SITE",
+        "LICENCE_PROVEN",
+        "LICENCE_KNOWN",
+        "WORK_PUBLIC_DOMAIN",
+        "WORK_CC0",
+        "CC_LICENSED",
+    }
+)
 
 
 def claim_scope(facts: ClaimFacts, today: date) -> ClaimScope:
     j = facts.claim_jurisdiction
     limitation = limitation_for(facts, today)
+    use = use_period(facts)
     if limitation is None:
-        priced: Period | None = use_period(facts)
-        surcharge_days: Period | None = priced
+        claimable: Period | None = use
+        regular: Period | None = use
     else:
-        priced, surcharge_days = limitation.claimable, limitation.full_claim
-    cc = facts.work.cc_licence
-    attribution_only = cc is not None and not (
-        cc.non_commercial and facts.sighting.site_type == "commercial"
+        claimable, regular = limitation.claimable, limitation.full_claim
+        if j == "DE" and regular is None:
+            claimable = None  # only the residual claim is left: blocked, nothing is priced
+    priced = unlicensed_periods(facts, claimable)
+    surcharge_days = unlicensed_periods(facts, regular)
+    licence = work_open_licence(facts)
+    nothing_owed = (
+        own_site_match(facts) is not None
+        or any(f.code in NOTHING_OWED_CODES for f in rule_known_licences(facts, today))
+        or any(f.code in NOTHING_OWED_CODES for f in rule_creative_commons(facts, today))
     )
-    hobby_de = j == "DE" and facts.work.creator_type == "hobby"
+    if nothing_owed:
+        priced, surcharge_days = [], []  # no day is priced where nothing is owed
+    cure: tuple[str, ...] = ()
+    attribution_only = False
+    if licence is not None and licence.attribution_required and not nothing_owed:
+        attribution_only = not (licence.non_commercial and facts.sighting.site_type == "commercial")
+        if attribution_only:
+            cure = missing_licence_conditions(facts, licence)
+    professional = facts.rights_holder_professional
+    hobby_de = j == "DE" and not professional
     lawyer_fee_allowed = True
     if j == "US":
         reg = facts.work.registration
         lawyer_fee_allowed = statutory_damages_available(
             facts.use_start, facts.work.first_published_on, reg.effective_date if reg else None
         ).available
-    consumer_cap_applies = (
-        j == "DE"
-        and facts.recipient.type == "consumer"
-        and not facts.recipient.bound_by_prior_undertaking
-    )
+    cap_applies = de_cost_cap_applies(facts)
     return ClaimScope(
         jurisdiction=j,
-        priced_period=priced,
-        surcharge_period=surcharge_days,
+        priced_period=_span(priced),
+        surcharge_period=_span(surcharge_days),
         attribution_only=attribution_only,
         credit_surcharge_allowed=(j == "DE" and not facts.sighting.credit_present and not hobby_de),
         production_surcharges_allowed=facts.pricing.mode == "schedule" and not hobby_de,
         lawyer_fee_allowed=lawyer_fee_allowed,
-        consumer_cap_applies=consumer_cap_applies,
-        lawyer_fee_cap=facts.pricing.consumer_lawyer_fee_cap if consumer_cap_applies else None,
+        consumer_cap_applies=cap_applies,
+        lawyer_fee_cap=de_lawyer_fee_cap(facts, today) if cap_applies else None,
+        priced_periods=tuple(priced),
+        surcharge_periods=tuple(surcharge_days),
+        nothing_owed=nothing_owed,
+        cure_requests=cure,
+        licence_name=licence.name if licence is not None else None,
     )

@@ -17,7 +17,44 @@ MINOR_UNIT_DIGITS = {"EUR": 2, "USD": 2, "GBP": 2}
 
 # A claim is made in the currency of the law it is made under; a price list in another currency
 # must be converted by the rights holder first (rules/ has no exchange rates: no I/O).
-CURRENCY_BY_JURISDICTION = {"US": "USD", "DE": "EUR", "UK": "GBP"}
+# The one table of it: the linter, the Django layer's cases and the letters all read it here.
+EURO_AREA = frozenset(
+    {
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "DE",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PT",
+        "SI",
+        "SK",
+    }
+)  # fmt: skip  (Bulgaria from 1 Jan 2026)
+CURRENCY_BY_JURISDICTION = {
+    "US": "USD",
+    "UK": "GBP",
+    "GB": "GBP",
+    **{country: "EUR" for country in sorted(EURO_AREA)},
+}
+
+
+def currency_for(jurisdiction: str | None, default: str | None = None) -> str | None:
+    """The currency a claim under `jurisdiction`'s law (ISO code; GB and UK alike) is made in,
+    or `default` for a country the table does not list."""
+    return CURRENCY_BY_JURISDICTION.get((jurisdiction or "").upper(), default)
 
 
 def quantum(currency: str) -> Decimal:

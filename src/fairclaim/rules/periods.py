@@ -61,3 +61,21 @@ class Period:
         if day <= self.start:
             return None
         return Period(self.start, min(self.end, day - timedelta(days=1)))
+
+
+def without(period: Period, taken: list[Period]) -> list[Period]:
+    """The parts of `period` that no period in `taken` covers, in order (days, both ends
+    included): 1 Jan–31 Dec without 1 Mar–30 Jun is [1 Jan–28 Feb, 1 Jul–31 Dec]."""
+    left = [period]
+    for cut in sorted(taken, key=lambda p: p.start):
+        remaining = []
+        for part in left:
+            if cut.end < part.start or cut.start > part.end:
+                remaining.append(part)
+                continue
+            if cut.start > part.start:
+                remaining.append(Period(part.start, cut.start - timedelta(days=1)))
+            if cut.end < part.end:
+                remaining.append(Period(cut.end + timedelta(days=1), part.end))
+        left = remaining
+    return left

@@ -1,11 +1,12 @@
 """17 U.S.C. §412: are statutory damages and attorney's fees available for this infringement?
 
-Source: market-and-law.md C1 "§412 — registration timing" [L5] (statute quoted there):
+Source: 17 U.S.C. §412:
 (1) an infringement of an unpublished work commenced before the effective date of registration, or
 (2) an infringement commenced after first publication and before the effective date of
 registration, bars statutory damages (§504(c)) and fees (§505), "unless such registration is made
 within three months after the first publication of the work". Registration counts from its
-*effective date* (Fourth Estate, 2019: registration must be completed) [L6].
+*effective date* (Fourth Estate v. Wall-Street.com, 586 U.S. 296 (2019): registration must be
+completed).
 
 Pure; the §106A, preregistration and §411(c) exceptions are not modelled (they need facts we do not
 collect) and are named in the verdict's reason when statutory damages come out unavailable.
@@ -20,7 +21,7 @@ from fairclaim.rules.periods import add_months
 
 GRACE_MONTHS = 3  # §412(2): registration "within three months after the first publication"
 
-SOURCE = "17 U.S.C. §412; Fourth Estate v. Wall-Street.com (2019) — market-and-law.md C1 [L5][L6]"
+SOURCE = "17 U.S.C. §412; Fourth Estate v. Wall-Street.com, 586 U.S. 296 (2019)"
 
 
 @dataclass(frozen=True)

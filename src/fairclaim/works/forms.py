@@ -32,6 +32,14 @@ class UploadForm(forms.Form):
 
 
 class WorkForm(forms.ModelForm):
+    licence_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label="Licence URL",
+        help_text="e.g. https://creativecommons.org/licenses/by/4.0/",
+    )
+
     class Meta:
         model = Work
         fields = [
@@ -41,6 +49,8 @@ class WorkForm(forms.ModelForm):
             "description",
             "created_on",
             "first_published_on",
+            "licence",
+            "licence_url",
         ]
         widgets = {
             "created_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -74,7 +84,8 @@ class LicenceForm(forms.ModelForm):
     class Meta:
         model = Licence
         fields = ["licensee_name", "licensee_email", "work", "usage", "source", "media",
-                  "territory", "starts_on", "ends_on", "reference", "notes"]  # fmt: skip
+                  "territory", "starts_on", "ends_on", "reference", "proven_in_case",
+                  "notes"]  # fmt: skip
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -42,6 +42,16 @@ class Work(models.Model):
     description = models.TextField(blank=True)
     created_on = models.DateField(null=True, blank=True, help_text="When the photo was taken")
     first_published_on = models.DateField(null=True, blank=True)
+    # The licence the work itself is published under, if any (CC0, a CC licence, GPL ...): a
+    # public-domain or CC0 work is never claimed; a CC work only asks for its conditions.
+    licence = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Only if you publish this photo under an open licence, e.g. CC BY 4.0 or CC0",
+    )
+    licence_url = models.URLField(
+        max_length=500, blank=True, help_text="e.g. https://creativecommons.org/licenses/by/4.0/"
+    )
     embedded_metadata = models.JSONField(default=dict, blank=True)
 
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
@@ -145,6 +155,12 @@ class Licence(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     reference = models.CharField(max_length=100, blank=True, help_text="Invoice or order number")
+    # The case in which a recipient proved this licence: that licensee is never claimed again
+    # for the work (DESIGN.md product rule 2). A case reference, not a key: works sits below
+    # cases and must not import it.
+    proven_in_case = models.CharField(
+        max_length=40, blank=True, help_text="Reference of the case in which it was proven"
+    )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
