@@ -49,6 +49,12 @@ from fairclaim.matching.matcher import Matcher
 from fairclaim.matching.verify import MIN_PIXEL_AGREEMENT
 
 PHOTOS = Path("/work/shared/data/photos")
+CACHE = Path("/tmp/fc-matching-cache")
+# Real-distractor mode: photos evaluated (indexed + held out); the rest only feed distractors.
+EVALUATED_INDEXED = 25
+EVALUATED_UNINDEXED = 5
+# Distractor index entries are cached in chunks of this many.
+CHUNK = 1000
 SEED = 20261128
 # Share of photos held out of the index: their copies must match nothing.
 UNINDEXED_SHARE = 0.25
@@ -72,7 +78,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=SEED, help="another split and other edits")
     parser.add_argument("--skip-recall", action="store_true", help="latency/memory only")
     parser.add_argument("--cache", default="", help="directory to keep the edited copies in")
+    parser.add_argument(
+        "--build-distractors", type=int, default=0, help="only fill the distractor cache"
+    )
     args = parser.parse_args()
+    if args.build_distractors:
+        build_distractor_cache(Path(args.photos), args.seed, args.build_distractors)
+        return 0
 
     import cv2
     import faiss
@@ -361,6 +373,70 @@ def baselines(indexed, raw, queries, indexed_set):
                 hits[family][1] += 1
                 hits[family][0] += bool(d[indexed.index(name)] <= threshold)
         print_recall(f"baseline: imagehash phash ≤ {threshold} ({label})", hits, false, n_pairs)
+
+
+def real_split(files: list[str], seed: int) -> tuple[list[str], list[str], list[str]]:
+    """(indexed, unindexed, distractor sources): the evaluated photos never feed distractors."""
+    shuffled = files[:]
+    random.Random(seed).shuffle(shuffled)
+    evaluated = EVALUATED_INDEXED + EVALUATED_UNINDEXED
+    return (
+        sorted(shuffled[:EVALUATED_INDEXED]),
+        sorted(shuffled[EVALUATED_INDEXED:evaluated]),
+        sorted(shuffled[evaluated:]),
+    )
+
+
+def distractor_dir(seed: int) -> Path:
+    from fairclaim.matching.distractors import DISTRACTOR_VERSION
+    from fairclaim.matching.fingerprint import SKETCH_SIZE
+
+    return CACHE / f"distractors-v{DISTRACTOR_VERSION}-s{seed}-k{SKETCH_SIZE}"
+
+
+def distractor_sources(root: Path, names: list[str]) -> list[Image.Image]:
+    return [Image.open(root / name).convert("RGB") for name in names]
+
+
+def distractor_fingerprint(sources, seed: int, number: int):
+    from fairclaim.matching.decode import DecodedImage
+    from fairclaim.matching.distractors import make_distractor
+
+    image = make_distractor(sources, seed, number)
+    return fingerprint_work(DecodedImage(np.asarray(image), image.size, "RGB"))
+
+
+def build_distractor_cache(root: Path, seed: int, count: int) -> None:
+    """Fingerprint distractors 0..count-1 into cached chunks (skips chunks already there)."""
+    with open(root / "manifest.csv", encoding="utf-8") as handle:
+        files = sorted(row["file"] for row in csv.DictReader(handle))
+    _, _, source_names = real_split(files, seed)
+    sources = distractor_sources(root, source_names)
+    folder = distractor_dir(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for chunk in range((count + CHUNK - 1) // CHUNK):
+        target = folder / f"chunk-{chunk:05d}.npz"
+        if target.exists():
+            continue
+        t0 = time.process_time()
+        pdq = np.zeros((CHUNK, 32), np.uint8)
+        quality = np.zeros(CHUNK, np.int16)
+        sketch = np.zeros((CHUNK, SKETCH_SIZE, 32), np.uint8)
+        lengths = np.zeros(CHUNK, np.int16)
+        for row in range(CHUNK):
+            fingerprint = distractor_fingerprint(sources, seed, chunk * CHUNK + row)
+            if fingerprint.hashable:
+                pdq[row] = np.frombuffer(fingerprint.pdq, np.uint8)
+            quality[row] = fingerprint.quality
+            lengths[row] = len(fingerprint.sketch)
+            sketch[row, : lengths[row]] = fingerprint.sketch
+        partial = target.with_suffix(".part.npz")
+        np.savez(partial, pdq=pdq, quality=quality, sketch=sketch, lengths=lengths)
+        partial.rename(target)
+        print(
+            f"distractor chunk {chunk}: {CHUNK} in {time.process_time() - t0:.0f} s CPU",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """`fairclaim match index|query`: the matching engine's stable command-line contract.
 
-    fairclaim match index --out IDX DIR
+    fairclaim match index --out IDX [--store-features] DIR
         registers every image under DIR (recursively; id = path relative to DIR, forward slashes)
-        into the index directory IDX (layout in `fairclaim.matching.store`).
+        into the index directory IDX (layout in `fairclaim.matching.store`); run again on the
+        same IDX, it adds new files, removes vanished ones and replaces changed ones. Progress
+        goes to stderr, a JSON summary to stdout.
     fairclaim match query --index IDX [--report-dir DIR] [--no-crop-tier] PATH...
         prints one JSON object per PATH, one per line, flushed as it goes:
         {"query": PATH, "matches": [{"id", "score", "inliers", "summary", "transform", ...}]}
@@ -20,7 +22,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
+
+# Seconds between two progress lines of `match index` on stderr.
+PROGRESS_SECONDS = 5.0
 
 
 def register(subparsers) -> None:
@@ -31,6 +37,12 @@ def register(subparsers) -> None:
     index.add_argument("--out", required=True, metavar="IDX", help="index directory to write")
     index.add_argument("dir", metavar="DIR", help="directory of original works")
     index.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    index.add_argument(
+        "--store-features",
+        action="store_true",
+        help="keep each work's verification features in IDX (~50 kB per work) so queries never "
+        "read DIR; by default they are computed again from the original when needed",
+    )
     index.set_defaults(func=run_index)
 
     query = verbs.add_parser("query", help="match found images; one JSON line per image")
@@ -55,6 +67,7 @@ def register(subparsers) -> None:
 
 
 def run_index(args: argparse.Namespace) -> int:
+    from fairclaim.matching.errors import MatchingError
     from fairclaim.matching.store import build_index_directory
 
     root = Path(args.dir)
@@ -62,11 +75,35 @@ def run_index(args: argparse.Namespace) -> int:
         print(f"fairclaim match index: {root} is not a directory", file=sys.stderr)
         return 2
 
-    def progress(work_id: str, problem: str | None) -> None:
-        if problem and not args.quiet:
-            print(f"{work_id}: {problem}", file=sys.stderr, flush=True)
+    started = time.monotonic()
+    done = {"added": 0, "removed": 0, "unchanged": 0, "skipped": 0}
+    last = [started]
 
-    stats = build_index_directory(root, args.out, progress=progress)
+    def progress(event: str, work_id: str, detail: str | None) -> None:
+        if event in done:
+            done[event] += 1
+        if args.quiet:
+            return
+        if detail and event in ("skipped", "added"):
+            print(f"{work_id}: {detail}", file=sys.stderr, flush=True)
+        now = time.monotonic()
+        if event == "saved" or now - last[0] >= PROGRESS_SECONDS:
+            last[0] = now
+            rate = done["added"] / max(now - started, 1e-9)
+            print(
+                f"progress: {done['added']} added ({rate:.0f}/s), {done['unchanged']} unchanged, "
+                f"{done['removed']} removed, {done['skipped']} skipped",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    try:
+        stats = build_index_directory(
+            root, args.out, progress=progress, store_features=args.store_features
+        )
+    except MatchingError as exc:
+        print(f"fairclaim match index: {exc}", file=sys.stderr)
+        return 2
     print(
         json.dumps(
             {
@@ -74,6 +111,9 @@ def run_index(args: argparse.Namespace) -> int:
                 "registered": stats.registered,
                 "unhashable": stats.unhashable,
                 "skipped": len(stats.skipped),
+                "added": stats.added,
+                "removed": stats.removed,
+                "unchanged": stats.unchanged,
             }
         ),
         flush=True,
