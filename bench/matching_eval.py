@@ -44,7 +44,7 @@ from fairclaim.matching.fingerprint import (
     pdq_code,
     pdq_dihedral_codes,
 )
-from fairclaim.matching.index import CROP_TIER_MAX_WORKS, MatchIndex
+from fairclaim.matching.index import MatchIndex
 from fairclaim.matching.matcher import Matcher
 from fairclaim.matching.verify import MIN_PIXEL_AGREEMENT
 
@@ -81,10 +81,28 @@ def main() -> int:
     parser.add_argument(
         "--build-distractors", type=int, default=0, help="only fill the distractor cache"
     )
+    parser.add_argument(
+        "--distractors",
+        default="",
+        help="real-distractor mode: comma list of index sizes (works), e.g. 25,20000,50000",
+    )
+    parser.add_argument(
+        "--synthetic",
+        default="",
+        help="real-distractor mode: comma list of sizes padded with random codes and sketches",
+    )
+    parser.add_argument(
+        "--cluster", action="store_true", help="real-distractor mode: also query on a LocalCluster"
+    )
+    parser.add_argument(
+        "--design", default="", help="crop-tier design comparison at these sizes (e.g. 1000000)"
+    )
     args = parser.parse_args()
     if args.build_distractors:
         build_distractor_cache(Path(args.photos), args.seed, args.build_distractors)
         return 0
+    if args.distractors or args.synthetic or args.design:
+        return real_distractor_mode(args)
 
     import cv2
     import faiss
@@ -241,7 +259,7 @@ def main() -> int:
         tier = "inverted file" if big.pdq_is_inverted_file else "flat"
         run_scale(
             f"{scale:,} synthetic + {len(indexed)} real works (PDQ tier {tier}, "
-            f"{big._pdq.lists} lists; crop tier off above {CROP_TIER_MAX_WORKS:,} works; "
+            f"{big._pdq.lists} lists; crop tier of the real works only; "
             f"built in {built:.0f} s CPU; PDQ tier {big.pdq_memory_bytes() / len(big):.0f} B/work)",
             Matcher(big, lambda work_id: features.get(work_id, no_features)),
             sample,
@@ -437,6 +455,295 @@ def build_distractor_cache(root: Path, seed: int, count: int) -> None:
             f"distractor chunk {chunk}: {CHUNK} in {time.process_time() - t0:.0f} s CPU",
             flush=True,
         )
+
+
+def load_distractors(seed: int, count: int):
+    """(pdq, hashable, sketches, lengths) of distractors 0..count-1 from the cache."""
+    folder = distractor_dir(seed)
+    parts = []
+    for chunk in range((count + CHUNK - 1) // CHUNK):
+        target = folder / f"chunk-{chunk:05d}.npz"
+        if not target.exists():
+            raise SystemExit(
+                f"distractor cache incomplete ({target}); run with --build-distractors {count}"
+            )
+        with np.load(target, allow_pickle=False) as arrays:
+            parts.append({key: arrays[key] for key in arrays.files})
+    joined = {key: np.concatenate([p[key] for p in parts])[:count] for key in parts[0]}
+    from fairclaim.matching.fingerprint import PDQ_QUALITY_THRESHOLD
+
+    hashable = joined["quality"] >= PDQ_QUALITY_THRESHOLD
+    return joined["pdq"], hashable, joined["sketch"], joined["lengths"]
+
+
+class DistractorFeatures:
+    """Verification features: the evaluated works' from their fingerprints, a distractor's
+    computed again from its picture (as the product re-derives them from the original), with
+    the product's cache size."""
+
+    def __init__(self, real: dict, sources, seed: int) -> None:
+        from collections import OrderedDict
+
+        from fairclaim.matching.store import FEATURE_CACHE_WORKS
+
+        self.real, self.sources, self.seed = real, sources, seed
+        self.cache: OrderedDict = OrderedDict()
+        self.limit = FEATURE_CACHE_WORKS
+        self.computed = 0
+
+    def __call__(self, work_id: str):
+        if work_id in self.real:
+            return self.real[work_id]
+        if work_id.startswith("synthetic-"):
+            return NO_FEATURES
+        if work_id in self.cache:
+            self.cache.move_to_end(work_id)
+            return self.cache[work_id]
+        number = int(work_id.split("-")[1])
+        features = distractor_fingerprint(self.sources, self.seed, number).features
+        self.computed += 1
+        self.cache[work_id] = features
+        if len(self.cache) > self.limit:
+            self.cache.popitem(last=False)
+        return features
+
+
+NO_FEATURES = LocalFeatures(
+    np.zeros((0, 4), np.float32), np.zeros((0, 32), np.uint8), (1, 1), (1, 1), b""
+)
+
+
+def real_distractor_mode(args) -> int:
+    """Recall per family, false matches, latency, index size and build speed with the
+    evaluated works among distractors made from other photos (see `distractors.py`)."""
+    import cv2
+    import faiss
+
+    cv2.setNumThreads(1)
+    faiss.omp_set_num_threads(1)
+    root = Path(args.photos)
+    with open(root / "manifest.csv", encoding="utf-8") as handle:
+        files = sorted(row["file"] for row in csv.DictReader(handle))
+    seed = args.seed
+    indexed, unindexed, source_names = real_split(files, seed)
+    sources = distractor_sources(root, source_names)
+    families = args.families.split(",")
+    print(
+        f"real-distractor mode, seed {seed}: {len(indexed)} evaluated works indexed, "
+        f"{len(unindexed)} evaluated photos held out, distractors from {len(source_names)} other "
+        f"photos; {len(families)} families"
+    )
+    raw = {name: (root / name).read_bytes() for name in indexed + unindexed}
+
+    def register(name):
+        return fingerprint_work(decode_image(raw[name], min_long_side=WORK_FEATURE_SIDE))
+
+    register(indexed[0])
+    t0 = time.process_time()
+    fingerprints = {name: register(name) for name in indexed}
+    per_work = (time.process_time() - t0) / len(indexed)
+    print(
+        f"registration (decode + PDQ + ORB + sketch), evaluated JPEGs: "
+        f"{1 / per_work:.0f} works per CPU-second"
+    )
+    real_features = {name: fp.features for name, fp in fingerprints.items()}
+    queries = real_queries(args, root, indexed, unindexed, families, seed)
+    print(f"queries: {len(queries)} ({len(indexed) * len(families)} of indexed works)")
+    if args.design:
+        crop_tier_design([int(v) for v in args.design.split(",")], queries, seed)
+    sizes = [int(v) for v in args.distractors.split(",") if v]
+    rows = []
+    for size in sizes:
+        count = max(0, size - len(indexed))
+        t0 = time.process_time()
+        index = MatchIndex()
+        if count:
+            pdq, hashable, sketches, lengths = load_distractors(seed, count)
+            index.add_bulk(
+                [f"distractor-{i}" for i in range(count)], pdq, hashable, sketches, lengths
+            )
+            del pdq, sketches
+        for name in indexed:
+            index.add(name, fingerprints[name])
+        insert = time.process_time() - t0
+        loader = DistractorFeatures(real_features, sources, seed)
+        rows.append(
+            evaluate_size(
+                f"{size:,} works ({count:,} distractors)",
+                index,
+                loader,
+                queries,
+                set(indexed),
+                families,
+                insert,
+                per_work,
+                args,
+            )
+        )
+        del index
+    rng = np.random.default_rng(seed)
+    for size in [int(v) for v in args.synthetic.split(",") if v]:
+        count = size - len(indexed)
+        t0 = time.process_time()
+        index = MatchIndex()
+        step = 100_000  # added in slices: bounded memory for the random load
+        for first in range(0, count, step):
+            n = min(step, count - first)
+            index.add_bulk(
+                [f"synthetic-{i}" for i in range(first, first + n)],
+                rng.integers(0, 256, (n, 32), dtype=np.uint8),
+                np.ones(n, bool),
+                rng.integers(0, 256, (n, SKETCH_SIZE, 32), dtype=np.uint8),
+                None,
+            )
+        for name in indexed:
+            index.add(name, fingerprints[name])
+        insert = time.process_time() - t0
+        sample = random.Random(seed).sample(queries, min(args.latency_sample, len(queries)))
+        rows.append(
+            evaluate_size(
+                f"{size:,} works ({count:,} random codes and sketches)",
+                index,
+                DistractorFeatures(real_features, sources, seed),
+                sample,
+                set(indexed),
+                families,
+                insert,
+                per_work,
+                args,
+            )
+        )
+        del index
+    print(
+        "\n| works | recall | worst family | false | p50 / p95 ms (1 core) | disk B/work "
+        "| RAM B/work |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for row in rows:
+        print(row)
+    return 0
+
+
+def real_queries(args, root, indexed, unindexed, families, seed):
+    """(photo, family, JPEG bytes) of every edit of every evaluated photo; collage extras are
+    held-out evaluated photos, never distractor sources (a distractor could then truly match)."""
+    originals = {n: Image.open(root / n).convert("RGB") for n in indexed + unindexed}
+    queries = []
+    for p_i, name in enumerate(sorted(indexed + unindexed)):
+        extras = [originals[n] for n in unindexed if n != name]
+        for f_i, family in enumerate(families):
+            cached = CACHE / f"queries-s{seed}" / family / name
+            if cached.exists():
+                queries.append((name, family, cached.read_bytes()))
+                continue
+            edited = make_edit(family, originals[name], seed + 1000 * p_i + f_i, extras)
+            data = encode_jpeg(edited, 90)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(data)
+            queries.append((name, family, data))
+    return queries
+
+
+def evaluate_size(title, index, loader, queries, indexed_set, families, insert, per_work, args):
+    import tempfile
+
+    matcher = Matcher(index, loader)
+    hits = defaultdict(lambda: [0, 0])
+    false = []
+    latencies = []
+    misses = []
+    for name, family, data in queries:
+        t0 = time.process_time()
+        result = matcher.match_bytes(data)
+        latencies.append(time.process_time() - t0)
+        ids = [m.work_id for m in result.matches]
+        false.extend((name, family, w) for w in ids if w != name)
+        if name in indexed_set:
+            hits[family][1] += 1
+            hits[family][0] += name in ids
+            if name not in ids:
+                misses.append((name, family))
+    total = sum(n for _, n in hits.values())
+    found = sum(h for h, _ in hits.values())
+    worst = min((h / n, f) for f, (h, n) in hits.items())
+    with tempfile.TemporaryDirectory(dir=CACHE) as folder:
+        index.save(folder)
+        # An index directory also holds files.npy (3 × uint64 per work) and sources.json.
+        disk = sum(f.stat().st_size for f in Path(folder).iterdir()) + 24 * len(index)
+    memory = index.pdq_memory_bytes() + index.sketch_memory_bytes()
+    print(f"\n== {title}")
+    print(f"recall {found}/{total} = {found / total:.3f}; worst family {worst[1]} {worst[0]:.2f}")
+    print("  " + "  ".join(f"{f}={h}/{n}" for f, (h, n) in hits.items()))
+    print(f"false matches: {len(false)} {false[:5]}")
+    print(
+        f"query CPU time (one core): p50 {1000 * percentile(latencies, 50):.0f} ms, "
+        f"p95 {1000 * percentile(latencies, 95):.0f} ms, max {1000 * max(latencies):.0f} ms "
+        f"over {len(latencies)} queries; distractor features re-derived {loader.computed}×"
+    )
+    print(
+        f"index: {disk / len(index):.0f} B/work on disk, tiers {memory / len(index):.0f} B/work "
+        f"in RAM (+ ids); inserting the fingerprints took {insert:.1f} s CPU "
+        f"({len(index) / max(insert, 1e-9):.0f} works/s); registration from JPEG "
+        f"~{1 / per_work:.0f} works per CPU-second"
+    )
+    if args.show_failures:
+        print("  misses:", misses)
+    return (
+        f"| {title} | {found / total:.3f} | {worst[1]} {worst[0]:.2f} | {len(false)} | "
+        f"{1000 * percentile(latencies, 50):.0f} / {1000 * percentile(latencies, 95):.0f} | "
+        f"{disk / len(index):.0f} | {memory / len(index):.0f} |"
+    )
+
+
+def crop_tier_design(sizes, queries, seed) -> None:
+    """The two ways to keep the crop tier on, on random sketches (the inverted file's hardest
+    case): one √-sized inverted file over all works, or shards of 20,000 works each searched in
+    turn. CPU time of the tier's search for real queries' descriptors (three views each)."""
+    from fairclaim.matching.verify import QueryImage
+
+    rng = np.random.default_rng(seed)
+    views = []
+    for _name, _family, data in random.Random(seed).sample(queries, 20):
+        decoded = decode_image(data, min_side=512)
+        query = QueryImage.from_rgb(decoded.rgb, decoded.original_size)
+        keys = [(0, False), (0, True)] + ([(1, False)] if len(query.levels) > 1 else [])
+        views.append([query.features(level, flipped)[1] for level, flipped in keys])
+
+    def per_query(index) -> float:
+        t0 = time.process_time()
+        for descriptors in views:
+            for view in descriptors:
+                index.sketch_votes(view)
+        return (time.process_time() - t0) / len(views)
+
+    shard_works = 20_000
+    shard = MatchIndex()
+    shard.add_sketches(
+        [f"s{i}" for i in range(shard_works)],
+        rng.integers(0, 256, (shard_works, SKETCH_SIZE, 32), dtype=np.uint8),
+    )
+    one_shard = per_query(shard)
+    del shard
+    for size in sizes:
+        t0 = time.process_time()
+        whole = MatchIndex()
+        step = 100_000
+        for first in range(0, size, step):
+            n = min(step, size - first)
+            whole.add_sketches(
+                [f"w{i}" for i in range(first, first + n)],
+                rng.integers(0, 256, (n, SKETCH_SIZE, 32), dtype=np.uint8),
+            )
+        built = time.process_time() - t0
+        single = per_query(whole)
+        print(
+            f"crop tier at {size:,} works: one inverted file ({whole._sketch.lists} lists, "
+            f"built in {built:.0f} s CPU) {1000 * single:.0f} ms per query; "
+            f"{size // shard_works} shards of {shard_works:,} searched in turn "
+            f"{1000 * one_shard * size / shard_works:.0f} ms per query "
+            f"(one shard measured: {1000 * one_shard:.1f} ms)"
+        )
+        del whole
 
 
 if __name__ == "__main__":

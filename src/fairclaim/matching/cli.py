@@ -43,6 +43,15 @@ def register(subparsers) -> None:
         help="keep each work's verification features in IDX (~50 kB per work) so queries never "
         "read DIR; by default they are computed again from the original when needed",
     )
+    index.add_argument(
+        "--shards",
+        type=int,
+        default=0,
+        metavar="K",
+        help="build K shards as Dask tasks (a LocalCluster unless --scheduler); queries then fan "
+        "out to every shard",
+    )
+    _dask_arguments(index)
     index.set_defaults(func=run_index)
 
     query = verbs.add_parser("query", help="match found images; one JSON line per image")
@@ -63,11 +72,35 @@ def register(subparsers) -> None:
         action="store_true",
         help='also list refused candidates under "rejected" (never acted on)',
     )
+    query.add_argument(
+        "--deadline",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="sharded index: wait this long for every shard; the answer then names the shards "
+        'that did not answer ("partial": true)',
+    )
+    _dask_arguments(query)
     query.set_defaults(func=run_query)
+
+
+def _dask_arguments(parser) -> None:
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS", help="sharded index: Dask scheduler of a real cluster"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="sharded index: LocalCluster worker processes"
+    )
 
 
 def run_index(args: argparse.Namespace) -> int:
     from fairclaim.matching.errors import MatchingError
+    from fairclaim.matching.shards import (
+        build_sharded_index,
+        dask_client,
+        is_sharded,
+        read_layout,
+    )
     from fairclaim.matching.store import build_index_directory
 
     root = Path(args.dir)
@@ -98,9 +131,16 @@ def run_index(args: argparse.Namespace) -> int:
             )
 
     try:
-        stats = build_index_directory(
-            root, args.out, progress=progress, store_features=args.store_features
-        )
+        if args.shards or is_sharded(args.out):
+            with dask_client(args.scheduler, args.workers) as client:
+                shards = args.shards or read_layout(args.out)["shards"]
+                stats = build_sharded_index(
+                    root, args.out, shards, client, store_features=args.store_features
+                )
+        else:
+            stats = build_index_directory(
+                root, args.out, progress=progress, store_features=args.store_features
+            )
     except MatchingError as exc:
         print(f"fairclaim match index: {exc}", file=sys.stderr)
         return 2
@@ -124,37 +164,80 @@ def run_index(args: argparse.Namespace) -> int:
 def run_query(args: argparse.Namespace) -> int:
     import cv2
 
-    from fairclaim.matching.errors import ImageDecodeError, MatchingError
-    from fairclaim.matching.matcher import Matcher
-    from fairclaim.matching.store import IndexDirectory
+    from fairclaim.matching.errors import MatchingError
+    from fairclaim.matching.shards import is_sharded
 
     # One core per query process: the caller parallelises across processes if it wants to.
     cv2.setNumThreads(1)
-    try:
-        directory = IndexDirectory(args.index)
-    except MatchingError as exc:
-        print(f"fairclaim match query: {exc}", file=sys.stderr)
-        return 2
-    matcher = Matcher(directory.index, directory.load_features, use_crop_tier=not args.no_crop_tier)
     report_dir = Path(args.report_dir) if args.report_dir else None
     if report_dir:
         report_dir.mkdir(parents=True, exist_ok=True)
-    out = sys.stdout
     paths = args.paths
     if paths == ["-"]:  # thousands of paths: one per line on stdin, past the argv size limit
         paths = (line.rstrip("\n") for line in sys.stdin if line.strip())
+    try:
+        if is_sharded(args.index):
+            return _query_shards(args, paths, report_dir)
+        return _query_one(args, paths, report_dir)
+    except MatchingError as exc:
+        print(f"fairclaim match query: {exc}", file=sys.stderr)
+        return 2
+
+
+def _query_one(args, paths, report_dir) -> int:
+    from fairclaim.matching.matcher import Matcher
+    from fairclaim.matching.store import IndexDirectory
+
+    directory = IndexDirectory(args.index)
+    matcher = Matcher(directory.index, directory.load_features, use_crop_tier=not args.no_crop_tier)
+
+    def answer(number: int, data: bytes) -> dict:
+        result = matcher.match_bytes(data)
+        line = result.to_json()
+        if args.show_rejected:
+            line["rejected"] = [r.to_json() for r in result.rejected]
+        if report_dir and result.matches:
+            written = _write_reports(report_dir, number, data, result, directory)
+            for match, report_path in zip(line["matches"], written, strict=True):
+                match["report_png"] = report_path
+        return line
+
+    _answer_each(paths, answer)
+    return 0
+
+
+def _query_shards(args, paths, report_dir) -> int:
+    from fairclaim.matching.shards import QUERY_DEADLINE_SECONDS, ShardedMatcher, dask_client
+
+    with dask_client(args.scheduler, args.workers) as client:
+        matcher = ShardedMatcher(
+            args.index,
+            client,
+            deadline=args.deadline or QUERY_DEADLINE_SECONDS,
+            use_crop_tier=not args.no_crop_tier,
+            show_rejected=args.show_rejected,
+        )
+
+        def answer(number: int, data: bytes) -> dict:
+            prefix = str(report_dir / f"q{number:06d}") if report_dir else None
+            line = matcher.match_bytes(data, report_prefix=prefix).to_json()
+            if args.show_rejected:
+                line["rejected"] = matcher.last_rejected
+            return line
+
+        _answer_each(paths, answer)
+    return 0
+
+
+def _answer_each(paths, answer) -> None:
+    """One JSON line per path, flushed as it goes; a failing path gets its line with "error"."""
+    from fairclaim.matching.errors import ImageDecodeError, MatchingError
+
+    out = sys.stdout
     for number, path in enumerate(paths):
         line: dict = {"query": path, "matches": []}
         try:
-            data = Path(path).read_bytes()
-            result = matcher.match_bytes(data)
-            line.update(result.to_json())
-            if args.show_rejected:
-                line["rejected"] = [r.to_json() for r in result.rejected]
-            if report_dir and result.matches:
-                paths = _write_reports(report_dir, number, data, result, directory)
-                for match, report_path in zip(line["matches"], paths, strict=True):
-                    match["report_png"] = report_path
+            line.update(answer(number, Path(path).read_bytes()))
         except ImageDecodeError as exc:
             line["error"] = f"{exc.code}: {exc}"
         except (MatchingError, OSError) as exc:
@@ -163,11 +246,14 @@ def run_query(args: argparse.Namespace) -> int:
             line["error"] = f"internal: {type(exc).__name__}: {exc}"
         out.write(json.dumps(line) + "\n")
         out.flush()
-    return 0
 
 
 def _write_reports(report_dir: Path, number: int, data: bytes, result, directory) -> list[str]:
-    """Write one side-by-side PNG per verified match; return their paths."""
+    return write_report_pngs(str(report_dir / f"q{number:06d}"), data, result, directory)
+
+
+def write_report_pngs(prefix: str, data: bytes, result, directory) -> list[str]:
+    """One side-by-side PNG per verified match at `prefix`-m<rank>.png; their paths."""
     from fairclaim.matching.decode import decode_image
     from fairclaim.matching.report import render_report_png
 
@@ -175,7 +261,7 @@ def _write_reports(report_dir: Path, number: int, data: bytes, result, directory
     paths = []
     for rank, match in enumerate(result.matches):
         original = directory.load_features(match.work_id).thumb_rgb()
-        target = report_dir / f"q{number:06d}-m{rank}.png"
+        target = Path(f"{prefix}-m{rank}.png")
         target.write_bytes(render_report_png(match, original, found))
         paths.append(str(target))
     return paths

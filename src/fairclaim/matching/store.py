@@ -93,13 +93,14 @@ def build_index_directory(
     progress: Progress | None = None,
     store_features: bool = False,
     checkpoint_works: int = CHECKPOINT_WORKS,
+    select: Callable[[str], bool] | None = None,
 ) -> BuildStats:
     """Register every image under `root` into the index directory at `out` (created, or
     updated when it already holds an index of the same `root`).
 
     Files that cannot be decoded are listed in `skipped.json` and reported to `progress`; they
     never stop the build. Memory stays bounded: one image at a time, plus the index itself
-    (~1.5 kB per work).
+    (~1.5 kB per work). `select(id)` limits the build to some of the images (one shard's).
     """
     started = time.monotonic()
     root_path, out_path = Path(root).resolve(), Path(out)
@@ -123,6 +124,8 @@ def build_index_directory(
     seen: set[str] = set()
     pending = 0
     for work_id, path in iter_images(root_path):
+        if select is not None and not select(work_id):
+            continue
         seen.add(work_id)
         number = index.number_of(work_id)
         try:
