@@ -40,9 +40,11 @@ def test_two_works_in_one_collage_are_both_found_with_their_placement(small_inde
     assert set(found) == {first, second}
     # top-left cell and bottom-right cell of the 810 × 810 collage
     x0, y0, x1, y1 = found[first].transform.placement_box
-    assert x1 <= 420 and y1 <= 420
+    assert x1 <= 420
+    assert y1 <= 420
     x0, y0, x1, y1 = found[second].transform.placement_box
-    assert x0 >= 390 and y0 >= 390
+    assert x0 >= 390
+    assert y0 >= 390
 
 
 def test_a_plain_copy_is_settled_without_searching_further(small_index, photos):
@@ -58,7 +60,8 @@ def test_removed_work_is_never_a_candidate_and_its_id_can_return():
     index = MatchIndex()
     index.add_codes([f"w{i}" for i in range(50)], codes)
     index.remove("w7")
-    assert "w7" not in index and len(index) == 49
+    assert "w7" not in index
+    assert len(index) == 49
     assert "w7" not in index.pdq_candidates(codes[7:8], [(0, 0, 1, 1)])
     index.add_codes(["w7"], codes[7:8])
     assert "w7" in index.pdq_candidates(codes[7:8], [(0, 0, 1, 1)])
@@ -156,7 +159,8 @@ def test_sharded_query_merges_every_shard(sharded, cluster, photos):
     matcher = ShardedMatcher(sharded, cluster)
     tiles = [photos.image(n) for n in photos.indexed[:4]]
     answer = matcher.match_bytes(collage_of(tiles))
-    assert not answer.partial and answer.to_json()["shards_answered"] == 2
+    assert not answer.partial
+    assert answer.to_json()["shards_answered"] == 2
     assert {m["id"] for m in answer.matches} == set(photos.indexed[:4])
 
 
@@ -177,7 +181,8 @@ def test_a_lost_worker_costs_no_answer_and_a_lost_shard_is_named(sharded, cluste
     lost = 1 - shard_of(target, 2)
     (shard_path(sharded, lost) / "ids.json").unlink()
     answer = matcher.match_bytes(photos.bytes(target))
-    assert answer.partial and [f["shard"] for f in answer.shards_failed] == [lost]
+    assert answer.partial
+    assert [f["shard"] for f in answer.shards_failed] == [lost]
     assert [m["id"] for m in answer.matches] == [target]
     assert any(f"shard {lost} not searched" in note for note in answer.notes)
 
