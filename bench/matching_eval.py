@@ -567,6 +567,8 @@ def real_distractor_mode(args) -> int:
             index.add(name, fingerprints[name])
         insert = time.process_time() - t0
         loader = DistractorFeatures(real_features, sources, seed)
+        if args.cluster:
+            cluster_latency(args, size, count, queries, set(indexed))
         rows.append(
             evaluate_size(
                 f"{size:,} works ({count:,} distractors)",
@@ -692,6 +694,81 @@ def evaluate_size(title, index, loader, queries, indexed_set, families, insert, 
         f"| {title} | {found / total:.3f} | {worst[1]} {worst[0]:.2f} | {len(false)} | "
         f"{1000 * percentile(latencies, 50):.0f} / {1000 * percentile(latencies, 95):.0f} | "
         f"{disk / len(index):.0f} | {memory / len(index):.0f} |"
+    )
+
+
+CLUSTER_SHARDS = 2
+_worker_shards: dict = {}
+
+
+def cluster_shard_task(key: str, data: bytes, use_crop_tier, show_rejected, report_prefix):
+    """Dask task of the benchmark: one shard of the real-distractor index, built in the worker
+    from the cache on first use (the product's `query_shard` reads an index directory)."""
+    import cv2
+    import faiss
+
+    from fairclaim.matching.shards import shard_of
+
+    if key not in _worker_shards:
+        cv2.setNumThreads(1)
+        faiss.omp_set_num_threads(1)
+        photos, seed, count, number = key.split("|")
+        seed, count, number = int(seed), int(count), int(number)
+        root = Path(photos)
+        with open(root / "manifest.csv", encoding="utf-8") as handle:
+            files = sorted(row["file"] for row in csv.DictReader(handle))
+        indexed, _, source_names = real_split(files, seed)
+        index = MatchIndex()
+        ids = [f"distractor-{i}" for i in range(count)]
+        mine = np.array([shard_of(w, CLUSTER_SHARDS) == number for w in ids], bool)
+        if count:
+            pdq, hashable, sketches, lengths = load_distractors(seed, count)
+            index.add_bulk(
+                [w for w, m in zip(ids, mine, strict=True) if m],
+                pdq[mine],
+                hashable[mine],
+                sketches[mine],
+                lengths[mine],
+            )
+        real = {}
+        for name in indexed:
+            if shard_of(name, CLUSTER_SHARDS) == number:
+                data_bytes = (root / name).read_bytes()
+                fingerprint = fingerprint_work(
+                    decode_image(data_bytes, min_long_side=WORK_FEATURE_SIDE)
+                )
+                index.add(name, fingerprint)
+                real[name] = fingerprint.features
+        loader = DistractorFeatures(real, distractor_sources(root, source_names), seed)
+        _worker_shards[key] = Matcher(index, loader)
+    result = _worker_shards[key].match_bytes(data)
+    return result.to_json()
+
+
+def cluster_latency(args, size, count, queries, indexed_set) -> None:
+    """Wall-clock latency of the queries fanned out to 2 shards on the default LocalCluster."""
+    from fairclaim.matching.shards import ShardedMatcher, dask_client
+
+    keys = [f"{args.photos}|{args.seed}|{count}|{n}" for n in range(CLUSTER_SHARDS)]
+    with dask_client() as client:
+        matcher = ShardedMatcher(None, client, shards=keys, task=cluster_shard_task, deadline=600)
+        matcher.match_bytes(queries[0][2])  # shards built in the workers, not timed
+        times, hits, total, false, partial = [], 0, 0, 0, 0
+        for name, _family, data in queries:
+            t0 = time.perf_counter()
+            answer = matcher.match_bytes(data)
+            times.append(time.perf_counter() - t0)
+            ids = [m["id"] for m in answer.matches]
+            false += sum(w != name for w in ids)
+            partial += answer.partial
+            if name in indexed_set:
+                total += 1
+                hits += name in ids
+    print(
+        f"\n== {size:,} works on the LocalCluster ({CLUSTER_SHARDS} shards, 2 workers): wall "
+        f"p50 {1000 * percentile(times, 50):.0f} ms, p95 {1000 * percentile(times, 95):.0f} ms "
+        f"per query; recall {hits}/{total} = {hits / max(total, 1):.3f}; false {false}; "
+        f"partial answers {partial}"
     )
 
 

@@ -234,9 +234,16 @@ class ShardedMatcher:
         deadline: float = QUERY_DEADLINE_SECONDS,
         use_crop_tier: bool = True,
         show_rejected: bool = False,
+        shards: list[str] | None = None,
+        task=None,
     ) -> None:
-        layout = read_layout(index_dir)
-        self.shards = [str(shard_path(index_dir, n).resolve()) for n in range(layout["shards"])]
+        """`shards` and `task` replace the layout's shard directories and `query_shard` (a
+        benchmark's shards held in memory); the fan-out and merge stay the same."""
+        if shards is None:
+            layout = read_layout(index_dir)
+            shards = [str(shard_path(index_dir, n).resolve()) for n in range(layout["shards"])]
+        self.shards = shards
+        self.task = task or query_shard
         self.client = client
         self.deadline = deadline
         self.use_crop_tier = use_crop_tier
@@ -258,7 +265,7 @@ class ShardedMatcher:
         payload = self.client.scatter(data, broadcast=False) if len(data) > 1 << 20 else data
         futures = [
             self.client.submit(
-                query_shard,
+                self.task,
                 shard,
                 payload,
                 self.use_crop_tier,
