@@ -120,7 +120,7 @@ def run_index(args: argparse.Namespace) -> int:
         if detail and event in ("skipped", "added"):
             print(f"{work_id}: {detail}", file=sys.stderr, flush=True)
         now = time.monotonic()
-        if event == "saved" or now - last[0] >= PROGRESS_SECONDS:
+        if event in ("saved", "done") or now - last[0] >= PROGRESS_SECONDS:
             last[0] = now
             rate = done["added"] / max(now - started, 1e-9)
             print(
@@ -135,7 +135,12 @@ def run_index(args: argparse.Namespace) -> int:
             with dask_client(args.scheduler, args.workers) as client:
                 shards = args.shards or read_layout(args.out)["shards"]
                 stats = build_sharded_index(
-                    root, args.out, shards, client, store_features=args.store_features
+                    root,
+                    args.out,
+                    shards,
+                    client,
+                    store_features=args.store_features,
+                    progress=None if args.quiet else _shard_progress,
                 )
         else:
             stats = build_index_directory(
@@ -144,6 +149,8 @@ def run_index(args: argparse.Namespace) -> int:
     except MatchingError as exc:
         print(f"fairclaim match index: {exc}", file=sys.stderr)
         return 2
+    if not args.shards:
+        progress("done", str(args.out), None)
     print(
         json.dumps(
             {
@@ -159,6 +166,16 @@ def run_index(args: argparse.Namespace) -> int:
         flush=True,
     )
     return 0
+
+
+def _shard_progress(number: int, shards: int, result: dict) -> None:
+    print(
+        f"progress: shard {number} done ({result['added']} added, {result['removed']} removed, "
+        f"{result['unchanged']} unchanged, {len(result['skipped'])} skipped); "
+        f"{shards} shards in all",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def run_query(args: argparse.Namespace) -> int:

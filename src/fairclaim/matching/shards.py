@@ -113,8 +113,12 @@ def build_sharded_index(
     client,
     *,
     store_features: bool = False,
+    progress=None,
 ) -> BuildStats:
-    """Build or update every shard of `index_dir` as a Dask task; failures are raised."""
+    """Build or update every shard of `index_dir` as a Dask task; failures are raised.
+    `progress(shard number, shards, its stats dict)` is called as each shard finishes."""
+    from dask.distributed import as_completed
+
     index_path = Path(index_dir)
     root_path = str(Path(root).resolve())
     if is_sharded(index_path):
@@ -131,7 +135,13 @@ def build_sharded_index(
         )
         for n in range(shards)
     ]
-    results = client.gather(futures)
+    numbers = {future.key: n for n, future in enumerate(futures)}
+    results = []
+    for future in as_completed(futures):
+        result = future.result()  # a failed shard build raises here: the layout is not written
+        results.append(result)
+        if progress:
+            progress(numbers[future.key], shards, result)
     layout = {"format": SHARDS_FORMAT, "shards": shards, "root": root_path}
     (index_path / "shards.json").write_text(json.dumps(layout), encoding="utf-8")
     total = BuildStats(registered=0, unhashable=0, skipped=[])
