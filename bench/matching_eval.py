@@ -95,13 +95,15 @@ def main() -> int:
         "--cluster", action="store_true", help="real-distractor mode: also query on a LocalCluster"
     )
     parser.add_argument(
-        "--design", default="", help="crop-tier design comparison at these sizes (e.g. 1000000)"
+        "--design",
+        action="store_true",
+        help="also compare one crop-tier inverted file with shards of 20,000 works at each size",
     )
     args = parser.parse_args()
     if args.build_distractors:
         build_distractor_cache(Path(args.photos), args.seed, args.build_distractors)
         return 0
-    if args.distractors or args.synthetic or args.design:
+    if args.distractors or args.synthetic:
         return real_distractor_mode(args)
 
     import cv2
@@ -549,8 +551,8 @@ def real_distractor_mode(args) -> int:
     real_features = {name: fp.features for name, fp in fingerprints.items()}
     queries = real_queries(args, root, indexed, unindexed, families, seed)
     print(f"queries: {len(queries)} ({len(indexed) * len(families)} of indexed works)")
-    if args.design:
-        crop_tier_design([int(v) for v in args.design.split(",")], queries, seed)
+    views = design_views(queries, seed) if args.design else []
+    one_shard = shard_cost(views, seed) if args.design else 0.0
     sizes = [int(v) for v in args.distractors.split(",") if v]
     rows = []
     for size in sizes:
@@ -566,6 +568,8 @@ def real_distractor_mode(args) -> int:
         for name in indexed:
             index.add(name, fingerprints[name])
         insert = time.process_time() - t0
+        if args.design:
+            design_line(index, views, one_shard)
         loader = DistractorFeatures(real_features, sources, seed)
         if args.cluster:
             cluster_latency(args, size, count, queries, set(indexed))
@@ -601,6 +605,8 @@ def real_distractor_mode(args) -> int:
         for name in indexed:
             index.add(name, fingerprints[name])
         insert = time.process_time() - t0
+        if args.design:
+            design_line(index, views, one_shard)
         sample = random.Random(seed).sample(queries, min(args.latency_sample, len(queries)))
         rows.append(
             evaluate_size(
@@ -772,55 +778,55 @@ def cluster_latency(args, size, count, queries, indexed_set) -> None:
     )
 
 
-def crop_tier_design(sizes, queries, seed) -> None:
-    """The two ways to keep the crop tier on, on random sketches (the inverted file's hardest
-    case): one √-sized inverted file over all works, or shards of 20,000 works each searched in
-    turn. CPU time of the tier's search for real queries' descriptors (three views each)."""
+def design_views(queries, seed) -> list:
+    """ORB descriptors of 20 real queries in the crop tier's three views."""
     from fairclaim.matching.verify import QueryImage
 
-    rng = np.random.default_rng(seed)
     views = []
     for _name, _family, data in random.Random(seed).sample(queries, 20):
         decoded = decode_image(data, min_side=512)
         query = QueryImage.from_rgb(decoded.rgb, decoded.original_size)
         keys = [(0, False), (0, True)] + ([(1, False)] if len(query.levels) > 1 else [])
         views.append([query.features(level, flipped)[1] for level, flipped in keys])
+    return views
 
-    def per_query(index) -> float:
-        t0 = time.process_time()
-        for descriptors in views:
-            for view in descriptors:
-                index.sketch_votes(view)
-        return (time.process_time() - t0) / len(views)
 
-    shard_works = 20_000
+def crop_tier_cost(index, views) -> float:
+    """CPU seconds per query of the crop tier's search alone."""
+    t0 = time.process_time()
+    for descriptors in views:
+        for view in descriptors:
+            index.sketch_votes(view)
+    return (time.process_time() - t0) / len(views)
+
+
+DESIGN_SHARD_WORKS = 20_000
+
+
+def shard_cost(views, seed) -> float:
+    """The crop tier's cost in one shard of `DESIGN_SHARD_WORKS` random works."""
+    rng = np.random.default_rng(seed)
     shard = MatchIndex()
     shard.add_sketches(
-        [f"s{i}" for i in range(shard_works)],
-        rng.integers(0, 256, (shard_works, SKETCH_SIZE, 32), dtype=np.uint8),
+        [f"s{i}" for i in range(DESIGN_SHARD_WORKS)],
+        rng.integers(0, 256, (DESIGN_SHARD_WORKS, SKETCH_SIZE, 32), dtype=np.uint8),
     )
-    one_shard = per_query(shard)
-    del shard
-    for size in sizes:
-        t0 = time.process_time()
-        whole = MatchIndex()
-        step = 100_000
-        for first in range(0, size, step):
-            n = min(step, size - first)
-            whole.add_sketches(
-                [f"w{i}" for i in range(first, first + n)],
-                rng.integers(0, 256, (n, SKETCH_SIZE, 32), dtype=np.uint8),
-            )
-        built = time.process_time() - t0
-        single = per_query(whole)
-        print(
-            f"crop tier at {size:,} works: one inverted file ({whole._sketch.lists} lists, "
-            f"built in {built:.0f} s CPU) {1000 * single:.0f} ms per query; "
-            f"{size // shard_works} shards of {shard_works:,} searched in turn "
-            f"{1000 * one_shard * size / shard_works:.0f} ms per query "
-            f"(one shard measured: {1000 * one_shard:.1f} ms)"
-        )
-        del whole
+    return crop_tier_cost(shard, views)
+
+
+def design_line(index, views, one_shard: float) -> None:
+    """The two ways to keep the crop tier on at this size: one inverted file with √-sized lists
+    (this index) or shards of `DESIGN_SHARD_WORKS` works, each searched in turn (one measured,
+    multiplied: random shards cost the same)."""
+    works = len(index)
+    single = crop_tier_cost(index, views)
+    shards = max(1, round(works / DESIGN_SHARD_WORKS))
+    print(
+        f"crop tier design at {works:,} works: one inverted file ({index._sketch.lists} lists) "
+        f"{1000 * single:.0f} ms CPU per query; {shards} shards of {DESIGN_SHARD_WORKS:,} "
+        f"searched in turn {1000 * one_shard * shards:.0f} ms (one shard {1000 * one_shard:.1f} "
+        f"ms; in parallel on c cores: ÷ c)"
+    )
 
 
 if __name__ == "__main__":

@@ -109,7 +109,7 @@ def test_sharded_index_is_built_and_queried_on_a_local_cluster(photos, tmp_path)
         shutil.copy(photos.folder / name, works / name)
     index = tmp_path / "IDX"
     built = subprocess.run(
-        [*CLI, "index", "--out", str(index), "--shards", "2", str(works)],
+        [*CLI, "index", "--out", str(index), "--shards", "2", "--workers", "1", str(works)],
         capture_output=True,
         text=True,
         check=True,
@@ -120,7 +120,17 @@ def test_sharded_index_is_built_and_queried_on_a_local_cluster(photos, tmp_path)
     copy.write_bytes(encode_jpeg(make_edit("crop", photos.image(photos.indexed[1]), seed=5)))
     reports = tmp_path / "reports"
     done = subprocess.run(
-        [*CLI, "query", "--index", str(index), "--report-dir", str(reports), str(copy)],
+        [
+            *CLI,
+            "query",
+            "--index",
+            str(index),
+            "--workers",
+            "1",
+            "--report-dir",
+            str(reports),
+            str(copy),
+        ],
         capture_output=True,
         text=True,
         check=True,
