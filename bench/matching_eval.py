@@ -719,7 +719,6 @@ def evaluate_size(title, index, loader, queries, indexed_set, families, insert, 
 
 
 CLUSTER_SHARDS = 2
-_worker_shards: dict = {}
 
 
 def cluster_shard_task(key: str, data: bytes, use_crop_tier, show_rejected, report_prefix):
@@ -728,9 +727,12 @@ def cluster_shard_task(key: str, data: bytes, use_crop_tier, show_rejected, repo
     import cv2
     import faiss
 
+    # The worker's per-process shard cache lives in an imported module: a global of this script
+    # would travel by value with the function and be empty on every call.
+    from fairclaim.matching.shards import _loaded as worker_shards
     from fairclaim.matching.shards import shard_of
 
-    if key not in _worker_shards:
+    if key not in worker_shards:
         cv2.setNumThreads(1)
         faiss.omp_set_num_threads(1)
         photos, seed, count, number = key.split("|")
@@ -761,8 +763,8 @@ def cluster_shard_task(key: str, data: bytes, use_crop_tier, show_rejected, repo
                 index.add(name, fingerprint)
                 real[name] = fingerprint.features
         loader = DistractorFeatures(real, distractor_sources(root, source_names), seed)
-        _worker_shards[key] = Matcher(index, loader)
-    result = _worker_shards[key].match_bytes(data)
+        worker_shards[key] = Matcher(index, loader)
+    result = worker_shards[key].match_bytes(data)
     return result.to_json()
 
 

@@ -95,6 +95,13 @@ def test_rerunning_the_build_updates_the_index_in_place(works_dir, tmp_path, pho
     assert [m.work_id for m in matcher.match_bytes(photos.bytes(kept)).matches] == [kept]
     new = photos.indexed[3]
     assert [m.work_id for m in matcher.match_bytes(photos.bytes(new)).matches] == [new]
+    # A changed original is replaced; removing it afterwards removes the new entry only.
+    shutil.copy(photos.folder / photos.indexed[4], works_dir / kept)
+    third = build_index_directory(works_dir, out)
+    assert (third.added, third.removed, third.unchanged) == (1, 1, 2)
+    (works_dir / kept).unlink()
+    fourth = build_index_directory(works_dir, out)
+    assert (fourth.removed, fourth.registered) == (1, 2)
 
 
 def test_compact_index_verifies_exactly_as_stored_features_do(works_dir, tmp_path, photos):

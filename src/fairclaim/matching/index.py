@@ -134,6 +134,10 @@ class MatchIndex:
     def __contains__(self, work_id: str) -> bool:
         return work_id in self._numbers
 
+    def live_ids(self) -> list[str]:
+        """Ids of the works in the index (removed ones left out), in the order they were added."""
+        return sorted(self._numbers, key=self._numbers.__getitem__)
+
     def number_of(self, work_id: str) -> int | None:
         """The work's number (its position in `ids`), None when not in the index."""
         return self._numbers.get(work_id)

@@ -160,7 +160,7 @@ def build_index_directory(
             _save(index, files, out_path, stats.skipped)
             report("saved", str(out_path), f"{len(index)} works")
             pending = 0
-    for work_id in [w for w in list(index.ids) if w in index and w not in seen]:
+    for work_id in [w for w in index.live_ids() if w not in seen]:
         index.remove(work_id)  # its file is gone: it must not be found (or verified) any more
         stats.removed += 1
         report("removed", work_id, None)
