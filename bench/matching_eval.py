@@ -694,6 +694,11 @@ def evaluate_size(title, index, loader, queries, indexed_set, families, insert, 
         # An index directory also holds files.npy (3 × uint64 per work) and sources.json.
         disk = sum(f.stat().st_size for f in Path(folder).iterdir()) + 24 * len(index)
     memory = index.pdq_memory_bytes() + index.sketch_memory_bytes()
+    ids_memory = (
+        sum(sys.getsizeof(w) for w in index.ids)
+        + sys.getsizeof(index.ids)
+        + sys.getsizeof(index._numbers)
+    )
     print(f"\n== {title}")
     print(f"recall {found}/{total} = {found / total:.3f}; worst family {worst[1]} {worst[0]:.2f}")
     print("  " + "  ".join(f"{f}={h}/{n}" for f, (h, n) in hits.items()))
@@ -705,7 +710,8 @@ def evaluate_size(title, index, loader, queries, indexed_set, families, insert, 
     )
     print(
         f"index: {disk / len(index):.0f} B/work on disk, tiers {memory / len(index):.0f} B/work "
-        f"in RAM (+ ids); inserting the fingerprints took {insert:.1f} s CPU "
+        f"in RAM + ids {ids_memory / len(index):.0f} B/work; inserting the fingerprints took "
+        f"{insert:.1f} s CPU "
         f"({len(index) / max(insert, 1e-9):.0f} works/s); registration from JPEG "
         f"~{1 / per_work:.0f} works per CPU-second"
     )
@@ -714,7 +720,7 @@ def evaluate_size(title, index, loader, queries, indexed_set, families, insert, 
     return (
         f"| {title} | {found / total:.3f} | {worst[1]} {worst[0]:.2f} | {len(false)} | "
         f"{1000 * percentile(latencies, 50):.0f} / {1000 * percentile(latencies, 95):.0f} | "
-        f"{disk / len(index):.0f} | {memory / len(index):.0f} |"
+        f"{disk / len(index):.0f} | {(memory + ids_memory) / len(index):.0f} |"
     )
 
 
