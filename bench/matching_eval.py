@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import random
 import statistics
 import sys
@@ -44,11 +45,17 @@ from fairclaim.matching.fingerprint import (
     pdq_code,
     pdq_dihedral_codes,
 )
-from fairclaim.matching.index import CROP_TIER_MAX_WORKS, MatchIndex
+from fairclaim.matching.index import MatchIndex
 from fairclaim.matching.matcher import Matcher
 from fairclaim.matching.verify import MIN_PIXEL_AGREEMENT
 
 PHOTOS = Path("/work/shared/data/photos")
+CACHE = Path("/tmp/fc-matching-cache")
+# Real-distractor mode: photos evaluated (indexed + held out); the rest only feed distractors.
+EVALUATED_INDEXED = 25
+EVALUATED_UNINDEXED = 5
+# Distractor index entries are cached in chunks of this many.
+CHUNK = 1000
 SEED = 20261128
 # Share of photos held out of the index: their copies must match nothing.
 UNINDEXED_SHARE = 0.25
@@ -72,7 +79,44 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=SEED, help="another split and other edits")
     parser.add_argument("--skip-recall", action="store_true", help="latency/memory only")
     parser.add_argument("--cache", default="", help="directory to keep the edited copies in")
+    parser.add_argument(
+        "--build-distractors", type=int, default=0, help="only fill the distractor cache"
+    )
+    parser.add_argument(
+        "--distractors",
+        default="",
+        help="real-distractor mode: comma list of index sizes (works), e.g. 25,20000,50000",
+    )
+    parser.add_argument(
+        "--synthetic",
+        default="",
+        help="real-distractor mode: comma list of sizes padded with random codes and sketches",
+    )
+    parser.add_argument(
+        "--cluster", action="store_true", help="real-distractor mode: also query on a LocalCluster"
+    )
+    parser.add_argument(
+        "--design",
+        action="store_true",
+        help="also compare one crop-tier inverted file with shards of 20,000 works at each size",
+    )
+    parser.add_argument(
+        "--registration",
+        type=int,
+        default=0,
+        help="run `fairclaim match index` on this many distractor JPEGs: speed, RSS, disk",
+    )
+    parser.add_argument(
+        "--cluster-only", action="store_true", help="with --cluster: skip the one-core run"
+    )
     args = parser.parse_args()
+    if args.registration:
+        return registration_run(args)
+    if args.build_distractors:
+        build_distractor_cache(Path(args.photos), args.seed, args.build_distractors)
+        return 0
+    if args.distractors or args.synthetic:
+        return real_distractor_mode(args)
 
     import cv2
     import faiss
@@ -229,7 +273,7 @@ def main() -> int:
         tier = "inverted file" if big.pdq_is_inverted_file else "flat"
         run_scale(
             f"{scale:,} synthetic + {len(indexed)} real works (PDQ tier {tier}, "
-            f"{big._pdq.lists} lists; crop tier off above {CROP_TIER_MAX_WORKS:,} works; "
+            f"{big._pdq.lists} lists; crop tier of the real works only; "
             f"built in {built:.0f} s CPU; PDQ tier {big.pdq_memory_bytes() / len(big):.0f} B/work)",
             Matcher(big, lambda work_id: features.get(work_id, no_features)),
             sample,
@@ -361,6 +405,500 @@ def baselines(indexed, raw, queries, indexed_set):
                 hits[family][1] += 1
                 hits[family][0] += bool(d[indexed.index(name)] <= threshold)
         print_recall(f"baseline: imagehash phash ≤ {threshold} ({label})", hits, false, n_pairs)
+
+
+def real_split(files: list[str], seed: int) -> tuple[list[str], list[str], list[str]]:
+    """(indexed, unindexed, distractor sources): the evaluated photos never feed distractors."""
+    shuffled = files[:]
+    random.Random(seed).shuffle(shuffled)
+    evaluated = EVALUATED_INDEXED + EVALUATED_UNINDEXED
+    return (
+        sorted(shuffled[:EVALUATED_INDEXED]),
+        sorted(shuffled[EVALUATED_INDEXED:evaluated]),
+        sorted(shuffled[evaluated:]),
+    )
+
+
+def distractor_dir(seed: int) -> Path:
+    from fairclaim.matching.distractors import DISTRACTOR_VERSION
+    from fairclaim.matching.fingerprint import SKETCH_SIZE
+
+    return CACHE / f"distractors-v{DISTRACTOR_VERSION}-s{seed}-k{SKETCH_SIZE}"
+
+
+def distractor_sources(root: Path, names: list[str]) -> list[Image.Image]:
+    return [Image.open(root / name).convert("RGB") for name in names]
+
+
+def distractor_fingerprint(sources, seed: int, number: int):
+    from fairclaim.matching.decode import DecodedImage
+    from fairclaim.matching.distractors import make_distractor
+
+    image = make_distractor(sources, seed, number)
+    return fingerprint_work(DecodedImage(np.asarray(image), image.size, "RGB"))
+
+
+def build_distractor_cache(root: Path, seed: int, count: int) -> None:
+    """Fingerprint distractors 0..count-1 into cached chunks (skips chunks already there)."""
+    with open(root / "manifest.csv", encoding="utf-8") as handle:
+        files = sorted(row["file"] for row in csv.DictReader(handle))
+    _, _, source_names = real_split(files, seed)
+    sources = distractor_sources(root, source_names)
+    folder = distractor_dir(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for chunk in range((count + CHUNK - 1) // CHUNK):
+        target = folder / f"chunk-{chunk:05d}.npz"
+        if target.exists():
+            continue
+        t0 = time.process_time()
+        pdq = np.zeros((CHUNK, 32), np.uint8)
+        quality = np.zeros(CHUNK, np.int16)
+        sketch = np.zeros((CHUNK, SKETCH_SIZE, 32), np.uint8)
+        lengths = np.zeros(CHUNK, np.int16)
+        for row in range(CHUNK):
+            fingerprint = distractor_fingerprint(sources, seed, chunk * CHUNK + row)
+            if fingerprint.hashable:
+                pdq[row] = np.frombuffer(fingerprint.pdq, np.uint8)
+            quality[row] = fingerprint.quality
+            lengths[row] = len(fingerprint.sketch)
+            sketch[row, : lengths[row]] = fingerprint.sketch
+        partial = target.with_suffix(".part.npz")
+        np.savez(partial, pdq=pdq, quality=quality, sketch=sketch, lengths=lengths)
+        partial.rename(target)
+        print(
+            f"distractor chunk {chunk}: {CHUNK} in {time.process_time() - t0:.0f} s CPU",
+            flush=True,
+        )
+
+
+def load_distractors(seed: int, count: int):
+    """(pdq, hashable, sketches, lengths) of distractors 0..count-1 from the cache."""
+    folder = distractor_dir(seed)
+    parts = []
+    for chunk in range((count + CHUNK - 1) // CHUNK):
+        target = folder / f"chunk-{chunk:05d}.npz"
+        if not target.exists():
+            raise SystemExit(
+                f"distractor cache incomplete ({target}); run with --build-distractors {count}"
+            )
+        with np.load(target, allow_pickle=False) as arrays:
+            parts.append({key: arrays[key] for key in arrays.files})
+    joined = {key: np.concatenate([p[key] for p in parts])[:count] for key in parts[0]}
+    from fairclaim.matching.fingerprint import PDQ_QUALITY_THRESHOLD
+
+    hashable = joined["quality"] >= PDQ_QUALITY_THRESHOLD
+    return joined["pdq"], hashable, joined["sketch"], joined["lengths"]
+
+
+class DistractorFeatures:
+    """Verification features: the evaluated works' from their fingerprints, a distractor's
+    computed again from its picture (as the product re-derives them from the original), with
+    the product's cache size."""
+
+    def __init__(self, real: dict, sources, seed: int) -> None:
+        from collections import OrderedDict
+
+        from fairclaim.matching.store import FEATURE_CACHE_WORKS
+
+        self.real, self.sources, self.seed = real, sources, seed
+        self.cache: OrderedDict = OrderedDict()
+        self.limit = FEATURE_CACHE_WORKS
+        self.computed = 0
+
+    def __call__(self, work_id: str):
+        if work_id in self.real:
+            return self.real[work_id]
+        if work_id.startswith("synthetic-"):
+            return NO_FEATURES
+        if work_id in self.cache:
+            self.cache.move_to_end(work_id)
+            return self.cache[work_id]
+        number = int(work_id.split("-")[1])
+        features = distractor_fingerprint(self.sources, self.seed, number).features
+        self.computed += 1
+        self.cache[work_id] = features
+        if len(self.cache) > self.limit:
+            self.cache.popitem(last=False)
+        return features
+
+
+NO_FEATURES = LocalFeatures(
+    np.zeros((0, 4), np.float32), np.zeros((0, 32), np.uint8), (1, 1), (1, 1), b""
+)
+
+
+def real_distractor_mode(args) -> int:
+    """Recall per family, false matches, latency, index size and build speed with the
+    evaluated works among distractors made from other photos (see `distractors.py`)."""
+    import cv2
+    import faiss
+
+    cv2.setNumThreads(1)
+    faiss.omp_set_num_threads(1)
+    root = Path(args.photos)
+    with open(root / "manifest.csv", encoding="utf-8") as handle:
+        files = sorted(row["file"] for row in csv.DictReader(handle))
+    seed = args.seed
+    indexed, unindexed, source_names = real_split(files, seed)
+    sources = distractor_sources(root, source_names)
+    families = args.families.split(",")
+    print(
+        f"real-distractor mode, seed {seed}: {len(indexed)} evaluated works indexed, "
+        f"{len(unindexed)} evaluated photos held out, distractors from {len(source_names)} other "
+        f"photos; {len(families)} families"
+    )
+    raw = {name: (root / name).read_bytes() for name in indexed + unindexed}
+
+    def register(name):
+        return fingerprint_work(decode_image(raw[name], min_long_side=WORK_FEATURE_SIDE))
+
+    register(indexed[0])
+    t0 = time.process_time()
+    fingerprints = {name: register(name) for name in indexed}
+    per_work = (time.process_time() - t0) / len(indexed)
+    print(
+        f"registration (decode + PDQ + ORB + sketch), evaluated JPEGs: "
+        f"{1 / per_work:.0f} works per CPU-second"
+    )
+    real_features = {name: fp.features for name, fp in fingerprints.items()}
+    queries = real_queries(args, root, indexed, unindexed, families, seed)
+    print(f"queries: {len(queries)} ({len(indexed) * len(families)} of indexed works)")
+    views = design_views(queries, seed) if args.design else []
+    one_shard = shard_cost(views, seed) if args.design else 0.0
+    sizes = [int(v) for v in args.distractors.split(",") if v]
+    rows = []
+    for size in sizes:
+        count = max(0, size - len(indexed))
+        t0 = time.process_time()
+        index = MatchIndex()
+        if count:
+            pdq, hashable, sketches, lengths = load_distractors(seed, count)
+            index.add_bulk(
+                [f"distractor-{i}" for i in range(count)], pdq, hashable, sketches, lengths
+            )
+            del pdq, sketches
+        for name in indexed:
+            index.add(name, fingerprints[name])
+        insert = time.process_time() - t0
+        if args.design:
+            design_line(index, views, one_shard)
+        loader = DistractorFeatures(real_features, sources, seed)
+        if args.cluster:
+            sample = random.Random(seed).sample(queries, min(args.latency_sample, len(queries)))
+            cluster_latency(args, size, count, sample, set(indexed))
+            if args.cluster_only:
+                continue
+        rows.append(
+            evaluate_size(
+                f"{size:,} works ({count:,} distractors)",
+                index,
+                loader,
+                queries,
+                set(indexed),
+                families,
+                insert,
+                per_work,
+                args,
+            )
+        )
+        del index
+    rng = np.random.default_rng(seed)
+    for size in [int(v) for v in args.synthetic.split(",") if v]:
+        count = size - len(indexed)
+        t0 = time.process_time()
+        index = MatchIndex()
+        step = 100_000  # added in slices: bounded memory for the random load
+        for first in range(0, count, step):
+            n = min(step, count - first)
+            index.add_bulk(
+                [f"synthetic-{i}" for i in range(first, first + n)],
+                rng.integers(0, 256, (n, 32), dtype=np.uint8),
+                np.ones(n, bool),
+                rng.integers(0, 256, (n, SKETCH_SIZE, 32), dtype=np.uint8),
+                None,
+            )
+        for name in indexed:
+            index.add(name, fingerprints[name])
+        insert = time.process_time() - t0
+        if args.design:
+            design_line(index, views, one_shard)
+        sample = random.Random(seed).sample(queries, min(args.latency_sample, len(queries)))
+        rows.append(
+            evaluate_size(
+                f"{size:,} works ({count:,} random codes and sketches)",
+                index,
+                DistractorFeatures(real_features, sources, seed),
+                sample,
+                set(indexed),
+                families,
+                insert,
+                per_work,
+                args,
+            )
+        )
+        del index
+    print(
+        "\n| works | recall | worst family | false | p50 / p95 ms (1 core) | disk B/work "
+        "| RAM B/work |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for row in rows:
+        print(row)
+    return 0
+
+
+def real_queries(args, root, indexed, unindexed, families, seed):
+    """(photo, family, JPEG bytes) of every edit of every evaluated photo; collage extras are
+    held-out evaluated photos, never distractor sources (a distractor could then truly match)."""
+    originals = {n: Image.open(root / n).convert("RGB") for n in indexed + unindexed}
+    queries = []
+    for p_i, name in enumerate(sorted(indexed + unindexed)):
+        extras = [originals[n] for n in unindexed if n != name]
+        for f_i, family in enumerate(families):
+            cached = CACHE / f"queries-s{seed}" / family / name
+            if cached.exists():
+                queries.append((name, family, cached.read_bytes()))
+                continue
+            edited = make_edit(family, originals[name], seed + 1000 * p_i + f_i, extras)
+            data = encode_jpeg(edited, 90)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(data)
+            queries.append((name, family, data))
+    return queries
+
+
+def evaluate_size(title, index, loader, queries, indexed_set, families, insert, per_work, args):
+    import tempfile
+
+    matcher = Matcher(index, loader)
+    hits = defaultdict(lambda: [0, 0])
+    false = []
+    latencies = []
+    misses = []
+    for name, family, data in queries:
+        t0 = time.process_time()
+        result = matcher.match_bytes(data)
+        latencies.append(time.process_time() - t0)
+        ids = [m.work_id for m in result.matches]
+        false.extend((name, family, w) for w in ids if w != name)
+        if name in indexed_set:
+            hits[family][1] += 1
+            hits[family][0] += name in ids
+            if name not in ids:
+                misses.append((name, family))
+    total = sum(n for _, n in hits.values())
+    found = sum(h for h, _ in hits.values())
+    worst = min((h / n, f) for f, (h, n) in hits.items())
+    with tempfile.TemporaryDirectory(dir=CACHE) as folder:
+        index.save(folder)
+        # An index directory also holds files.npy (3 × uint64 per work) and sources.json.
+        disk = sum(f.stat().st_size for f in Path(folder).iterdir()) + 24 * len(index)
+    memory = index.pdq_memory_bytes() + index.sketch_memory_bytes()
+    ids_memory = (
+        sum(sys.getsizeof(w) for w in index.ids)
+        + sys.getsizeof(index.ids)
+        + sys.getsizeof(index._numbers)
+    )
+    print(f"\n== {title}")
+    print(f"recall {found}/{total} = {found / total:.3f}; worst family {worst[1]} {worst[0]:.2f}")
+    print("  " + "  ".join(f"{f}={h}/{n}" for f, (h, n) in hits.items()))
+    print(f"false matches: {len(false)} {false[:5]}")
+    print(
+        f"query CPU time (one core): p50 {1000 * percentile(latencies, 50):.0f} ms, "
+        f"p95 {1000 * percentile(latencies, 95):.0f} ms, max {1000 * max(latencies):.0f} ms "
+        f"over {len(latencies)} queries; distractor features re-derived {loader.computed}×"
+    )
+    print(
+        f"index: {disk / len(index):.0f} B/work on disk, tiers {memory / len(index):.0f} B/work "
+        f"in RAM + ids {ids_memory / len(index):.0f} B/work; inserting the fingerprints took "
+        f"{insert:.1f} s CPU "
+        f"({len(index) / max(insert, 1e-9):.0f} works/s); registration from JPEG "
+        f"~{1 / per_work:.0f} works per CPU-second"
+    )
+    if args.show_failures:
+        print("  misses:", misses)
+    return (
+        f"| {title} | {found / total:.3f} | {worst[1]} {worst[0]:.2f} | {len(false)} | "
+        f"{1000 * percentile(latencies, 50):.0f} / {1000 * percentile(latencies, 95):.0f} | "
+        f"{disk / len(index):.0f} | {(memory + ids_memory) / len(index):.0f} |"
+    )
+
+
+CLUSTER_SHARDS = 2
+
+
+def cluster_shard_task(key: str, data: bytes, use_crop_tier, show_rejected, report_prefix):
+    """Dask task of the benchmark: one shard of the real-distractor index, built in the worker
+    from the cache on first use (the product's `query_shard` reads an index directory)."""
+    import cv2
+    import faiss
+
+    # The worker's per-process shard cache lives in an imported module: a global of this script
+    # would travel by value with the function and be empty on every call.
+    from fairclaim.matching.shards import _loaded as worker_shards
+    from fairclaim.matching.shards import shard_of
+
+    if key not in worker_shards:
+        cv2.setNumThreads(1)
+        faiss.omp_set_num_threads(1)
+        photos, seed, count, number = key.split("|")
+        seed, count, number = int(seed), int(count), int(number)
+        root = Path(photos)
+        with open(root / "manifest.csv", encoding="utf-8") as handle:
+            files = sorted(row["file"] for row in csv.DictReader(handle))
+        indexed, _, source_names = real_split(files, seed)
+        index = MatchIndex()
+        ids = [f"distractor-{i}" for i in range(count)]
+        mine = np.array([shard_of(w, CLUSTER_SHARDS) == number for w in ids], bool)
+        if count:
+            pdq, hashable, sketches, lengths = load_distractors(seed, count)
+            index.add_bulk(
+                [w for w, m in zip(ids, mine, strict=True) if m],
+                pdq[mine],
+                hashable[mine],
+                sketches[mine],
+                lengths[mine],
+            )
+        real = {}
+        for name in indexed:
+            if shard_of(name, CLUSTER_SHARDS) == number:
+                data_bytes = (root / name).read_bytes()
+                fingerprint = fingerprint_work(
+                    decode_image(data_bytes, min_long_side=WORK_FEATURE_SIDE)
+                )
+                index.add(name, fingerprint)
+                real[name] = fingerprint.features
+        loader = DistractorFeatures(real, distractor_sources(root, source_names), seed)
+        worker_shards[key] = Matcher(index, loader)
+    result = worker_shards[key].match_bytes(data)
+    return result.to_json()
+
+
+def cluster_latency(args, size, count, queries, indexed_set) -> None:
+    """Wall-clock latency of the queries fanned out to 2 shards on the default LocalCluster."""
+    from fairclaim.matching.shards import ShardedMatcher, dask_client
+
+    keys = [f"{args.photos}|{args.seed}|{count}|{n}" for n in range(CLUSTER_SHARDS)]
+    with dask_client() as client:
+        matcher = ShardedMatcher(None, client, shards=keys, task=cluster_shard_task, deadline=600)
+        matcher.match_bytes(queries[0][2])  # shards built in the workers, not timed
+        times, hits, total, false, partial = [], 0, 0, 0, 0
+        for name, _family, data in queries:
+            t0 = time.perf_counter()
+            answer = matcher.match_bytes(data)
+            times.append(time.perf_counter() - t0)
+            ids = [m["id"] for m in answer.matches]
+            false += sum(w != name for w in ids)
+            partial += answer.partial
+            if name in indexed_set:
+                total += 1
+                hits += name in ids
+    print(
+        f"\n== {size:,} works on the LocalCluster ({CLUSTER_SHARDS} shards, 2 workers): wall "
+        f"p50 {1000 * percentile(times, 50):.0f} ms, p95 {1000 * percentile(times, 95):.0f} ms "
+        f"per query over {len(times)} sampled queries; recall on them {hits}/{total} = "
+        f"{hits / max(total, 1):.3f}; false {false}; partial answers {partial}"
+    )
+
+
+def registration_run(args) -> int:
+    """The product's registration path end to end (`fairclaim match index` in a child process):
+    works per second, peak RSS at two sizes (flat = bounded memory), bytes per work on disk, and
+    an update run that finds nothing to do."""
+    import resource
+    import shutil
+    import subprocess
+
+    root = Path(args.photos)
+    with open(root / "manifest.csv", encoding="utf-8") as handle:
+        files = sorted(row["file"] for row in csv.DictReader(handle))
+    _, _, source_names = real_split(files, args.seed)
+    sources = distractor_sources(root, source_names)
+    from fairclaim.matching.distractors import make_distractor
+
+    folder = CACHE / f"registration-s{args.seed}"
+    for number in range(args.registration):
+        target = folder / f"{number // 1000:03d}" / f"d{number:07d}.jpg"
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(encode_jpeg(make_distractor(sources, args.seed, number), 90))
+    command = [sys.executable, "-m", "fairclaim.cli", "match", "index", "--quiet", "--out"]
+    for count in sorted({max(1, args.registration // 4), args.registration}):
+        subset = CACHE / f"registration-subset-{count}"
+        shutil.rmtree(subset, ignore_errors=True)
+        subset.mkdir(parents=True)
+        for number in range(count):
+            name = f"{number // 1000:03d}/d{number:07d}.jpg"
+            (subset / name).parent.mkdir(exist_ok=True)
+            os.link(folder / name, subset / name)
+        out = CACHE / f"registration-index-{count}"
+        shutil.rmtree(out, ignore_errors=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([*command, str(out), str(subset)], check=True, stdout=subprocess.DEVNULL)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        disk = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+        t0 = time.monotonic()
+        subprocess.run([*command, str(out), str(subset)], check=True, stdout=subprocess.DEVNULL)
+        print(
+            f"registration of {count:,} JPEGs (fairclaim match index): "
+            f"{count / cpu:.0f} works per CPU-second, peak RSS of the largest child so far "
+            f"{after.ru_maxrss / 1024:.0f} MB, {disk / count:.0f} B/work on disk; "
+            f"update run with nothing changed: {time.monotonic() - t0:.1f} s wall"
+        )
+        shutil.rmtree(subset, ignore_errors=True)
+    return 0
+
+
+def design_views(queries, seed) -> list:
+    """ORB descriptors of 20 real queries in the crop tier's three views."""
+    from fairclaim.matching.verify import QueryImage
+
+    views = []
+    for _name, _family, data in random.Random(seed).sample(queries, 20):
+        decoded = decode_image(data, min_side=512)
+        query = QueryImage.from_rgb(decoded.rgb, decoded.original_size)
+        keys = [(0, False), (0, True)] + ([(1, False)] if len(query.levels) > 1 else [])
+        views.append([query.features(level, flipped)[1] for level, flipped in keys])
+    return views
+
+
+def crop_tier_cost(index, views) -> float:
+    """CPU seconds per query of the crop tier's search alone."""
+    t0 = time.process_time()
+    for descriptors in views:
+        for view in descriptors:
+            index.sketch_votes(view)
+    return (time.process_time() - t0) / len(views)
+
+
+DESIGN_SHARD_WORKS = 20_000
+
+
+def shard_cost(views, seed) -> float:
+    """The crop tier's cost in one shard of `DESIGN_SHARD_WORKS` random works."""
+    rng = np.random.default_rng(seed)
+    shard = MatchIndex()
+    shard.add_sketches(
+        [f"s{i}" for i in range(DESIGN_SHARD_WORKS)],
+        rng.integers(0, 256, (DESIGN_SHARD_WORKS, SKETCH_SIZE, 32), dtype=np.uint8),
+    )
+    return crop_tier_cost(shard, views)
+
+
+def design_line(index, views, one_shard: float) -> None:
+    """The two ways to keep the crop tier on at this size: one inverted file with √-sized lists
+    (this index) or shards of `DESIGN_SHARD_WORKS` works, each searched in turn (one measured,
+    multiplied: random shards cost the same)."""
+    works = len(index)
+    single = crop_tier_cost(index, views)
+    shards = max(1, round(works / DESIGN_SHARD_WORKS))
+    print(
+        f"crop tier design at {works:,} works: one inverted file ({index._sketch.lists} lists) "
+        f"{1000 * single:.0f} ms CPU per query; {shards} shards of {DESIGN_SHARD_WORKS:,} "
+        f"searched in turn {1000 * one_shard * shards:.0f} ms (one shard {1000 * one_shard:.1f} "
+        f"ms; in parallel on c cores: ÷ c)"
+    )
 
 
 if __name__ == "__main__":

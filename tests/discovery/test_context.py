@@ -255,3 +255,27 @@ def test_host_of_agrees_with_urlsplit():
     for tail in _random_texts(pieces, 20_000, seed=4):
         for url in ("http://" + tail, "https://" + tail):
             assert host_of.__wrapped__(url) == reference(url), url
+
+
+ART_DIRECTED = b"""<!doctype html><html><body><picture>
+<source media="(max-width: 600px)" srcset="/img/square-600.jpg 600w, /img/square-300.jpg 300w">
+<source type="image/webp" srcset="/img/wide.webp 1000w">
+<img src="/img/wide-800.jpg" srcset="/img/wide-1200.jpg 1200w, /img/wide-800.jpg 800w" alt="x">
+</picture><img src="/img/plain.jpg" srcset="/img/plain-2x.jpg 2x"></body></html>"""
+
+
+def test_picture_names_art_directed_renditions_apart_from_sizes_and_formats():
+    page = extract_page(ART_DIRECTED, "https://example.test/page")
+    images = by_url(page)
+    wide = images["https://example.test/img/wide-1200.jpg"]
+    # the media-selected source may be another crop or picture: matching looks at it too
+    assert wide.art_directed == ("https://example.test/img/square-600.jpg",)
+    # a type-only source and srcset widths are the same picture: alternates only
+    assert "https://example.test/img/wide.webp" in wide.alternates
+    assert images["https://example.test/img/plain-2x.jpg"].art_directed == ()
+    (record,) = [
+        r
+        for r in sightings_from_page(page, first_seen="2026-01-02T03:04:05Z", source="crawl")
+        if r.image_url.endswith("wide-1200.jpg")
+    ]
+    assert record.to_dict()["art_directed"] == ["https://example.test/img/square-600.jpg"]

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +100,58 @@ def test_query_reads_paths_from_stdin_when_given_a_dash(built_index, photos, tmp
     assert [line["query"] for line in lines] == [str(copy), str(tmp_path / "nothing.jpg")]
     assert [m["id"] for m in lines[0]["matches"]] == ["top.jpg"]
     assert "error" in lines[1]
+
+
+def test_sharded_index_is_built_and_queried_on_a_local_cluster(photos, tmp_path):
+    works = tmp_path / "works"
+    works.mkdir()
+    for name in photos.indexed[:4]:
+        shutil.copy(photos.folder / name, works / name)
+    index = tmp_path / "IDX"
+    built = subprocess.run(
+        [*CLI, "index", "--out", str(index), "--shards", "2", "--workers", "1", str(works)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=180,
+    )
+    assert json.loads(built.stdout)["registered"] == 4
+    copy = tmp_path / "copy.jpg"
+    copy.write_bytes(encode_jpeg(make_edit("crop", photos.image(photos.indexed[1]), seed=5)))
+    reports = tmp_path / "reports"
+    done = subprocess.run(
+        [
+            *CLI,
+            "query",
+            "--index",
+            str(index),
+            "--workers",
+            "1",
+            "--report-dir",
+            str(reports),
+            str(copy),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=180,
+    )
+    (line,) = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [m["id"] for m in line["matches"]] == [photos.indexed[1]]
+    assert (line["shards"], line["shards_answered"], line["partial"]) == (2, 2, False)
+    assert Path(line["matches"][0]["report_png"]).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_rerunning_index_reports_what_changed(photos, tmp_path):
+    works = tmp_path / "works"
+    works.mkdir()
+    for name in photos.indexed[:2]:
+        shutil.copy(photos.folder / name, works / name)
+    index = tmp_path / "IDX"
+    command = [*CLI, "index", "--out", str(index), str(works)]
+    subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
+    (works / photos.indexed[0]).unlink()
+    again = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120)
+    summary = json.loads(again.stdout)
+    assert (summary["registered"], summary["removed"], summary["unchanged"]) == (1, 1, 1)
+    assert "progress:" in again.stderr

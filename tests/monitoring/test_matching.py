@@ -116,3 +116,24 @@ def test_an_image_that_cannot_be_fetched_is_noted_not_crashed(cast, settings, re
         assert do_match_sighting(sighting.pk, now) == []
     sighting.refresh_from_db()
     assert sighting.context["matching_note"].startswith("not matched:")
+
+
+def test_an_art_directed_rendition_of_a_picture_is_matched_too(cast, settings, registered):
+    settings.FAIRCLAIM_ALLOW_LOOPBACK = True
+    # Desktop: an unrelated picture; phones get a crop of the registered work.
+    page = (
+        b'<html><body><picture><source media="(max-width: 600px)" srcset="/phone.jpg 600w">'
+        b'<img src="/desk.jpg" srcset="/desk.jpg 1200w"></picture></body></html>'
+    )
+    routes = {
+        "/p": ("text/html", page),
+        "/desk.jpg": ("image/jpeg", real_photo("0b59cedf0380.jpg")),
+        "/phone.jpg": ("image/jpeg", edited(real_photo("2151a687beb9.jpg"))),
+    }
+    with serving(routes) as base:
+        recorded = do_submit_page(cast.alice.organisation, None, f"{base}/p", None, timezone.now())
+        (sighting,) = recorded.new
+        assert sighting.image_url == f"{base}/desk.jpg"
+        [match] = do_match_sighting(sighting.pk, timezone.now())
+    assert match.work == registered
+    assert match.report["found_image_url"] == f"{base}/phone.jpg"

@@ -74,6 +74,10 @@ class ImageOnPage:
     height: int | None = None
     licence_url: str = ""  # a licence link next to the image (its figure/container)
     alternates: tuple[str, ...] = ()
+    # The largest candidate of each other rendition a <picture> art-directs (a <source media=…>,
+    # or the <img>'s own candidates when a source won): possibly a different crop or picture,
+    # so matching fetches these too. Sizes of one rendition (srcset widths) are not listed.
+    art_directed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,11 @@ class _Collector:
             for name in ("alt", "title", "caption", "credit", "width", "height", "licence_url")
         }
         self.by_url[image.url] = ImageOnPage(
-            url=known.url, kind=known.kind, alternates=known.alternates, **merged
+            url=known.url,
+            kind=known.kind,
+            alternates=known.alternates,
+            art_directed=known.art_directed,
+            **merged,
         )
 
 
@@ -292,11 +300,6 @@ def _background_refs(css: str) -> list[str]:
     return refs
 
 
-def _grandparent(element):
-    parent = element.getparent()
-    return parent.getparent() if parent is not None else None
-
-
 def _add_img(images: _Collector, img, base: str) -> None:
     candidates: list[tuple[str, float]] = []
     src = img.get("src") or ""
@@ -307,17 +310,27 @@ def _add_img(images: _Collector, img, base: str) -> None:
         candidates.append((src, 1.0))
     for attr in ("srcset", *LAZY_SRCSET_ATTRS):
         candidates.extend(srcset_candidates(img.get(attr)))
-    # libxml2's HTML4 parser may nest <img> inside an unknown <source>: look two levels up.
-    picture = next(img.iterancestors("picture"), None)
-    in_picture = picture is not None and picture in (img.getparent(), _grandparent(img))
+    # libxml2's HTML4 parser nests <img> inside the unknown <source> elements before it: the
+    # <picture> is the first ancestor that is not a <source>.
+    parent = img.getparent()
+    while parent is not None and parent.tag == "source":
+        parent = parent.getparent()
+    picture = parent if parent is not None and parent.tag == "picture" else None
+    in_picture = picture is not None
+    renditions = [_absolute(base, candidates)]  # the <img>'s own, then each art-directed source
     if in_picture:
         for source in picture.iter("source"):
-            candidates.extend(srcset_candidates(source.get("srcset") or source.get("data-srcset")))
-    urls = [(u, size) for u, size in ((absolute_url(base, u), s) for u, s in candidates) if u]
+            found = srcset_candidates(source.get("srcset") or source.get("data-srcset"))
+            candidates.extend(found)
+            if source.get("media"):  # `media` selects a rendition; `type` only a file format
+                renditions.append(_absolute(base, found))
+    urls = _absolute(base, candidates)
     if not urls:
         return
     best = max(urls, key=lambda pair: pair[1])[0]
     alternates = tuple(dict.fromkeys(u for u, _ in urls if u != best))
+    largest = (max(r, key=lambda pair: pair[1])[0] for r in renditions if r)
+    art_directed = tuple(dict.fromkeys(u for u in largest if u != best))
     caption, credit, context = caption_and_credit(img)
     images.add(
         ImageOnPage(
@@ -331,5 +344,10 @@ def _add_img(images: _Collector, img, base: str) -> None:
             height=_pixels(img.get("height")),
             licence_url=licence_near(context, base),
             alternates=alternates,
+            art_directed=art_directed,
         )
     )
+
+
+def _absolute(base: str, candidates: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    return [(u, size) for u, size in ((absolute_url(base, u), s) for u, s in candidates) if u]

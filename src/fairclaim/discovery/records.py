@@ -68,6 +68,7 @@ class SightingRecord:
     embedded_credit: str = ""  # IPTC Credit / XMP photoshop:Credit
     image_error: str = ""  # error kind when the image fetch failed
     alternates: tuple[str, ...] = ()  # other srcset/<source> URLs of the same image
+    art_directed: tuple[str, ...] = ()  # other renditions of a <picture> (maybe other pictures)
     extra: Mapping[str, str] = field(default_factory=dict)  # e.g. provider scores
 
     def to_dict(self) -> dict:
@@ -76,6 +77,7 @@ class SightingRecord:
         data = dict(zip(_FIELD_NAMES, _field_values(self), strict=True))
         data["contact_emails"] = list(self.contact_emails)
         data["alternates"] = list(self.alternates)
+        data["art_directed"] = list(self.art_directed)
         data["extra"] = dict(self.extra)
         return data
 
@@ -86,7 +88,7 @@ class SightingRecord:
     def from_dict(cls, data: Mapping) -> SightingRecord:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        for name in ("contact_emails", "alternates"):
+        for name in ("contact_emails", "alternates", "art_directed"):
             values[name] = tuple(values.get(name) or ())
         return cls(**values)
 
@@ -140,6 +142,7 @@ def sighting_for_image(
         embedded_credit=facts.credit if facts else "",
         image_error=fetched.error if fetched else "",
         alternates=image.alternates,
+        art_directed=image.art_directed,
     )
 
 

@@ -10,7 +10,7 @@ public API from its modules:
                  IndexFormatError — each with a short `.code`
     fingerprint  fingerprint_work(decoded) / fingerprint_work_bytes(data, *, max_pixels)
                  -> WorkFingerprint (.to_bytes() / .from_bytes(); .features: LocalFeatures)
-    index        MatchIndex: add(id, fingerprint), save(path), load(path),
+    index        MatchIndex: add(id, fingerprint), remove(id), save(path), load(path),
                  pdq_candidates(...), crop_candidates(...)
     tiers        CodeTier: 256-bit codes in FAISS, flat while small, an inverted file once large
     matcher      Matcher(index, load_features).match_bytes(data) -> QueryResult;
@@ -19,8 +19,11 @@ public API from its modules:
     verify       QueryImage, verify(query, work_features) -> Verification (geometry);
     pixels       pixel_agreement (the block-by-block check behind every verdict)
     report       MatchReport (.to_json()), render_report_png(report, original_rgb, found_rgb)
-    store        build_index_directory(root, out) and IndexDirectory(path) — the CLI's on-disk
-                 index (FAISS files + JSON id map + per-work .npz features)
+    store        build_index_directory(root, out) (creates or updates) and IndexDirectory(path)
+                 — the CLI's on-disk index (FAISS files, id map, where the originals are)
+    shards       build_sharded_index(root, out, K, client), ShardedMatcher(out, client) — a
+                 sharded index on Dask with partial answers that name missing shards
+    distractors  seeded hard negatives (crops, rescales, colour shifts, mosaics) for the bench
     edits        seeded edit families used by the tests and the benchmark
     cli          `fairclaim match index|query`
 """

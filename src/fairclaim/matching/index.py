@@ -12,11 +12,17 @@ a plain row → work map:
 * the crop tier — up to `SKETCH_SIZE` ORB descriptors per work, searched with a found image's own
   descriptors; a work collecting enough close descriptors becomes a candidate even when no PDQ
   code is near (crops, embedded copies, perspective, small rotations). A found image brings
-  thousands of descriptors, so the tier becomes an inverted file early (`SKETCH_IVF_MIN_ROWS`);
-  it costs ~1.2–1.4 kB per work, and is on for shards up to `CROP_TIER_MAX_WORKS` works.
+  thousands of descriptors, so the tier becomes an inverted file early (`SKETCH_IVF_MIN_ROWS`)
+  whose list count grows with √rows: a query descriptor is compared with the list centroids and
+  the codes of `SKETCH_PROBES` lists, ~2·√rows comparisons in all, so the tier's cost grows with
+  the square root of the works and it is never switched off (~1.3 kB per work in memory).
+
+Works are numbered in the order they were added; a removed work keeps its number (a tombstone,
+skipped by every search), so adding and removing never rebuilds the tiers.
 
 `save(path)` writes a directory: `pdq.faiss` and `sketch.faiss` (FAISS's own writer), `ids.json`
-(the id map and per-row work numbers as plain JSON) — never pickle. Per-work verification features
+(the ids, removed numbers, training sizes: plain JSON) and `pdq_work.npy` / `sketch_work.npy` (the
+row → work number maps, int32) — never pickle. Per-work verification features
 are not part of this class (see `store.py`).
 
 Must not import Django.
@@ -64,9 +70,10 @@ SKETCH_IVF_MIN_ROWS = 16_384
 SKETCH_LISTS_FACTOR = 2.0
 # Crop tier: lists each query descriptor visits.
 SKETCH_PROBES = 4
-# Crop tier search time grows with √works; beyond this many works shard the index.
-CROP_TIER_MAX_WORKS = 20_000
-FORMAT_VERSION = 2
+# Crop tier: nearest sketch descriptors each query descriptor may vote for. More than one, as in a
+# large index a true correspondence is often the second nearest behind a look-alike texture.
+SKETCH_NEIGHBOURS = 2
+FORMAT_VERSION = 3
 # FAISS threads: one query is far too small to gain from OpenMP, and idle-spinning OpenMP threads
 # slow everything on a shared machine; parallelise across processes instead.
 FAISS_THREADS = 1
@@ -118,12 +125,22 @@ class MatchIndex:
         self._sketch = CodeTier(SKETCH_IVF_MIN_ROWS, lists_by_square_root(SKETCH_LISTS_FACTOR))
         self._sketch_work = array("i")
         self._numbers: dict[str, int] = {}
+        self.removed: set[int] = set()  # numbers of removed works (tombstones)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        """Works in the index (removed ones not counted)."""
+        return len(self.ids) - len(self.removed)
 
     def __contains__(self, work_id: str) -> bool:
         return work_id in self._numbers
+
+    def live_ids(self) -> list[str]:
+        """Ids of the works in the index (removed ones left out), in the order they were added."""
+        return sorted(self._numbers, key=self._numbers.__getitem__)
+
+    def number_of(self, work_id: str) -> int | None:
+        """The work's number (its position in `ids`), None when not in the index."""
+        return self._numbers.get(work_id)
 
     def add(self, work_id: str, fingerprint: WorkFingerprint) -> None:
         """Register a work; an id may be added once. Unhashable works join the crop tier only."""
@@ -140,20 +157,46 @@ class MatchIndex:
             self._sketch_work.extend([number] * len(sketch))
             self._sketch.add(sketch)
 
+    def remove(self, work_id: str) -> None:
+        """Take a work out of every search; its rows stay as a tombstone (no rebuild). The id may
+        be added again later (a changed original is removed, then added)."""
+        number = self._numbers.pop(work_id, None)
+        if number is None:
+            raise KeyError(f"work id not in the index: {work_id!r}")
+        self.removed.add(number)
+
     def add_codes(self, work_ids: list[str], codes: np.ndarray) -> None:
         """Bulk-add bare PDQ codes (N×32 uint8), e.g. a synthetic load for benchmarks."""
-        self._bulk_ids(work_ids)
-        self._pdq_work.extend(self._numbers[work_id] for work_id in work_ids)
-        self._pdq.add(codes)
+        self.add_bulk(work_ids, codes, np.ones(len(codes), bool), None, None)
 
     def add_sketches(self, work_ids: list[str], sketches: np.ndarray) -> None:
         """Bulk-add bare crop-tier descriptors (N×S×32 uint8) for new ids, for benchmarks."""
+        self.add_bulk(work_ids, None, None, sketches, None)
+
+    def add_bulk(
+        self,
+        work_ids: list[str],
+        codes: np.ndarray | None,
+        hashable: np.ndarray | None,
+        sketches: np.ndarray | None,
+        lengths: np.ndarray | None,
+    ) -> None:
+        """Add many works at once (one FAISS call per tier): PDQ codes (N×32, only rows where
+        `hashable`) and sketches (N×S×32, the first `lengths[i]` rows of each; all when None)."""
+        start = len(self.ids)
         self._bulk_ids(work_ids)
-        per_work = sketches.shape[1]
-        self._sketch_work.extend(
-            number for work_id in work_ids for number in [self._numbers[work_id]] * per_work
-        )
-        self._sketch.add(sketches.reshape(-1, 32))
+        numbers = np.arange(start, start + len(work_ids), dtype=np.int32)
+        if codes is not None:
+            keep = np.asarray(hashable, bool)
+            self._pdq_work.extend(numbers[keep].tolist())
+            self._pdq.add(np.ascontiguousarray(codes[keep], dtype=np.uint8))
+        if sketches is not None:
+            per_work = sketches.shape[1]
+            if lengths is None:
+                lengths = np.full(len(work_ids), per_work)
+            keep = np.arange(per_work)[None, :] < np.asarray(lengths)[:, None]
+            self._sketch_work.extend(np.repeat(numbers, per_work).reshape(-1, per_work)[keep])
+            self._sketch.add(np.ascontiguousarray(sketches[keep], dtype=np.uint8))
 
     def _bulk_ids(self, work_ids: list[str]) -> None:
         start = len(self.ids)
@@ -167,7 +210,7 @@ class MatchIndex:
 
     @property
     def crop_tier_enabled(self) -> bool:
-        return 0 < len(self.ids) <= CROP_TIER_MAX_WORKS and self._sketch.rows > 0
+        return self._sketch.rows > 0
 
     @property
     def pdq_is_inverted_file(self) -> bool:
@@ -209,7 +252,10 @@ class MatchIndex:
             for distance, row in zip(distances[query_row], rows[query_row], strict=True):
                 if row < 0 or distance > PDQ_CANDIDATE_DISTANCE:
                     continue
-                work_id = self.ids[self._pdq_work[row]]
+                number = self._pdq_work[row]
+                if number in self.removed:
+                    continue
+                work_id = self.ids[number]
                 known = found.get(work_id)
                 if known is None or int(distance) < (known.pdq_distance or 999):
                     found[work_id] = Candidate(
@@ -225,15 +271,20 @@ class MatchIndex:
         """Crop tier: per work, how many query descriptors found one of its sketch descriptors."""
         if self._sketch.rows == 0 or len(descriptors) == 0:
             return {}
-        distances, rows = self._sketch.search(descriptors, 1, SKETCH_PROBES)
-        close = rows[:, 0][(distances[:, 0] <= SKETCH_MATCH_DISTANCE) & (rows[:, 0] >= 0)]
+        k = min(SKETCH_NEIGHBOURS, self._sketch.rows)
+        distances, rows = self._sketch.search(descriptors, k, SKETCH_PROBES)
+        close = rows[(distances <= SKETCH_MATCH_DISTANCE) & (rows >= 0)]
         if len(close) == 0:
             return {}
         # A sketch descriptor votes once, however many query descriptors land on it.
         unique_rows = np.unique(close)
         works = np.frombuffer(self._sketch_work, dtype=np.int32)[unique_rows]
         numbers, counts = np.unique(works, return_counts=True)
-        return {self.ids[n]: int(c) for n, c in zip(numbers, counts, strict=True)}
+        return {
+            self.ids[n]: int(c)
+            for n, c in zip(numbers, counts, strict=True)
+            if int(n) not in self.removed
+        }
 
     def crop_candidates(
         self, views: list[tuple[int, bool, np.ndarray]], exclude: set[str] = frozenset()
@@ -262,15 +313,20 @@ class MatchIndex:
         directory.mkdir(parents=True, exist_ok=True)
         self._pdq.write(str(directory / "pdq.faiss"))
         self._sketch.write(str(directory / "sketch.faiss"))
+        np.save(directory / "pdq_work.npy", np.frombuffer(self._pdq_work, np.int32))
+        np.save(directory / "sketch_work.npy", np.frombuffer(self._sketch_work, np.int32))
         id_map = {
             "format": FORMAT_VERSION,
             "ids": self.ids,
-            "pdq_work": self._pdq_work.tolist(),
-            "sketch_work": self._sketch_work.tolist(),
+            "removed": sorted(self.removed),
             "pdq_trained_at": self._pdq.trained_at,
             "sketch_trained_at": self._sketch.trained_at,
         }
-        (directory / "ids.json").write_text(json.dumps(id_map), encoding="utf-8")
+        # The id map is written last and renamed into place: a reader never sees a map newer
+        # than the tiers it describes.
+        partial = directory / "ids.json.part"
+        partial.write_text(json.dumps(id_map), encoding="utf-8")
+        partial.replace(directory / "ids.json")
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MatchIndex:
@@ -279,18 +335,24 @@ class MatchIndex:
         index = cls()
         try:
             id_map = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
-            if id_map.get("format") not in (1, FORMAT_VERSION):
+            if id_map.get("format") not in (1, 2, FORMAT_VERSION):
                 raise IndexFormatError(
                     f"index format {id_map.get('format')!r} is not {FORMAT_VERSION}"
                 )
             index._pdq.read(str(directory / "pdq.faiss"), id_map.get("pdq_trained_at", 0))
             index._sketch.read(str(directory / "sketch.faiss"), id_map.get("sketch_trained_at", 0))
-        except (OSError, RuntimeError, ValueError) as exc:
+            if "pdq_work" in id_map:  # formats 1 and 2 kept the row maps in the JSON
+                pdq_work, sketch_work = id_map["pdq_work"], id_map["sketch_work"]
+            else:
+                pdq_work = np.load(directory / "pdq_work.npy", allow_pickle=False)
+                sketch_work = np.load(directory / "sketch_work.npy", allow_pickle=False)
+        except (OSError, RuntimeError, ValueError, KeyError) as exc:
             raise IndexFormatError(f"cannot read index at {directory}: {exc}") from exc
         index.ids = list(id_map["ids"])
-        index._numbers = {work_id: n for n, work_id in enumerate(index.ids)}
-        index._pdq_work = array("i", id_map["pdq_work"])
-        index._sketch_work = array("i", id_map["sketch_work"])
+        index.removed = {int(n) for n in id_map.get("removed", [])}
+        index._numbers = {w: n for n, w in enumerate(index.ids) if n not in index.removed}
+        index._pdq_work = array("i", np.asarray(pdq_work, np.int32).tobytes())
+        index._sketch_work = array("i", np.asarray(sketch_work, np.int32).tobytes())
         if index._pdq.rows != len(index._pdq_work) or index._sketch.rows != len(index._sketch_work):
             raise IndexFormatError(f"index at {directory}: FAISS rows and id map disagree")
         return index

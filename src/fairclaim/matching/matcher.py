@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from fairclaim.matching.decode import DEFAULT_MAX_PIXELS, DecodedImage, decode_image
+from fairclaim.matching.errors import MatchingError
 from fairclaim.matching.fingerprint import (
     PDQ_QUALITY_THRESHOLD,
     LocalFeatures,
@@ -20,6 +23,7 @@ from fairclaim.matching.fingerprint import (
     whole_image_codes,
 )
 from fairclaim.matching.index import Candidate, MatchIndex
+from fairclaim.matching.proposals import BORDER_FLAT_STD, PROPOSAL_MIN_WIDTH_FRACTION
 from fairclaim.matching.report import (
     MatchReport,
     decision_thresholds,
@@ -33,6 +37,12 @@ from fairclaim.matching.verify import QueryImage, Verification, verify
 QUERY_DECODE_MIN_SIDE = 512
 # Candidates verified per found image, closest first: verification costs ~5–15 ms each.
 MAX_CANDIDATES_VERIFIED = 8
+# Once a copy verifies, the search goes on while at least this share of the found image is
+# textured and not covered by a verified copy: the area of the smallest copy region proposals
+# look for (a fifth of the width, squared). Below it nothing the engine could find would fit.
+MIN_UNEXPLAINED_SHARE = PROPOSAL_MIN_WIDTH_FRACTION**2
+# Cells along the long side of the grid on which coverage and texture are compared.
+COVERAGE_GRID = 64
 
 FeatureLoader = Callable[[str], LocalFeatures]
 
@@ -79,7 +89,7 @@ class Matcher:
         index: the candidate index.
         load_features: work id → its `LocalFeatures` (called only for candidates).
         use_crop_tier: also search the crop tier (finds crops and embedded copies whose PDQ code
-            is far off); on by default for shards small enough (`MatchIndex.crop_tier_enabled`).
+            is far off); on by default.
         max_pixels: decoding limit for found images.
 
     Example:
@@ -109,16 +119,19 @@ class Matcher:
         return self.match_decoded(decoded)
 
     def match_decoded(self, decoded: DecodedImage) -> QueryResult:
-        """Candidates and verification in three stages, each run only while nothing has verified:
+        """Candidates and verification in three stages, each run while part of the found image
+        is still unexplained (`unexplained_share`):
 
         1. the whole image's PDQ codes (copies that keep the whole picture — most of them);
         2. the PDQ codes of region proposals (a picture inside a page, a collage, a border);
         3. the crop tier, one frame at a time (crops, perspective, small rotations, mirrored
-           crops, small pictures inside pages).
+           crops, small pictures inside pages), with the found image's features that fall on
+           copies already verified left out.
 
         Later stages cost more (region hashing, then ORB features in up to three frames), so a
-        plain copy is settled in the first. The price: when a found image holds two registered
-        works and the first stage verifies one, the other is not looked for.
+        plain copy that fills the found image is settled in the first. A collage, a mood board or
+        a page holding several works goes on until every work in it is found or the stages run
+        out: each verified match is reported with its placement.
         """
         query = QueryImage.from_rgb(decoded.rgb, decoded.original_size)
         size = (decoded.rgb.shape[1], decoded.rgb.shape[0])
@@ -127,9 +140,11 @@ class Matcher:
         rejected: list[MatchReport] = []
         checked: list[Candidate] = []
         tried: set[str] = set()
+        notes: list[str] = []
         quality = 0
+        textured = textured_cells(query.levels[0])
         for stage in (whole_image_codes, region_codes):
-            if matches:
+            if matches and unexplained_share(matches, textured) < MIN_UNEXPLAINED_SHARE:
                 break
             codes = (
                 stage(query.levels[0], size) if stage is whole_image_codes else stage(decoded.rgb)
@@ -142,9 +157,8 @@ class Matcher:
                 key=lambda c: (c.pdq_distance, c.work_id),
             )[: max(0, self.max_candidates - len(checked))]
             tried.update(found)
-            self._verify_candidates(fresh, decoded, query, matches, rejected)
+            self._verify_candidates(fresh, decoded, query, matches, rejected, notes)
             checked += fresh
-        notes = []
         if quality < PDQ_QUALITY_THRESHOLD:
             notes.append(
                 f"not hashable: PDQ quality {quality} < {PDQ_QUALITY_THRESHOLD}; "
@@ -153,13 +167,20 @@ class Matcher:
         if self.use_crop_tier and self.index.crop_tier_enabled:
             keys = [(0, False), (0, True)] + ([(1, False)] if len(query.levels) > 1 else [])
             for level, flipped in keys:
-                if matches:
+                if matches and unexplained_share(matches, textured) < MIN_UNEXPLAINED_SHARE:
                     break
-                view = [(level, flipped, query.features(level, flipped)[1])]
+                points, descriptors = query.features(level, flipped)
+                if matches:  # what verified copies explain cannot vote for another work
+                    frame = query.view(level, flipped)
+                    free = ~covered_points(
+                        matches, points, (frame.shape[1], frame.shape[0]), flipped
+                    )
+                    descriptors = np.ascontiguousarray(descriptors[free])
                 # A work that failed in one frame may still verify in another (mirrored, or
                 # small inside a page), so only the PDQ tier's candidates are left out.
-                extra = self.index.crop_candidates(view, exclude=tried)
-                self._verify_candidates(extra, decoded, query, matches, rejected)
+                exclude = tried | {m.work_id for m in matches}
+                extra = self.index.crop_candidates([(level, flipped, descriptors)], exclude)
+                self._verify_candidates(extra, decoded, query, matches, rejected, notes)
                 checked += extra
         matches.sort(key=lambda m: (-m.score, -m.inliers, m.work_id))
         return QueryResult(
@@ -171,12 +192,19 @@ class Matcher:
             notes=notes,
         )
 
-    def _verify_candidates(self, candidates, decoded, query, matches, rejected) -> None:
-        """Verify each candidate; verified reports go to `matches`, the others to `rejected`."""
+    def _verify_candidates(self, candidates, decoded, query, matches, rejected, notes) -> None:
+        """Verify each candidate; verified reports go to `matches`, the others to `rejected`; a
+        candidate whose features cannot be loaded is named in `notes` (never silently dropped)."""
         region_queries: dict[tuple, QueryImage] = {}
         whole = (0, 0, *decoded.original_size)
         for candidate in candidates:
-            features = self.load_features(candidate.work_id)
+            if any(m.work_id == candidate.work_id for m in matches):
+                continue
+            try:
+                features = self.load_features(candidate.work_id)
+            except MatchingError as exc:
+                notes.append(f"candidate {candidate.work_id} not verified: {exc}")
+                continue
             attempts = [query]
             if candidate.region is not None and tuple(candidate.region) != whole:
                 # Found through a region proposal (a picture inside a page or collage): verify
@@ -190,6 +218,70 @@ class Matcher:
                     break
             report = build_report(candidate, outcome, features, attempt, decoded.original_size)
             (matches if report.verified else rejected).append(report)
+
+
+def _grid(size: tuple[int, int]) -> tuple[int, int]:
+    """(columns, rows) of the coverage grid for a frame of `size`: square cells."""
+    side = max(size)
+    return (
+        max(1, round(COVERAGE_GRID * size[0] / side)),
+        max(1, round(COVERAGE_GRID * size[1] / side)),
+    )
+
+
+def textured_cells(frame: np.ndarray) -> np.ndarray:
+    """Boolean grid (rows × columns) of the cells of a found image that are not flat: what a
+    copy could occupy (page background and collage gaps cannot hide a work)."""
+    import cv2
+
+    columns, rows = _grid((frame.shape[1], frame.shape[0]))
+    gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    mean = cv2.resize(gray, (columns, rows), interpolation=cv2.INTER_AREA)
+    square = cv2.resize(gray * gray, (columns, rows), interpolation=cv2.INTER_AREA)
+    return np.sqrt(np.maximum(square - mean * mean, 0)) > BORDER_FLAT_STD
+
+
+def _coverage(matches: list[MatchReport], grid: tuple[int, int]) -> np.ndarray:
+    """Boolean grid (rows × columns) of the found image covered by verified copies."""
+    import cv2
+
+    columns, rows = grid
+    covered = np.zeros((rows, columns), np.uint8)
+    for match in matches:
+        if match.transform is None:
+            continue
+        width, height = match.original_size
+        corners = np.float64([[0, 0], [width, 0], [width, height], [0, height]])
+        outline = cv2.perspectiveTransform(
+            corners.reshape(-1, 1, 2), np.asarray(match.transform.homography)
+        ).reshape(-1, 2)
+        found_w, found_h = match.found_size
+        cells = outline * [columns / found_w, rows / found_h]
+        if np.all(np.isfinite(cells)):
+            cv2.fillConvexPoly(covered, np.round(cells).astype(np.int32), 1)
+    return covered.astype(bool)
+
+
+def unexplained_share(matches: list[MatchReport], textured: np.ndarray) -> float:
+    """Share of the found image that is textured and not covered by a verified copy."""
+    rows, columns = textured.shape
+    covered = _coverage(matches, (columns, rows))
+    return float((textured & ~covered).sum()) / textured.size
+
+
+def covered_points(
+    matches: list[MatchReport], points: np.ndarray, frame: tuple[int, int], mirrored: bool
+) -> np.ndarray:
+    """Which keypoints (x, y in a possibly mirrored frame of the found image) lie on copies
+    already verified."""
+    if len(points) == 0:
+        return np.zeros(0, bool)
+    columns, rows = _grid(frame)
+    covered = _coverage(matches, (columns, rows))
+    x = points[:, 0] if not mirrored else frame[0] - points[:, 0]
+    column = np.clip((x * columns / frame[0]).astype(int), 0, columns - 1)
+    row = np.clip((points[:, 1] * rows / frame[1]).astype(int), 0, rows - 1)
+    return covered[row, column]
 
 
 def match_image(

@@ -38,6 +38,9 @@ class _Cached:
 
 
 _matchers: dict[int, _Cached] = {}
+# Art-directed renditions of one <picture> fetched and matched besides its main image: pages
+# use two or three (phone, tablet, desktop crops); more would be a page abusing the markup.
+MAX_ART_DIRECTED = 3
 _lock = Lock()
 
 
@@ -76,56 +79,78 @@ def _load_features(owner_id: int):
 
 def do_match_sighting(sighting_id: int, now: datetime) -> list[Match]:
     """Fetch the sighting's image (through the one guarded fetch), match it against its rights
-    holder's works, and store a Match per verified work with its report and picture. Re-running
-    updates the same rows. A known licence or a whitelisted domain settles a match at once."""
+    holder's works, and store a Match per verified work with its report and picture. A
+    `<picture>`'s art-directed renditions (another crop, maybe another picture; the record's
+    `art_directed`) are fetched and matched too. Re-running updates the same rows. A known
+    licence or a whitelisted domain settles a match at once."""
     from fairclaim.matching.decode import decode_image
     from fairclaim.matching.matcher import QUERY_DECODE_MIN_SIDE
+
+    sighting = Sighting.objects.select_related("organisation").get(pk=sighting_id)
+    renditions = [
+        u for u in (sighting.context or {}).get("art_directed") or [] if isinstance(u, str)
+    ]
+    urls = [sighting.image_url, *renditions[:MAX_ART_DIRECTED]]
+    stored: dict[int, Match] = {}
+    notes: list[str] = []
+    for number, url in enumerate(urls):
+        try:
+            fetched = fetch(
+                url,
+                limits=DEFAULT_LIMITS,
+                allow_loopback=settings.FAIRCLAIM_ALLOW_LOOPBACK,
+                expect="image",
+            )
+            decoded = decode_image(
+                fetched.body, max_pixels=settings.FAIRCLAIM_MAX_IMAGE_PIXELS,
+                min_side=QUERY_DECODE_MIN_SIDE,
+            )  # fmt: skip
+        except (DiscoveryError, ImageDecodeError) as exc:
+            notes.append(
+                f"not matched: {exc}" if number == 0 else f"rendition {url} not matched: {exc}"
+            )
+            continue
+        if number == 0:
+            Sighting.objects.filter(pk=sighting.pk).update(image_sha256=fetched.sha256)
+        result = matcher_for(sighting.organisation_id).match_decoded(decoded)
+        notes += [n if number == 0 else f"rendition {url}: {n}" for n in result.notes]
+        for report in result.matches:
+            work = Work.objects.get(pk=int(report.work_id), owner_id=sighting.organisation_id)
+            if work.pk not in stored:  # the main image's report wins over a rendition's
+                stored[work.pk] = _store_match(work, sighting, report, decoded, url, number)
+    _note(sighting, "; ".join(notes))
+    return list(stored.values())
+
+
+def _store_match(work, sighting, report, decoded, url: str, number: int) -> Match:
+    """Create or update the Match of `work` in `sighting` with its report and pictures; a match
+    found in an art-directed rendition names that rendition's URL in its report."""
     from fairclaim.matching.overlay import render_overlay_png
     from fairclaim.matching.report import render_report_png
 
-    sighting = Sighting.objects.select_related("organisation").get(pk=sighting_id)
-    try:
-        fetched = fetch(
-            sighting.image_url,
-            limits=DEFAULT_LIMITS,
-            allow_loopback=settings.FAIRCLAIM_ALLOW_LOOPBACK,
-            expect="image",
+    data = report.to_json()
+    if number:
+        data["found_image_url"] = url
+    with transaction.atomic():
+        match, created = Match.objects.update_or_create(
+            work=work,
+            sighting=sighting,
+            defaults={"score": report.score, "inliers": report.inliers, "report": data},
         )
-        decoded = decode_image(
-            fetched.body, max_pixels=settings.FAIRCLAIM_MAX_IMAGE_PIXELS,
-            min_side=QUERY_DECODE_MIN_SIDE,
-        )  # fmt: skip
-    except (DiscoveryError, ImageDecodeError) as exc:
-        _note(sighting, f"not matched: {exc}")
-        return []
-    result = matcher_for(sighting.organisation_id).match_decoded(decoded)
-    stored = []
-    for report in result.matches:
-        work = Work.objects.get(pk=int(report.work_id), owner_id=sighting.organisation_id)
-        with transaction.atomic():
-            match, created = Match.objects.update_or_create(
-                work=work,
-                sighting=sighting,
-                defaults={"score": report.score, "inliers": report.inliers,
-                          "report": report.to_json()},
-            )  # fmt: skip
-            if created:
-                settled = suppression_for(work, sighting.page_domain)
-                if settled:
-                    Match.objects.filter(pk=match.pk).update(status=settled)
-                    match.status = settled
-            if report.transform is not None:
-                features = WorkFingerprint.from_bytes(bytes(work.fingerprint)).features
-                thumb = features.thumb_rgb()
-                png = render_report_png(report, thumb, decoded.rgb)
-                match.report_image.save("report.png", ContentFile(png), save=False)
-                overlay = render_overlay_png(report, thumb, decoded.rgb)
-                match.overlay_image.save("overlay.png", ContentFile(overlay), save=False)
-                match.save(update_fields=["report_image", "overlay_image"])
-        stored.append(match)
-    _note(sighting, "; ".join(result.notes))
-    Sighting.objects.filter(pk=sighting.pk).update(image_sha256=fetched.sha256)
-    return stored
+        if created:
+            settled = suppression_for(work, sighting.page_domain)
+            if settled:
+                Match.objects.filter(pk=match.pk).update(status=settled)
+                match.status = settled
+        if report.transform is not None:
+            features = WorkFingerprint.from_bytes(bytes(work.fingerprint)).features
+            thumb = features.thumb_rgb()
+            png = render_report_png(report, thumb, decoded.rgb)
+            match.report_image.save("report.png", ContentFile(png), save=False)
+            overlay = render_overlay_png(report, thumb, decoded.rgb)
+            match.overlay_image.save("overlay.png", ContentFile(overlay), save=False)
+            match.save(update_fields=["report_image", "overlay_image"])
+    return match
 
 
 def _note(sighting: Sighting, note: str) -> None:
