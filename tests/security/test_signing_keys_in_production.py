@@ -76,20 +76,14 @@ def test_signing_production_starts_with_its_keys(tmp_path):
 
     key = tmp_path / "keys" / "signing-ed25519.pem"
     assert fairclaim("evidence", "rotate-keys", "--key", str(key)).returncode == 1  # none yet
-    assert fairclaim("evidence", "public-key", "--key", str(key)).returncode == 0
+    # The one deliberate step that makes the key folder: Ed25519, document certificate, WACZ key.
+    made = fairclaim("evidence", "public-key", "--key", str(key))
     env = clean_env(
         production=True,
         FAIRCLAIM_DATA_DIR=str(tmp_path / "data"),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         FAIRCLAIM_SIGNING_KEY=str(key),
     )
-    # The document and WACZ keys are made once, deliberately, like the Ed25519 key.
-    made = fairclaim(
-        "manage", "shell", "-c",
-        "from fairclaim.evidence.keys import Signer; import sys; "
-        f"s = Signer.from_path({str(key)!r}); s.document; s.wacz",
-        env=clean_env(FAIRCLAIM_SIGNING_KEY=str(key)),
-    )  # fmt: skip
     assert made.returncode == 0, made.stderr
     port = free_port()
     server = subprocess.Popen(

@@ -75,7 +75,11 @@ def _private_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> bytes:
 def _load_private(path: Path, kind: type, *, create: bool, generate) -> object:
     if not path.exists():
         if not create:
-            raise CertificateError(f"key file {path} does not exist (and may not be created here)")
+            raise CertificateError(
+                f"key file {path} does not exist; production never creates one (restore it from "
+                "the backup, or create it deliberately with `fairclaim evidence public-key --key "
+                "PATH-OF-THE-ED25519-KEY`)"
+            )
         key = generate()
         if _write_exclusive(path, _private_pem(key), KEY_FILE_MODE):
             return key

@@ -196,6 +196,7 @@ def _print_verification(verification: Any, as_json: bool) -> int:
 
 
 def run_public_key(args: argparse.Namespace) -> int:
+    from fairclaim.evidence.certificates import CertificateError
     from fairclaim.evidence.keys import Signer, SigningKeyError
 
     try:
@@ -205,6 +206,19 @@ def run_public_key(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     print(f"key id: {signer.key_id}")
     print(signer.public_key_pem().decode("ascii"), end="")
+    # The document certificate and the WACZ key live beside it and are made here too, so this
+    # one command prepares a production key folder (production never creates keys itself).
+    try:
+        document, spec = signer.document, signer.wacz
+    except CertificateError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    if document is not None and spec is not None:
+        print(
+            f"document certificate: {document.key_id} (sha256 {document.fingerprint})",
+            file=sys.stderr,
+        )
+        print(f"WACZ key: {spec.key_id}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -33,7 +33,12 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
-from fairclaim.evidence.certificates import DOCUMENT_CERT_FILE, DOCUMENT_KEY_FILE, WACZ_KEY_FILE
+from fairclaim.evidence.certificates import (
+    DOCUMENT_CERT_FILE,
+    DOCUMENT_KEY_FILE,
+    WACZ_KEY_FILE,
+    CertificateError,
+)
 from fairclaim.evidence.keys import Signer, load_public_key_pem
 
 KEYRING_FILE = "keyring.json"
@@ -170,9 +175,19 @@ def _created(path: Path | None, now: datetime) -> datetime:
     return min(moment, now).replace(microsecond=0)
 
 
+def _optional(load: Any) -> Any:
+    """A document or WACZ key, or None for an install from before they existed."""
+    try:
+        return load()
+    except CertificateError:
+        return None
+
+
 def current_entries(signer: Signer, now: datetime) -> list[KeyEntry]:
-    """Entries for the signer's three keys, each valid from its file's creation (at most `now`)."""
+    """Entries for the signer's keys, each valid from its file's creation (at most `now`)."""
     folder = signer.folder
+    document = _optional(lambda: signer.document)
+    spec = _optional(lambda: signer.wacz)
     entries = [
         KeyEntry(
             key_id=signer.key_id,
@@ -182,28 +197,28 @@ def current_entries(signer: Signer, now: datetime) -> list[KeyEntry]:
             valid_from=_created(signer.path, now),
         )
     ]
-    if signer.document is not None:
+    if document is not None:
         entries.append(
             KeyEntry(
-                key_id=signer.document.key_id,
+                key_id=document.key_id,
                 algorithm="RSA-3072",
                 use="PDF signatures (PAdES) on every document the platform issues",
-                public_key_pem=signer.document.certificate.public_key()
+                public_key_pem=document.certificate.public_key()
                 .public_bytes(
                     serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
                 )
                 .decode("ascii"),
                 valid_from=_created(folder / DOCUMENT_KEY_FILE if folder else None, now),
-                certificate_pem=signer.document.certificate_pem().decode("ascii"),
+                certificate_pem=document.certificate_pem().decode("ascii"),
             )
         )
-    if signer.wacz is not None:
+    if spec is not None:
         entries.append(
             KeyEntry(
-                key_id=signer.wacz.key_id,
+                key_id=spec.key_id,
                 algorithm="ECDSA-P384",
                 use="WACZ signedData in datapackage-digest.json (anonymous signing)",
-                public_key_pem=signer.wacz.public_key_pem().decode("ascii"),
+                public_key_pem=spec.public_key_pem().decode("ascii"),
                 valid_from=_created(folder / WACZ_KEY_FILE if folder else None, now),
             )
         )
