@@ -94,3 +94,17 @@ def test_a_broken_key_list_is_a_clear_error(tmp_path):
     path.write_text('{"format": "something else"}')
     with pytest.raises(KeyringError, match="fairclaim-keyring/1"):
         Keyring.load(path)
+
+
+def test_a_pdf_signed_with_a_tsa_carries_an_rfc3161_timestamp(tmp_path, tsa):
+    _, url = tsa
+    signer = Signer.from_path(tmp_path / "keys" / "signing-ed25519.pem")
+    keyring = platform_keyring(signer, datetime.now(UTC))
+    stamped = sign_pdf(plain_pdf(), signer.document, reason="test", tsa_url=url)
+    verification = verify_pdf(stamped, keyring=keyring)
+    assert verification.ok, verification.lines()
+    assert "timestamp" in verification.info
+    path = tmp_path / "stamped.pdf"
+    path.write_bytes(stamped)
+    report = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in report

@@ -132,3 +132,34 @@ def test_a_pdf_signed_by_another_certificate_is_not_trusted(documents, tmp_path)
     assert not check.trusted
     assert not check.ok
     assert "not a platform certificate" in " ".join(check.problems)
+
+
+def test_fairclaim_evidence_verify_checks_a_pdf_against_the_published_key_list(documents, tmp_path):
+    import sys
+    from datetime import UTC, datetime
+
+    from fairclaim.evidence.keyring import platform_keyring
+
+    keylist = tmp_path / "fairclaim-signing-keys.json"
+    keylist.write_bytes(platform_keyring(platform_signer(), datetime.now(UTC)).to_json_bytes())
+    genuine, changed = tmp_path / "demand.pdf", tmp_path / "changed.pdf"
+    genuine.write_bytes(documents["demand"])
+    changed.write_bytes(tamper(documents["demand"]))
+
+    def verify(path, *flags):
+        return subprocess.run(
+            [sys.executable, "-m", "fairclaim.cli", "evidence", "verify", str(path), *flags],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    ok = verify(genuine, "--trusted-keys", str(keylist))
+    assert ok.returncode == 0, ok.stdout
+    assert "OK     trusted key: platform certificate rsa:" in ok.stdout
+    untrusted = verify(genuine)
+    assert untrusted.returncode == 1
+    assert "not checked against a trusted key" in untrusted.stdout
+    broken = verify(changed, "--trusted-keys", str(keylist))
+    assert broken.returncode == 1
+    assert "FAILED PDF signature (PAdES): the document changed after it was signed" in (
+        broken.stdout
+    )
