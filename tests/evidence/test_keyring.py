@@ -108,3 +108,18 @@ def test_a_pdf_signed_with_a_tsa_carries_an_rfc3161_timestamp(tmp_path, tsa):
     path.write_bytes(stamped)
     report = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
     assert "Signature is Valid" in report
+
+
+def test_pdfs_are_signed_and_checked_inside_a_running_event_loop(tmp_path):
+    """A worker that also captures pages holds Playwright's event loop; signing still works."""
+    import asyncio
+
+    from fairclaim.evidence.pdfsign import check_pdf
+
+    signer = Signer.from_path(tmp_path / "keys" / "signing-ed25519.pem")
+
+    async def inside_a_loop():
+        signed = sign_pdf(plain_pdf(), signer.document, reason="test")
+        return check_pdf(signed, [signer.document.certificate])
+
+    assert asyncio.run(inside_a_loop()).ok

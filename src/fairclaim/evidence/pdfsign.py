@@ -12,7 +12,9 @@ Framework-free: no Django imports.
 
 from __future__ import annotations
 
+import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,6 +32,18 @@ MAX_PDF_BYTES = 50_000_000  # our letters are < 1 MB; a bigger upload is not one
 
 class PdfSigningError(Exception):
     """The PDF could not be signed (unreadable input, TSA refused or unreachable)."""
+
+
+def _off_loop(function, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions. They wrap `asyncio.run`, which refuses to
+    start inside a thread whose event loop is running (Playwright's sync API keeps one in the
+    worker that also captures pages); there the call goes to a short-lived thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def sign_pdf(
@@ -76,7 +90,9 @@ def sign_pdf(
     timestamper = HTTPTimeStamper(tsa_url) if tsa_url else None
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        output = signers.sign_pdf(writer, metadata, signer=signer, timestamper=timestamper)
+        output = _off_loop(
+            signers.sign_pdf, writer, metadata, signer=signer, timestamper=timestamper
+        )
     except Exception as exc:  # pyHanko raises its own, requests', and ValueError alike
         raise PdfSigningError(f"could not sign the PDF: {exc}") from exc
     return output.getvalue()
@@ -135,7 +151,7 @@ def check_pdf(pdf: bytes, trusted: list[x509.Certificate]) -> PdfCheck:
     signature = signatures[-1]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = validate_pdf_signature(signature, context)
+        status = _off_loop(validate_pdf_signature, signature, context)
     except Exception as exc:  # a damaged signature can break the CMS parser anywhere
         result.signed = True
         result.problems.append(f"the signature cannot be read: {exc}")
