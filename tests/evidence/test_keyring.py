@@ -113,6 +113,7 @@ def test_a_pdf_signed_with_a_tsa_carries_an_rfc3161_timestamp(tmp_path, tsa):
 def test_pdfs_are_signed_and_checked_inside_a_running_event_loop(tmp_path):
     """A worker that also captures pages holds Playwright's event loop; signing still works."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from fairclaim.evidence.pdfsign import check_pdf
 
@@ -122,4 +123,6 @@ def test_pdfs_are_signed_and_checked_inside_a_running_event_loop(tmp_path):
         signed = sign_pdf(plain_pdf(), signer.document, reason="test")
         return check_pdf(signed, [signer.document.certificate])
 
-    assert asyncio.run(inside_a_loop()).ok
+    # A thread of its own: this test process may already hold Playwright's loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside_a_loop()).result().ok
