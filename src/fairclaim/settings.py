@@ -249,7 +249,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("FAIRCLAIM_MAX_FILES_PER_UPLOAD", 500, mi
 FAIRCLAIM_SIGNING_KEY = env_str(
     "FAIRCLAIM_SIGNING_KEY", str(DATA_DIR / "keys" / "signing-ed25519.pem")
 )
-# RFC 3161 timestamp authority for evidence manifests; empty = no timestamp token.
+# RFC 3161 timestamp authority for evidence manifests and PDF signatures; empty = no token.
 FAIRCLAIM_TSA_URL = env_str("FAIRCLAIM_TSA_URL")
 # Payments: card through Stripe Checkout (signed webhooks), bank transfer with the case reference.
 STRIPE_API_KEY = env_secret("STRIPE_API_KEY")

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from fairclaim.accounts.forms import ThrottledAuthenticationForm
-from fairclaim.portal import views as portal_views
+from fairclaim.portal import public_keys
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="works:list", permanent=False)),
@@ -22,5 +22,11 @@ urlpatterns = [
     path("portal/", include("fairclaim.portal.urls")),
     path("verify/", include("fairclaim.portal.verify_urls")),
     path("payments/", include("fairclaim.payments.urls")),
-    path(".well-known/fairclaim-signing-key", portal_views.signing_key, name="signing_key"),
+    path(".well-known/fairclaim-signing-key", public_keys.signing_key, name="signing_key"),
+    path(".well-known/fairclaim-signing-keys.json", public_keys.signing_keys, name="signing_keys"),
+    path(
+        ".well-known/fairclaim-signing-certificate.pem",
+        public_keys.signing_certificate,
+        name="signing_certificate",
+    ),
 ]

@@ -151,7 +151,7 @@ def test_javascript_rendered_image_is_found_by_srcset(site, capture):
     assert result.manifest["page"]["title"] == "Gallery (rendered)"
     assert b"rendered photo" in read_member(path, "fairclaim/dom.html")
     assert result.manifest["image"]["sha256"] == hashlib.sha256(site.state.photo).hexdigest()
-    assert verify_bundle(path).ok
+    assert verify_bundle(path, trust_any_key=True).ok
 
 
 def test_lazy_background_image_far_below_the_fold_is_loaded_and_found(site, capture):
@@ -176,7 +176,7 @@ def test_redirected_page_and_image_are_followed_and_recorded(site, capture):
         h.get_header("WARC-Target-URI"): h for k, h, _ in warc_records(path) if k == "response"
     }
     assert {site.url("/old-cdn.html"), site.url("/moved.jpg")} <= set(statuses)
-    assert verify_bundle(path).ok
+    assert verify_bundle(path, trust_any_key=True).ok
 
 
 def test_srcset_candidate_the_browser_skipped_is_fetched_directly(site, capture):
@@ -187,7 +187,7 @@ def test_srcset_candidate_the_browser_skipped_is_fetched_directly(site, capture)
     assert image["source"].startswith("direct fetch")
     assert image["response_url"] == site.url("/photo.jpg")  # followed the 302 by hand
     assert image["sha256"] == hashlib.sha256(site.state.photo).hexdigest()
-    assert verify_bundle(path).ok
+    assert verify_bundle(path, trust_any_key=True).ok
 
 
 def test_page_answering_404_is_recorded_as_image_absent(site, capture):
@@ -196,7 +196,7 @@ def test_page_answering_404_is_recorded_as_image_absent(site, capture):
     assert result.page_status == 404
     assert result.manifest["image_present"] is False
     assert "HTTP 404" in result.manifest["absence_reason"]
-    assert verify_bundle(path).ok
+    assert verify_bundle(path, trust_any_key=True).ok
 
 
 def test_image_removed_between_two_captures_shows_in_timeline(site, capture):
@@ -216,7 +216,7 @@ def test_image_removed_between_two_captures_shows_in_timeline(site, capture):
     assert timeline.first_seen == first.captured_at
     assert timeline.removed_at == second.captured_at
     assert timeline.removal_reason == second.absence_reason
-    assert verify_bundle(second_path).ok
+    assert verify_bundle(second_path, trust_any_key=True).ok
 
 
 def test_image_still_served_but_no_longer_on_the_page_is_absent_with_its_bytes(site, capture):
@@ -227,7 +227,7 @@ def test_image_still_served_but_no_longer_on_the_page_is_absent_with_its_bytes(s
     assert image["status"] == 200
     assert image["sha256"] == hashlib.sha256(site.state.photo).hexdigest()
     assert image["element"] is None
-    assert verify_bundle(path).ok
+    assert verify_bundle(path, trust_any_key=True).ok
 
 
 def test_page_load_timeout_raises_and_leaves_no_bundle(site, capture):
@@ -277,5 +277,5 @@ def test_refuses_loopback_page_unless_allowed_before_any_request(site, capture, 
 
 def test_timestamp_time_is_close_to_the_capture_time(static_capture):
     result, path = static_capture
-    stamped = datetime.fromisoformat(verify_bundle(path).info["timestamp"])
+    stamped = datetime.fromisoformat(verify_bundle(path, trust_any_key=True).info["timestamp"])
     assert abs(stamped - result.captured_at) < timedelta(minutes=1)

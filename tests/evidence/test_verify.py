@@ -115,8 +115,11 @@ def test_swapped_screenshot_with_recomputed_datapackage_fails_on_the_signed_mani
             "datapackage-digest.json": json.dumps(digest).encode(),
         },
     )
-    verification = verify_bundle(target)
-    assert failed_parts(verification) == ["fairclaim/screenshot-full.png"]
+    verification = verify_bundle(target, trust_any_key=True)
+    assert failed_parts(verification) == [
+        "fairclaim/screenshot-full.png",
+        "WACZ signedData (datapackage-digest.json)",  # the forger dropped the spec signature
+    ]
     assert "manifest" in verification.failed[0].detail
 
 
@@ -141,7 +144,7 @@ def test_bundle_re_signed_by_another_key_fails_against_the_published_key(
     )
     published = signer.private_key.public_key()
     verification = verify_bundle(target, published)
-    assert "signature (fairclaim/manifest.sig.json)" in failed_parts(verification)
+    assert "trusted key" in failed_parts(verification)
     assert verification.key_id == other.key_id
     assert f"not by the given key {signer.key_id}" in " ".join(verification.lines())
 
@@ -221,6 +224,6 @@ def test_index_entry_pointing_at_the_wrong_record_is_reported(static_capture, tm
 def test_an_uploaded_file_object_verifies_like_a_path(static_capture):
     _, source = static_capture
     with open(source, "rb") as upload:
-        verification = verify_bundle(upload)
+        verification = verify_bundle(upload, trust_any_key=True)
     assert verification.ok
     assert verification.subject == str(source)

@@ -83,9 +83,11 @@ def build_case_file(case: Case, now: datetime) -> bytes:
             "now": now,
             "files": sorted(files),
             "events": log["events"],
+            "document_title": f"Case file {case.reference}",
         },
     )
-    files["summary.pdf"] = pdf_of(summary)
+    # The summary carries the case log inside it (PDF/A-3 associated file) as well as beside it.
+    files["summary.pdf"] = pdf_of(summary, attachments={"case-log.json": files["case-log.json"]})
     manifest = {
         "case": case.reference,
         "generated_at": now.isoformat(),

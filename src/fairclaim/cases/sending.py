@@ -24,7 +24,7 @@ from django.db.models import F, Q
 from fairclaim.letters.context import build_context
 from fairclaim.letters.render import render_notice, sign_pdf
 from fairclaim.portal.access import new_access_code, one_time_link_token
-from fairclaim.portal.signing import platform_signer
+from fairclaim.portal.signing import platform_signer, published_keyring
 from fairclaim.rules.deadlines import cadence_for, deadline, reminder_deadline
 from fairclaim.rules.send_gate import NoticeKind, Verdict
 
@@ -281,7 +281,11 @@ def verify_notice_pdf(pdf: bytes):
     )
     if notice is None:
         return None
-    public_key = platform_signer().private_key.public_key()
+    # The key named on the notice, from the published list: notices signed before a key
+    # rotation stay verifiable.
+    public_key = published_keyring().ed25519_key(notice.key_id)
+    if public_key is None:
+        return None
     return notice if pdf_signature_holds(public_key, pdf, notice.pdf_signature) else None
 
 

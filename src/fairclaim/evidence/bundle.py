@@ -14,7 +14,9 @@ Layout of a bundle (a WACZ 1.1.1 file)::
     fairclaim/manifest.sig.json   Ed25519 signature over the manifest bytes, the key id, the key
     fairclaim/manifest.tsr        optional RFC 3161 token over sha256(manifest bytes)
     datapackage.json              every file (including the three above) with sha256 and size
-    datapackage-digest.json       sha256 of datapackage.json
+    datapackage-digest.json       sha256 of datapackage.json, and `signedData`: the WACZ signing
+                                  spec's anonymous ECDSA P-384 signature over that hash
+                                  (waczsign.py), which ReplayWeb.page and other WACZ tools check
 
 The signature covers the manifest, and the manifest covers every evidence file, so one signature
 check plus the file hashes proves the whole capture; datapackage.json is the WACZ's own fixity
@@ -38,6 +40,7 @@ from fairclaim.evidence import wacz
 from fairclaim.evidence.keys import Signer
 from fairclaim.evidence.retry import RetryPolicy
 from fairclaim.evidence.timestamp import TimestampError, request_token
+from fairclaim.evidence.waczsign import signed_data
 
 MANIFEST_FORMAT = "fairclaim-evidence-manifest/1"
 SIGNATURE_FORMAT = "fairclaim-evidence-signature/1"
@@ -111,6 +114,9 @@ def write_bundle(
         "format": MANIFEST_FORMAT,
         "software": {"name": "fairclaim", "version": __version__},
         "signing_key_id": signer.key_id,
+        # The key of the WACZ signedData: named under the Ed25519 signature, so trusting that
+        # key trusts this one for this bundle.
+        **({"wacz_signing_key_id": signer.wacz.key_id} if signer.wacz else {}),
         **facts,
         "files": [
             {"path": path, "role": roles[path], "sha256": wacz.sha256_hex(data), "bytes": len(data)}
@@ -135,7 +141,10 @@ def write_bundle(
         members, title=title, created=created, software=SOFTWARE, page_url=page_url
     )
     members[wacz.DATAPACKAGE_PATH] = package
-    members[wacz.DIGEST_PATH] = wacz.datapackage_digest(package)
+    spec_signature = (
+        signed_data(signer.wacz, package, wacz.rfc3339(created), SOFTWARE) if signer.wacz else None
+    )
+    members[wacz.DIGEST_PATH] = wacz.datapackage_digest(package, spec_signature)
     wacz.write_zip_atomically(out_path, members, created)
     return BundleWritten(
         path=str(out_path),

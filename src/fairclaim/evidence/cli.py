@@ -2,12 +2,17 @@
 
     fairclaim evidence capture PAGE_URL IMAGE_URL --out BUNDLE.wacz [--key PEM] [--tsa URL]
                                [--timeout SECONDS] [--allow-loopback] [--json]
-    fairclaim evidence verify FILE [--public-key PEM] [--json]      (a .wacz bundle or a case log)
+    fairclaim evidence verify FILE [--public-key PEM | --trusted-keys KEYLIST.json |
+                                    --trust-any-key] [--json]
+                                    (a .wacz bundle, a PDF we issued, or a case log)
     fairclaim evidence public-key [--key PEM]                        (print the PEM and key id)
+    fairclaim evidence rotate-keys [--key PEM]      (retire the current keys, create new ones)
 
 Exit codes: capture 0 when the bundle was written (also when the image is gone: that is a finding),
 1 when nothing could be captured or a requested timestamp is missing; verify 0 when every check
-holds, 1 otherwise. Heavy imports (Playwright, warcio) happen inside the commands.
+holds, 1 otherwise. Who signed counts as a check: without --public-key or --trusted-keys the
+signing key is named but not trusted, so verify exits 1 unless --trust-any-key is given.
+Heavy imports (Playwright, warcio, pyHanko) happen inside the commands.
 """
 
 from __future__ import annotations
@@ -63,12 +68,31 @@ def register(subparsers: Any) -> None:
     )
     verify.add_argument("path", help="BUNDLE.wacz or CASELOG.json")
     verify.add_argument("--public-key", default=None, help="check against this public key PEM")
+    verify.add_argument(
+        "--trusted-keys",
+        default=None,
+        metavar="KEYLIST.json",
+        help="check against the platform's published key list "
+        "(saved from /.well-known/fairclaim-signing-keys.json)",
+    )
+    verify.add_argument(
+        "--trust-any-key",
+        action="store_true",
+        help="accept a signature by any key (the key id is printed for you to check)",
+    )
     verify.add_argument("--json", action="store_true", help="print the checks as JSON")
     verify.set_defaults(func=run_verify)
 
     public_key = verbs.add_parser("public-key", help="print the signing key's public PEM and id")
     public_key.add_argument("--key", default=None, help="signing key PEM (created if missing)")
     public_key.set_defaults(func=run_public_key)
+
+    rotate = verbs.add_parser(
+        "rotate-keys",
+        help="retire the current signing keys (kept in the key list) and create new ones",
+    )
+    rotate.add_argument("--key", default=None, help="signing key PEM (its folder holds the rest)")
+    rotate.set_defaults(func=run_rotate_keys)
 
 
 def run_capture(args: argparse.Namespace) -> int:
@@ -115,22 +139,30 @@ def run_capture(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    from fairclaim.evidence.keyring import Keyring, KeyringError
     from fairclaim.evidence.keys import SigningKeyError, load_public_key
     from fairclaim.evidence.report import Check, Verification
 
-    public_key = None
-    if args.public_key:
-        try:
+    public_key = keyring = None
+    try:
+        if args.public_key:
             public_key = load_public_key(args.public_key)
-        except SigningKeyError as exc:
-            verification = Verification(kind="bundle", subject=args.path)
-            verification.checks.append(Check("public key", False, str(exc)))
-            return _print_verification(verification, args.json)
-    return _print_verification(verify_path(args.path, public_key), args.json)
+        if args.trusted_keys:
+            keyring = Keyring.load(args.trusted_keys)
+    except (SigningKeyError, KeyringError) as exc:
+        verification = Verification(kind="bundle", subject=args.path)
+        verification.checks.append(Check("trusted key", False, str(exc)))
+        return _print_verification(verification, args.json)
+    verification = verify_path(
+        args.path, public_key, keyring=keyring, trust_any_key=args.trust_any_key
+    )
+    return _print_verification(verification, args.json)
 
 
-def verify_path(path: str, public_key: Any = None) -> Any:
-    """Verify a bundle or, if the file is JSON, a case-log export."""
+def verify_path(
+    path: str, public_key: Any = None, *, keyring: Any = None, trust_any_key: bool = False
+) -> Any:
+    """Verify a bundle, a PDF we issued, or (if the file is JSON) a case-log export."""
     from fairclaim.evidence.caselog import verify_case_log
     from fairclaim.evidence.report import Check, Verification
     from fairclaim.evidence.verify import verify_bundle
@@ -148,7 +180,11 @@ def verify_path(path: str, public_key: Any = None) -> Any:
                 kind="case-log", subject=path, checks=[Check(path, False, f"not JSON: {exc}")]
             )
         return verify_case_log(document)
-    return verify_bundle(path, public_key)
+    if head.startswith(b"%PDF-"):
+        from fairclaim.evidence.pdfsign import verify_pdf_file
+
+        return verify_pdf_file(path, keyring=keyring, trust_any_key=trust_any_key)
+    return verify_bundle(path, public_key, keyring=keyring, trust_any_key=trust_any_key)
 
 
 def _print_verification(verification: Any, as_json: bool) -> int:
@@ -160,6 +196,7 @@ def _print_verification(verification: Any, as_json: bool) -> int:
 
 
 def run_public_key(args: argparse.Namespace) -> int:
+    from fairclaim.evidence.certificates import CertificateError
     from fairclaim.evidence.keys import Signer, SigningKeyError
 
     try:
@@ -169,4 +206,35 @@ def run_public_key(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     print(f"key id: {signer.key_id}")
     print(signer.public_key_pem().decode("ascii"), end="")
+    # The document certificate and the WACZ key live beside it and are made here too, so this
+    # one command prepares a production key folder (production never creates keys itself).
+    try:
+        document, spec = signer.document, signer.wacz
+    except CertificateError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    if document is not None and spec is not None:
+        print(
+            f"document certificate: {document.key_id} (sha256 {document.fingerprint})",
+            file=sys.stderr,
+        )
+        print(f"WACZ key: {spec.key_id}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_rotate_keys(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from fairclaim.evidence.certificates import CertificateError
+    from fairclaim.evidence.keyring import KeyringError, rotate
+    from fairclaim.evidence.keys import SigningKeyError
+
+    try:
+        keyring, _signer = rotate(args.key or _default_key_path(), datetime.now(UTC))
+    except (SigningKeyError, CertificateError, KeyringError, OSError) as exc:
+        print(f"rotation failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for entry in keyring.keys:
+        print(f"{entry.key_id}  {entry.algorithm:<10} {entry.period()}")
+    print("restart the web and worker processes to sign with the new keys", file=sys.stderr)
     return EXIT_OK

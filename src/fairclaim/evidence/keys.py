@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+if TYPE_CHECKING:
+    from fairclaim.evidence.certificates import DocumentKey, WaczKey
 
 SIGNING_KEY_ENV = "FAIRCLAIM_SIGNING_KEY"
 DEFAULT_KEY_PATH = Path("var/keys/signing-ed25519.pem")  # relative to the working directory
@@ -68,13 +74,22 @@ def load_public_key(path: str | os.PathLike[str]) -> Ed25519PublicKey:
     return load_public_key_pem(data)
 
 
-def load_or_create_private_key(path: str | os.PathLike[str]) -> Ed25519PrivateKey:
+def load_or_create_private_key(
+    path: str | os.PathLike[str], *, create: bool = True
+) -> Ed25519PrivateKey:
     """Load the Ed25519 private key at `path`, or create it there (mode 0600) on first use.
 
     Creation is exclusive (O_EXCL): two processes starting at once cannot both write a key; the
-    loser loads the winner's key.
+    loser loads the winner's key. With `create=False` (production) a missing file is an error:
+    a silently new key would make every earlier signature fail against the published key.
     """
     path = Path(path)
+    if not path.exists() and not create:
+        raise SigningKeyError(
+            f"signing key {path} does not exist; production never creates one "
+            "(restore it from the backup, or create it deliberately with "
+            "`fairclaim evidence public-key --key PATH`)"
+        )
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         key = Ed25519PrivateKey.generate()
@@ -105,13 +120,38 @@ def load_or_create_private_key(path: str | os.PathLike[str]) -> Ed25519PrivateKe
 
 @dataclass(frozen=True)
 class Signer:
-    """An Ed25519 private key with its published name."""
+    """An Ed25519 private key with its published name, and (when loaded from a key folder) the
+    platform's document key and WACZ key kept beside it (certificates.py), loaded on first use."""
 
     private_key: Ed25519PrivateKey
+    path: Path | None = field(default=None, compare=False)
+    create: bool = field(default=True, compare=False)
 
     @classmethod
-    def from_path(cls, path: str | os.PathLike[str]) -> Signer:
-        return cls(load_or_create_private_key(path))
+    def from_path(cls, path: str | os.PathLike[str], *, create: bool = True) -> Signer:
+        return cls(load_or_create_private_key(path, create=create), Path(path), create)
+
+    @property
+    def folder(self) -> Path | None:
+        return self.path.parent if self.path is not None else None
+
+    @cached_property
+    def document(self) -> DocumentKey | None:
+        """RSA key + X.509 certificate that signs PDFs (PAdES); None without a key folder."""
+        from fairclaim.evidence.certificates import DocumentKey
+
+        if self.folder is None:
+            return None
+        return DocumentKey.from_folder(self.folder, create=self.create, now=datetime.now(UTC))
+
+    @cached_property
+    def wacz(self) -> WaczKey | None:
+        """ECDSA P-384 key for the WACZ spec's signedData; None without a key folder."""
+        from fairclaim.evidence.certificates import WaczKey
+
+        if self.folder is None:
+            return None
+        return WaczKey.from_folder(self.folder, create=self.create)
 
     @property
     def key_id(self) -> str:

@@ -314,8 +314,16 @@ def datapackage(
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
 
-def datapackage_digest(datapackage_bytes: bytes) -> bytes:
-    document = {"path": DATAPACKAGE_PATH, "hash": "sha256:" + sha256_hex(datapackage_bytes)}
+def datapackage_digest(
+    datapackage_bytes: bytes, signed_data: dict[str, Any] | None = None
+) -> bytes:
+    """datapackage-digest.json; `signed_data` is the WACZ signing spec's signature (waczsign)."""
+    document: dict[str, Any] = {
+        "path": DATAPACKAGE_PATH,
+        "hash": "sha256:" + sha256_hex(datapackage_bytes),
+    }
+    if signed_data is not None:
+        document["signedData"] = signed_data
     return json.dumps(document, indent=2).encode("utf-8")
 
 

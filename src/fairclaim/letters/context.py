@@ -65,6 +65,9 @@ class NoticeContext:
     paid_total: Decimal | None = None
     offer: str = ""
     licence_until: date | None = None
+    # The case log as it stands when the document is issued: kind, time and chain hash of each
+    # entry (no payloads: those may hold the rights holder's internal notes). Embedded in the PDF.
+    case_log: dict = field(default_factory=dict)
 
 
 def build_context(case: Case, *, access_code: str, link_token: str, today: date) -> NoticeContext:
@@ -99,6 +102,7 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
         consumer=case.recipient_type == Case.RecipientType.CONSUMER,
         today=today,
         sender_email=settings.DEFAULT_FROM_EMAIL,
+        case_log=_case_log_extract(case),
     )
     for line in case.lines.select_related("work", "match__sighting"):
         sighting = line.match.sighting if line.match else None
@@ -119,6 +123,19 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
             )
         )
     return context
+
+
+def _case_log_extract(case: Case) -> dict:
+    from fairclaim.cases.log import export_case_log
+
+    events = export_case_log(case)["events"]
+    return {
+        "case": case.reference,
+        "head": events[-1]["hash"] if events else None,
+        "entries": [
+            {"seq": e["seq"], "kind": e["kind"], "at": e["at"], "hash": e["hash"]} for e in events
+        ],
+    }
 
 
 def _statutory_available(case: Case) -> bool:

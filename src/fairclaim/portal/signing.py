@@ -1,14 +1,11 @@
-"""The platform's signing key, as the web app and the workers use it."""
+"""The platform's signing keys: defined in the letters app (the lowest app that signs), used here
+for the public key pages and the verifiers."""
 
-from functools import cache
+from fairclaim.letters.signing import (
+    check_platform_keys,
+    document_certificates,
+    platform_signer,
+    published_keyring,
+)
 
-from django.conf import settings
-
-from fairclaim.evidence.keys import Signer
-
-
-@cache
-def platform_signer(path: str | None = None) -> Signer:
-    """Loaded once per process; created on first use in development (production checks that it
-    exists, see `checks.py`, so a lost key is noticed at start-up, not at the first notice)."""
-    return Signer.from_path(path or settings.FAIRCLAIM_SIGNING_KEY)
+__all__ = ["check_platform_keys", "document_certificates", "platform_signer", "published_keyring"]

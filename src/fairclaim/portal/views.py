@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Max
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fairclaim.accounts.throttle import VERIFY_PER_ADDRESS, locked_until, record_failure
@@ -34,7 +33,7 @@ from .forms import (
     NoticeCheckForm,
     PaymentForm,
 )
-from .signing import platform_signer
+from .signing import document_certificates, published_keyring
 from .uploads import ProofRefused, check_proof
 
 
@@ -213,17 +212,6 @@ def _my_cases(request):
     return recipient_cases(request.session).order_by("-created_at")[:50]
 
 
-@require_GET
-@cache_control(public=True, max_age=3600)
-def signing_key(request):
-    """The public half of the platform key: anyone can check evidence bundles and notice PDFs."""
-    signer = platform_signer()
-    response = HttpResponse(signer.public_key_pem(), content_type="application/x-pem-file")
-    response["X-Fairclaim-Key-Id"] = signer.key_id
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 def _count_public_check(request) -> bool:
     """Count one public check against the address; False once the address has used its share.
     Every check counts, not just failed ones: each does real work."""
@@ -265,8 +253,8 @@ def check_uploaded_bundle(upload):
         for chunk in upload.chunks():
             handle.write(chunk)
         handle.flush()
-        public_key = platform_signer().private_key.public_key()
-        verification = verify_bundle(handle.name, public_key=public_key)
+        # Trust = the published key list: a bundle signed before a key rotation still verifies.
+        verification = verify_bundle(handle.name, keyring=published_keyring())
     verification.subject = upload.name
     return verification
 
@@ -308,6 +296,7 @@ def show_payment(request, reference):
 def verify_notice(request):
     """Public: is this notice genuine? By reference + access code, or by the PDF itself."""
     from fairclaim.cases.sending import verify_notice_pdf
+    from fairclaim.evidence.pdfsign import verify_pdf
 
     form = NoticeCheckForm(request.POST or None, request.FILES or None)
     verdict = None
@@ -320,11 +309,13 @@ def verify_notice(request):
         if form.is_valid():
             upload = form.cleaned_data.get("pdf")
             if upload:
-                notice = verify_notice_pdf(upload.read(settings.FAIRCLAIM_MAX_UPLOAD_BYTES))
+                pdf = upload.read(settings.FAIRCLAIM_MAX_UPLOAD_BYTES)
+                notice = verify_notice_pdf(pdf)
                 verdict = {
                     "genuine": notice is not None,
                     "notice": notice,
                     "case": notice.case if notice else None,
+                    "pdf_check": verify_pdf(pdf, keyring=published_keyring()),
                 }
             else:
                 try:
@@ -334,7 +325,8 @@ def verify_notice(request):
                     verdict = {"genuine": True, "case": case}
                 except AccessRefused as refusal:
                     verdict = {"genuine": False, "reason": str(refusal)}
-    return render(request, "portal/verify_notice.html", {"form": form, "verdict": verdict})
+    context = {"form": form, "verdict": verdict, "certificates": document_certificates()}
+    return render(request, "portal/verify_notice.html", context)
 
 
 @require_GET
