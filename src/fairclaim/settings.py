@@ -9,6 +9,7 @@ Every setting is listed in the README's settings table.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -330,6 +331,20 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Reverse proxies whose X-Forwarded-For names the real client (addresses or networks). Throttles
+# count clients, not the proxy: behind one, every visitor would otherwise share one counter.
+# In production behind a proxy (FAIRCLAIM_BEHIND_PROXY) the default trusts a proxy on this host.
+FAIRCLAIM_TRUSTED_PROXIES = env_list(
+    "FAIRCLAIM_TRUSTED_PROXIES",
+    ["127.0.0.0/8", "::1"] if PRODUCTION and env_bool("FAIRCLAIM_BEHIND_PROXY", True) else [],
+)
+for _proxy in FAIRCLAIM_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FAIRCLAIM_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

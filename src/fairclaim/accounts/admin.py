@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from .forms import ThrottledAdminAuthenticationForm
 from .models import Organisation, User
 
 
@@ -32,3 +33,8 @@ class FairclaimUserAdmin(UserAdmin):
         *UserAdmin.fieldsets,
         ("fairclaim", {"fields": ["role", "organisation", "read_only"]}),
     ]
+
+
+# Every sign-in path goes through the one throttle: /admin/login/ is where the privileged
+# accounts sign in, so it must not be the one door without it.
+admin.site.login_form = ThrottledAdminAuthenticationForm

@@ -19,11 +19,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fairclaim.accounts.clients import client_address
 from fairclaim.accounts.throttle import VERIFY_PER_ADDRESS, locked_until, record_failure
 from fairclaim.cases.claims import case_offers, latest_statements, statement_lines
 from fairclaim.cases.evidence import bundle_download, timeline_for
 
-from .access import AccessRefused, grant, open_with_code, open_with_link, recipient_cases
+from .access import (
+    AccessRefused,
+    AccessThrottled,
+    grant,
+    has_access,
+    open_with_code,
+    open_with_link,
+    recipient_cases,
+)
 from .actions import StepNotAllowed, do_post_message, do_raise_defence, do_submit_licence
 from .forms import (
     AccessForm,
@@ -39,8 +48,8 @@ from .uploads import ProofRefused, check_proof
 
 
 def get_case_for_recipient(request, reference: str):
-    """The one access function of the portal: 404 unless this session showed a code for the
-    case's recipient domain."""
+    """The one access function of the portal: 404 unless this session showed the code (or a
+    one-time link) for this case."""
     cases = recipient_cases(request.session).annotate(last_event=Max("events__seq"))
     return get_object_or_404(cases, reference=reference)
 
@@ -53,7 +62,7 @@ def enter(request):
             case = open_with_code(
                 form.cleaned_data["reference"],
                 form.cleaned_data["code"],
-                request.META.get("REMOTE_ADDR", ""),
+                client_address(request),
                 timezone.now(),
             )
         except AccessRefused as refusal:
@@ -61,7 +70,7 @@ def enter(request):
         else:
             grant(request.session, case)
             return redirect("portal:case", reference=case.reference)
-    if request.session.get("portal_domains") and request.method == "GET":
+    if has_access(request.session) and request.method == "GET":
         return render(request, "portal/enter.html", {"form": form, "cases": _my_cases(request)})
     return render(request, "portal/enter.html", {"form": form})
 
@@ -227,7 +236,7 @@ def signing_key(request):
 def _count_public_check(request) -> bool:
     """Count one public check against the address; False once the address has used its share.
     Every check counts, not just failed ones: each does real work."""
-    address, now = request.META.get("REMOTE_ADDR", ""), timezone.now()
+    address, now = client_address(request), timezone.now()
     if locked_until(VERIFY_PER_ADDRESS, address, now):
         return False
     record_failure(VERIFY_PER_ADDRESS, address, now)
@@ -316,7 +325,7 @@ def verify_notice(request):
             return render(
                 request, "portal/verify_notice.html", {"form": form, "throttled": True}, status=429
             )
-        address, now = request.META.get("REMOTE_ADDR", ""), timezone.now()
+        address, now = client_address(request), timezone.now()
         if form.is_valid():
             upload = form.cleaned_data.get("pdf")
             if upload:
@@ -332,6 +341,9 @@ def verify_notice(request):
                         form.cleaned_data["reference"], form.cleaned_data["code"], address, now
                     )
                     verdict = {"genuine": True, "case": case}
+                except AccessThrottled as wait:  # says "try later", never "not genuine"
+                    context = {"form": form, "throttled": True, "throttled_reason": str(wait)}
+                    return render(request, "portal/verify_notice.html", context, status=429)
                 except AccessRefused as refusal:
                     verdict = {"genuine": False, "reason": str(refusal)}
     return render(request, "portal/verify_notice.html", {"form": form, "verdict": verdict})
