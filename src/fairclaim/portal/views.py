@@ -44,7 +44,7 @@ from .forms import (
     PaymentForm,
 )
 from .signing import platform_signer
-from .uploads import ProofRefused, check_proof
+from .uploads import ProofRefused, check_proof, read_proof
 
 
 def get_case_for_recipient(request, reference: str):
@@ -156,7 +156,7 @@ def show_licence(request, reference):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.pop("proof")
         try:
-            proof = check_proof(upload.name, upload.read(upload.size + 1))
+            proof = check_proof(upload.name, read_proof(upload))
             do_submit_licence(case, form.cleaned_data, proof, timezone.now())
         except (ProofRefused, StepNotAllowed) as problem:
             form.add_error(None, str(problem))
@@ -179,7 +179,7 @@ def show_defence(request, reference):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["evidence"]
         try:
-            proof = check_proof(upload.name, upload.read(upload.size + 1)) if upload else None
+            proof = check_proof(upload.name, read_proof(upload)) if upload else None
             do_raise_defence(
                 case,
                 form.cleaned_data["kind"],

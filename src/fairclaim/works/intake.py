@@ -189,6 +189,7 @@ def expand_zip(
             )
             return
         for member in members:
+            data = b""  # the last member's bytes go before the next is read: one at a time
             name = f"{filename}/{member.filename}"
             if member.flag_bits & 0x1:
                 yield UploadRefused(name, "the file is encrypted")

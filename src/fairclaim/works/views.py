@@ -54,6 +54,8 @@ def upload_works(request):
             messages.success(request, f"Registered {count} photo{'s' if count != 1 else ''}.")
         for refusal in outcome.refused:
             messages.error(request, f"Not registered — {refusal.filename}: {refusal.reason}")
+        for note in outcome.notes:
+            messages.warning(request, note)
         return redirect("works:list")
     return render(request, "works/upload.html", {"form": form})
 
