@@ -38,9 +38,9 @@ def scoped_choices(user, db_field):
     """
     model = db_field.related_model
     limits = db_field.remote_field.limit_choices_to
-    if model is Organisation and isinstance(limits, dict):
-        if limits.get("kind") == Organisation.Kind.LAW_FIRM:
-            return Organisation.objects.filter(kind=Organisation.Kind.LAW_FIRM)
+    law_firms = isinstance(limits, dict) and limits.get("kind") == Organisation.Kind.LAW_FIRM
+    if model is Organisation and law_firms:
+        return Organisation.objects.filter(kind=Organisation.Kind.LAW_FIRM)
     scope = _choice_scopes().get(model)
     return scope(user) if scope else None
 
