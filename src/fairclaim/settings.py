@@ -164,6 +164,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fairclaim.accounts.headers.SecurityHeadersMiddleware",  # CSP; no caching of the portal
 ]
 
 ROOT_URLCONF = "fairclaim.urls"

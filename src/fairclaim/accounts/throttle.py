@@ -58,6 +58,8 @@ LOGIN_PER_ACCOUNT = Policy(
 LOGIN_PER_CLIENT = Policy(
     "login-client", 50, timedelta(days=1), timedelta(seconds=1), timedelta(hours=1)
 )
+# Portal messages per case: a conversation, not a flood (each is also a case-log event).
+PORTAL_MESSAGES_PER_CASE = Policy("portal-messages", limit=30, window=timedelta(hours=1))
 # Public verification does real work per upload; plenty for a person, too few for a flood.
 VERIFY_PER_ADDRESS = Policy("verify-address", limit=30, window=timedelta(hours=1))
 

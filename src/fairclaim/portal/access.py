@@ -156,6 +156,7 @@ def grant(session, case: Case) -> None:
     granted = set(session.get(SESSION_KEY, []))
     granted.add(case.pk)
     session[SESSION_KEY] = sorted(granted)
+    session.set_expiry(0)  # ends with the browser: recipients often use shared computers
     session.cycle_key()  # a new session id after gaining access (no fixation)
 
 

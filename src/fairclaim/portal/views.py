@@ -14,13 +14,19 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fairclaim.accounts.clients import client_address
-from fairclaim.accounts.throttle import VERIFY_PER_ADDRESS, locked_until, record_failure
+from fairclaim.accounts.throttle import (
+    PORTAL_MESSAGES_PER_CASE,
+    VERIFY_PER_ADDRESS,
+    locked_until,
+    record_failure,
+)
+from fairclaim.cases.actions import CaseChanged
 from fairclaim.cases.claims import case_offers, latest_statements, statement_lines
 from fairclaim.cases.evidence import bundle_download, timeline_for
 
@@ -45,6 +51,11 @@ from .forms import (
 )
 from .signing import platform_signer
 from .uploads import ProofRefused, check_proof, read_proof
+
+CHANGED_MEANWHILE = gettext_lazy(
+    "The case changed while you were sending this (perhaps it was sent twice). "
+    "Please check the case page and try again if needed."
+)
 
 
 def get_case_for_recipient(request, reference: str):
@@ -160,6 +171,8 @@ def show_licence(request, reference):
             do_submit_licence(case, form.cleaned_data, proof, timezone.now())
         except (ProofRefused, StepNotAllowed) as problem:
             form.add_error(None, str(problem))
+        except CaseChanged:  # a double submit or a decision at the same moment
+            form.add_error(None, CHANGED_MEANWHILE)
         else:
             messages.success(
                 request,
@@ -189,6 +202,8 @@ def show_defence(request, reference):
             )
         except (ProofRefused, StepNotAllowed) as problem:
             form.add_error(None, str(problem))
+        except CaseChanged:  # a double submit or a decision at the same moment
+            form.add_error(None, CHANGED_MEANWHILE)
         else:
             messages.success(
                 request,
@@ -205,7 +220,13 @@ def show_defence(request, reference):
 def show_messages(request, reference):
     case = get_case_for_recipient(request, reference)
     form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    now = timezone.now()
+    if request.method == "POST" and locked_until(PORTAL_MESSAGES_PER_CASE, case.reference, now):
+        form.add_error(
+            "body", _("You have sent many messages in a short time. Please wait an hour.")
+        )
+    elif request.method == "POST" and form.is_valid():
+        record_failure(PORTAL_MESSAGES_PER_CASE, case.reference, now)  # counts every message
         do_post_message(
             case,
             form.cleaned_data["body"],
