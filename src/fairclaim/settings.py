@@ -280,6 +280,9 @@ FAIRCLAIM_DEMO_PHOTOS = Path(
     )
 )
 
+# How long a background task may run before its worker is presumed dead and the task is queued
+# again (task_leases.py); also how old a claim on a work or notice must be to be taken over.
+FAIRCLAIM_TASK_LEASE_SECONDS = env_int("FAIRCLAIM_TASK_LEASE_SECONDS", 600, minimum=1)
 TASKS = {
     "default": {
         "BACKEND": env_str("FAIRCLAIM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

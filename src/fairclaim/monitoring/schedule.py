@@ -56,7 +56,15 @@ def follow_up_missed_deadlines(now: datetime) -> int:
     return sum(do_follow_up(pk, now) != "nothing" for pk in cases_past_deadline(now.date()))
 
 
+def recover_stale_tasks(now: datetime) -> int:
+    """Tasks whose worker died are failed visibly and queued again (task_leases.py)."""
+    from fairclaim.task_leases import recover_stale_tasks as recover
+
+    return recover(now)
+
+
 STEPS = [
+    recover_stale_tasks,
     enqueue_due_scans,
     enqueue_due_captures,
     enqueue_due_provider_searches,

@@ -30,8 +30,11 @@ from .thumbnails import make_thumbnail
 
 log = logging.getLogger(__name__)
 
-# A worker that died mid-task leaves a claim behind; after this long another worker may retake it.
-STALE_CLAIM = timedelta(minutes=10)
+
+def stale_claim() -> timedelta:
+    """A worker that died mid-task leaves a claim behind; after this long (the task lease, see
+    task_leases.py) another worker may retake it."""
+    return timedelta(seconds=settings.FAIRCLAIM_TASK_LEASE_SECONDS)
 
 
 def upload_limits() -> Limits:
@@ -166,6 +169,26 @@ def enqueue_processing(work: Work) -> None:
     transaction.on_commit(lambda: process_work.enqueue(work.pk))
 
 
+def do_retry_work(work: Work) -> bool:
+    """Queue a failed work for processing again; False when it is not (or no longer) failed."""
+    with transaction.atomic():
+        queued = Work.objects.filter(pk=work.pk, status=Work.Status.FAILED).update(
+            status=Work.Status.PENDING, status_changed_at=timezone.now(), processing_error=""
+        )
+        if queued:
+            enqueue_processing(work)
+    return bool(queued)
+
+
+def do_give_up_processing(work_id: int) -> None:
+    """The task processing this work stopped its worker too often: show it as failed."""
+    Work.objects.filter(pk=work_id, status=Work.Status.PROCESSING).update(
+        status=Work.Status.FAILED,
+        status_changed_at=timezone.now(),
+        processing_error="processing stopped before it finished several times; retry it",
+    )
+
+
 def do_process_work(work_id: int) -> bool:
     """Make the thumbnail and the matching fingerprint of one work (indexed from the database).
 
@@ -175,7 +198,7 @@ def do_process_work(work_id: int) -> bool:
     now = timezone.now()
     claimed = Work.objects.filter(
         Q(status=Work.Status.PENDING)
-        | Q(status=Work.Status.PROCESSING, status_changed_at__lt=now - STALE_CLAIM),
+        | Q(status=Work.Status.PROCESSING, status_changed_at__lt=now - stale_claim()),
         pk=work_id,
     ).update(status=Work.Status.PROCESSING, status_changed_at=now)
     if not claimed:
