@@ -151,3 +151,17 @@ def test_a_page_that_redirects_to_the_internal_service_is_refused_without_reachi
         _capture(session, site, "/moved-page.html", tmp_path)
     assert internal.hits == []
     assert not (tmp_path / "bundle.wacz").exists()
+
+
+def test_the_loopback_variable_means_the_same_to_capture_as_to_discovery(
+    session, site, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("FAIRCLAIM_ALLOW_LOOPBACK", "true")  # discovery has always taken "true"
+    result = session.capture(
+        site.base + "/photo.jpg",
+        site.base + "/photo.jpg",
+        out_path=tmp_path / "bundle.wacz",
+        signer=Signer.from_path(tmp_path / "key.pem"),
+        retry=RetryPolicy(attempts=1),
+    )
+    assert result.page_status == 200

@@ -111,3 +111,16 @@ def test_a_scan_whose_every_start_url_is_refused_exits_non_zero(tmp_path):
     )  # fmt: skip
     assert done.returncode == 1, done.stderr[-1000:]
     assert "nothing could be read" in done.stderr
+
+
+def test_the_pixel_limit_setting_can_raise_pillows_own_limit_and_says_what_it_compares():
+    from fairclaim.works.intake import Limits, UploadRefused, check_image
+    from tests.images import png_claiming_size
+
+    big = png_claiming_size(11_600, 8_700)  # 100.9 MP: over Pillow's 89.5 MP default
+    with pytest.raises(UploadRefused) as refused:
+        check_image("big.png", big, Limits(max_bytes=10**8, max_pixels=200_000_000))
+    assert "MP" not in refused.value.reason  # past the pixel check: refused only as damaged
+    with pytest.raises(UploadRefused) as over:
+        check_image("big.png", big, Limits(max_bytes=10**8, max_pixels=100_000_000))
+    assert "(100.9 MP); the limit is 100.0 MP" in over.value.reason

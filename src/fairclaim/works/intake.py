@@ -6,6 +6,7 @@ serve the web upload, zip archives and the demo loader. Every refusal names the 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -106,8 +107,10 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
             f"the file is {human_size(len(data))}; the limit is {human_size(limits.max_bytes)}",
         )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with warnings.catch_warnings(), _pillow_pixel_limit(limits.max_pixels):
+            # Our own limit (below) decides; Pillow's warning at its default 89 MP would otherwise
+            # refuse what FAIRCLAIM_MAX_IMAGE_PIXELS allows.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             image_format = image.format or ""
             width, height = image.size
@@ -119,8 +122,8 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
             if width * height > limits.max_pixels:
                 raise UploadRefused(
                     filename,
-                    f"the image claims {width}×{height} pixels ({width * height / 1e6:.0f} MP); "
-                    f"the limit is {limits.max_pixels / 1e6:.0f} MP "
+                    f"the image claims {width}×{height} pixels ({_megapixels(width * height)}); "
+                    f"the limit is {_megapixels(limits.max_pixels)} "
                     "(protection against decompression bombs)",
                 )
             with truncation_is_an_error():
@@ -134,10 +137,10 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # Pillow refuses far-too-large headers itself, before we see the size; it names the count.
         claimed = re.search(r"\((\d+) pixels\)", str(exc))
-        size = f"{int(claimed.group(1)) / 1e6:.0f} MP" if claimed else "too many pixels"
+        size = _megapixels(int(claimed.group(1))) if claimed else "too many pixels"
         raise UploadRefused(
             filename,
-            f"the image claims {size}; the limit is {limits.max_pixels / 1e6:.0f} MP "
+            f"the image claims {size}; the limit is {_megapixels(limits.max_pixels)} "
             "(protection against decompression bombs)",
         ) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -153,6 +156,24 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
         width=width,
         height=height,
     )
+
+
+def _megapixels(pixels: int) -> str:
+    """100.9 MP, not "101 MP" against a limit of "100 MP" (which reads as within it)."""
+    return f"{pixels / 1e6:.1f} MP"
+
+
+@contextlib.contextmanager
+def _pillow_pixel_limit(max_pixels: int) -> Iterator[None]:
+    """Pillow refuses outright at twice its global MAX_IMAGE_PIXELS; align it with our limit
+    while we open a file, so the setting can raise the limit as well as lower it. Uploads are
+    checked one at a time per process (as decode.truncation_is_an_error assumes)."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
 
 
 def is_zip(filename: str, head: bytes) -> bool:
