@@ -12,6 +12,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -187,7 +188,7 @@ def expand_zip(
     never costs the others. Folders, hidden files and macOS resource forks are skipped."""
     try:
         archive = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         yield UploadRefused(filename, f"the zip archive cannot be read ({exc})")
         return
     with archive:
@@ -226,7 +227,10 @@ def expand_zip(
                 # Read one byte past the limit: the declared size in a zip can lie.
                 with archive.open(member) as handle:
                     data = handle.read(limits.max_bytes + 1)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+            # ValueError: offsets in a damaged directory can point before the file's start;
+            # zlib.error: a damaged deflate stream (both found by tests/security/test_fuzz.py).
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError,
+                    zlib.error) as exc:  # fmt: skip
                 yield UploadRefused(name, f"the file cannot be extracted ({exc})")
                 continue
             try:
