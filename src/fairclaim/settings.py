@@ -155,6 +155,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fairclaim.metrics.RequestMetricsMiddleware",  # first: times everything below it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -342,6 +343,8 @@ FAIRCLAIM_TRUSTED_PROXIES = env_list(
     "FAIRCLAIM_TRUSTED_PROXIES",
     ["127.0.0.0/8", "::1"] if PRODUCTION and env_bool("FAIRCLAIM_BEHIND_PROXY", True) else [],
 )
+# A bearer token that lets a remote Prometheus read /metrics (loopback scrapers need none).
+FAIRCLAIM_METRICS_TOKEN = env_secret("FAIRCLAIM_METRICS_TOKEN")
 for _proxy in FAIRCLAIM_TRUSTED_PROXIES:
     try:
         ipaddress.ip_network(_proxy, strict=False)
@@ -361,11 +364,21 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# FAIRCLAIM_LOG_FORMAT=json writes one JSON object per line (for a log collector); plain is
+# for people reading a terminal.
+FAIRCLAIM_LOG_FORMAT = env_str("FAIRCLAIM_LOG_FORMAT", "json" if PRODUCTION else "plain")
+if FAIRCLAIM_LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(
+        f"FAIRCLAIM_LOG_FORMAT must be json or plain, not {FAIRCLAIM_LOG_FORMAT!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "fairclaim.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": FAIRCLAIM_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("FAIRCLAIM_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from fairclaim import health
 from fairclaim.accounts.forms import ThrottledAuthenticationForm
 from fairclaim.portal import views as portal_views
 
@@ -23,4 +24,7 @@ urlpatterns = [
     path("verify/", include("fairclaim.portal.verify_urls")),
     path("payments/", include("fairclaim.payments.urls")),
     path(".well-known/fairclaim-signing-key", portal_views.signing_key, name="signing_key"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
 ]
