@@ -38,15 +38,27 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import tempfile
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fairclaim.settings")
+    # gthread workers: an idle keep-alive connection waits in the worker's poller instead of
+    # holding the whole worker (sync workers were starved by them: 30 s stalls under load).
+    # No control socket: a second instance on the host would replace and delete it.
     argv = [
         sys.executable, "-m", "gunicorn", "fairclaim.wsgi:application",
         "--bind", f"{args.host}:{args.port}",
         "--workers", str(args.workers),
+        "--worker-class", "gthread",
+        "--threads", str(args.threads),
+        "--keep-alive", "5",
+        "--no-control-socket",
         "--access-logfile", "-",
         "--forwarded-allow-ips", "127.0.0.1",
     ]  # fmt: skip
-    return subprocess.call(argv)
+    with tempfile.TemporaryDirectory(prefix="fairclaim-metrics-") as metrics_dir:
+        # Each web process writes its request metrics here; /metrics adds them up.
+        env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": metrics_dir}
+        return subprocess.call(argv, env=env)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -171,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2, help="web worker processes")
+    serve.add_argument("--threads", type=int, default=8, help="request threads per process")
     serve.set_defaults(func=cmd_serve)
 
     worker = verbs.add_parser(

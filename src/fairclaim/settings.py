@@ -9,6 +9,7 @@ Every setting is listed in the README's settings table.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -154,6 +155,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fairclaim.metrics.RequestMetricsMiddleware",  # first: times everything below it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,6 +165,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fairclaim.accounts.headers.SecurityHeadersMiddleware",  # CSP; no caching of the portal
 ]
 
 ROOT_URLCONF = "fairclaim.urls"
@@ -278,6 +281,9 @@ FAIRCLAIM_DEMO_PHOTOS = Path(
     )
 )
 
+# How long a background task may run before its worker is presumed dead and the task is queued
+# again (task_leases.py); also how old a claim on a work or notice must be to be taken over.
+FAIRCLAIM_TASK_LEASE_SECONDS = env_int("FAIRCLAIM_TASK_LEASE_SECONDS", 600, minimum=1)
 TASKS = {
     "default": {
         "BACKEND": env_str("FAIRCLAIM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -330,6 +336,22 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Reverse proxies whose X-Forwarded-For names the real client (addresses or networks). Throttles
+# count clients, not the proxy: behind one, every visitor would otherwise share one counter.
+# In production behind a proxy (FAIRCLAIM_BEHIND_PROXY) the default trusts a proxy on this host.
+FAIRCLAIM_TRUSTED_PROXIES = env_list(
+    "FAIRCLAIM_TRUSTED_PROXIES",
+    ["127.0.0.0/8", "::1"] if PRODUCTION and env_bool("FAIRCLAIM_BEHIND_PROXY", True) else [],
+)
+# A bearer token that lets a remote Prometheus read /metrics (loopback scrapers need none).
+FAIRCLAIM_METRICS_TOKEN = env_secret("FAIRCLAIM_METRICS_TOKEN")
+for _proxy in FAIRCLAIM_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FAIRCLAIM_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -342,11 +364,21 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# FAIRCLAIM_LOG_FORMAT=json writes one JSON object per line (for a log collector); plain is
+# for people reading a terminal.
+FAIRCLAIM_LOG_FORMAT = env_str("FAIRCLAIM_LOG_FORMAT", "json" if PRODUCTION else "plain")
+if FAIRCLAIM_LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(
+        f"FAIRCLAIM_LOG_FORMAT must be json or plain, not {FAIRCLAIM_LOG_FORMAT!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "fairclaim.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": FAIRCLAIM_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("FAIRCLAIM_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

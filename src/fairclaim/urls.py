@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from fairclaim import health
 from fairclaim.accounts.forms import ThrottledAuthenticationForm
 from fairclaim.portal import public_keys
 
@@ -29,4 +30,7 @@ urlpatterns = [
         public_keys.signing_certificate,
         name="signing_certificate",
     ),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
 ]

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 
 from fairclaim.cases.models import Case, Claim
 from fairclaim.monitoring.models import Match, Sighting
-from fairclaim.works.models import Work
+from fairclaim.works.models import Licence, Work
 
 from .models import Organisation, User
 
@@ -40,6 +40,19 @@ def works_for(user: User) -> QuerySet[Work]:
     if user.is_authenticated and user.is_platform_admin:
         return Work.objects.all()
     return Work.objects.filter(owner__in=handled_organisations(user))
+
+
+def licences_for(user: User) -> QuerySet[Licence]:
+    if user.is_authenticated and user.is_platform_admin:
+        return Licence.objects.all()
+    return Licence.objects.filter(owner__in=handled_organisations(user))
+
+
+def organisations_for(user: User) -> QuerySet[Organisation]:
+    """The organisations a user may pick in a form: those it handles (admins: all)."""
+    if user.is_authenticated and user.is_platform_admin:
+        return Organisation.objects.all()
+    return handled_organisations(user)
 
 
 def sightings_for(user: User) -> QuerySet[Sighting]:

@@ -1,13 +1,73 @@
+"""The admin, scoped like every view: staff see and pick only what the access functions give them.
+
+ScopedAdmin narrows the change list, every foreign-key choice (drop-downs and raw-id fields alike)
+and, through `may_change`, the write permissions to the same access functions the views use.
+Models that carry history (payments, matches, sightings) are read-only here: they change only
+through actions that log. Private files are shown by name: they have no public URL, and the
+admin's file widgets would ask storage for one.
+"""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from . import access
+from .forms import ThrottledAdminAuthenticationForm
 from .models import Organisation, User
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    """Admin pages show staff only what the access functions give them (admins see all)."""
+def _choice_scopes():
+    from fairclaim.cases.models import Case
+    from fairclaim.monitoring.models import Match, Sighting
+    from fairclaim.works.models import Licence, Work
 
-    scope = None  # a function user -> QuerySet from fairclaim.accounts.access
+    return {
+        Organisation: access.organisations_for,
+        Work: access.works_for,
+        Licence: access.licences_for,
+        Sighting: access.sightings_for,
+        Match: access.matches_for,
+        Case: access.cases_for,
+    }
+
+
+def scoped_choices(user, db_field):
+    """The rows this user may pick for `db_field` in the admin, or None when it is not scoped.
+
+    Partner law firms are a shared list (a case is escalated to one of them); every other
+    organisation choice is limited to the organisations the user handles.
+    """
+    model = db_field.related_model
+    limits = db_field.remote_field.limit_choices_to
+    law_firms = isinstance(limits, dict) and limits.get("kind") == Organisation.Kind.LAW_FIRM
+    if model is Organisation and law_firms:
+        return Organisation.objects.filter(kind=Organisation.Kind.LAW_FIRM)
+    scope = _choice_scopes().get(model)
+    return scope(user) if scope else None
+
+
+def stored_file(field_name: str):
+    """A read-only admin column showing a private file by its stored name (no URL exists)."""
+
+    @admin.display(description=field_name.replace("_", " "))
+    def show(obj):
+        value = getattr(obj, field_name)
+        return value.name if value else "—"
+
+    show.__name__ = f"{field_name}_stored"
+    return show
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Admin pages show staff only what the access functions give them (admins see all).
+
+    `scope`: user -> QuerySet from fairclaim.accounts.access. `may_change`: user -> bool, the
+    views' write check; without it, what the model permissions allow. `history`: read-only for
+    everyone (changes go through logged actions).
+    """
+
+    scope = None
+    may_change = None
+    history = False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -15,9 +75,77 @@ class ScopedAdmin(admin.ModelAdmin):
             return queryset
         return queryset & type(self).scope(request.user)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = scoped_choices(request.user, db_field)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        choices = scoped_choices(request.user, db_field)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _may_write(self, request) -> bool:
+        if self.history:
+            return False
+        if self.may_change is None or request.user.is_platform_admin:
+            return True
+        return type(self).may_change(request.user)
+
+    def has_add_permission(self, request, *args):
+        return self._may_write(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_write(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_write(request) and super().has_delete_permission(request, obj)
+
+
+class ScopedInline(admin.TabularInline):
+    """An inline whose foreign-key choices and write rights follow its parent's ScopedAdmin."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = scoped_choices(request.user, db_field)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _parent_writes(self, request) -> bool:
+        parent = self.admin_site._registry.get(self.parent_model)
+        return parent is None or parent._may_write(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_writes(request) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_writes(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_writes(request) and super().has_delete_permission(request, obj)
+
+
+class PlatformAdminOnly:
+    """Organisations and users decide who sees what: only platform admins manage them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_platform_admin
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_platform_admin
+
+    has_add_permission = has_module_permission
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_platform_admin
+
+    has_delete_permission = has_change_permission
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PlatformAdminOnly, admin.ModelAdmin):
     list_display = ["name", "kind", "operator", "country"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -25,10 +153,15 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class FairclaimUserAdmin(UserAdmin):
+class FairclaimUserAdmin(PlatformAdminOnly, UserAdmin):
     list_display = ["username", "email", "role", "organisation", "read_only", "is_staff"]
     list_filter = ["role", "is_staff", "read_only"]
     fieldsets = [
         *UserAdmin.fieldsets,
         ("fairclaim", {"fields": ["role", "organisation", "read_only"]}),
     ]
+
+
+# Every sign-in path goes through the one throttle: /admin/login/ is where the privileged
+# accounts sign in, so it must not be the one door without it.
+admin.site.login_form = ThrottledAdminAuthenticationForm

@@ -75,6 +75,7 @@ class RateLimit(models.Model):
     key = models.CharField(max_length=200, unique=True)
     window_start = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField(null=True, blank=True)  # the last failure: delays grow from it
 
     def __str__(self):
         return f"{self.key}: {self.count} since {self.window_start:%Y-%m-%d %H:%M}"

@@ -153,4 +153,9 @@ def run(args: argparse.Namespace) -> int:
     if args.counts:
         with open(args.counts, "w", encoding="utf-8") as fh:
             fh.write(summary + "\n")
+    if counts.pages == 0 and counts.sightings == 0 and counts.errors:
+        # Every start URL or WARC failed (refused, unreachable, unreadable): not a clean scan
+        # of sites without images, so scripts and the watch lists must be able to tell.
+        print("fairclaim scan: nothing could be read; see the errors above", file=sys.stderr)
+        return 1
     return 0

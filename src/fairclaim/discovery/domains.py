@@ -1,7 +1,7 @@
 """Registrable domains (eTLD+1) and the hot-link test: is an image served from the page's own site?
 
-Uses tldextract's bundled public-suffix snapshot only (`suffix_list_urls=()`, no cache dir), so it
-never downloads the list at run time. Pure.
+The registrable domain is rules/domains.py's (the Public Suffix List with its private section, so
+alice.github.io and bob.github.io are two sites); it never downloads the list at run time. Pure.
 """
 
 from __future__ import annotations
@@ -9,18 +9,16 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from tldextract import TLDExtract
+from fairclaim.rules.domains import registrable_domain as _registrable
 
-# Bundled snapshot, no network, no cache directory: scans must not depend on publicsuffix.org.
-_EXTRACT = TLDExtract(suffix_list_urls=(), cache_dir=None)
+__all__ = ["host_of", "is_hotlinked", "registrable_domain"]
 
 
-@lru_cache(maxsize=65536)
 def registrable_domain(host: str) -> str:
-    """ "www.shop.example.co.uk" -> "example.co.uk"; IP addresses and bare names come back as-is."""
-    host = host.lower().strip("[]").rstrip(".")
-    parts = _EXTRACT(host)
-    return parts.top_domain_under_public_suffix or host
+    """rules.domains.registrable_domain as a grouping key that is never None: a bare public suffix,
+    an IP address or a single-label name stands for itself (discovery records and crawl scopes
+    need a value for every host)."""
+    return _registrable(host) or host.strip().lower().strip("[]").rstrip(".")
 
 
 @lru_cache(maxsize=16384)  # a page's URL is asked for once per image on it

@@ -8,9 +8,10 @@ HTTP status and headers, and every response body the browser received (the image
 then hands all of it to bundle.write_bundle. A page that answers an error or no longer shows the
 image is still captured, with `image_present: false` and the reason in the manifest.
 
-Every request the browser makes passes a route handler that refuses private, link-local and (unless
-allowed) loopback destinations after DNS resolution, so a hostile page cannot make the capture reach
-the platform's network.
+Every connection the browser opens goes through egress.py's proxy, which resolves, checks and pins
+each destination (redirect hops, frames, sub-resources and workers included), and a route handler
+refuses private, link-local and (unless allowed) loopback destinations before a request starts and
+names them in the manifest, so a hostile page cannot make the capture reach the platform's network.
 
 This module holds the flow and the session; rendering.py what the browser showed, responses.py
 which responses become evidence. Playwright is imported inside functions so `fairclaim --help`
@@ -20,13 +21,17 @@ stays fast. Framework-free: no Django.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from fairclaim.discovery.addresses import allow_loopback_from_env
 from fairclaim.evidence import wacz
 from fairclaim.evidence.addresses import AddressPolicy, AddressRefused, CachingChecker, check_url
 from fairclaim.evidence.bundle import write_bundle
+from fairclaim.evidence.egress import EgressPolicy, EgressProxy
 from fairclaim.evidence.keys import Signer
 from fairclaim.evidence.rendering import render
 from fairclaim.evidence.responses import (
@@ -207,35 +212,44 @@ class CaptureSession(CaptureBackend):
         timeout: float = DEFAULT_TIMEOUT,
         allow_loopback: bool | None = None,
         retry: RetryPolicy | None = None,
+        loopback_ports: Collection[int] | None = None,
     ) -> CaptureResult:
         """Capture `page_url` showing `image_url` into the bundle at `out_path`.
 
-        Raises AddressRefused for a refused page or image destination, CaptureTimeout when the
-        page does not load in `timeout` seconds, CaptureError when it cannot be loaded at all.
-        Nothing is written under `out_path` unless the whole bundle is complete.
+        Raises AddressRefused for a refused page or image destination (also when the page
+        redirects to one), CaptureTimeout when the page does not load in `timeout` seconds,
+        CaptureError when it cannot be loaded at all. Nothing is written under `out_path` unless
+        the whole bundle is complete. `loopback_ports` narrows an allowed loopback to those ports.
         """
         from playwright.sync_api import Error
 
-        policy = AddressPolicy.from_env(allow_loopback)
+        if allow_loopback is None:
+            allow_loopback = allow_loopback_from_env()  # the one reading of the variable
+        policy = AddressPolicy(allow_loopback=allow_loopback)
+        guard = EgressPolicy(policy, loopback_ports=loopback_ports)
         page_addresses = check_url(page_url, policy)
-        check_url(image_url, policy)
-        try:
-            context = self.browser.new_context(
-                viewport=VIEWPORT,
-                user_agent=_user_agent(self.browser.version),
-                service_workers="block",  # workers could fetch around the route handler
-                accept_downloads=False,
-            )
-        except Error as exc:  # the browser crashed or was closed: start a new session
-            raise CaptureError(f"the browser is not available: {_first_line(exc.message)}") from exc
-        try:
-            return self._capture_in(
-                context, page_url, image_url, page_addresses, policy,
-                out_path=out_path, signer=signer, tsa_url=tsa_url, timeout=timeout,
-                retry=retry or RetryPolicy(),
-            )  # fmt: skip
-        finally:
-            context.close()
+        for url in (page_url, image_url):
+            _check_with(guard, url)
+        with EgressProxy(guard) as proxy:
+            try:
+                context = self.browser.new_context(
+                    viewport=VIEWPORT,
+                    user_agent=_user_agent(self.browser.version),
+                    service_workers="block",  # workers could fetch around the route handler
+                    accept_downloads=False,
+                    proxy={"server": proxy.server, "bypass": "<-loopback>"},
+                )
+            except Error as exc:  # the browser crashed or was closed: start a new session
+                reason = _first_line(exc.message)
+                raise CaptureError(f"the browser is not available: {reason}") from exc
+            try:
+                return self._capture_in(
+                    context, page_url, image_url, page_addresses, policy, proxy,
+                    out_path=out_path, signer=signer, tsa_url=tsa_url, timeout=timeout,
+                    retry=retry or RetryPolicy(),
+                )  # fmt: skip
+            finally:
+                context.close()
 
     def _capture_in(
         self,
@@ -244,6 +258,7 @@ class CaptureSession(CaptureBackend):
         image_url: str,
         page_addresses: list[str],
         policy: AddressPolicy,
+        proxy: EgressProxy,
         *,
         out_path: str | os.PathLike[str],
         signer: Signer,
@@ -260,7 +275,9 @@ class CaptureSession(CaptureBackend):
 
         def route_request(route: Any) -> None:
             url = route.request.url
-            problem = None if url.startswith(("data:", "blob:")) else checker.problem(url)
+            problem = None
+            if not url.startswith(("data:", "blob:")):
+                problem = checker.problem(url) or _problem_with(proxy.guard, url)
             if problem:
                 blocked.append({"url": url, "reason": problem})
                 route.abort("blockedbyclient")
@@ -282,12 +299,20 @@ class CaptureSession(CaptureBackend):
             pages.append(page)
             return page.goto(page_url, wait_until="load", timeout=timeout * 1000)
 
+        def transient(exc: BaseException) -> bool:
+            return _is_transient(exc) and not proxy.refused  # a refusal is no network blip
+
         try:
-            main_response = with_retries(load, _is_transient, retry)
+            main_response = with_retries(load, transient, retry)
         except PlaywrightTimeout as exc:
             raise CaptureTimeout(f"{page_url} did not load within {timeout:g} s") from exc
         except Error as exc:
             reason = _first_line(exc.message)
+            if proxy.refused:  # the page led the browser to a refused destination
+                where = "; ".join(f"{item['url']}: {item['reason']}" for item in proxy.refused)
+                raise AddressRefused(
+                    page_url, f"the page led to refused destinations ({where})"
+                ) from exc
             raise CaptureError(f"{page_url} could not be loaded: {reason}") from exc
 
         page = pages[-1]
@@ -314,6 +339,10 @@ class CaptureSession(CaptureBackend):
             exchanges.extend(hops)
             image_exchange = hops[-1] if hops else None
         page_exchange = by_response.get(id(main_response)) if main_response else None
+        pinned = {id(item): _with_pinned_address(item, proxy.guard) for item in exchanges}
+        exchanges = [pinned[id(item)] for item in exchanges]
+        page_exchange = pinned.get(id(page_exchange), page_exchange)
+        image_exchange = pinned.get(id(image_exchange), image_exchange)
         exchanges, refused = split_by_address(exchanges, policy)
         for exchange in refused:
             if exchange is page_exchange or exchange is image_exchange:
@@ -323,6 +352,8 @@ class CaptureSession(CaptureBackend):
                     "between the check and the browser's connection)",
                 )
             blocked.append({"url": exchange.url, "reason": f"answered from {exchange.server_ip}"})
+        known = {item["url"] for item in blocked}
+        blocked.extend(item for item in proxy.refused if item["url"] not in known)
         present, reason = _presence(page_status, element, image_exchange, image_url)
         facts = {
             "captured_at": captured_at.isoformat().replace("+00:00", "Z"),
@@ -390,6 +421,41 @@ class CaptureSession(CaptureBackend):
             timestamped=written.timestamped,
             timestamp_error=written.timestamp_error,
         )
+
+
+def _check_with(guard: EgressPolicy, url: str) -> None:
+    """Raise AddressRefused unless the proxy would connect to `url`'s host and port."""
+    problem = _problem_with(guard, url)
+    if problem:
+        raise AddressRefused(url, problem)
+
+
+def _problem_with(guard: EgressPolicy, url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        return f"malformed URL ({exc})"
+    if not host:
+        return "no host name"
+    try:
+        guard.check(host, port)
+    except AddressRefused as refused:
+        return refused.reason
+    return None
+
+
+def _with_pinned_address(exchange: wacz.HttpExchange, guard: EgressPolicy) -> wacz.HttpExchange:
+    """The exchange with the site's address: the browser only saw the proxy's (127.0.0.1)."""
+    try:
+        parts = urlsplit(exchange.url)
+        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return exchange
+    address = guard.pinned(host, port) if host else None
+    if address is None:  # never connected through the proxy (e.g. a direct fetch's hop)
+        return exchange
+    return replace(exchange, server_ip=address, server_port=port)
 
 
 def _presence(

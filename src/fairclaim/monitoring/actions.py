@@ -129,9 +129,10 @@ def run_crawl(start_urls: list[str], max_pages: int) -> tuple[list[SightingRecor
     with tempfile.TemporaryDirectory(prefix="fairclaim-scan-") as folder:
         out, counts = Path(folder) / "sightings.jsonl", Path(folder) / "counts.json"
         argv = [
-            sys.executable, "-m", "fairclaim.cli", "scan", *start_urls,
+            sys.executable, "-m", "fairclaim.cli", "scan",
             "--max-pages", str(max_pages), "--out", str(out), "--counts", str(counts),
             "--fetch-images", "--in-process", "--no-progress",
+            "--", *start_urls,  # a watch-list URL can never be read as an option
         ]  # fmt: skip
         env = None
         if settings.FAIRCLAIM_ALLOW_LOOPBACK:

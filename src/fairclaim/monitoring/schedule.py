@@ -58,7 +58,15 @@ def follow_up_missed_deadlines(now: datetime) -> int:
     return sum(outcome in {"reminded", "overdue"} for outcome in done)
 
 
+def recover_stale_tasks(now: datetime) -> int:
+    """Tasks whose worker died are failed visibly and queued again (task_leases.py)."""
+    from fairclaim.task_leases import recover_stale_tasks as recover
+
+    return recover(now)
+
+
 STEPS = [
+    recover_stale_tasks,
     enqueue_due_scans,
     enqueue_due_captures,
     enqueue_due_provider_searches,

@@ -1,6 +1,6 @@
 """Admin for case managers: payments with their money facts, provider events still held, and
-bank statement lines to follow up (partial, overpaid, unmatched). Facts and events are
-read-only: money changes only through providers and actions."""
+bank statement lines to follow up (partial, overpaid, unmatched). Everything here is read-only:
+money changes only through providers and actions, which log each change in the case log."""
 
 from django.contrib import admin
 
@@ -32,7 +32,7 @@ class PaymentFactInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = [
         "case",
         "instalment_number",

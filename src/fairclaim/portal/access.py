@@ -1,6 +1,12 @@
 """How a recipient gets into the portal: reference + access code from the notice, or a one-time
-link. Guessing is rate-limited with lockout, and a wrong reference reads exactly like a wrong
-code (same message, same work: a password hash is always checked).
+link. Access is granted per case: two sites on one shared host (alice.github.io, bob.github.io)
+are two recipients, and a code opens its own case only.
+
+Guessing is slowed, never turned against the recipient (DESIGN rule 9): failures count per
+(reference, client) and per client with growing delays, so a stranger's wrong codes from
+elsewhere never delay the genuine recipient; there is no per-reference lock (a 79-bit code is not
+guessed by many clients either). A one-time link always works. A wrong reference reads exactly
+like a wrong code: same message, same work (a password hash is always checked).
 """
 
 from __future__ import annotations
@@ -9,23 +15,28 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.core import signing
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from fairclaim.accounts.throttle import Policy, clear, locked_until, record_failure
+from fairclaim.accounts.throttle import Policy, clear, first_wait, record_failure, wait_text
 from fairclaim.cases.models import Case
 
 # 16 characters from 31 unambiguous ones (no 0/O, 1/I/L): 79 bits, typed from paper in 4 groups.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 16
-# Wrong attempts before a lock; per reference (a targeted guess) and per address (a sweep).
-PORTAL_PER_REFERENCE = Policy("portal-reference", limit=5, window=timedelta(minutes=30))
-PORTAL_PER_ADDRESS = Policy("portal-address", limit=20, window=timedelta(minutes=30))
+# Free wrong attempts, then doubling waits: per (reference, client) for a targeted guess, per
+# client for a sweep over sequential references. Caps keep a mistyping recipient in the game.
+PORTAL_PER_REFERENCE_CLIENT = Policy(
+    "portal-reference-client", 5, timedelta(days=1), timedelta(seconds=2), timedelta(minutes=30)
+)
+PORTAL_PER_CLIENT = Policy(
+    "portal-client", 20, timedelta(days=1), timedelta(seconds=2), timedelta(hours=1)
+)
 LINK_MAX_AGE = timedelta(days=60)  # a link in a notice outlives the longest deadline + reminders
 LINK_SALT = "fairclaim.portal.link"
-SESSION_KEY = "portal_domains"
+SESSION_KEY = "portal_cases"  # the ids of the cases this session has shown a code or link for
 # States in which the recipient has been told about the case (before that, there is nothing).
 VISIBLE_STATES = [
     "notice_sent",
@@ -38,11 +49,25 @@ VISIBLE_STATES = [
     "resolved_licensed",
     "defence_upheld",
 ]
-_DUMMY_HASH = make_password("never-a-valid-code")
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash no code matches, made by the current hasher, so checking it costs what checking a
+    real code does (a hash of another algorithm would be refused without any work)."""
+    algorithm = get_hasher().algorithm
+    if algorithm not in _DUMMY_HASHES:
+        _DUMMY_HASHES[algorithm] = make_password(secrets.token_urlsafe(24))
+    return _DUMMY_HASHES[algorithm]
 
 
 class AccessRefused(Exception):
     """Shown as is: never says whether the reference or the code was wrong."""
+
+
+class AccessThrottled(AccessRefused):
+    """Too many wrong tries from this client: it says when to try again, and nothing about the
+    case (a genuine notice must never look fake because someone else guessed)."""
 
 
 def new_access_code(case: Case) -> str:
@@ -70,24 +95,29 @@ def check_access_code(case: Case, code: str) -> bool:
     )
 
 
-def open_with_code(reference: str, code: str, address: str, now: datetime) -> Case:
-    """The case for this reference and code, or AccessRefused (locked, or wrong either way)."""
+def open_with_code(reference: str, code: str, client: str, now: datetime) -> Case:
+    """The case for this reference and code, or AccessThrottled (wait), or AccessRefused."""
     reference = normalise_reference(reference)[:40]
-    for policy, subject in ((PORTAL_PER_REFERENCE, reference), (PORTAL_PER_ADDRESS, address)):
-        if locked_until(policy, subject, now):
-            raise AccessRefused(
-                _(
-                    "Too many attempts. For your security the portal is locked for this case "
-                    "for 30 minutes. The code is printed on the notice, in groups of four."
-                )
+    checks = [(PORTAL_PER_REFERENCE_CLIENT, f"{reference}|{client}"), (PORTAL_PER_CLIENT, client)]
+    until = first_wait(checks, now)
+    if until:
+        raise AccessThrottled(
+            _(
+                "Too many attempts from your connection. Please wait %(wait)s and try again; "
+                "the code is printed on the notice, in groups of four."
             )
+            % {"wait": wait_text(until, now)}
+        )
     case = Case.objects.filter(reference=reference, state__in=VISIBLE_STATES).first()
-    stored = case.access_code_hash if case and case.access_code_hash else _DUMMY_HASH
-    if case is None or not check_password(normalise_code(code), stored):
-        record_failure(PORTAL_PER_REFERENCE, reference, now)
-        record_failure(PORTAL_PER_ADDRESS, address, now)
+    real = case is not None and bool(case.access_code_hash)
+    stored = case.access_code_hash if real else _dummy_hash()
+    # The hash is checked first and always, so an unknown reference costs what a wrong code does.
+    matches = check_password(normalise_code(code), stored)
+    if not (real and matches):
+        for policy, subject in checks:
+            record_failure(policy, subject, now)
         raise AccessRefused(_("The reference or the access code is not right. Please check both."))
-    clear(PORTAL_PER_REFERENCE, reference)
+    clear(PORTAL_PER_REFERENCE_CLIENT, f"{reference}|{client}")
     return case
 
 
@@ -122,14 +152,18 @@ def open_with_link(token: str) -> Case:
 
 
 def grant(session, case: Case) -> None:
-    """Remember in the session which recipient domains this person has shown a code for."""
-    domains = set(session.get(SESSION_KEY, []))
-    domains.add(case.recipient_domain)
-    session[SESSION_KEY] = sorted(domains)
+    """Remember in the session that this person has shown the code (or link) for this case."""
+    granted = set(session.get(SESSION_KEY, []))
+    granted.add(case.pk)
+    session[SESSION_KEY] = sorted(granted)
+    session.set_expiry(0)  # ends with the browser: recipients often use shared computers
     session.cycle_key()  # a new session id after gaining access (no fixation)
 
 
+def has_access(session) -> bool:
+    return bool(session.get(SESSION_KEY))
+
+
 def recipient_cases(session) -> QuerySet[Case]:
-    """Every case addressed to the domains this session has access to — and only those."""
-    domains = session.get(SESSION_KEY, [])
-    return Case.objects.filter(recipient_domain__in=domains, state__in=VISIBLE_STATES)
+    """Every case this session has shown a code or link for — and only those."""
+    return Case.objects.filter(pk__in=session.get(SESSION_KEY, []), state__in=VISIBLE_STATES)

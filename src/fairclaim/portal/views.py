@@ -14,15 +14,30 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fairclaim.accounts.throttle import VERIFY_PER_ADDRESS, locked_until, record_failure
+from fairclaim.accounts.clients import client_address
+from fairclaim.accounts.throttle import (
+    PORTAL_MESSAGES_PER_CASE,
+    VERIFY_PER_ADDRESS,
+    locked_until,
+    record_failure,
+)
+from fairclaim.cases.actions import CaseChanged
 from fairclaim.cases.claims import case_offers, latest_statements, statement_lines
 from fairclaim.cases.evidence import bundle_download, timeline_for
 
-from .access import AccessRefused, grant, open_with_code, open_with_link, recipient_cases
+from .access import (
+    AccessRefused,
+    AccessThrottled,
+    grant,
+    has_access,
+    open_with_code,
+    open_with_link,
+    recipient_cases,
+)
 from .actions import StepNotAllowed, do_post_message, do_raise_defence, do_submit_licence
 from .forms import (
     AccessForm,
@@ -33,13 +48,18 @@ from .forms import (
     NoticeCheckForm,
     PaymentForm,
 )
-from .signing import document_certificates, published_keyring
-from .uploads import ProofRefused, check_proof
+from .signing import document_certificates, platform_signer, published_keyring
+from .uploads import ProofRefused, check_proof, read_proof
+
+CHANGED_MEANWHILE = gettext_lazy(
+    "The case changed while you were sending this (perhaps it was sent twice). "
+    "Please check the case page and try again if needed."
+)
 
 
 def get_case_for_recipient(request, reference: str):
-    """The one access function of the portal: 404 unless this session showed a code for the
-    case's recipient domain."""
+    """The one access function of the portal: 404 unless this session showed the code (or a
+    one-time link) for this case."""
     cases = recipient_cases(request.session).annotate(last_event=Max("events__seq"))
     return get_object_or_404(cases, reference=reference)
 
@@ -52,7 +72,7 @@ def enter(request):
             case = open_with_code(
                 form.cleaned_data["reference"],
                 form.cleaned_data["code"],
-                request.META.get("REMOTE_ADDR", ""),
+                client_address(request),
                 timezone.now(),
             )
         except AccessRefused as refusal:
@@ -60,7 +80,7 @@ def enter(request):
         else:
             grant(request.session, case)
             return redirect("portal:case", reference=case.reference)
-    if request.session.get("portal_domains") and request.method == "GET":
+    if has_access(request.session) and request.method == "GET":
         return render(request, "portal/enter.html", {"form": form, "cases": _my_cases(request)})
     return render(request, "portal/enter.html", {"form": form})
 
@@ -146,10 +166,12 @@ def show_licence(request, reference):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.pop("proof")
         try:
-            proof = check_proof(upload.name, upload.read(upload.size + 1))
+            proof = check_proof(upload.name, read_proof(upload))
             do_submit_licence(case, form.cleaned_data, proof, timezone.now())
         except (ProofRefused, StepNotAllowed) as problem:
             form.add_error(None, str(problem))
+        except CaseChanged:  # a double submit or a decision at the same moment
+            form.add_error(None, CHANGED_MEANWHILE)
         else:
             messages.success(
                 request,
@@ -169,7 +191,7 @@ def show_defence(request, reference):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["evidence"]
         try:
-            proof = check_proof(upload.name, upload.read(upload.size + 1)) if upload else None
+            proof = check_proof(upload.name, read_proof(upload)) if upload else None
             do_raise_defence(
                 case,
                 form.cleaned_data["kind"],
@@ -179,6 +201,8 @@ def show_defence(request, reference):
             )
         except (ProofRefused, StepNotAllowed) as problem:
             form.add_error(None, str(problem))
+        except CaseChanged:  # a double submit or a decision at the same moment
+            form.add_error(None, CHANGED_MEANWHILE)
         else:
             messages.success(
                 request,
@@ -195,7 +219,13 @@ def show_defence(request, reference):
 def show_messages(request, reference):
     case = get_case_for_recipient(request, reference)
     form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    now = timezone.now()
+    if request.method == "POST" and locked_until(PORTAL_MESSAGES_PER_CASE, case.reference, now):
+        form.add_error(
+            "body", _("You have sent many messages in a short time. Please wait an hour.")
+        )
+    elif request.method == "POST" and form.is_valid():
+        record_failure(PORTAL_MESSAGES_PER_CASE, case.reference, now)  # counts every message
         do_post_message(
             case,
             form.cleaned_data["body"],
@@ -215,7 +245,7 @@ def _my_cases(request):
 def _count_public_check(request) -> bool:
     """Count one public check against the address; False once the address has used its share.
     Every check counts, not just failed ones: each does real work."""
-    address, now = request.META.get("REMOTE_ADDR", ""), timezone.now()
+    address, now = client_address(request), timezone.now()
     if locked_until(VERIFY_PER_ADDRESS, address, now):
         return False
     record_failure(VERIFY_PER_ADDRESS, address, now)
@@ -305,7 +335,7 @@ def verify_notice(request):
             return render(
                 request, "portal/verify_notice.html", {"form": form, "throttled": True}, status=429
             )
-        address, now = request.META.get("REMOTE_ADDR", ""), timezone.now()
+        address, now = client_address(request), timezone.now()
         if form.is_valid():
             upload = form.cleaned_data.get("pdf")
             if upload:
@@ -323,6 +353,9 @@ def verify_notice(request):
                         form.cleaned_data["reference"], form.cleaned_data["code"], address, now
                     )
                     verdict = {"genuine": True, "case": case}
+                except AccessThrottled as wait:  # says "try later", never "not genuine"
+                    context = {"form": form, "throttled": True, "throttled_reason": str(wait)}
+                    return render(request, "portal/verify_notice.html", context, status=429)
                 except AccessRefused as refusal:
                     verdict = {"genuine": False, "reason": str(refusal)}
     context = {"form": form, "verdict": verdict, "certificates": document_certificates()}

@@ -56,6 +56,8 @@ def run_check(args: argparse.Namespace) -> int:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return _fail(f"invalid facts: {args.facts} is not JSON ({exc})")
+    except RecursionError:
+        return _fail(f"invalid facts: {args.facts} nests arrays or objects too deeply")
     if not isinstance(data, dict):
         return _fail("invalid facts: (top level): expected a JSON object")
     if data.get("today") is None:
@@ -64,6 +66,8 @@ def run_check(args: argparse.Namespace) -> int:
         facts = parse_facts(data)
     except InvalidFacts as exc:
         return _fail(str(exc))
+    except RecursionError:
+        return _fail(f"invalid facts: {args.facts} nests arrays or objects too deeply")
     result = check_claim(facts)
     json.dump(result.as_json(), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -30,8 +30,11 @@ from .thumbnails import make_thumbnail
 
 log = logging.getLogger(__name__)
 
-# A worker that died mid-task leaves a claim behind; after this long another worker may retake it.
-STALE_CLAIM = timedelta(minutes=10)
+
+def stale_claim() -> timedelta:
+    """A worker that died mid-task leaves a claim behind; after this long (the task lease, see
+    task_leases.py) another worker may retake it."""
+    return timedelta(seconds=settings.FAIRCLAIM_TASK_LEASE_SECONDS)
 
 
 def upload_limits() -> Limits:
@@ -47,6 +50,7 @@ def upload_limits() -> Limits:
 class UploadOutcome:
     registered: list[Work] = field(default_factory=list)
     refused: list[UploadRefused] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # registered, but something was changed
 
 
 def check_uploads(files, limits: Limits):
@@ -64,12 +68,25 @@ def check_uploads(files, limits: Limits):
         head = upload.read(4)
         upload.seek(0)
         if is_zip(name, head):
-            yield from expand_zip(name, upload, limits)
+            found = 0
+            for item in expand_zip(name, upload, limits):
+                found += 1
+                yield _detached(item)
+            if not found:
+                yield UploadRefused(name, "the zip archive holds no photos")
             continue
         try:
             yield check_image(name, upload.read(limits.max_bytes + 1), limits)
         except UploadRefused as refusal:
-            yield refusal
+            yield _detached(refusal)
+
+
+def _detached(item):
+    """A refusal without its traceback: the traceback's frames hold the refused file's bytes,
+    and a batch keeps every refusal to report it (40 refused 50 MB members held 2 GB)."""
+    if isinstance(item, UploadRefused):
+        return UploadRefused(item.filename, item.reason)
+    return item
 
 
 def do_register_uploads(owner: Organisation, user: User | None, files) -> UploadOutcome:
@@ -80,9 +97,18 @@ def do_register_uploads(owner: Organisation, user: User | None, files) -> Upload
             outcome.refused.append(item)
             continue
         try:
-            outcome.registered.append(do_register_image(owner, user, item))
+            work = do_register_image(owner, user, item)
         except UploadRefused as refusal:
-            outcome.refused.append(refusal)
+            outcome.refused.append(_detached(refusal))
+            continue
+        outcome.registered.append(work)
+        shortened = rights_fields(work.embedded_metadata).shortened
+        if shortened:
+            names = ", ".join(name.replace("_", " ") for name in shortened)
+            outcome.notes.append(
+                f"{item.filename}: the embedded {names} was longer than the field allows and "
+                "was shortened; the full text is kept with the file's metadata"
+            )
     return outcome
 
 
@@ -126,6 +152,13 @@ def do_register_image(
         work.file.delete(save=False)
         existing = Work.objects.get(owner=owner, sha256=image.sha256)
         raise UploadRefused(image.filename, _duplicate_reason(existing)) from None
+    except DatabaseError as exc:
+        # One file the database will not take must not cost the rest of the batch.
+        work.file.delete(save=False)
+        log.exception("work %s could not be stored", image.filename)
+        raise UploadRefused(
+            image.filename, f"the file could not be stored ({type(exc).__name__})"
+        ) from None
     enqueue_processing(work)
     return work
 
@@ -134,6 +167,26 @@ def enqueue_processing(work: Work) -> None:
     from .tasks import process_work
 
     transaction.on_commit(lambda: process_work.enqueue(work.pk))
+
+
+def do_retry_work(work: Work) -> bool:
+    """Queue a failed work for processing again; False when it is not (or no longer) failed."""
+    with transaction.atomic():
+        queued = Work.objects.filter(pk=work.pk, status=Work.Status.FAILED).update(
+            status=Work.Status.PENDING, status_changed_at=timezone.now(), processing_error=""
+        )
+        if queued:
+            enqueue_processing(work)
+    return bool(queued)
+
+
+def do_give_up_processing(work_id: int) -> None:
+    """The task processing this work stopped its worker too often: show it as failed."""
+    Work.objects.filter(pk=work_id, status=Work.Status.PROCESSING).update(
+        status=Work.Status.FAILED,
+        status_changed_at=timezone.now(),
+        processing_error="processing stopped before it finished several times; retry it",
+    )
 
 
 def do_process_work(work_id: int) -> bool:
@@ -145,7 +198,7 @@ def do_process_work(work_id: int) -> bool:
     now = timezone.now()
     claimed = Work.objects.filter(
         Q(status=Work.Status.PENDING)
-        | Q(status=Work.Status.PROCESSING, status_changed_at__lt=now - STALE_CLAIM),
+        | Q(status=Work.Status.PROCESSING, status_changed_at__lt=now - stale_claim()),
         pk=work_id,
     ).update(status=Work.Status.PROCESSING, status_changed_at=now)
     if not claimed:

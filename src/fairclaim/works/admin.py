@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from fairclaim.accounts.access import works_for
-from fairclaim.accounts.admin import ScopedAdmin
+from fairclaim.accounts.access import can_change_works, licences_for, works_for
+from fairclaim.accounts.admin import ScopedAdmin, ScopedInline, stored_file
 
 from .models import Licence, LicenceProof, Registration, Work
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(ScopedInline):
     model = Registration
     extra = 0
 
@@ -14,29 +14,32 @@ class RegistrationInline(admin.TabularInline):
 @admin.register(Work)
 class WorkAdmin(ScopedAdmin):
     scope = works_for
+    may_change = can_change_works
     list_display = ["__str__", "owner", "creator", "width", "height", "status", "created_at"]
-    list_filter = ["status", "owner"]
+    list_filter = ["status"]
     search_fields = ["title", "creator", "sha256"]
-    readonly_fields = ["sha256", "file", "thumbnail", "width", "height", "byte_size",
-                       "image_format", "embedded_metadata", "uploaded_by"]  # fmt: skip
+    exclude = ["file", "thumbnail"]
+    readonly_fields = ["owner", "sha256", stored_file("file"), stored_file("thumbnail"), "width",
+                       "height", "byte_size", "image_format", "embedded_metadata",
+                       "uploaded_by"]  # fmt: skip
     inlines = [RegistrationInline]
 
 
-class LicenceProofInline(admin.TabularInline):
+class LicenceProofInline(ScopedInline):
     model = LicenceProof
     extra = 0
-    readonly_fields = ["file", "sha256", "content_type", "original_filename"]
+    exclude = ["file"]
+    readonly_fields = [stored_file("file"), "sha256", "content_type", "original_filename"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # proofs are uploaded through the licence pages, checked by content
 
 
 @admin.register(Licence)
-class LicenceAdmin(admin.ModelAdmin):
+class LicenceAdmin(ScopedAdmin):
+    scope = licences_for
+    may_change = can_change_works
     list_display = ["licensee_name", "owner", "work", "usage", "source", "starts_on", "ends_on"]
     list_filter = ["source", "usage"]
     search_fields = ["licensee_name", "licensee_email", "reference"]
     inlines = [LicenceProofInline]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_platform_admin:
-            return queryset
-        return queryset.filter(owner__in=works_for(request.user).values("owner"))

@@ -6,11 +6,13 @@ serve the web upload, zip archives and the demo loader. Every refusal names the 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -106,8 +108,10 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
             f"the file is {human_size(len(data))}; the limit is {human_size(limits.max_bytes)}",
         )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with warnings.catch_warnings(), _pillow_pixel_limit(limits.max_pixels):
+            # Our own limit (below) decides; Pillow's warning at its default 89 MP would otherwise
+            # refuse what FAIRCLAIM_MAX_IMAGE_PIXELS allows.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             image_format = image.format or ""
             width, height = image.size
@@ -119,8 +123,8 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
             if width * height > limits.max_pixels:
                 raise UploadRefused(
                     filename,
-                    f"the image claims {width}×{height} pixels ({width * height / 1e6:.0f} MP); "
-                    f"the limit is {limits.max_pixels / 1e6:.0f} MP "
+                    f"the image claims {width}×{height} pixels ({_megapixels(width * height)}); "
+                    f"the limit is {_megapixels(limits.max_pixels)} "
                     "(protection against decompression bombs)",
                 )
             with truncation_is_an_error():
@@ -134,10 +138,10 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # Pillow refuses far-too-large headers itself, before we see the size; it names the count.
         claimed = re.search(r"\((\d+) pixels\)", str(exc))
-        size = f"{int(claimed.group(1)) / 1e6:.0f} MP" if claimed else "too many pixels"
+        size = _megapixels(int(claimed.group(1))) if claimed else "too many pixels"
         raise UploadRefused(
             filename,
-            f"the image claims {size}; the limit is {limits.max_pixels / 1e6:.0f} MP "
+            f"the image claims {size}; the limit is {_megapixels(limits.max_pixels)} "
             "(protection against decompression bombs)",
         ) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -155,6 +159,24 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
     )
 
 
+def _megapixels(pixels: int) -> str:
+    """100.9 MP, not "101 MP" against a limit of "100 MP" (which reads as within it)."""
+    return f"{pixels / 1e6:.1f} MP"
+
+
+@contextlib.contextmanager
+def _pillow_pixel_limit(max_pixels: int) -> Iterator[None]:
+    """Pillow refuses outright at twice its global MAX_IMAGE_PIXELS; align it with our limit
+    while we open a file, so the setting can raise the limit as well as lower it. Uploads are
+    checked one at a time per process (as decode.truncation_is_an_error assumes)."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
 def is_zip(filename: str, head: bytes) -> bool:
     return head.startswith(b"PK\x03\x04") or filename.lower().endswith(".zip")
 
@@ -166,7 +188,7 @@ def expand_zip(
     never costs the others. Folders, hidden files and macOS resource forks are skipped."""
     try:
         archive = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         yield UploadRefused(filename, f"the zip archive cannot be read ({exc})")
         return
     with archive:
@@ -189,6 +211,7 @@ def expand_zip(
             )
             return
         for member in members:
+            data = b""  # the last member's bytes go before the next is read: one at a time
             name = f"{filename}/{member.filename}"
             if member.flag_bits & 0x1:
                 yield UploadRefused(name, "the file is encrypted")
@@ -204,7 +227,10 @@ def expand_zip(
                 # Read one byte past the limit: the declared size in a zip can lie.
                 with archive.open(member) as handle:
                     data = handle.read(limits.max_bytes + 1)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+            # ValueError: offsets in a damaged directory can point before the file's start;
+            # zlib.error: a damaged deflate stream (both found by tests/security/test_fuzz.py).
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError,
+                    zlib.error) as exc:  # fmt: skip
                 yield UploadRefused(name, f"the file cannot be extracted ({exc})")
                 continue
             try:

@@ -38,8 +38,12 @@ class LedgerRow:
 
 def parse_ledger(text: str, find_work: Callable[[str], int | None]) -> tuple[list, list[str]]:
     """`find_work(key)` maps a work reference (id, SHA-256 or file name) to a work id or None."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    # NUL is never part of a name or reference, and PostgreSQL refuses it in text columns.
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff").replace("\x00", "")))
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        return [], [f"Header: the file is not readable CSV ({exc})."]
     missing = REQUIRED - set(header)
     unknown = set(header) - set(COLUMNS)
     if missing or unknown:
@@ -50,7 +54,16 @@ def parse_ledger(text: str, find_work: Callable[[str], int | None]) -> tuple[lis
             problems.append(f"unknown column(s): {', '.join(sorted(unknown))}")
         return [], [f"Header: {'; '.join(problems)}. Columns are: {', '.join(COLUMNS)}."]
     rows, errors = [], []
-    for number, raw in enumerate(reader, start=2):
+    number = 1
+    while True:
+        number += 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over csv's 128 kB limit: a broken file
+            errors.append(f"Line {reader.line_num}: the file is not readable CSV here ({exc}).")
+            break
         if number - 1 > MAX_ROWS:
             errors.append(f"The file has more than {MAX_ROWS} rows; split it.")
             break
@@ -102,7 +115,7 @@ def _row(number: int, r: dict, find_work) -> tuple[LedgerRow | None, list[str]]:
         work_id=work_id,
         usage=usage,
         source=source,
-        territory=r.get("territory") or "worldwide",
+        territory=(r.get("territory") or "worldwide")[:100],
         media=r.get("media", "")[:100],
         starts_on=dates.get("starts_on"),
         ends_on=dates.get("ends_on"),

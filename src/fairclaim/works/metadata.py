@@ -33,6 +33,10 @@ DATE_TAGS = [
     "Exif.Image.DateTime",
 ]
 MAX_TAG_VALUE = 2000  # a rights field longer than this is junk, not a name
+# The Work columns' lengths: a longer embedded value is shortened to fit (the full value stays in
+# embedded_metadata), rather than failing the upload on PostgreSQL, which enforces them.
+FIELD_LENGTHS = {"title": 300, "creator": 200, "copyright_notice": 300}
+ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class RightsFields:
     copyright_notice: str = ""
     description: str = ""
     created_on: dt.date | None = None
+    shortened: tuple[str, ...] = ()  # the fields that were cut to their column's length
 
 
 def read_embedded(data: bytes) -> dict[str, str]:
@@ -64,12 +69,19 @@ def read_embedded(data: bytes) -> dict[str, str]:
 
 
 def rights_fields(tags: dict[str, str]) -> RightsFields:
+    values = {
+        "title": _first(tags, TITLE_TAGS),
+        "creator": _first(tags, CREATOR_TAGS),
+        "copyright_notice": _first(tags, COPYRIGHT_TAGS),
+    }
+    shortened = tuple(name for name, value in values.items() if len(value) > FIELD_LENGTHS[name])
+    for name in shortened:
+        values[name] = values[name][: FIELD_LENGTHS[name] - 1].rstrip() + ELLIPSIS
     return RightsFields(
-        title=_first(tags, TITLE_TAGS),
-        creator=_first(tags, CREATOR_TAGS),
-        copyright_notice=_first(tags, COPYRIGHT_TAGS),
+        **values,
         description=_first(tags, DESCRIPTION_TAGS),
         created_on=_first_date(tags),
+        shortened=shortened,
     )
 
 
@@ -78,7 +90,8 @@ def _as_text(value) -> str:
         value = value.get('lang="x-default"') or next(iter(value.values()), "")
     if isinstance(value, list):
         value = "; ".join(str(v) for v in value if v)
-    return str(value).strip().strip("\x00").strip()
+    # NUL bytes are never text, and PostgreSQL refuses them in text and JSON columns.
+    return str(value).replace("\x00", "").strip()
 
 
 def _first(tags: dict[str, str], names: list[str]) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("licences/import/", views.import_licences, name="import_licences"),
     path("<int:pk>/", views.show_work, name="detail"),
     path("<int:pk>/edit/", views.edit_work, name="edit"),
+    path("<int:pk>/retry/", views.retry_work, name="retry"),
     path("<int:pk>/thumbnail/", views.work_image, {"variant": "thumbnail"}, name="thumbnail"),
     path("<int:pk>/original/", views.work_image, {"variant": "original"}, name="original"),
 ]

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fairclaim.accounts.access import (
     can_change_works,
@@ -15,7 +15,7 @@ from fairclaim.accounts.access import (
     works_for,
 )
 
-from .actions import do_import_ledger, do_register_uploads
+from .actions import do_import_ledger, do_register_uploads, do_retry_work
 from .forms import LedgerImportForm, LicenceForm, RegistrationFormSet, UploadForm, WorkForm
 from .intake import ACCEPTED_FORMATS
 from .models import Licence
@@ -54,6 +54,8 @@ def upload_works(request):
             messages.success(request, f"Registered {count} photo{'s' if count != 1 else ''}.")
         for refusal in outcome.refused:
             messages.error(request, f"Not registered — {refusal.filename}: {refusal.reason}")
+        for note in outcome.notes:
+            messages.warning(request, note)
         return redirect("works:list")
     return render(request, "works/upload.html", {"form": form})
 
@@ -68,6 +70,17 @@ def show_work(request, pk):
         "can_edit": can_change_works(request.user),
     }
     return render(request, "works/detail.html", context)
+
+
+@login_required
+@require_POST
+def retry_work(request, pk):
+    work = get_work_for_user(request, pk, write=True)
+    if do_retry_work(work):
+        messages.success(request, "Queued again: the thumbnail and fingerprint are being made.")
+    else:
+        messages.error(request, "This photo has not failed; there is nothing to retry.")
+    return redirect(work)
 
 
 @login_required

@@ -232,14 +232,38 @@ class StripeProvider(PaymentProvider):
             raise InvalidWebhook(f"signature does not verify: {exc}") from exc
         except ValueError as exc:
             raise InvalidWebhook(f"body is not JSON: {exc}") from exc
+        except (AttributeError, TypeError, KeyError) as exc:  # JSON, but not an object
+            raise InvalidWebhook("body is not a Stripe event (id, type, data.object)") from exc
         if not (
             isinstance(event, dict)
             and isinstance(event.get("id"), str)
             and isinstance(event.get("type"), str)
-            and isinstance(event.get("data", {}).get("object"), dict)
+            and isinstance(event.get("data"), dict)
+            and isinstance(event["data"].get("object"), dict)
         ):
             raise InvalidWebhook("body is not a Stripe event (id, type, data.object)")
+        _check_money_fields(event["data"]["object"])
         return event
+
+
+def _check_money_fields(obj: dict) -> None:
+    """The amounts and currency we read from an event have Stripe's types: a signed event
+    that breaks them is refused with 400, never half-applied or answered with a 500."""
+    for name in ("amount_total", "amount_received", "amount_refunded"):
+        value = obj.get(name)
+        if value is not None and (type(value) is not int or value < 0):
+            raise InvalidWebhook(f"{name} is not a non-negative whole number of minor units")
+    currency = obj.get("currency")
+    if currency is not None and (
+        not isinstance(currency, str) or currency.upper() not in MINOR_UNIT_DIGITS
+    ):
+        raise InvalidWebhook(f"currency {currency!r} is not one we take payments in")
+    for name in ("id", "payment_intent", "payment_status", "client_reference_id"):
+        value = obj.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InvalidWebhook(f"{name} is not a string")
+    if obj.get("metadata") is not None and not isinstance(obj["metadata"], dict):
+        raise InvalidWebhook("metadata is not an object")
 
 
 def _intent_from_facts(payment: Payment) -> str:
