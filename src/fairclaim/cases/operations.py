@@ -18,9 +18,10 @@ from django.db import transaction
 from fairclaim.accounts.access import can_change_cases, get_case_for_user
 from fairclaim.accounts.models import User
 from fairclaim.rules.case_states import is_terminal
+from fairclaim.rules.money import currency_for
 
 from .actions import do_transition
-from .claims import CURRENCY, case_offers, do_check_claim
+from .claims import FALLBACK_CURRENCY, case_offers, do_check_claim
 from .gate import line_evidence
 from .log import append_event
 from .models import Case, CaseLine, Claim
@@ -119,7 +120,7 @@ def do_edit_recipient(case: Case, changes: dict[str, str], *, user, now: datetim
             setattr(case, name, change["after"])
         fields = [*diff, "updated_at"]
         if "jurisdiction" in diff:
-            case.currency = CURRENCY.get(case.jurisdiction, "EUR")
+            case.currency = currency_for(case.jurisdiction, FALLBACK_CURRENCY)
             case.language = "de" if case.jurisdiction in {"DE", "AT"} else "en"
             fields += ["currency", "language"]
         case.updated_at = now
