@@ -56,12 +56,20 @@ def follow_up_missed_deadlines(now: datetime) -> int:
     return sum(do_follow_up(pk, now) != "nothing" for pk in cases_past_deadline(now.date()))
 
 
+def draft_monthly_payout_runs(now: datetime) -> int:
+    """Monthly payout runs are drafted here for a manager to review and make final."""
+    from fairclaim.payments.schedule import draft_monthly_runs
+
+    return draft_monthly_runs(now)
+
+
 STEPS = [
     enqueue_due_scans,
     enqueue_due_captures,
     enqueue_due_provider_searches,
     enqueue_due_notices,
     follow_up_missed_deadlines,
+    draft_monthly_payout_runs,
 ]
 
 
