@@ -1,13 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from fairclaim.accounts.forms import ThrottledAuthenticationForm
 from fairclaim.portal import views as portal_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="works:list", permanent=False)),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
@@ -23,4 +21,6 @@ urlpatterns = [
     path("verify/", include("fairclaim.portal.verify_urls")),
     path("payments/", include("fairclaim.payments.urls")),
     path(".well-known/fairclaim-signing-key", portal_views.signing_key, name="signing_key"),
+    # The rights holder's home at `/`, dashboards per rights holder and the lists behind them.
+    path("", include("fairclaim.dashboard.urls")),
 ]

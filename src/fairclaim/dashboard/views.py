@@ -1,0 +1,188 @@
+"""The rights holder's home (`/`), one dashboard per rights holder for case managers, and the
+filtered lists (with CSV/XLSX export) behind every figure."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from fairclaim.accounts.models import User
+from fairclaim.cases.models import STATE_CHOICES
+from fairclaim.monitoring.models import Match
+from fairclaim.payments.models import Payment
+
+from . import figures
+from .charts import Point, bar_chart, column_chart
+from .exports import csv_response, xlsx_response
+from .figures import Scope
+from .lists import SPECS, filtered
+
+PAGE_SIZE = 50
+
+
+def _scope_for(request, slug: str | None) -> Scope:
+    """The user's scope, narrowed to the rights holder `slug` (404 when not theirs)."""
+    scope = Scope(request.user)
+    if slug:
+        scope.organisation = get_object_or_404(scope.organisations(), slug=slug)
+    return scope
+
+
+def _list_url(kind: str, scope: Scope, **params) -> str:
+    if scope.organisation is not None:
+        params = {"org": scope.organisation.slug, **params}
+    return f"{reverse('dashboard:list', args=[kind])}?{urlencode(params)}"
+
+
+def month_end(start):
+    return (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def dashboard_context(scope: Scope, today) -> dict:
+    counts = figures.counts(scope, today)
+    weeks = figures.matches_per_week(scope, today)
+    currency, months = figures.collected_per_month(scope, today)
+    link = _list_url
+    charts = [
+        column_chart(
+            "matches-per-week",
+            "Matches found per week",
+            [
+                Point(
+                    f"{start:%d %b}",
+                    n,
+                    link("matches", scope, found_from=start, found_to=start + timedelta(days=6)),
+                )
+                for start, n in weeks
+            ],
+            unit="matches",
+        ),
+        column_chart(
+            "collected-per-month",
+            f"Money collected per month ({currency})",
+            [
+                Point(
+                    f"{start:%b %y}",
+                    amount,
+                    link(
+                        "payments",
+                        scope,
+                        currency=currency,
+                        received_from=start,
+                        received_to=month_end(start),
+                    ),
+                    shown=f"{amount:,.0f}",
+                )
+                for start, amount in months
+            ],
+            unit=currency,
+        ),
+        bar_chart(
+            "resolution-mix",
+            "How cases ended",
+            [
+                Point(label, n, link("cases", scope, state=state))
+                for state, label, n in figures.resolution_mix(scope)
+            ],
+            unit="cases",
+        ),
+        bar_chart(
+            "top-domains",
+            "Top domains using your images",
+            [
+                Point(domain, n, link("matches", scope, domain=domain, exact=1))
+                for domain, n in figures.top_domains(scope)
+            ],
+            unit="matches",
+        ),
+    ]
+    return {
+        "scope": scope,
+        "today": today,
+        "counts": counts,
+        "links": {
+            "new_matches": reverse("monitoring:list") + "?status=new",
+            "open_claims": reverse("cases:claims"),
+            "open_cases": link("cases", scope, state="open"),
+            "deadlines": link(
+                "cases",
+                scope,
+                state="open",
+                deadline_from=today,
+                deadline_to=counts["week_end"],
+                sort="deadline",
+            ),
+            "demanded": link("cases", scope, sort="amount"),
+            "collected": link("payments", scope, sort="received"),
+            "outstanding": link("cases", scope, state="open", sort="amount"),
+            "paid_out": reverse("payments:payouts"),
+        },
+        "states": [
+            (state, label, n, link("cases", scope, state=state))
+            for state, label, n in figures.cases_by_state(scope)
+        ],
+        "amounts": figures.amounts(scope),
+        "charts": charts,
+        "deadlines": figures.upcoming_deadlines(scope, today),
+    }
+
+
+@login_required
+def home(request):
+    user = request.user
+    if user.role == User.Role.LAW_FIRM and not user.is_platform_admin:
+        return redirect("cases:list")
+    scope = Scope(user)
+    context = dashboard_context(scope, timezone.localdate())
+    context["organisations"] = (
+        scope.organisations() if user.role != User.Role.RIGHTS_HOLDER else None
+    )
+    return render(request, "dashboard/home.html", context)
+
+
+@login_required
+def organisation_dashboard(request, slug):
+    scope = _scope_for(request, slug)
+    return render(request, "dashboard/home.html", dashboard_context(scope, timezone.localdate()))
+
+
+@login_required
+def show_list(request, kind):
+    spec = SPECS.get(kind)
+    if spec is None:
+        raise Http404("No such list.")
+    scope = _scope_for(request, request.GET.get("org") or None)
+    result = filtered(spec, scope, request.GET)
+    fmt = request.GET.get("format", "")
+    name = f"{kind}-{timezone.localdate():%Y-%m-%d}"
+    if fmt == "csv":
+        return csv_response(spec, result.queryset, name)
+    if fmt == "xlsx":
+        return xlsx_response(spec, result.queryset, name)
+    for problem in result.problems:
+        messages.error(request, problem)
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    context = {
+        "spec": spec,
+        "scope": scope,
+        "page": Paginator(result.queryset, PAGE_SIZE).get_page(request.GET.get("page")),
+        "params": request.GET,
+        "query": params.urlencode(),
+        "sorts": spec.sorts,
+        "organisations": scope.organisations() if scope.organisation is None else None,
+        "states": STATE_CHOICES,
+        "statuses": {"matches": Match.Status.choices, "payments": Payment.Status.choices}.get(
+            kind, []
+        ),
+    }
+    return render(request, spec.template, context)
