@@ -34,12 +34,17 @@ def test_rights_holder_sees_own_statement_with_pdf_and_csv(client, cast, final_r
     statement = final_run.statements.get()
     page = get(client, cast.alice, statement.get_absolute_url())
     assert page.status_code == 200
-    assert b"Balance carried in" in page.content and b"150.00" in page.content
+    assert b"Balance carried in" in page.content
+    assert b"150.00" in page.content
     pdf = client.get(reverse("payments:statement_file", args=[statement.pk, "pdf"]))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
     data = client.get(reverse("payments:statement_file", args=[statement.pk, "csv"]))
     assert b"previous balance" in data.content
-    assert client.get(reverse("payments:statement_file", args=[statement.pk, "exe"])).status_code == 404
+    assert (
+        client.get(reverse("payments:statement_file", args=[statement.pk, "exe"])).status_code
+        == 404
+    )
     assert get(client, cast.alice_viewer, statement.get_absolute_url()).status_code == 200
 
 
@@ -68,7 +73,8 @@ def test_manager_drafts_reviews_and_makes_a_run_final(client, cast):
         reverse("payments:payouts"), {"cutoff": "2026-11-30", "execution_date": "2099-01-04"}
     )
     run = PayoutRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == run.get_absolute_url()
     assert b"Make final" in client.get(run.get_absolute_url()).content
     client.post(reverse("payments:finalise_run", args=[run.pk]))
     run.refresh_from_db()

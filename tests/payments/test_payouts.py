@@ -144,7 +144,8 @@ def test_balance_below_minimum_is_carried_into_the_next_statement(case, org, ope
     )
     rows = list(csv.reader(io.StringIO(statement_csv(statement))))
     assert rows[1][3:8] == ["previous balance", "", "", "", "42.00"]
-    assert rows[-2][3] == "paid out" and rows[-2][7] == "-180.00"
+    assert rows[-2][3] == "paid out"
+    assert rows[-2][7] == "-180.00"
     assert sum(D(r[7]) for r in rows[2:-2]) == D("138.00")
 
 
@@ -202,7 +203,8 @@ def test_statement_pdf_is_rendered(case, operator):
     book(payment, "bank:1", "300.00")
     run = finalise(draft(operator))
     pdf = statement_pdf(run.statements.get())
-    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 2000
 
 
 def test_scheduler_drafts_one_monthly_run_per_operator(case, operator):

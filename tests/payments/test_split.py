@@ -81,7 +81,8 @@ def test_chargeback_adds_the_dispute_fee():
         TERMS,
     )
     assert result.card_fees == D("21.75")
-    assert shares_add_up(result) and is_balanced(result.postings())
+    assert shares_add_up(result)
+    assert is_balanced(result.postings())
 
 
 def test_every_combination_balances_to_the_cent():
@@ -102,7 +103,8 @@ def test_difference_posts_only_what_changed_and_nothing_twice():
     first = split(Collection((D("150.00"),), D(0)), TERMS).postings()
     both = split(Collection((D("150.00"), D("150.00")), D(0)), TERMS).postings()
     delta = difference(both, first)
-    assert delta[Account.COLLECTED] == D("150.00") and is_balanced(delta)
+    assert delta[Account.COLLECTED] == D("150.00")
+    assert is_balanced(delta)
     assert difference(both, both) == {}
 
 

@@ -13,9 +13,9 @@ from decimal import Decimal
 # Sizes in SVG user units; the SVG scales to its container (viewBox), so these only fix shape.
 WIDTH = 640
 BAR_AREA_HEIGHT = 180
-LABEL_SPACE = 36  # below vertical bars: the period labels
-ROW_HEIGHT = 26  # one horizontal bar
-LABEL_WIDTH = 200  # left of horizontal bars: category names
+LABEL_SPACE = 40  # below vertical bars: the period labels
+ROW_HEIGHT = 34  # one horizontal bar
+LABEL_WIDTH = 230  # left of horizontal bars: category names
 VALUE_SPACE = 70  # right of horizontal bars: the value
 
 

@@ -70,11 +70,15 @@ def book_split(payment: Payment, *, now: datetime) -> JournalEntry | None:
         return None
     count = JournalEntry.objects.filter(payment=payment).count()
     collected = delta.get(Account.COLLECTED, Decimal(0))
-    what = "received" if collected > 0 else "returned" if collected < 0 else "costs changed"
-    description = (
-        f"{payment.case.reference} instalment {payment.instalment_number}/"
-        f"{payment.instalment_count}: {what} {abs(collected)} {payment.currency}"
-    )
+    latest = payment.facts.order_by("-recorded_at", "-id").first()
+    if collected > 0:
+        what = f"received {collected} {payment.currency} ({payment.get_method_display().lower()})"
+    elif collected < 0:
+        kind = latest.get_kind_display().lower() if latest else "returned"
+        what = f"{kind}: {-collected} {payment.currency} returned"
+    else:
+        what = "costs changed"
+    description = f"Instalment {payment.instalment_number}/{payment.instalment_count}: {what}"
     return post_entry(
         key=f"split:{payment.pk}:{count + 1}",
         kind=JournalEntry.Kind.SPLIT,
