@@ -158,3 +158,14 @@ def test_posting_accounts_are_the_split_accounts():
     assert {value for value, _ in Posting._meta.get_field("account").choices} == {
         a.value for a in Account
     }
+
+
+def test_a_payment_keeps_the_terms_it_was_first_split_by(case, org, terms):
+    [payment] = do_choose_offer(case, offer("300.00"), 1, NOW)
+    book(payment, "bank:1", "300.00")  # 40 %: share 180.00
+    terms.commission_percent = D("10.00")
+    terms.save()
+    book(payment, "bank-refund:1", "300.00", kind="refund")
+    assert owed_to(org, "EUR") == 0  # reversed at 40 %, not at the new 10 %
+    payment.refresh_from_db()
+    assert payment.split_terms["commission_percent"] == "40.00"

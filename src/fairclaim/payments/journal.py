@@ -20,7 +20,16 @@ from fairclaim.accounts.models import Organisation
 
 from .models import Agreement, JournalEntry, Payment, PaymentFact, Posting
 from .settlement import settle
-from .split import Account, Collection, Split, cents, difference, is_balanced, split
+from .split import (
+    Account,
+    Collection,
+    Split,
+    Terms,
+    cents,
+    difference,
+    is_balanced,
+    split,
+)
 
 
 class UnbalancedEntry(AssertionError):
@@ -48,10 +57,20 @@ def collection_of(payment: Payment) -> Collection:
     )
 
 
+def terms_of(payment: Payment) -> Terms:
+    """The terms the payment was first split by; the current agreement's for a new payment,
+    remembered on the payment (the caller holds its row locked)."""
+    if payment.split_terms:
+        return Terms.from_json(payment.split_terms)
+    terms = agreement_for(payment.case.rights_holder).terms
+    payment.split_terms = terms.as_json()
+    Payment.objects.filter(pk=payment.pk).update(split_terms=payment.split_terms)
+    return terms
+
+
 def split_of(payment: Payment) -> Split:
     case = payment.case
-    terms = agreement_for(case.rights_holder).terms
-    return split(collection_of(payment), terms, escalated=case.law_firm_id is not None)
+    return split(collection_of(payment), terms_of(payment), escalated=case.law_firm_id is not None)
 
 
 def posted_for(payment: Payment) -> dict[Account, Decimal]:

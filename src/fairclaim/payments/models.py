@@ -83,6 +83,9 @@ class Payment(models.Model):
     # Set when a new offer replaced this instalment: it is no longer owed, and money that still
     # arrives for it is an overpayment for a case manager to refund.
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The agreement's terms when money was first booked for this payment (payments.journal):
+    # every later fact of the payment (a refund, a chargeback) is split by the same terms.
+    split_terms = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -240,8 +243,9 @@ class Agreement(models.Model):
     """What a rights holder and the platform agreed: the commission on collected money, who bears
     third-party costs, and where and when the rights holder is paid out.
 
-    Changing it applies to money booked afterwards; what is already in the journal stays as it
-    was split (the journal is append-only)."""
+    Changing it applies to payments first booked afterwards: a payment keeps the terms it was
+    first split by (`Payment.split_terms`), so a later refund reverses exactly what was taken,
+    and the journal is append-only."""
 
     organisation = models.OneToOneField(
         Organisation,

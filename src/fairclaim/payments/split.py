@@ -64,6 +64,20 @@ class Terms:
     law_firm_fee_percent: Decimal = Decimal(0)
     law_firm_costs_bearer: Bearer = Bearer.SHARED
 
+    def as_json(self) -> dict[str, str]:
+        """Decimals as their exact text (JSON has no decimal type)."""
+        return {name: str(value) for name, value in self.__dict__.items()}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, str]) -> Terms:
+        bearers = {"card_costs_bearer", "law_firm_costs_bearer"}
+        return cls(
+            **{
+                name: Bearer(value) if name in bearers else Decimal(value)
+                for name, value in data.items()
+            }
+        )
+
 
 @dataclass(frozen=True)
 class Collection:
