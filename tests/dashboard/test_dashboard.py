@@ -144,3 +144,13 @@ def test_xlsx_export_is_a_workbook_with_every_row(client, data):
 def test_unknown_list_is_404(client, data):
     client.force_login(data.alice)
     assert client.get(reverse("dashboard:list", args=["secrets"])).status_code == 404
+
+
+def test_csv_export_defuses_formulas_from_web_pages(client, data):
+    Sighting.objects.filter(pk=data.sighting.pk).update(page_url='=HYPERLINK("https://x")')
+    client.force_login(data.alice)
+    response = client.get(reverse("dashboard:list", args=["matches"]), {"format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert "\n=HYPERLINK" not in text
+    assert ",=HYPERLINK" not in text

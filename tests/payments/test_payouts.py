@@ -249,3 +249,15 @@ def test_rights_holders_without_operator_have_their_own_runs(case, operator):
     lone = Organisation.objects.create(name="Lone", slug="lone", kind="rights_holder")
     assert draft(None).statements.count() == 0
     assert lone.operator is None
+
+
+def test_scheduler_never_discards_a_draft_under_review(case, operator):
+    [payment] = do_choose_offer(case, offer("300.00"), 1, NOW)
+    book(payment, "bank:1", "300.00")
+    mine = draft(operator, cutoff=datetime(2026, 11, 20, tzinfo=UTC), now=LATER)
+    now = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
+    assert draft_monthly_runs(now) == 0
+    mine.refresh_from_db()
+    assert mine.status == "draft"
+    do_discard_run(mine)
+    assert draft_monthly_runs(now) == 1

@@ -40,6 +40,18 @@ def _cell(value):
     return value
 
 
+# A text cell starting with one of these is run as a formula by spreadsheet programs (CSV
+# injection); page URLs, domains and titles come from the web, so such cells get a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    value = _cell(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def rows(spec: ListSpec, queryset) -> Iterator[tuple]:
     fields = [c.field for c in spec.columns]
     yield from queryset.values_list(*fields).iterator(chunk_size=CHUNK)
@@ -50,7 +62,7 @@ def csv_lines(spec: ListSpec, queryset) -> Iterator[str]:
     yield "\ufeff"  # a byte-order mark, so spreadsheet programs read UTF-8 names correctly
     yield writer.writerow([c.header for c in spec.columns])
     for row in rows(spec, queryset):
-        yield writer.writerow([_cell(v) for v in row])
+        yield writer.writerow([_csv_cell(v) for v in row])
 
 
 def csv_response(spec: ListSpec, queryset, filename: str) -> StreamingHttpResponse:
@@ -80,6 +92,7 @@ def write_xlsx(spec: ListSpec, queryset, out) -> int:
             elif isinstance(value, int | float):
                 sheet.write_number(count, col, value)
             else:
+                # write_string, never write(): text is never read as a formula.
                 sheet.write_string(count, col, str(value))
     workbook.close()
     return count

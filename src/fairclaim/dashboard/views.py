@@ -109,7 +109,13 @@ def dashboard_context(scope: Scope, today) -> dict:
         "today": today,
         "counts": counts,
         "links": {
-            "new_matches": reverse("monitoring:list") + "?status=new",
+            # A single rights holder's new matches open in the triage inbox; one of several
+            # (a manager's dashboard for one client) in the list narrowed to that client.
+            "new_matches": (
+                link("matches", scope, status="new")
+                if scope.organisation is not None
+                else reverse("monitoring:list") + "?status=new"
+            ),
             "open_claims": reverse("cases:claims"),
             "open_cases": link("cases", scope, state="open"),
             "deadlines": link(

@@ -38,8 +38,11 @@ def draft_monthly_runs(now: datetime) -> int:
     operators.append(None)
     drafted = 0
     for operator in operators:
-        if PayoutRun.objects.filter(operator=operator, cutoff=cutoff).exists():
+        runs = PayoutRun.objects.filter(operator=operator)
+        if runs.filter(cutoff=cutoff).exists():
             continue
+        if runs.filter(status=PayoutRun.Status.DRAFT).exists():
+            continue  # a manager's draft is under review: never discard it; try on a later pass
         if not JournalEntry.objects.filter(organisation__in=rights_holders_of(operator)).exists():
             continue
         do_draft_run(
