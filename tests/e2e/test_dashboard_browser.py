@@ -4,15 +4,19 @@ photographer and as an agency; a case manager drafts and makes final a payout ru
 Set FAIRCLAIM_SCREENSHOTS=<folder> to keep the screenshots (the closing note's pictures)."""
 
 import os
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from fairclaim.accounts.models import Organisation, User
 from fairclaim.dashboard.history import pay_last_month, seed_history
-from fairclaim.payments.models import PayoutRun
+from fairclaim.payments.ledger import record_fact, resettle
+from fairclaim.payments.models import Agreement, Payment, PayoutRun
 from fairclaim.works.actions import do_register_image, upload_limits
 from fairclaim.works.intake import check_image
 from tests.images import photo_bytes
@@ -47,7 +51,22 @@ def world():
             image = check_image(f"{slug}{n}.jpg", photo_bytes(seed + n), upload_limits())
             do_register_image(org, None, image, title=f"{name} photo {n + 1}")
         seed_history(org, now=now, iban=iban, holder=name, seed=seed)
+        Agreement.objects.filter(organisation=org).update(minimum_payout=Decimal("20.00"))
     pay_last_month(operator, now)
+    # This month so far: the rest of a part-paid instalment arrives two days ago.
+    payment = Payment.objects.filter(status="part_paid", case__rights_holder__slug="ada").first()
+    with transaction.atomic():
+        record_fact(
+            payment,
+            key="bank:rest",
+            kind="receipt",
+            amount=payment.outstanding,
+            currency="EUR",
+            source="bank",
+            now=now - timedelta(days=2),
+            actor="bank",
+        )
+        resettle(payment, now=now - timedelta(days=2), actor="bank")  # fmt: skip
     people["manager"] = User.objects.create_user("manager", password=PASSWORD, role="case_manager",
                                                  organisation=operator)  # fmt: skip
     return people
@@ -103,9 +122,12 @@ def test_manager_drafts_reviews_and_makes_final_a_payout_run(live_server, page: 
     sign_in(page, live_server.url, "manager", "/payments/payouts/")
     page.get_by_role("button", name="Draft payout run").click()
     expect(page.get_by_role("heading", name="Payout run")).to_contain_text("Draft")
+    expect(page.get_by_role("row", name="Ada Lens Photography")).to_contain_text("Paid")
     page.screenshot(path=shots / "payout-run-draft.png", full_page=True)
     page.get_by_role("button", name="Make final and write the SEPA file").click()
     expect(page.get_by_role("status")).to_contain_text("The payout run is final")
+    expect(page.get_by_role("link", name="pain.001")).to_be_visible()
+    page.screenshot(path=shots / "payout-run-final.png", full_page=True)
     run = PayoutRun.objects.filter(status="final").latest("pk")
     assert run.created_by == "manager"
     expect(page.get_by_role("button", name="Make final and write the SEPA file")).to_have_count(0)

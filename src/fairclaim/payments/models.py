@@ -29,6 +29,15 @@ DEFAULT_LAW_FIRM_FEE_PERCENT = Decimal("30.00")  # partner firms' usual continge
 DEFAULT_MINIMUM_PAYOUT = Decimal("50.00")  # below this a bank transfer costs more than it is worth
 
 
+OUTCOME_CHOICES = [
+    (Outcome.PAID.value, "Paid"),
+    (Outcome.BELOW_MINIMUM.value, "Carried: below the minimum payout"),
+    (Outcome.NO_ACCOUNT.value, "Carried: no valid bank account"),
+    (Outcome.NOTHING_DUE.value, "Nothing due"),
+    (Outcome.OTHER_CURRENCY.value, "Held: not the payout currency"),
+]
+
+
 class ImmutableRecord(Exception):
     """A final payout run, its statements and journal entries are never changed or deleted."""
 
@@ -413,7 +422,7 @@ class PayoutStatement(models.Model):
     closing = models.DecimalField(max_digits=14, decimal_places=2)
     paid = models.DecimalField(max_digits=14, decimal_places=2)
     carried = models.DecimalField(max_digits=14, decimal_places=2)
-    outcome = models.CharField(max_length=20, choices=[(o.value, o.value) for o in Outcome])
+    outcome = models.CharField(max_length=20, choices=OUTCOME_CHOICES)
     entry_count = models.PositiveIntegerField()
     account_holder = models.CharField(max_length=70, blank=True)
     iban = models.CharField(max_length=34, blank=True)
