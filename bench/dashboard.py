@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -92,6 +93,7 @@ def main() -> int:
         p50, p99 = timed(client, url)
         print(f"{name:34} {p50:8.1f} {p99:8.1f}")
     export_memory(user)
+    shutil.rmtree(data, ignore_errors=True)
     return 0
 
 
