@@ -58,14 +58,22 @@ class Figures:
     bic: str
 
     def key(self) -> tuple:
-        return (
-            self.organisation_id,
-            self.currency,
-            self.previous_balance,
-            self.period,
-            self.paid,
-            self.entry_count,
-        )
+        return review_key(self)
+
+
+# What a reviewer saw and what making the run final must still find (payouts.do_finalise_run).
+REVIEWED_FIELDS = (
+    "organisation_id",
+    "currency",
+    "previous_balance",
+    "period",
+    "paid",
+    "entry_count",
+)
+
+
+def review_key(figures_or_statement) -> tuple:
+    return tuple(getattr(figures_or_statement, name) for name in REVIEWED_FIELDS)
 
 
 def rights_holders_of(operator: Organisation | None):
@@ -185,7 +193,7 @@ def do_finalise_run(run: PayoutRun, *, actor: str, now: datetime, debtor: dict) 
         if run.status != PayoutRun.Status.DRAFT:
             raise RunNotDraft(f"payout run {run.pk} is {run.get_status_display().lower()}")
         statements = list(run.statements.select_related("organisation"))
-        reviewed = {_key(s) for s in statements}
+        reviewed = {review_key(s) for s in statements}
         current = {f.key() for f in due_figures(run.operator, run.cutoff)}
         if reviewed != current:
             raise RunOutdated(
@@ -237,14 +245,3 @@ def do_finalise_run(run: PayoutRun, *, actor: str, now: datetime, debtor: dict) 
         )
     run.refresh_from_db()
     return run
-
-
-def _key(statement: PayoutStatement) -> tuple:
-    return (
-        statement.organisation_id,
-        statement.currency,
-        statement.previous_balance,
-        statement.period,
-        statement.paid,
-        statement.entry_count,
-    )
