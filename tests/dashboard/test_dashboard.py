@@ -72,7 +72,7 @@ def test_charts_are_svg_with_text_alternatives_and_links(client, data):
     assert text.count('role="img"') == 3  # no case has ended yet: that chart says so instead
     assert "Nothing yet." in text
     assert '<desc id="matches-per-week-desc">Matches found per week: 12 bars, total 1' in text
-    assert "Top domains using your images (12 weeks) as a table" in text
+    assert "Top domains where images were found (12 weeks) as a table" in text
     assert "/lists/matches/?domain=shop.example&amp;exact=1&amp;found_from=" in text
     assert "<script" not in text
 

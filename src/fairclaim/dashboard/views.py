@@ -96,7 +96,7 @@ def dashboard_context(scope: Scope, today) -> dict:
         ),
         bar_chart(
             "top-domains",
-            "Top domains using your images (12 weeks)",
+            "Top domains where images were found (12 weeks)",
             [
                 Point(
                     domain,
