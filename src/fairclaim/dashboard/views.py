@@ -195,7 +195,12 @@ def show_list(request, kind):
         "params": request.GET,
         "query": params.urlencode(),
         "sorts": spec.sorts,
-        "organisations": scope.organisations() if scope.organisation is None else None,
+        # A choice of rights holder only for those who handle several.
+        "organisations": (
+            scope.organisations()
+            if scope.organisation is None and request.user.role != User.Role.RIGHTS_HOLDER
+            else None
+        ),
         "states": STATE_CHOICES,
         "statuses": {"matches": Match.Status.choices, "payments": Payment.Status.choices}.get(
             kind, []
