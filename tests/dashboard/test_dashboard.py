@@ -154,3 +154,12 @@ def test_csv_export_defuses_formulas_from_web_pages(client, data):
     assert "'=HYPERLINK" in text
     assert "\n=HYPERLINK" not in text
     assert ",=HYPERLINK" not in text
+
+
+def test_chart_series_are_cached_briefly_but_counts_stay_live(client, data):
+    client.force_login(data.alice)
+    client.get("/")
+    Match.objects.filter(pk=data.match.pk).update(status="ignored")
+    text = client.get("/").content.decode()
+    assert "0</span> new matches to review" in text  # live
+    assert "Matches found per week: 12 bars, total 1" in text  # the cached series

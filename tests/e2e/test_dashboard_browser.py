@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -34,6 +35,7 @@ def shots(tmp_path) -> Path:
 
 @pytest.fixture
 def world():
+    cache.clear()  # chart series are cached per user id, and ids repeat between tests
     now = timezone.now()
     operator = Organisation.objects.create(name="Ops", slug="ops", kind="operator")
     Organisation.objects.create(name="Kanzlei", slug="kanzlei", kind="law_firm")

@@ -48,8 +48,8 @@ def month_end(start):
 
 def dashboard_context(scope: Scope, today) -> dict:
     counts = figures.counts(scope, today)
-    weeks = figures.matches_per_week(scope, today)
-    currency, months = figures.collected_per_month(scope, today)
+    series = figures.series(scope, today)
+    weeks, currency, months = series["weeks"], series["currency"], series["months"]
     link = _list_url
     charts = [
         column_chart(
@@ -90,7 +90,7 @@ def dashboard_context(scope: Scope, today) -> dict:
             "How cases ended",
             [
                 Point(label, n, link("cases", scope, state=state))
-                for state, label, n in figures.resolution_mix(scope)
+                for state, label, n in series["resolutions"]
             ],
             unit="cases",
         ),
@@ -109,7 +109,7 @@ def dashboard_context(scope: Scope, today) -> dict:
                         found_from=weeks[0][0],
                     ),
                 )
-                for domain, n in figures.top_domains(scope, today)
+                for domain, n in series["domains"]
             ],
             unit="matches",
         ),
