@@ -163,3 +163,16 @@ def test_chart_series_are_cached_briefly_but_counts_stay_live(client, data):
     text = client.get("/").content.decode()
     assert "0</span> new matches to review" in text  # live
     assert "Matches found per week: 12 bars, total 1" in text  # the cached series
+
+
+@pytest.mark.parametrize("kind", ["claims", "sightings"])
+def test_claims_and_sightings_lists_are_scoped_and_export(client, data, kind):
+    client.force_login(data.alice)
+    page = client.get(reverse("dashboard:list", args=[kind]))
+    assert page.status_code == 200
+    assert "secret.example" not in page.content.decode()
+    response = client.get(reverse("dashboard:list", args=[kind]), {"format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "secret.example" not in text
+    if kind == "sightings":
+        assert "shop.example" in text

@@ -17,7 +17,13 @@ from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from fairclaim.accounts.access import cases_for, claims_for, handled_organisations, matches_for
+from fairclaim.accounts.access import (
+    cases_for,
+    claims_for,
+    handled_organisations,
+    matches_for,
+    sightings_for,
+)
 from fairclaim.accounts.models import Organisation
 from fairclaim.cases.models import OPEN_CASE_STATES, STATE_LABELS, CaseLine
 from fairclaim.monitoring.models import Match
@@ -74,6 +80,12 @@ class Scope:
         if self.organisation is not None:
             claims = claims.filter(match__organisation=self.organisation)
         return claims
+
+    def sightings(self):
+        sightings = sightings_for(self.user)
+        if self.organisation is not None:
+            sightings = sightings.filter(organisation=self.organisation)
+        return sightings
 
     def entries(self):
         return JournalEntry.objects.filter(organisation__in=self.organisations())

@@ -17,11 +17,11 @@ from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from fairclaim.cases.models import OPEN_CASE_STATES, STATE_CHOICES, CaseLine
-from fairclaim.monitoring.models import Match
+from fairclaim.cases.models import OPEN_CASE_STATES, STATE_CHOICES, CaseLine, Claim
+from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.payments.models import Payment
 
-from .figures import Scope
+from .figures import OPEN_CLAIM_STATUSES, Scope
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,31 @@ def build_payments(scope: Scope, params, problems: list[str]):
     return _range(payments, "received_at", params, "received", problems)
 
 
+def build_claims(scope: Scope, params, problems: list[str]):
+    claims = scope.claims().select_related("match__work", "match__sighting", "case")
+    status = params.get("status", "")
+    if status == "open":
+        claims = claims.filter(status__in=OPEN_CLAIM_STATUSES)
+    elif status in Claim.Status.values:
+        claims = claims.filter(status=status)
+    if (decision := params.get("decision", "")) in {"send", "hold", "block"}:
+        claims = claims.filter(decision=decision)
+    if domain := (params.get("domain") or "").strip().lower():
+        claims = claims.filter(match__sighting__page_domain__icontains=domain)
+    return _range(claims, "created_at", params, "created", problems)
+
+
+def build_sightings(scope: Scope, params, problems: list[str]):
+    sightings = scope.sightings()
+    if (source := params.get("source", "")) in Sighting.Source.values:
+        sightings = sightings.filter(source=source)
+    if domain := (params.get("domain") or "").strip().lower():
+        sightings = sightings.filter(page_domain__icontains=domain)
+    if params.get("gone") == "1":
+        sightings = sightings.filter(gone_at__isnull=False)
+    return _range(sightings, "first_seen", params, "seen", problems)
+
+
 SPECS = {
     "cases": ListSpec(
         "cases",
@@ -223,6 +248,43 @@ SPECS = {
         },
         build_payments,
         "dashboard/list_payments.html",
+    ),
+    "claims": ListSpec(
+        "claims",
+        "Claims",
+        (
+            Column("Claim", "id"),
+            Column("Work", "match__work__title"),
+            Column("Domain", "match__sighting__page_domain"),
+            Column("Check", "decision"),
+            Column("Status", "status"),
+            Column("Case", "case__reference"),
+            Column("Created", "created_at"),
+        ),
+        {"newest": ("-created_at", "-id"), "oldest": ("created_at", "id")},
+        build_claims,
+        "dashboard/list_claims.html",
+    ),
+    "sightings": ListSpec(
+        "sightings",
+        "Sightings",
+        (
+            Column("Sighting", "id"),
+            Column("Domain", "page_domain"),
+            Column("Page", "page_url"),
+            Column("Image", "image_url"),
+            Column("Source", "source"),
+            Column("First seen", "first_seen"),
+            Column("Last seen", "last_seen"),
+            Column("Gone", "gone_at"),
+        ),
+        {
+            "newest": ("-first_seen", "-id"),
+            "last_seen": ("-last_seen", "-id"),
+            "domain": ("page_domain", "id"),
+        },
+        build_sightings,
+        "dashboard/list_sightings.html",
     ),
 }
 

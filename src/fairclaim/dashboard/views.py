@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairclaim.accounts.models import User
-from fairclaim.cases.models import STATE_CHOICES
-from fairclaim.monitoring.models import Match
+from fairclaim.cases.models import STATE_CHOICES, Claim
+from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.payments.models import Payment
 
 from . import figures
@@ -126,7 +126,7 @@ def dashboard_context(scope: Scope, today) -> dict:
                 if scope.organisation is not None
                 else reverse("monitoring:list") + "?status=new"
             ),
-            "open_claims": reverse("cases:claims"),
+            "open_claims": link("claims", scope, status="open"),
             "open_cases": link("cases", scope, state="open"),
             "deadlines": link(
                 "cases",
@@ -202,8 +202,11 @@ def show_list(request, kind):
             else None
         ),
         "states": STATE_CHOICES,
-        "statuses": {"matches": Match.Status.choices, "payments": Payment.Status.choices}.get(
-            kind, []
-        ),
+        "statuses": {
+            "matches": Match.Status.choices,
+            "payments": Payment.Status.choices,
+            "claims": Claim.Status.choices,
+            "sightings": Sighting.Source.choices,
+        }.get(kind, []),
     }
     return render(request, spec.template, context)
