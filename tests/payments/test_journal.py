@@ -100,7 +100,7 @@ def test_refund_reverses_share_and_commission(case, org):
     collected, share, commission = assert_shares_equal_collected(payment)
     assert (collected, share, commission) == (D("200.00"), D("120.00"), D("80.00"))
     reversal = JournalEntry.objects.filter(payment=payment).last()
-    assert "refund: 100.00 EUR returned" in reversal.description
+    assert reversal.description == "Refund: 100.00 EUR returned"
     book(payment, "bank-refund:2", "200.00", kind="refund")
     assert owed_to(org, "EUR") == 0
     assert_journal_balances()

@@ -97,7 +97,7 @@ def book_split(payment: Payment, *, now: datetime) -> JournalEntry | None:
         what = f"{kind}: {-collected} {payment.currency} returned"
     else:
         what = "costs changed"
-    description = f"Instalment {payment.instalment_number}/{payment.instalment_count}: {what}"
+    description = what[0].upper() + what[1:]
     return post_entry(
         key=f"split:{payment.pk}:{count + 1}",
         kind=JournalEntry.Kind.SPLIT,
