@@ -144,6 +144,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     call_command("migrate", "--no-input", verbosity=0)
     call_command("load_demo", verbosity=0)
+    if os.environ.get("FAIRCLAIM_DEMO_HISTORY", "1") != "0":
+        # Months of matches, cases, payments and a payout run for the dashboard and statements.
+        from django.utils import timezone
+
+        from fairclaim.dashboard.history import seed_demo
+
+        seed_demo(timezone.now())
     servers = start_demo_web()
     mail = start_demo_mail()
     children = [

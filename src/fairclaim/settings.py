@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "fairclaim.payments",
     "fairclaim.portal",
     "fairclaim.letters",
+    "fairclaim.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -1,14 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from fairclaim import health
 from fairclaim.accounts.forms import ThrottledAuthenticationForm
 from fairclaim.portal import public_keys
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="works:list", permanent=False)),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
@@ -33,4 +31,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", health.metrics, name="metrics"),
+    # The rights holder's home at `/`, dashboards per rights holder and the lists behind them.
+    path("", include("fairclaim.dashboard.urls")),
 ]

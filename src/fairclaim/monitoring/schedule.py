@@ -65,6 +65,13 @@ def recover_stale_tasks(now: datetime) -> int:
     return recover(now)
 
 
+def draft_monthly_payout_runs(now: datetime) -> int:
+    """Monthly payout runs are drafted here for a manager to review and make final."""
+    from fairclaim.payments.schedule import draft_monthly_runs
+
+    return draft_monthly_runs(now)
+
+
 STEPS = [
     recover_stale_tasks,
     enqueue_due_scans,
@@ -72,6 +79,7 @@ STEPS = [
     enqueue_due_provider_searches,
     enqueue_due_notices,
     follow_up_missed_deadlines,
+    draft_monthly_payout_runs,
 ]
 
 

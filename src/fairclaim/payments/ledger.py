@@ -1,8 +1,9 @@
 """Booking money facts against payments and deriving each payment's status from them.
 
 Every provider books through `record_fact` (unique key: a repeat books nothing) and then calls
-`resettle`, which recomputes the payment with the pure `payments.settlement.settle`, logs what
-changed in the case log, and resolves the case once every instalment of its plan is paid.
+`resettle`, which recomputes the payment with the pure `payments.settlement.settle`, splits what
+is held in the double-entry journal by the rights holder's agreement (`payments.journal`), logs
+what changed in the case log, and resolves the case once every instalment of its plan is paid.
 Callers hold a transaction (`transaction.atomic`) around a fact and its resettle.
 """
 
@@ -19,12 +20,20 @@ from fairclaim.cases.models import Case
 from fairclaim.rules.case_states import CaseEvent as FlowEvent
 from fairclaim.rules.case_states import allowed_events
 
+from .journal import book_split
 from .models import Payment, PaymentFact
-from .settlement import MoneyFact, Settlement, settle
+from .settlement import Settlement, settle
 
 # Completing payment moves a case that awaits payment to resolved_paid; an escalated case (the
 # law firm's) is closed by the same money as `settled`.
 COMPLETION_EVENTS = (FlowEvent.PAYMENT_COMPLETED, FlowEvent.SETTLED)
+
+# The case-log event each kind of money fact appends.
+FACT_EVENTS = {
+    PaymentFact.Kind.RECEIPT: "payment_received",
+    PaymentFact.Kind.REFUND: "payment_refunded",
+    PaymentFact.Kind.CHARGEBACK: "payment_charged_back",
+}
 
 
 def record_fact(
@@ -61,7 +70,7 @@ def record_fact(
         return None
     append_event(
         payment.case,
-        "payment_received" if kind == PaymentFact.Kind.RECEIPT else "payment_refunded",
+        FACT_EVENTS[kind],
         {
             "payment": payment.pk,
             "instalment": f"{payment.instalment_number}/{payment.instalment_count}",
@@ -79,10 +88,7 @@ def record_fact(
 
 def settlement_of(payment: Payment) -> Settlement:
     due = Decimal(0) if payment.cancelled_at else payment.amount
-    facts = [
-        MoneyFact(f.key, f.kind, f.amount, f.currency, f.cumulative) for f in payment.facts.all()
-    ]
-    return settle(due, payment.currency, facts)
+    return settle(due, payment.currency, [f.as_money_fact() for f in payment.facts.all()])
 
 
 def resettle(payment: Payment, *, now: datetime, actor: str) -> Payment:
@@ -102,6 +108,7 @@ def resettle(payment: Payment, *, now: datetime, actor: str) -> Payment:
     payment.save(
         update_fields=["status", "amount_received", "amount_refunded", "received_at", "updated_at"]
     )
+    book_split(payment, now=now)
     if changed:
         append_event(
             payment.case,

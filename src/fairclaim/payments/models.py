@@ -1,9 +1,45 @@
 """Payments for cases: the instalments a recipient owes, the money facts booked against them,
-the provider events already processed, and imported bank statements with their lines."""
+the provider events already processed, and imported bank statements with their lines; the
+rights holders' agreements, the double-entry journal that splits collected money, and payout runs
+with their statements."""
 
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
 
+from fairclaim.accounts.models import Organisation
 from fairclaim.cases.models import Case
+from fairclaim.rules.money import MINOR_UNIT_DIGITS
+
+from .payable import Outcome
+from .settlement import MoneyFact
+from .split import Account, Bearer, Terms
+
+# Defaults of a new agreement (each can be changed per rights holder):
+DEFAULT_COMMISSION_PERCENT = Decimal("50.00")  # the market's usual split (Pixsy, Copytrack: 50 %)
+DEFAULT_CARD_FEE_PERCENT = Decimal("1.50")  # Stripe, standard EEA cards
+DEFAULT_CARD_FEE_FIXED = Decimal("0.25")  # Stripe, per successful EEA card charge
+DEFAULT_CHARGEBACK_FEE = Decimal("20.00")  # Stripe's dispute fee in the EEA
+DEFAULT_LAW_FIRM_FEE_PERCENT = Decimal("30.00")  # partner firms' usual contingency share
+DEFAULT_MINIMUM_PAYOUT = Decimal("50.00")  # below this a bank transfer costs more than it is worth
+
+
+OUTCOME_CHOICES = [
+    (Outcome.PAID.value, "Paid"),
+    (Outcome.BELOW_MINIMUM.value, "Carried: below the minimum payout"),
+    (Outcome.NO_ACCOUNT.value, "Carried: no valid bank account"),
+    (Outcome.NOTHING_DUE.value, "Nothing due"),
+    (Outcome.OTHER_CURRENCY.value, "Held: not the payout currency"),
+]
+
+
+class ImmutableRecord(Exception):
+    """A final payout run, its statements and journal entries are never changed or deleted."""
 
 
 class Payment(models.Model):
@@ -56,6 +92,9 @@ class Payment(models.Model):
     # Set when a new offer replaced this instalment: it is no longer owed, and money that still
     # arrives for it is an overpayment for a case manager to refund.
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The agreement's terms when money was first booked for this payment (payments.journal):
+    # every later fact of the payment (a refund, a chargeback) is split by the same terms.
+    split_terms = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -83,6 +122,7 @@ class PaymentFact(models.Model):
     class Kind(models.TextChoices):
         RECEIPT = "receipt", "Receipt"
         REFUND = "refund", "Refund"
+        CHARGEBACK = "chargeback", "Chargeback (card dispute lost)"
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="facts")
     key = models.CharField(max_length=250, unique=True)
@@ -104,6 +144,9 @@ class PaymentFact(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.amount} {self.currency} ({self.key})"
+
+    def as_money_fact(self) -> MoneyFact:
+        return MoneyFact(self.key, self.kind, self.amount, self.currency, self.cumulative)
 
 
 class ProviderEvent(models.Model):
@@ -193,3 +236,279 @@ class StatementLine(models.Model):
 
     def __str__(self):
         return f"{self.booked_on} {self.amount} {self.currency} {self.remittance[:40]}"
+
+
+# ---- Agreements, the journal (double entry) and payout runs -------------------------------------
+
+ACCOUNT_CHOICES = [(account.value, account.value.replace("_", " ")) for account in Account]
+BEARER_CHOICES = [
+    (Bearer.RIGHTS_HOLDER.value, "Rights holder (deducted from the share)"),
+    (Bearer.PLATFORM.value, "Platform (paid out of the commission)"),
+    (Bearer.SHARED.value, "Shared (deducted before the commission)"),
+]
+
+
+class Agreement(models.Model):
+    """What a rights holder and the platform agreed: the commission on collected money, who bears
+    third-party costs, and where and when the rights holder is paid out.
+
+    Changing it applies to payments first booked afterwards: a payment keeps the terms it was
+    first split by (`Payment.split_terms`), so a later refund reverses exactly what was taken,
+    and the journal is append-only."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="payout_agreement",
+        limit_choices_to={"kind": Organisation.Kind.RIGHTS_HOLDER},
+    )
+    commission_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_COMMISSION_PERCENT,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Platform commission, percent of what is collected",
+    )
+    card_fee_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_CARD_FEE_PERCENT,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    card_fee_fixed = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=DEFAULT_CARD_FEE_FIXED,
+        validators=[MinValueValidator(0)],
+        help_text="Per card payment",
+    )
+    chargeback_fee = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=DEFAULT_CHARGEBACK_FEE,
+        validators=[MinValueValidator(0)],
+        help_text="Per lost card dispute",
+    )
+    card_costs_bearer = models.CharField(
+        max_length=15, choices=BEARER_CHOICES, default=Bearer.RIGHTS_HOLDER.value
+    )
+    law_firm_fee_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_LAW_FIRM_FEE_PERCENT,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Law firm's fee, percent of what is collected on an escalated case",
+    )
+    law_firm_costs_bearer = models.CharField(
+        max_length=15, choices=BEARER_CHOICES, default=Bearer.SHARED.value
+    )
+    currency = models.CharField(max_length=3, default="EUR", help_text="Paid out in")
+    minimum_payout = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=DEFAULT_MINIMUM_PAYOUT,
+        validators=[MinValueValidator(0)],
+        help_text="Smaller balances are carried to the next run",
+    )
+    account_holder = models.CharField(max_length=70, blank=True)
+    iban = models.CharField("IBAN", max_length=34, blank=True)
+    bic = models.CharField("BIC", max_length=11, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Agreement with {self.organisation}"
+
+    def clean(self):
+        errors = {}
+        if self.iban:
+            try:
+                iban = IBAN(self.iban)
+            except SchwiftyException as problem:
+                errors["iban"] = f"Not a valid IBAN: {problem}"
+            else:
+                self.iban = iban.compact
+                if not self.bic and iban.bic is not None:
+                    self.bic = str(iban.bic)
+        if self.bic:
+            try:
+                self.bic = BIC(self.bic).compact
+            except SchwiftyException as problem:
+                errors["bic"] = f"Not a valid BIC: {problem}"
+        if self.currency not in MINOR_UNIT_DIGITS:
+            errors["currency"] = f"Payouts are made in {', '.join(MINOR_UNIT_DIGITS)}"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def terms(self) -> Terms:
+        return Terms(
+            commission_percent=self.commission_percent,
+            card_fee_percent=self.card_fee_percent,
+            card_fee_fixed=self.card_fee_fixed,
+            chargeback_fee=self.chargeback_fee,
+            card_costs_bearer=Bearer(self.card_costs_bearer),
+            law_firm_fee_percent=self.law_firm_fee_percent,
+            law_firm_costs_bearer=Bearer(self.law_firm_costs_bearer),
+        )
+
+    @property
+    def account_ok(self) -> bool:
+        """A SEPA transfer can be made: a valid IBAN and an account holder's name."""
+        if not (self.iban and self.account_holder):
+            return False
+        try:
+            IBAN(self.iban)
+        except SchwiftyException:
+            return False
+        return True
+
+
+class PayoutRun(models.Model):
+    """One payout run of an operator's rights holders (all rights holders when `operator` is
+    empty): reviewed as a draft, then made final once, after which nothing in it changes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft (for review)"
+        FINAL = "final", "Final"
+        DISCARDED = "discarded", "Discarded"
+
+    operator = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="payout_runs"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    cutoff = models.DateTimeField(help_text="Money booked up to this moment is included")
+    execution_date = models.DateField(help_text="Requested execution date of the transfers")
+    created_by = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    finalised_by = models.CharField(max_length=200, blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    sepa_message_id = models.CharField(max_length=35, blank=True)
+    sepa_xml = models.TextField(blank=True)
+    sepa_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-cutoff", "-id"]
+
+    def __str__(self):
+        return f"Payout run {self.pk} to {self.cutoff:%Y-%m-%d} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.pk and PayoutRun.objects.filter(pk=self.pk, status=self.Status.FINAL).exists():
+            raise ImmutableRecord(f"payout run {self.pk} is final and cannot change")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("payments:payout_run", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord("payout runs are kept; discard a draft instead")
+
+
+class PayoutStatement(models.Model):
+    """One rights holder's statement in a run: the balance carried in, the shares and costs booked
+    since, what was paid out and what is carried on. Its journal entries are those whose
+    `statement` is this row (claimed when the run is made final)."""
+
+    run = models.ForeignKey(PayoutRun, on_delete=models.PROTECT, related_name="statements")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="payout_statements"
+    )
+    currency = models.CharField(max_length=3)
+    previous_balance = models.DecimalField(max_digits=14, decimal_places=2)
+    collected = models.DecimalField(max_digits=14, decimal_places=2)
+    commission = models.DecimalField(max_digits=14, decimal_places=2)
+    costs = models.DecimalField(max_digits=14, decimal_places=2)
+    period = models.DecimalField(max_digits=14, decimal_places=2, help_text="Share credited")
+    closing = models.DecimalField(max_digits=14, decimal_places=2)
+    paid = models.DecimalField(max_digits=14, decimal_places=2)
+    carried = models.DecimalField(max_digits=14, decimal_places=2)
+    outcome = models.CharField(max_length=20, choices=OUTCOME_CHOICES)
+    entry_count = models.PositiveIntegerField()
+    account_holder = models.CharField(max_length=70, blank=True)
+    iban = models.CharField(max_length=34, blank=True)
+    bic = models.CharField(max_length=11, blank=True)
+    end_to_end_id = models.CharField(max_length=35, blank=True)
+
+    class Meta:
+        ordering = ["run", "organisation__name", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "organisation", "currency"], name="payout_statement_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"Statement {self.pk}: {self.organisation} {self.paid} {self.currency}"
+
+    def save(self, *args, **kwargs):
+        if PayoutRun.objects.filter(pk=self.run_id, status=PayoutRun.Status.FINAL).exists():
+            raise ImmutableRecord(f"statement of final payout run {self.run_id} cannot change")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("payments:statement", args=[self.pk])
+
+
+class JournalEntry(models.Model):
+    """One balanced entry of the double-entry journal (payments.split names the accounts).
+    Append-only: a correction is a new entry. Unique by `key`, so nothing is booked twice."""
+
+    class Kind(models.TextChoices):
+        SPLIT = "split", "Payment split"
+        PAYOUT = "payout", "Payout"
+
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="journal_entries"
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="journal_entries"
+    )
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="journal_entries"
+    )
+    currency = models.CharField(max_length=3)
+    description = models.CharField(max_length=300)
+    booked_at = models.DateTimeField()
+    # The payout statement that settled this entry (NULL until a run is made final).
+    statement = models.ForeignKey(
+        PayoutStatement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+
+    class Meta:
+        ordering = ["booked_at", "id"]
+        indexes = [
+            models.Index(fields=["organisation", "currency", "statement"]),
+            models.Index(fields=["booked_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.booked_at:%Y-%m-%d} {self.description}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and JournalEntry.objects.filter(pk=self.pk).exists():
+            raise ImmutableRecord("journal entries are append-only; book a correcting entry")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord("journal entries are append-only; book a correcting entry")
+
+
+class Posting(models.Model):
+    """One line of a journal entry: debit positive, credit negative."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="postings")
+    account = models.CharField(max_length=20, choices=ACCOUNT_CHOICES)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["entry", "id"]
+        indexes = [models.Index(fields=["account", "entry"])]
+
+    def __str__(self):
+        return f"{self.account} {self.amount}"

@@ -35,11 +35,15 @@ class Standing(StrEnum):
 
 PAID_STANDINGS = frozenset({Standing.SUCCEEDED, Standing.OVERPAID})
 
+# Facts that take money back from a payment: a refund we make, a chargeback the card holder's bank
+# makes (the money is gone either way; the ledger charges a chargeback fee on top).
+RETURNS = frozenset({"refund", "chargeback"})
+
 
 @dataclass(frozen=True)
 class MoneyFact:
     key: str  # unique per fact: "stripe:pi_…", "bank:<line key>", "stripe-refund:re_…"
-    kind: str  # "receipt" or "refund"
+    kind: str  # "receipt", "refund" or "chargeback" (a card dispute lost: counted as a refund)
     amount: Decimal
     currency: str
     cumulative: bool = False
@@ -71,7 +75,7 @@ def settle(amount_due: Decimal, currency: str, facts: Iterable[MoneyFact]) -> Se
             ignored.append(f"{fact.key}: negative amount {fact.amount}")
     counted = [fact for fact in seen.values() if fact.currency == currency and fact.amount >= 0]
     received = sum((f.amount for f in counted if f.kind == "receipt"), Decimal(0))
-    single = sum((f.amount for f in counted if f.kind == "refund" and not f.cumulative), Decimal(0))
+    single = sum((f.amount for f in counted if f.kind in RETURNS and not f.cumulative), Decimal(0))
     running = max((f.amount for f in counted if f.kind == "refund" and f.cumulative), default=0)
     refunded = max(single, Decimal(running))
     net = received - refunded
