@@ -22,5 +22,6 @@ urlpatterns = [
     path("portal/", include("fairclaim.portal.urls")),
     path("verify/", include("fairclaim.portal.verify_urls")),
     path("payments/", include("fairclaim.payments.urls")),
+    path("api/", include("fairclaim.api.urls")),
     path(".well-known/fairclaim-signing-key", portal_views.signing_key, name="signing_key"),
 ]
