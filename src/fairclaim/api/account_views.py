@@ -131,5 +131,3 @@ def replay_delivery(request, pk):
         do_replay(delivery, timezone.now())
         messages.success(request, f"Event {delivery.event_id} queued to be sent again.")
     return redirect("api:webhook", pk=delivery.endpoint_id)
-
-

@@ -13,7 +13,7 @@ from fairclaim.accounts.models import User
 from .models import ApiKey
 from .scopes import WRITE_SCOPES, unknown_scopes
 
-TOKEN_PREFIX = "fck_"  # lets secret scanners (and people) recognise a leaked key
+TOKEN_PREFIX = "fck_"  # noqa: S105 — lets secret scanners (and people) recognise a leaked key
 TOKEN_BYTES = 32  # 256 bits: a hash of it needs no salt and no slow hashing to resist guessing
 VISIBLE_CHARS = 12  # the part of the token shown in lists to tell keys apart
 # Writing the last-used time on every request would make each read a write; a minute is enough.
@@ -80,9 +80,7 @@ def keys_visible_to(user: User):
     """Every key of the member's organisation (a team sees what can reach its data)."""
     if user.organisation_id is None:
         return ApiKey.objects.none()
-    return ApiKey.objects.filter(organisation_id=user.organisation_id).select_related(
-        "created_by"
-    )
+    return ApiKey.objects.filter(organisation_id=user.organisation_id).select_related("created_by")
 
 
 def can_revoke(user: User, key: ApiKey) -> bool:

@@ -89,9 +89,7 @@ def handle_exception(exc, context):
     extra = {"errors": errors} if errors and response.status_code == 400 else {}
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         extra["retry_after"] = int(exc.wait + 0.999)
-    body = problem(
-        response.status_code, detail, instance=request.path if request else "", **extra
-    )
+    body = problem(response.status_code, detail, instance=request.path if request else "", **extra)
     response.data = body
     response.content_type = CONTENT_TYPE
     return response

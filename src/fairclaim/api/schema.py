@@ -55,9 +55,7 @@ def add_problem_responses(result, generator, request, public):
             "required": ["source", "reason"],
         },
     )
-    problem = {
-        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-    }
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})

@@ -44,8 +44,9 @@ class WorkSerializer(serializers.ModelSerializer):
         return reverse("works:detail", args=[work.pk])
 
     def validate(self, attrs):
-        created = attrs.get("created_on", getattr(self.instance, "created_on", None))
-        published = attrs.get("first_published_on", getattr(self.instance, "first_published_on", None))
+        current = self.instance
+        created = attrs.get("created_on", getattr(current, "created_on", None))
+        published = attrs.get("first_published_on", getattr(current, "first_published_on", None))
         if created and published and published < created:
             raise serializers.ValidationError(
                 {"first_published_on": "A photo cannot be published before it is taken."}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import permissions
 
-from ..scopes import READ, WORKS_WRITE
+from fairclaim.api.scopes import READ, WORKS_WRITE
 
 
 class ScopedView:

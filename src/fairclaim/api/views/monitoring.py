@@ -16,17 +16,17 @@ from fairclaim.accounts.access import (
     matches_for,
     sightings_for,
 )
-from fairclaim.monitoring.triage import do_triage
-
-from ..filters import MatchFilter, SightingFilter
-from ..scopes import TRIAGE
-from ..serializers import (
+from fairclaim.api.filters import MatchFilter, SightingFilter
+from fairclaim.api.scopes import TRIAGE
+from fairclaim.api.serializers import (
     MatchDetailSerializer,
     MatchSerializer,
     SightingSerializer,
     TriageResultSerializer,
     TriageSerializer,
 )
+from fairclaim.monitoring.triage import do_triage
+
 from .base import ScopedView
 
 

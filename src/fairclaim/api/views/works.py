@@ -16,14 +16,11 @@ from fairclaim.accounts.access import (
     handled_organisations,
     works_for,
 )
-from fairclaim.works.actions import do_import_ledger, do_register_uploads
-from fairclaim.works.models import Licence, Registration
-
-from ..filters import LicenceFilter, WorkFilter
-from ..idempotency import idempotent
-from ..intake import do_register_from_urls
-from ..problems import problem_response
-from ..serializers import (
+from fairclaim.api.filters import LicenceFilter, WorkFilter
+from fairclaim.api.idempotency import idempotent
+from fairclaim.api.intake import do_register_from_urls
+from fairclaim.api.problems import problem_response
+from fairclaim.api.serializers import (
     LicenceImportResultSerializer,
     LicenceImportSerializer,
     LicenceSerializer,
@@ -33,6 +30,9 @@ from ..serializers import (
     WorkSerializer,
     WorkUploadSerializer,
 )
+from fairclaim.works.actions import do_import_ledger, do_register_uploads
+from fairclaim.works.models import Licence, Registration
+
 from .base import ScopedView, refusals
 
 
@@ -62,8 +62,8 @@ class WorkList(ScopedView, generics.ListAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return works_for(self.request.user).select_related("owner").prefetch_related(
-            "registrations"
+        return (
+            works_for(self.request.user).select_related("owner").prefetch_related("registrations")
         )
 
     @extend_schema(
