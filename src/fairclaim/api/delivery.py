@@ -37,7 +37,7 @@ PLANNED_EVENTS = {"payout.made": "A payout to the rights holder was made"}
 
 FIRST_RETRY = timedelta(seconds=30)
 MAX_RETRY_DELAY = timedelta(hours=6)
-MAX_ATTEMPTS = 12  # 30 s doubling to the 6 h cap: about 1.5 days before we give up
+MAX_ATTEMPTS = 15  # 30 s doubling, capped at 6 h: about a day and a half before we give up
 STALE_CLAIM = timedelta(minutes=15)  # a worker that died mid-delivery; another may retake it
 # The receiver's answer is not read beyond a status; a redirect is a failure (not followed),
 # so a public endpoint cannot bounce the signed request to another host.
