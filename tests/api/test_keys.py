@@ -19,10 +19,12 @@ from tests.api.conftest import api_client
 
 def test_a_key_is_stored_only_as_its_hash_with_a_visible_prefix(cast):
     key, token = do_issue_key(cast.alice, "DAM sync", [READ])
-    assert token.startswith("fck_") and len(token) > 40
+    assert token.startswith("fck_")
+    assert len(token) > 40
     stored = ApiKey.objects.get(pk=key.pk)
     assert stored.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
-    assert token.startswith(stored.prefix) and len(stored.prefix) < 16
+    assert token.startswith(stored.prefix)
+    assert len(stored.prefix) < 16
     assert token not in str(ApiKey.objects.values().get(pk=key.pk))
 
 
@@ -97,7 +99,9 @@ def test_the_page_shows_a_new_key_once(client, cast):
     assert "no-store" in response["Cache-Control"]
     assert api_client(token).get("/api/v1/works/").status_code == 200
     again = client.get(reverse("api:keys")).content.decode()
-    assert token not in again and token[:12] in again and "Accounting" in again
+    assert token not in again
+    assert token[:12] in again
+    assert "Accounting" in again
 
 
 def test_the_page_refuses_a_post_without_csrf_token(cast):
@@ -129,7 +133,8 @@ def test_keys_are_seen_and_revoked_only_within_the_organisation(client, cast):
     client.force_login(cast.alice)
     assert client.post(reverse("api:revoke_key", args=[alice_key.pk])).status_code == 302
     alice_key.refresh_from_db()
-    assert alice_key.revoked_at is not None and alice_key.revoked_by == cast.alice
+    assert alice_key.revoked_at is not None
+    assert alice_key.revoked_by == cast.alice
 
 
 def test_the_page_needs_a_signed_in_member(client, cast):

@@ -32,7 +32,8 @@ def test_validation_errors_are_problems_naming_each_field(owner):
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
     body = response.json()
-    assert body["type"].endswith("/invalid-request") and body["status"] == 400
+    assert body["type"].endswith("/invalid-request")
+    assert body["status"] == 400
     assert set(body["errors"]) == {"licensee_name", "usage"}
     assert body["instance"] == "/api/v1/licences/"
 
