@@ -12,6 +12,7 @@ from fairclaim.monitoring.triage import ACTIONS
 from fairclaim.payments.models import Payment
 from fairclaim.works.models import Licence, Registration, Work
 
+MAX_ID = 2**63 - 1  # the largest row id; a larger number would overflow the database driver
 MAX_URLS_PER_REQUEST = 20  # each is fetched during the request; more belongs in several requests
 
 
@@ -152,7 +153,7 @@ class MatchDetailSerializer(MatchSerializer):
 class TriageSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(ACTIONS))
     matches = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
     )
 
 
