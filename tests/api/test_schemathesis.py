@@ -65,7 +65,7 @@ def test_api_conforms_to_its_openapi_document(owner_token, cast):
 
         check()
     # The run reached real objects and created some, not only refusals.
-    assert statuses[200] and statuses[201] and statuses[404], statuses
+    assert min(statuses[200], statuses[201], statuses[404]) > 0, statuses
 
 
 def aim_at_real_objects(case, real_ids: dict, reference: str) -> None:
