@@ -44,7 +44,11 @@ v1 = [
     path("payments/", cases.PaymentList.as_view(), name="payments"),
     path("payments/<id:pk>/", cases.PaymentDetail.as_view(), name="payment"),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "docs/",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
     path("explorer/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger"),
 ]
 
