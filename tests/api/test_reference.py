@@ -14,7 +14,8 @@ def test_the_document_describes_every_endpoint_and_its_problems(client):
     document = json.loads(response.content)
     assert document["openapi"].startswith("3.")
     paths = document["paths"]
-    assert "/api/v1/works/" in paths and "/api/v1/cases/{reference}/events/" in paths
+    assert "/api/v1/works/" in paths
+    assert "/api/v1/cases/{reference}/events/" in paths
     upload = paths["/api/v1/works/"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"]
     assert "Idempotency-Key" in [p["name"] for p in upload["parameters"]]
