@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from fairclaim.accounts.models import User
 
@@ -71,8 +72,10 @@ def find_active_key(token: str, now: datetime) -> ApiKey | None:
     if not creator.is_active or creator.organisation_id != key.organisation_id:
         return None
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
+        # Advisory: a read must not fail because a busy writer holds the database (SQLite).
+        with contextlib.suppress(DatabaseError), transaction.atomic():
+            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+            key.last_used_at = now
     return key
 
 

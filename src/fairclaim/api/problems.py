@@ -7,7 +7,10 @@ problems add `errors` ({field: [messages]}).
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -15,6 +18,7 @@ from rest_framework.views import exception_handler
 
 PROBLEM_TYPE_BASE = "https://fairclaim.example/problems/"
 CONTENT_TYPE = "application/problem+json"
+log = logging.getLogger(__name__)
 
 TITLES = {
     400: ("invalid-request", "The request is not valid"),
@@ -28,7 +32,11 @@ TITLES = {
     415: ("unsupported-media-type", "Unsupported media type"),
     422: ("unprocessable", "The request cannot be processed"),
     429: ("rate-limited", "Too many requests"),
+    500: ("server-error", "Server error"),
+    503: ("busy", "Busy; retry shortly"),
 }
+# A database too busy to answer in time (SQLite's lock wait ran out) is worth a retry.
+BUSY_RETRY_AFTER_SECONDS = 2
 
 
 def problem(status_code: int, detail: str, *, instance: str = "", **extra) -> dict:
@@ -82,9 +90,9 @@ def handle_exception(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = exception_handler(exc, context)
-    if response is None:
-        return None
     request = context.get("request")
+    if response is None:
+        return _unexpected(exc, request)
     detail, errors = _flatten(exc.detail if isinstance(exc, exceptions.APIException) else "")
     extra = {"errors": errors} if errors and response.status_code == 400 else {}
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
@@ -93,6 +101,26 @@ def handle_exception(exc, context):
     response.data = body
     response.content_type = CONTENT_TYPE
     return response
+
+
+def _unexpected(exc, request) -> Response:
+    """Anything DRF does not handle: logged with its traceback, answered as a problem."""
+    instance = request.path if request is not None else ""
+    if isinstance(exc, OperationalError):
+        log.warning("API request %s: database busy: %s", instance, exc)
+        response = Response(
+            problem(503, "The service is busy; retry shortly.", instance=instance),
+            status=503,
+            content_type=CONTENT_TYPE,
+        )
+        response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
+    log.exception("API request %s failed", instance, exc_info=exc)
+    return Response(
+        problem(500, "Something went wrong on our side; it has been logged.", instance=instance),
+        status=500,
+        content_type=CONTENT_TYPE,
+    )
 
 
 def not_found(request, *args, **kwargs):

@@ -32,6 +32,8 @@ ERRORS = {
     "415": "Unsupported media type",
     "422": "Cannot be processed (nothing registered; idempotency key reused with another body)",
     "429": "Rate limit reached: retry after `Retry-After` seconds",
+    "500": "Server error (logged on our side)",
+    "503": "Busy: retry after `Retry-After` seconds",
 }
 IDEMPOTENCY_PARAMETER = {
     "name": "Idempotency-Key",
