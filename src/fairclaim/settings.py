@@ -153,6 +153,8 @@ INSTALLED_APPS = [
     "fairclaim.portal",
     "fairclaim.letters",
     "fairclaim.dashboard",
+    *["rest_framework", "django_filters", "drf_spectacular", "drf_spectacular_sidecar"],
+    "fairclaim.api",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +287,46 @@ FAIRCLAIM_DEMO_PHOTOS = Path(
 # How long a background task may run before its worker is presumed dead and the task is queued
 # again (task_leases.py); also how old a claim on a work or notice must be to be taken over.
 FAIRCLAIM_TASK_LEASE_SECONDS = env_int("FAIRCLAIM_TASK_LEASE_SECONDS", 600, minimum=1)
+# REST API (/api/v1/, fairclaim.api): API keys only (no session auth: no CSRF surface), scopes,
+# a per-key rate limit, cursor pages, RFC 9457 problem bodies, an OpenAPI document served offline.
+FAIRCLAIM_API_RATE_PER_MINUTE = env_int("FAIRCLAIM_API_RATE_PER_MINUTE", 600, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["fairclaim.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["fairclaim.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["fairclaim.api.throttling.PerKeyThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "fairclaim.api.pagination.IdCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "fairclaim.api.problems.handle_exception",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "fairclaim API",
+    "DESCRIPTION": "Works, licences, sightings, matches, claims, cases and payments of your "
+    "organisation. Authenticate with an API key: `Authorization: Bearer fck_…`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",  # assets from drf-spectacular-sidecar: nothing from a CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
+    },
+    "ENUM_NAME_OVERRIDES": {
+        "WorkStatusEnum": "fairclaim.works.models.Work.Status",
+        "MatchStatusEnum": "fairclaim.monitoring.models.Match.Status",
+        "ClaimStatusEnum": "fairclaim.cases.models.Claim.Status",
+        "PaymentStatusEnum": "fairclaim.payments.models.Payment.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "fairclaim.api.schema.add_problem_responses",
+    ],
+}
+
 TASKS = {
     "default": {
         "BACKEND": env_str("FAIRCLAIM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

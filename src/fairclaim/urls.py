@@ -33,4 +33,5 @@ urlpatterns = [
     path("metrics", health.metrics, name="metrics"),
     # The rights holder's home at `/`, dashboards per rights holder and the lists behind them.
     path("", include("fairclaim.dashboard.urls")),
+    path("api/", include("fairclaim.api.urls")),
 ]
