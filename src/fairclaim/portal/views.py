@@ -48,7 +48,7 @@ from .forms import (
     NoticeCheckForm,
     PaymentForm,
 )
-from .signing import document_certificates, platform_signer, published_keyring
+from .signing import document_certificates, published_keyring
 from .uploads import ProofRefused, check_proof, read_proof
 
 CHANGED_MEANWHILE = gettext_lazy(
