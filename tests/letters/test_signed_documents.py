@@ -18,7 +18,8 @@ from fairclaim.evidence.pdfsign import check_pdf
 from fairclaim.letters.context import build_context
 from fairclaim.letters.render import render_notice
 from fairclaim.portal.signing import platform_signer
-from tests.cases.test_notices import case_with_claim, signing  # noqa: F401 - fixture
+from tests.cases.conftest import evidence_site, signing  # noqa: F401 - fixtures
+from tests.cases.sound import case_with_claim
 
 SIGNER_NAME = "fairclaim platform document signing"
 
@@ -40,7 +41,7 @@ def tamper(pdf: bytes) -> bytes:
 
 
 @pytest.fixture
-def documents(cast, signing):  # noqa: F811 - the fixture imported above
+def documents(cast, signing, evidence_site):  # noqa: F811 - the fixtures imported above
     """One of each document kind we issue, made the way the product makes them."""
     case = case_with_claim(cast, "de-send-shop-missing-credit.json", language="de")
     now = timezone.now()

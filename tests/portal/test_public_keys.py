@@ -12,7 +12,8 @@ from django.utils import timezone
 from fairclaim.cases.sending import do_create_demand, verify_notice_pdf
 from fairclaim.evidence.keyring import rotate
 from fairclaim.portal.signing import platform_signer
-from tests.cases.test_notices import case_with_claim
+from tests.cases.conftest import evidence_site  # noqa: F401 - fixture
+from tests.cases.sound import case_with_claim
 
 
 @pytest.fixture
@@ -50,7 +51,12 @@ def test_verify_page_explains_the_pdf_reader_check_with_the_fingerprint(client, 
     assert shown[48:] in page
 
 
-def test_a_notice_signed_before_a_rotation_is_still_genuine_after_it(client, cast, keys):
+def test_a_notice_signed_before_a_rotation_is_still_genuine_after_it(
+    client,
+    cast,
+    keys,
+    evidence_site,  # noqa: F811 - the fixture imported above
+):
     case = case_with_claim(cast, "de-send-shop-missing-credit.json", language="de")
     notice = do_create_demand(case, now=timezone.now(), actor="manager")
     with notice.pdf.open("rb") as handle:
