@@ -423,11 +423,14 @@ def _check_spec_signature(
     if not check.ok:
         result.checks.append(Check(SPEC_SIGNATURE_PART, False, check.detail))
         return
-    named = manifest.get("wacz_signing_key_id") if manifest else None
-    if manifest is not None and named != check.key_id:
+    named = (
+        [manifest.get(k) for k in ("wacz_signing_key_id", "wacz_domain_key_id")] if manifest else []
+    )
+    if manifest is not None and check.key_id not in named:
+        names = " or ".join(str(n) for n in named if n) or "no WACZ key"
         result.checks.append(
             Check(
-                SPEC_SIGNATURE_PART, False, f"signed by {check.key_id}, the manifest names {named}"
+                SPEC_SIGNATURE_PART, False, f"signed by {check.key_id}, the manifest names {names}"
             )
         )
         return
