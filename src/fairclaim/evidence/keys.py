@@ -153,9 +153,11 @@ class Signer:
             return None
         return WaczKey.from_folder(self.folder, create=self.create)
 
-    @cached_property
+    @property
     def wacz_domain(self) -> DomainKey | None:
-        """The optional domain key + certificate chain for the WACZ spec's domain signature."""
+        """The optional domain key + certificate chain for the WACZ spec's domain signature,
+        read at each use: its certificate is renewed often (authsign accepts one at most seven
+        days old), and a running worker must pick up the renewed files."""
         from fairclaim.evidence.certificates import DomainKey
 
         return DomainKey.from_folder(self.folder) if self.folder is not None else None
