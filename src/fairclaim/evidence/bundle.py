@@ -28,6 +28,7 @@ Framework-free: no Django imports.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 from collections.abc import Sequence
@@ -40,7 +41,7 @@ from fairclaim.evidence import wacz
 from fairclaim.evidence.keys import Signer
 from fairclaim.evidence.retry import RetryPolicy
 from fairclaim.evidence.timestamp import TimestampError, request_token
-from fairclaim.evidence.waczsign import signed_data
+from fairclaim.evidence.waczsign import domain_signed_data, signed_data
 
 MANIFEST_FORMAT = "fairclaim-evidence-manifest/1"
 SIGNATURE_FORMAT = "fairclaim-evidence-signature/1"
@@ -117,6 +118,7 @@ def write_bundle(
         # The key of the WACZ signedData: named under the Ed25519 signature, so trusting that
         # key trusts this one for this bundle.
         **({"wacz_signing_key_id": signer.wacz.key_id} if signer.wacz else {}),
+        **({"wacz_domain_key_id": signer.wacz_domain.key_id} if signer.wacz_domain else {}),
         **facts,
         "files": [
             {"path": path, "role": roles[path], "sha256": wacz.sha256_hex(data), "bytes": len(data)}
@@ -144,6 +146,13 @@ def write_bundle(
     spec_signature = (
         signed_data(signer.wacz, package, wacz.rfc3339(created), SOFTWARE) if signer.wacz else None
     )
+    if signer.wacz_domain and tsa_url:
+        # The domain variant when the platform has a domain certificate: the one authsign and
+        # `wacz validate --verify-auth` check. Without a timestamp the anonymous one stays.
+        with contextlib.suppress(TimestampError):
+            spec_signature = domain_signed_data(
+                signer.wacz_domain, package, wacz.rfc3339(created), SOFTWARE, tsa_url, tsa_retry
+            )
     members[wacz.DIGEST_PATH] = wacz.datapackage_digest(package, spec_signature)
     wacz.write_zip_atomically(out_path, members, created)
     return BundleWritten(

@@ -202,3 +202,49 @@ class WaczKey:
         """ECDSA-SHA256 as WebCrypto returns it (r || s, 48 bytes each), which wabac.js checks."""
         r, s = decode_dss_signature(self.private_key.sign(data, ec.ECDSA(hashes.SHA256())))
         return r.to_bytes(P384_COORDINATE_BYTES, "big") + s.to_bytes(P384_COORDINATE_BYTES, "big")
+
+
+WACZ_DOMAIN_KEY_FILE = "wacz-domain.pem"
+WACZ_DOMAIN_CHAIN_FILE = "wacz-domain-chain.pem"
+CURVE_NAMES = {"secp256r1": "p256", "secp384r1": "p384"}
+
+
+@dataclass(frozen=True)
+class DomainKey:
+    """Optional: an ECDSA key with a certificate chain (leaf first) for the platform's domain,
+    for the WACZ spec's domain-identity signature (the variant `wacz validate --verify-auth` and
+    authsign check; it also needs a TSA). Never created here: the operator places the files, e.g.
+    from the ACME client that renews the domain's certificate."""
+
+    private_key: ec.EllipticCurvePrivateKey
+    chain_pem: bytes
+    certificate: x509.Certificate
+
+    @classmethod
+    def from_folder(cls, folder: str | os.PathLike[str]) -> DomainKey | None:
+        key_path = Path(folder) / WACZ_DOMAIN_KEY_FILE
+        chain_path = Path(folder) / WACZ_DOMAIN_CHAIN_FILE
+        if not key_path.exists() and not chain_path.exists():
+            return None
+        key = _load_private(key_path, ec.EllipticCurvePrivateKey, create=False, generate=None)
+        try:
+            chain_pem = chain_path.read_bytes()
+            certificate = x509.load_pem_x509_certificates(chain_pem)[0]
+        except (OSError, ValueError, IndexError) as exc:
+            raise CertificateError(f"cannot load certificate chain {chain_path}: {exc}") from exc
+        if certificate.public_key().public_numbers() != key.public_key().public_numbers():
+            raise CertificateError(f"{chain_path} does not start with the certificate of its key")
+        return cls(key, chain_pem, certificate)
+
+    @property
+    def domain(self) -> str:
+        names = self.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        return str(names[0].value) if names else ""
+
+    @property
+    def key_id(self) -> str:
+        curve = CURVE_NAMES.get(self.private_key.curve.name, self.private_key.curve.name)
+        return spki_key_id(f"ecdsa-{curve}:", self.private_key.public_key())
+
+    def sign_der(self, data: bytes) -> bytes:
+        return self.private_key.sign(data, ec.ECDSA(hashes.SHA256()))

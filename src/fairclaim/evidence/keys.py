@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 if TYPE_CHECKING:
-    from fairclaim.evidence.certificates import DocumentKey, WaczKey
+    from fairclaim.evidence.certificates import DocumentKey, DomainKey, WaczKey
 
 SIGNING_KEY_ENV = "FAIRCLAIM_SIGNING_KEY"
 DEFAULT_KEY_PATH = Path("var/keys/signing-ed25519.pem")  # relative to the working directory
@@ -152,6 +152,15 @@ class Signer:
         if self.folder is None:
             return None
         return WaczKey.from_folder(self.folder, create=self.create)
+
+    @property
+    def wacz_domain(self) -> DomainKey | None:
+        """The optional domain key + certificate chain for the WACZ spec's domain signature,
+        read at each use: its certificate is renewed often (authsign accepts one at most seven
+        days old), and a running worker must pick up the renewed files."""
+        from fairclaim.evidence.certificates import DomainKey
+
+        return DomainKey.from_folder(self.folder) if self.folder is not None else None
 
     @property
     def key_id(self) -> str:

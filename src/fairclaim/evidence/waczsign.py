@@ -29,9 +29,24 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from fairclaim.evidence.certificates import P384_COORDINATE_BYTES, WaczKey, spki_key_id
+from fairclaim.evidence.certificates import (
+    CURVE_NAMES,
+    P384_COORDINATE_BYTES,
+    DomainKey,
+    WaczKey,
+    spki_key_id,
+)
+from fairclaim.evidence.retry import RetryPolicy
+from fairclaim.evidence.timestamp import (
+    TimestampError,
+    TimeStampResponse,
+    check_token,
+    request_token,
+)
 
 SPEC_VERSION = "0.1.0"  # webrecorder wacz-auth 0.1.0
+# The spec: `created` lies within 10 minutes before the timestamp over the signature.
+MAX_STAMP_DELAY_SECONDS = 600
 
 
 def signed_data(key: WaczKey, package_bytes: bytes, created: str, software: str) -> dict[str, Any]:
@@ -43,6 +58,45 @@ def signed_data(key: WaczKey, package_bytes: bytes, created: str, software: str)
         "version": SPEC_VERSION,
         "signature": base64.b64encode(key.sign_p1363(digest.encode("utf-8"))).decode("ascii"),
         "publicKey": base64.b64encode(key.public_key_der()).decode("ascii"),
+    }
+
+
+def domain_signed_data(
+    key: DomainKey,
+    package_bytes: bytes,
+    created: str,
+    software: str,
+    tsa_url: str,
+    retry: RetryPolicy | None = None,
+) -> dict[str, Any]:
+    """The spec's domain-identity variant: the domain key signs the hash (DER ECDSA-SHA256), a
+    TSA timestamps that signature (`timeSignature`: a base64 TimeStampResp over the SHA-256 of
+    the base64 signature text, as authsign checks it). Raises TimestampError without a token."""
+    from asn1crypto import cms
+    from cryptography import x509
+
+    digest = "sha256:" + hashlib.sha256(package_bytes).hexdigest()
+    signature = base64.b64encode(key.sign_der(digest.encode("utf-8"))).decode("ascii")
+    token = request_token(tsa_url, hashlib.sha256(signature.encode("ascii")).digest(), retry=retry)
+    content = cms.ContentInfo.load(token)
+    response = TimeStampResponse({"status": {"status": "granted"}, "time_stamp_token": content})
+    tsa_chain = "".join(
+        x509.load_der_x509_certificate(choice.chosen.dump())
+        .public_bytes(serialization.Encoding.PEM)
+        .decode("ascii")
+        for choice in content["content"]["certificates"] or []
+        if choice.name == "certificate"
+    )
+    return {
+        "hash": digest,
+        "created": created,
+        "software": software,
+        "version": SPEC_VERSION,
+        "signature": signature,
+        "domain": key.domain,
+        "domainCert": key.chain_pem.decode("ascii"),
+        "timeSignature": base64.b64encode(response.dump()).decode("ascii"),
+        "timestampCert": tsa_chain,
     }
 
 
@@ -64,8 +118,10 @@ def check_signed_data(data: Any, package_bytes: bytes, package_created: Any) -> 
         return SignedDataCheck(
             False, f"signed created {data.get('created')!r} differs from datapackage.json's"
         )
+    if "domainCert" in data:
+        return _check_domain_signed_data(data, expected, package_created)
     if "publicKey" not in data:
-        return SignedDataCheck(False, "signedData has no publicKey (domain signatures unsupported)")
+        return SignedDataCheck(False, "signedData has neither publicKey nor domainCert")
     try:
         public = serialization.load_der_public_key(
             base64.b64decode(data["publicKey"], validate=True)
@@ -90,3 +146,51 @@ def check_signed_data(data: Any, package_bytes: bytes, package_created: Any) -> 
     except InvalidSignature:
         return SignedDataCheck(False, f"ECDSA signature by {key_id} does not hold", key_id)
     return SignedDataCheck(True, f"ECDSA P-384 signature by {key_id} over {expected}", key_id)
+
+
+def _check_domain_signed_data(data: dict[str, Any], expected: str, created: Any) -> SignedDataCheck:
+    """The domain variant: the leaf certificate's key signed the hash, and the TSA token covers
+    that signature no later than 10 minutes after `created`. Whether the domain and its CA are
+    trusted is the caller's decision (the manifest names the key; authsign checks the roots)."""
+    from datetime import datetime
+
+    from asn1crypto import cms
+    from cryptography import x509
+
+    try:
+        leaf = x509.load_pem_x509_certificates(str(data["domainCert"]).encode("ascii"))[0]
+        signature_text = str(data.get("signature", ""))
+        signature = base64.b64decode(signature_text, validate=True)
+        response = TimeStampResponse.load(base64.b64decode(str(data["timeSignature"])))
+        token = response["time_stamp_token"]
+        if not isinstance(token, cms.ContentInfo):
+            raise ValueError("timeSignature carries no token")
+        token_der = token.dump()
+    except (KeyError, IndexError, ValueError, TypeError, binascii.Error) as exc:
+        return SignedDataCheck(False, f"domain signedData is malformed: {exc}")
+    public = leaf.public_key()
+    if not isinstance(public, ec.EllipticCurvePublicKey):
+        return SignedDataCheck(False, "domainCert's key is not ECDSA")
+    curve = CURVE_NAMES.get(public.curve.name, public.curve.name)
+    key_id = spki_key_id(f"ecdsa-{curve}:", public)
+    try:
+        public.verify(signature, expected.encode("utf-8"), ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        return SignedDataCheck(False, f"ECDSA signature by {key_id} does not hold", key_id)
+    try:
+        stamp = check_token(token_der, hashlib.sha256(signature_text.encode("ascii")).digest())
+    except TimestampError as exc:
+        return SignedDataCheck(False, f"timeSignature: {exc}", key_id)
+    try:
+        signed_at = datetime.fromisoformat(str(created).replace("Z", "+00:00"))
+    except ValueError:
+        return SignedDataCheck(False, f"created {created!r} is not a time", key_id)
+    delay = (stamp.gen_time - signed_at).total_seconds()
+    if not 0 <= delay <= MAX_STAMP_DELAY_SECONDS:
+        return SignedDataCheck(False, f"timestamp {stamp.gen_time} is not just after {created}")
+    return SignedDataCheck(
+        True,
+        f"ECDSA signature by {data.get('domain')} ({key_id}) over {expected}, "
+        f"timestamped {stamp.gen_time.isoformat()} by {stamp.tsa_subject}",
+        key_id,
+    )

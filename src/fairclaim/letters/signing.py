@@ -30,7 +30,7 @@ def check_platform_keys() -> None:
     """Load every platform key now; raises (SigningKeyError, CertificateError) when one is
     missing in production, so a process refuses to start instead of signing with a new key."""
     signer = platform_signer()
-    _ = signer.document, signer.wacz
+    _ = signer.document, signer.wacz, signer.wacz_domain
 
 
 def document_certificates() -> list[dict]:
