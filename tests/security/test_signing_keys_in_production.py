@@ -125,7 +125,9 @@ def bundles(tmp_path):
 
 def test_signing_cli_verify_without_a_trusted_key_names_the_key_and_fails(tmp_path):
     _, stranger, _, forged = bundles(tmp_path)
-    result = fairclaim("evidence", "verify", str(forged))
+    # no key of this installation either: nothing to trust by default
+    nowhere = clean_env(FAIRCLAIM_SIGNING_KEY=str(tmp_path / "none" / "signing-ed25519.pem"))
+    result = fairclaim("evidence", "verify", str(forged), env=nowhere)
     assert result.returncode == 1, result.stdout
     assert f"signed by {stranger.key_id}, which was not checked against a trusted key" in (
         result.stdout
@@ -136,6 +138,22 @@ def test_signing_cli_verify_without_a_trusted_key_names_the_key_and_fails(tmp_pa
         "/.well-known/fairclaim-signing-keys.json), or --trust-any-key to accept any key"
     ]
     assert "VERIFIED" not in result.stdout.replace("NOT VERIFIED", "")
+
+
+def test_signing_cli_verify_trusts_this_installations_own_keys_by_default(tmp_path):
+    """DESIGN.md contract: what `fairclaim evidence capture` signed here verifies without flags
+    (exit 0); a bundle signed by another key still fails, and nothing is created."""
+    platform, _, genuine, forged = bundles(tmp_path)
+    here = clean_env(FAIRCLAIM_SIGNING_KEY=str(platform.path))
+    ok = fairclaim("evidence", "verify", str(genuine), env=here)
+    assert ok.returncode == 0, ok.stdout
+    assert f"{platform.key_id} is a published platform key" in ok.stdout
+    refused = fairclaim("evidence", "verify", str(forged), env=here)
+    assert refused.returncode == 1
+    assert "is not in the published key list" in refused.stdout
+    missing = tmp_path / "absent" / "signing-ed25519.pem"
+    fairclaim("evidence", "verify", str(genuine), env=clean_env(FAIRCLAIM_SIGNING_KEY=str(missing)))
+    assert not missing.parent.exists()
 
 
 def test_signing_cli_verify_accepts_any_key_only_when_asked_and_says_so(tmp_path):

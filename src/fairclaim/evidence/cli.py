@@ -11,7 +11,9 @@
 Exit codes: capture 0 when the bundle was written (also when the image is gone: that is a finding),
 1 when nothing could be captured or a requested timestamp is missing; verify 0 when every check
 holds, 1 otherwise. Who signed counts as a check: without --public-key or --trusted-keys the
-signing key is named but not trusted, so verify exits 1 unless --trust-any-key is given.
+signature must come from a key in this installation's own key list (the folder of the signing key
+that `capture` uses, retired keys included); a bundle signed by any other key is named but not
+trusted, so verify exits 1 unless --trust-any-key is given.
 Heavy imports (Playwright, warcio, pyHanko) happen inside the commands.
 """
 
@@ -21,6 +23,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +152,8 @@ def run_verify(args: argparse.Namespace) -> int:
             public_key = load_public_key(args.public_key)
         if args.trusted_keys:
             keyring = Keyring.load(args.trusted_keys)
+        if public_key is None and keyring is None and not args.trust_any_key:
+            keyring = _local_keyring()
     except (SigningKeyError, KeyringError) as exc:
         verification = Verification(kind="bundle", subject=args.path)
         verification.checks.append(Check("trusted key", False, str(exc)))
@@ -157,6 +162,19 @@ def run_verify(args: argparse.Namespace) -> int:
         args.path, public_key, keyring=keyring, trust_any_key=args.trust_any_key
     )
     return _print_verification(verification, args.json)
+
+
+def _local_keyring() -> Any:
+    """This installation's own key list (current and retired keys), when its signing key exists:
+    what `fairclaim evidence capture` signed here verifies without flags (DESIGN.md contract),
+    while a bundle signed by any other key is still not trusted. Never creates a key."""
+    from fairclaim.evidence.keyring import platform_keyring
+    from fairclaim.evidence.keys import Signer
+
+    path = Path(_default_key_path())
+    if not path.is_file():
+        return None
+    return platform_keyring(Signer.from_path(path, create=False), datetime.now(UTC))
 
 
 def verify_path(
