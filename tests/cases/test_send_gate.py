@@ -2,6 +2,7 @@
 sending task, the scheduler's reminders, the takedown and the escalation all obey it."""
 
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -123,7 +124,7 @@ def test_the_linter_is_re_run_at_send_time(cast):
         owner=cast.alice.organisation,
         work=cast.work,
         licensee_name="Laden GmbH",
-        domains=["shop.example"],
+        domains=[urlsplit(cast.site[0]).hostname],  # the recipient's page
         source=Licence.Source.OWN_SALE,
         starts_on=date(2026, 1, 1),
     )
@@ -137,7 +138,7 @@ def test_the_sending_task_holds_a_queued_notice_the_gate_no_longer_lets_go(cast,
         owner=cast.alice.organisation,
         work=cast.work,
         licensee_name="Laden GmbH",
-        domains=["shop.example"],
+        domains=[urlsplit(cast.site[0]).hostname],  # the recipient's page
         source=Licence.Source.OWN_SALE,
         starts_on=date(2026, 1, 1),
     )

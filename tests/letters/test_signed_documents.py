@@ -4,6 +4,7 @@ pyHanko's validator. A one-byte change is reported by both."""
 
 import io
 import json
+import os
 import subprocess
 import zipfile
 from decimal import Decimal
@@ -147,10 +148,13 @@ def test_fairclaim_evidence_verify_checks_a_pdf_against_the_published_key_list(d
     genuine.write_bytes(documents["demand"])
     changed.write_bytes(tamper(documents["demand"]))
 
+    # no signing key on this machine: verify has no key list of its own to trust
+    env = {**os.environ, "FAIRCLAIM_SIGNING_KEY": str(tmp_path / "none" / "signing.pem")}
+
     def verify(path, *flags):
         return subprocess.run(
             [sys.executable, "-m", "fairclaim.cli", "evidence", "verify", str(path), *flags],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True, text=True, timeout=120, env=env,
         )  # fmt: skip
 
     ok = verify(genuine, "--trusted-keys", str(keylist))

@@ -73,9 +73,3 @@ def test_a_case_cannot_be_moved_to_another_operators_rights_holder(manager, cast
     )
     cast.case.refresh_from_db()
     assert cast.case.rights_holder_id != charlie_org.pk
-
-
-def test_a_manager_still_picks_any_partner_law_firm(manager, cast):
-    page = manager.get(reverse("admin:cases_case_change", args=[cast.case.pk])).content.decode()
-    assert ">Firm<" in page
-    assert ">Firm 2<" in page

@@ -9,6 +9,7 @@ admin's file widgets would ask storage for one.
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 
 from . import access
 from .forms import ThrottledAdminAuthenticationForm
@@ -68,6 +69,8 @@ class ScopedAdmin(admin.ModelAdmin):
     scope = None
     may_change = None
     history = False
+    # Django 6 changes URLField's default scheme; say which one we mean (and no warning meanwhile).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
