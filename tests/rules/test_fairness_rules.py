@@ -243,6 +243,13 @@ def test_an_unknown_country_falls_back_to_weekends_and_says_so(make_facts):
     assert out["deadlines"]["payment_deadline"] == "2026-12-25"  # a Friday; no holidays known
 
 
+def test_stored_facts_rechecked_later_send_today(make_facts):
+    facts = make_facts({"send_on": "2026-11-30"})
+    result = check_claim(facts, today=date(2026, 12, 10))
+    assert result.as_json()["deadlines"]["send_on"] == "2026-12-10"
+    assert result.as_json()["payment_deadline"] == "2026-12-24"
+
+
 def test_send_date_before_today_is_refused(make_facts):
     from fairclaim.rules.facts import InvalidFacts
 
