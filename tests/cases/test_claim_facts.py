@@ -73,6 +73,16 @@ def test_recipient_subdivision_comes_from_the_claim_form_and_moves_the_deadline(
     assert form.as_inputs()["recipient_subdivision"] == "BY"
 
 
+def test_a_us_recipients_state_is_also_its_circuit(make_claim, cast):
+    claim = make_claim(
+        jurisdiction="US", recipient_country="US", recipient_subdivision="ca", usage="online_shop"
+    )
+    recipient = build_facts(claim, TODAY)["recipient"]
+    assert (recipient["subdivision"], recipient["us_state"]) == ("CA", "CA")
+    german = make_claim(page_url="https://www.laden.de/p/2", recipient_subdivision="BY")
+    assert "us_state" not in build_facts(german, TODAY)["recipient"]
+
+
 def test_own_domains_come_from_the_organisation_and_block_a_subdomain(make_claim, org):
     org.own_domains = ["laden.de"]
     org.save()
