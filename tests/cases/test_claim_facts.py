@@ -174,6 +174,21 @@ def test_the_works_own_licence_comes_from_its_record_metadata_or_notice(cast, fi
     assert work_licence(cast.work) == expected
 
 
+def test_the_licence_the_page_links_is_in_the_facts(make_claim, cast):
+    claim = make_claim()
+    sighting = claim.match.sighting
+    sighting.context = {**sighting.context, "credit": "Ada Lens",
+                        "licence_url": "https://www.gnu.org/licenses/gpl-3.0.html"}  # fmt: skip
+    sighting.save()
+    cast.work.licence = "GPL-3.0-or-later"
+    cast.work.save()
+    facts = build_facts(claim, TODAY)
+    assert facts["sighting"]["page_licence"] == "https://www.gnu.org/licenses/gpl-3.0.html"
+    do_check_claim(claim, TODAY)
+    assert claim.decision == "block"  # credited and licensed as the work's own licence asks
+    assert "CC_LICENSED" in codes(claim)
+
+
 def test_a_cc0_work_is_not_claimed(make_claim, cast):
     cast.work.licence = "CC0 1.0 Universal"
     cast.work.save()

@@ -135,6 +135,8 @@ def build_facts(claim: Claim, today: date, send_on: date | None = None) -> dict:
             "displayed_height": int(height),
             "credit_present": bool(context.get("credit") or context.get("embedded_credit")),
             "page_cc_licence": licence_url if "creativecommons.org" in licence_url else None,
+            # Any licence the page links beside the image (CC, GPL ...): rules 7 and 8.
+            "page_licence": licence_url[:2048] or None,
             "site_type": inputs["site_type"],
             "usage": inputs["usage"],
             "placement": inputs["placement"] or None,
