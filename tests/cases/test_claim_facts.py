@@ -73,6 +73,16 @@ def test_recipient_subdivision_comes_from_the_claim_form_and_moves_the_deadline(
     assert form.as_inputs()["recipient_subdivision"] == "BY"
 
 
+def test_a_us_recipients_state_is_also_its_circuit(make_claim, cast):
+    claim = make_claim(
+        jurisdiction="US", recipient_country="US", recipient_subdivision="ca", usage="online_shop"
+    )
+    recipient = build_facts(claim, TODAY)["recipient"]
+    assert (recipient["subdivision"], recipient["us_state"]) == ("CA", "CA")
+    german = make_claim(page_url="https://www.laden.de/p/2", recipient_subdivision="BY")
+    assert "us_state" not in build_facts(german, TODAY)["recipient"]
+
+
 def test_own_domains_come_from_the_organisation_and_block_a_subdomain(make_claim, org):
     org.own_domains = ["laden.de"]
     org.save()
@@ -162,6 +172,21 @@ def test_the_works_own_licence_comes_from_its_record_metadata_or_notice(cast, fi
         setattr(cast.work, name, value)
     cast.work.save()
     assert work_licence(cast.work) == expected
+
+
+def test_the_licence_the_page_links_is_in_the_facts(make_claim, cast):
+    claim = make_claim()
+    sighting = claim.match.sighting
+    sighting.context = {**sighting.context, "credit": "Ada Lens",
+                        "licence_url": "https://www.gnu.org/licenses/gpl-3.0.html"}  # fmt: skip
+    sighting.save()
+    cast.work.licence = "GPL-3.0-or-later"
+    cast.work.save()
+    facts = build_facts(claim, TODAY)
+    assert facts["sighting"]["page_licence"] == "https://www.gnu.org/licenses/gpl-3.0.html"
+    do_check_claim(claim, TODAY)
+    assert claim.decision == "block"  # credited and licensed as the work's own licence asks
+    assert "CC_LICENSED" in codes(claim)
 
 
 def test_a_cc0_work_is_not_claimed(make_claim, cast):

@@ -243,6 +243,13 @@ def test_an_unknown_country_falls_back_to_weekends_and_says_so(make_facts):
     assert out["deadlines"]["payment_deadline"] == "2026-12-25"  # a Friday; no holidays known
 
 
+def test_stored_facts_rechecked_later_send_today(make_facts):
+    facts = make_facts({"send_on": "2026-11-30"})
+    result = check_claim(facts, today=date(2026, 12, 10))
+    assert result.as_json()["deadlines"]["send_on"] == "2026-12-10"
+    assert result.as_json()["payment_deadline"] == "2026-12-24"
+
+
 def test_send_date_before_today_is_refused(make_facts):
     from fairclaim.rules.facts import InvalidFacts
 
@@ -394,3 +401,36 @@ def test_the_works_own_licence_is_checked_against_the_use(
         assert code in effects(result)
     priced = result.statement.offers["past_only"].gross.amount
     assert (priced > 0) is money
+
+
+@pytest.mark.parametrize("law", [{}, US, UK])
+def test_limitation_never_holds_with_negative_days_and_blocks_exactly_after_the_last_day(
+    make_facts, law
+):
+    """Across many uses and days: blocked iff today is after the named last day; a hold always
+    has days left ≥ 0 (the old linter held with negative days)."""
+    from datetime import timedelta
+
+    law = {**law, "work.first_published_on": "2010-01-01"}
+    if "work.registration" in law:
+        law["work.registration"] = {"number": "VA 1", "effective_date": "2010-02-01"}
+    checked = 0
+    for first in (date(2015, 3, 1), date(2019, 12, 30), date(2022, 6, 15), date(2023, 12, 31)):
+        for length in (0, 40, 400):
+            last = first + timedelta(days=length)
+            for offset in (-1, 0, 1, 200):
+                facts = make_facts({**law, **use(str(first), str(last), today=str(last))})
+                end = date.fromisoformat(
+                    next(f for f in check_claim(facts).findings if "LIMITATION" in f.code).details[
+                        "last_day"
+                    ]
+                )
+                today = end + timedelta(days=offset)
+                result = check(make_facts, {**law, **use(str(first), str(last), today=str(today))})
+                limitation = [f for f in result.findings if "_LIMITATION_" in f.code]
+                expired = any(f.code.endswith("_EXPIRED") for f in limitation)
+                assert expired is (today > end), (first, last, today, end)
+                for finding in limitation:
+                    assert finding.details.get("days_left", 0) >= 0
+                checked += 1
+    assert checked == 48

@@ -99,6 +99,7 @@ def build_facts(claim: Claim, today: date, send_on: date | None = None) -> dict:
     )
     licence_url = context.get("licence_url", "")
     owner = work.owner
+    subdivision = str(inputs.get("recipient_subdivision") or "").strip().upper()
     return {
         "schema_version": 1,
         "claim_id": f"CL-{claim.pk}",
@@ -134,6 +135,8 @@ def build_facts(claim: Claim, today: date, send_on: date | None = None) -> dict:
             "displayed_height": int(height),
             "credit_present": bool(context.get("credit") or context.get("embedded_credit")),
             "page_cc_licence": licence_url if "creativecommons.org" in licence_url else None,
+            # Any licence the page links beside the image (CC, GPL ...): rules 7 and 8.
+            "page_licence": licence_url[:2048] or None,
             "site_type": inputs["site_type"],
             "usage": inputs["usage"],
             "placement": inputs["placement"] or None,
@@ -156,7 +159,9 @@ def build_facts(claim: Claim, today: date, send_on: date | None = None) -> dict:
             "name": inputs["recipient_name"] or sighting.page_domain,
             "type": inputs["recipient_type"],
             "country": inputs["recipient_country"],
-            "subdivision": (inputs.get("recipient_subdivision") or "").upper() or None,
+            "subdivision": subdivision or None,
+            # A US state is also the federal circuit (server test for embedded images).
+            **({"us_state": subdivision} if _is_us_state(inputs, subdivision) else {}),
         },
         "licences": [
             _known_licence(lic, sighting.page_url, recipient_id) for lic in _licences(match)
@@ -360,6 +365,12 @@ def recipient_calendar(case: Case) -> Closed:
         None,
     )
     return public_closed_days(case.recipient_country or case.jurisdiction, subdivision)
+
+
+def _is_us_state(inputs: dict, subdivision: str) -> bool:
+    return (
+        inputs.get("recipient_country") == "US" and len(subdivision) == 2 and subdivision.isalpha()
+    )
 
 
 def _case_recipient_type(value: str) -> str:

@@ -84,8 +84,12 @@ def notice_deadlines(facts: ClaimFacts, send_on: date) -> dict[str, Any]:
 def check_claim(facts: ClaimFacts, today: date | None = None) -> CheckResult:
     """Lint and price one claim. `today` overrides `facts.today`; one of them is required."""
     if today is not None and today != facts.today:
-        # Re-validate so the timeline checks run against the day actually used.
-        facts = parse_facts({**facts.model_dump(mode="json"), "today": today.isoformat()})
+        # Re-validate so the timeline checks run against the day actually used. Stored facts
+        # re-checked later (at send time) may name a send day that has passed: it is today.
+        data = {**facts.model_dump(mode="json"), "today": today.isoformat()}
+        if facts.send_on is not None and facts.send_on < today:
+            data["send_on"] = today.isoformat()
+        facts = parse_facts(data)
     if facts.today is None:
         raise ValueError("today is required: set it in the facts or pass it in")
     day = facts.today

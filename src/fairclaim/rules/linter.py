@@ -661,15 +661,17 @@ def rule_site_type(facts: ClaimFacts, today: date) -> list[Finding]:
     match facts.sighting.site_type:
         case "private" if facts.claim_jurisdiction == "DE":
             # §97a(3) UrhG caps the costs, not the liability: the claim goes ahead, reduced.
-            reduced = ["lawyer fees capped at the statutory fees on a 1,000 EUR value"]
+            reduced = []
+            if not facts.recipient.bound_by_prior_undertaking:
+                reduced.append("lawyer fees capped at the statutory fees on a 1,000 EUR value")
             if not facts.rights_holder_professional:
                 reduced.append("no missing-credit surcharge (the rights holder is no professional)")
             return [
                 Finding(
                     "DE_PRIVATE_USE",
                     Effect.DOWNGRADE,
-                    "a private person's non-commercial site: the claim may go ahead, reduced: "
-                    + "; ".join(reduced),
+                    "a private person's non-commercial site: the claim may go ahead"
+                    + (", reduced: " + "; ".join(reduced) if reduced else ""),
                     SOURCE_97A3,
                     {"professional_rights_holder": facts.rights_holder_professional},
                 )

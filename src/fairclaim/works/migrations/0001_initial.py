@@ -7,266 +7,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("accounts", "0001_initial"),
+        ('accounts', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Licence",
+            name='Licence',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("licensee_name", models.CharField(max_length=200)),
-                ("licensee_email", models.EmailField(blank=True, max_length=254)),
-                (
-                    "domains",
-                    models.JSONField(
-                        blank=True, default=list, help_text="Domains the licence covers"
-                    ),
-                ),
-                (
-                    "media",
-                    models.CharField(
-                        blank=True, help_text="e.g. web, print, social", max_length=100
-                    ),
-                ),
-                ("territory", models.CharField(blank=True, default="worldwide", max_length=100)),
-                (
-                    "usage",
-                    models.CharField(
-                        choices=[
-                            ("any", "Any use"),
-                            ("editorial", "Editorial"),
-                            ("commercial", "Commercial"),
-                        ],
-                        default="any",
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[
-                            ("own_sale", "Own sale"),
-                            ("agency", "Agency"),
-                            ("stock", "Stock site"),
-                            ("cc", "Creative Commons"),
-                            ("recipient_proof", "Proven by a recipient"),
-                        ],
-                        default="own_sale",
-                        max_length=20,
-                    ),
-                ),
-                ("starts_on", models.DateField(blank=True, null=True)),
-                ("ends_on", models.DateField(blank=True, null=True)),
-                (
-                    "reference",
-                    models.CharField(
-                        blank=True, help_text="Invoice or order number", max_length=100
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="licences",
-                        to="accounts.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('licensee_name', models.CharField(max_length=200)),
+                ('licensee_email', models.EmailField(blank=True, max_length=254)),
+                ('domains', models.JSONField(blank=True, default=list, help_text='Domains the licence covers')),
+                ('media', models.CharField(blank=True, help_text='e.g. web, print, social', max_length=100)),
+                ('territory', models.CharField(blank=True, default='worldwide', max_length=100)),
+                ('usage', models.CharField(choices=[('any', 'Any use'), ('editorial', 'Editorial'), ('commercial', 'Commercial')], default='any', max_length=12)),
+                ('source', models.CharField(choices=[('own_sale', 'Own sale'), ('agency', 'Agency'), ('stock', 'Stock site'), ('cc', 'Creative Commons'), ('recipient_proof', 'Proven by a recipient')], default='own_sale', max_length=20)),
+                ('starts_on', models.DateField(blank=True, null=True)),
+                ('ends_on', models.DateField(blank=True, null=True)),
+                ('reference', models.CharField(blank=True, help_text='Invoice or order number', max_length=100)),
+                ('notes', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='licences', to='accounts.organisation')),
             ],
             options={
-                "ordering": ["-created_at", "-id"],
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="LicenceProof",
+            name='LicenceProof',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "file",
-                    models.FileField(
-                        max_length=300, upload_to=fairclaim.works.models.licence_proof_path
-                    ),
-                ),
-                ("sha256", models.CharField(max_length=64)),
-                ("original_filename", models.CharField(blank=True, max_length=255)),
-                ("content_type", models.CharField(max_length=100)),
-                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "licence",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="proofs",
-                        to="works.licence",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file', models.FileField(max_length=300, upload_to=fairclaim.works.models.licence_proof_path)),
+                ('sha256', models.CharField(max_length=64)),
+                ('original_filename', models.CharField(blank=True, max_length=255)),
+                ('content_type', models.CharField(max_length=100)),
+                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
+                ('licence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proofs', to='works.licence')),
             ],
         ),
         migrations.CreateModel(
-            name="Work",
+            name='Work',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("sha256", models.CharField(max_length=64)),
-                (
-                    "file",
-                    models.FileField(
-                        max_length=300, upload_to=fairclaim.works.models.work_file_path
-                    ),
-                ),
-                (
-                    "thumbnail",
-                    models.FileField(
-                        blank=True, max_length=300, upload_to=fairclaim.works.models.thumbnail_path
-                    ),
-                ),
-                ("original_filename", models.CharField(blank=True, max_length=255)),
-                ("image_format", models.CharField(max_length=10)),
-                ("width", models.PositiveIntegerField()),
-                ("height", models.PositiveIntegerField()),
-                ("byte_size", models.PositiveBigIntegerField()),
-                ("title", models.CharField(blank=True, max_length=300)),
-                ("creator", models.CharField(blank=True, max_length=200)),
-                ("copyright_notice", models.CharField(blank=True, max_length=300)),
-                ("description", models.TextField(blank=True)),
-                (
-                    "created_on",
-                    models.DateField(blank=True, help_text="When the photo was taken", null=True),
-                ),
-                ("first_published_on", models.DateField(blank=True, null=True)),
-                ("embedded_metadata", models.JSONField(blank=True, default=dict)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Waiting to be processed"),
-                            ("processing", "Processing"),
-                            ("ready", "Ready"),
-                            ("failed", "Processing failed"),
-                        ],
-                        default="pending",
-                        max_length=12,
-                    ),
-                ),
-                ("status_changed_at", models.DateTimeField(blank=True, null=True)),
-                ("processing_error", models.TextField(blank=True)),
-                ("fingerprinted_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="works",
-                        to="accounts.organisation",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('sha256', models.CharField(max_length=64)),
+                ('file', models.FileField(max_length=300, upload_to=fairclaim.works.models.work_file_path)),
+                ('thumbnail', models.FileField(blank=True, max_length=300, upload_to=fairclaim.works.models.thumbnail_path)),
+                ('original_filename', models.CharField(blank=True, max_length=255)),
+                ('image_format', models.CharField(max_length=10)),
+                ('width', models.PositiveIntegerField()),
+                ('height', models.PositiveIntegerField()),
+                ('byte_size', models.PositiveBigIntegerField()),
+                ('title', models.CharField(blank=True, max_length=300)),
+                ('creator', models.CharField(blank=True, max_length=200)),
+                ('copyright_notice', models.CharField(blank=True, max_length=300)),
+                ('description', models.TextField(blank=True)),
+                ('created_on', models.DateField(blank=True, help_text='When the photo was taken', null=True)),
+                ('first_published_on', models.DateField(blank=True, null=True)),
+                ('embedded_metadata', models.JSONField(blank=True, default=dict)),
+                ('status', models.CharField(choices=[('pending', 'Waiting to be processed'), ('processing', 'Processing'), ('ready', 'Ready'), ('failed', 'Processing failed')], default='pending', max_length=12)),
+                ('status_changed_at', models.DateTimeField(blank=True, null=True)),
+                ('processing_error', models.TextField(blank=True)),
+                ('fingerprinted_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='works', to='accounts.organisation')),
+                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at", "-id"],
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="Registration",
+            name='Registration',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "office",
-                    models.CharField(
-                        choices=[("us_co", "U.S. Copyright Office"), ("other", "Other registry")],
-                        max_length=10,
-                    ),
-                ),
-                ("number", models.CharField(help_text="e.g. VA 2-123-456", max_length=60)),
-                ("effective_date", models.DateField()),
-                ("group_registration", models.BooleanField(default=False)),
-                ("notes", models.CharField(blank=True, max_length=300)),
-                (
-                    "work",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="registrations",
-                        to="works.work",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('office', models.CharField(choices=[('us_co', 'U.S. Copyright Office'), ('other', 'Other registry')], max_length=10)),
+                ('number', models.CharField(help_text='e.g. VA 2-123-456', max_length=60)),
+                ('effective_date', models.DateField()),
+                ('group_registration', models.BooleanField(default=False)),
+                ('notes', models.CharField(blank=True, max_length=300)),
+                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='works.work')),
             ],
             options={
-                "ordering": ["effective_date"],
+                'ordering': ['effective_date'],
             },
         ),
         migrations.AddField(
-            model_name="licence",
-            name="work",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Empty means the licence covers every work of the owner",
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="licences",
-                to="works.work",
-            ),
+            model_name='licence',
+            name='work',
+            field=models.ForeignKey(blank=True, help_text='Empty means the licence covers every work of the owner', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='licences', to='works.work'),
         ),
         migrations.AddIndex(
-            model_name="work",
-            index=models.Index(
-                fields=["owner", "-created_at"], name="works_work_owner_i_d93d95_idx"
-            ),
+            model_name='work',
+            index=models.Index(fields=['owner', '-created_at'], name='works_work_owner_i_d93d95_idx'),
         ),
         migrations.AddIndex(
-            model_name="work",
-            index=models.Index(fields=["sha256"], name="works_work_sha256_75ef33_idx"),
+            model_name='work',
+            index=models.Index(fields=['sha256'], name='works_work_sha256_75ef33_idx'),
         ),
         migrations.AddIndex(
-            model_name="work",
-            index=models.Index(fields=["status"], name="works_work_status_1ec932_idx"),
+            model_name='work',
+            index=models.Index(fields=['status'], name='works_work_status_1ec932_idx'),
         ),
         migrations.AddConstraint(
-            model_name="work",
-            constraint=models.UniqueConstraint(
-                fields=("owner", "sha256"), name="work_unique_per_owner"
-            ),
+            model_name='work',
+            constraint=models.UniqueConstraint(fields=('owner', 'sha256'), name='work_unique_per_owner'),
         ),
         migrations.AddConstraint(
-            model_name="registration",
-            constraint=models.UniqueConstraint(
-                fields=("work", "office", "number"), name="registration_unique_per_work"
-            ),
+            model_name='registration',
+            constraint=models.UniqueConstraint(fields=('work', 'office', 'number'), name='registration_unique_per_work'),
         ),
         migrations.AddIndex(
-            model_name="licence",
-            index=models.Index(fields=["owner", "work"], name="works_licen_owner_i_81c6ba_idx"),
+            model_name='licence',
+            index=models.Index(fields=['owner', 'work'], name='works_licen_owner_i_81c6ba_idx'),
         ),
     ]

@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("works", "0001_initial"),
+        ('works', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="work",
-            name="fingerprint",
+            model_name='work',
+            name='fingerprint',
             field=models.BinaryField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="work",
-            name="fingerprint_note",
+            model_name='work',
+            name='fingerprint_note',
             field=models.CharField(blank=True, max_length=300),
         ),
     ]

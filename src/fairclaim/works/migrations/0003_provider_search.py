@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("works", "0002_fingerprint"),
+        ('works', '0002_fingerprint'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="work",
-            name="next_provider_search_at",
+            model_name='work',
+            name='next_provider_search_at',
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
     ]
