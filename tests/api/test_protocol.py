@@ -144,3 +144,19 @@ def test_cursor_pages_walk_every_row_once(owner, cast):
     assert [m["sighting"]["page_domain"] for m in filtered] == ["blog3.example"]
     bad = owner.get("/api/v1/matches/?status=maybe")
     assert (bad.status_code, bad["Content-Type"]) == (400, PROBLEM)
+
+
+def test_idempotency_keys_are_forgotten_after_their_window(owner, cast):
+    from datetime import timedelta
+
+    from fairclaim.api.idempotency import IDEMPOTENCY_WINDOW, forget_old_records
+    from fairclaim.monitoring import schedule
+
+    body = {"licensee_name": "A"}
+    owner.post("/api/v1/licences/", body, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    record = IdempotencyRecord.objects.get()
+    assert forget_old_records(record.created_at + IDEMPOTENCY_WINDOW - timedelta(seconds=1)) == 0
+    assert IdempotencyRecord.objects.exists()
+    forget_old_records(record.created_at + IDEMPOTENCY_WINDOW + timedelta(seconds=1))
+    assert not IdempotencyRecord.objects.exists()
+    assert forget_old_records in schedule.STEPS
