@@ -12,6 +12,8 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import positive_data_acceptance
 
@@ -25,7 +27,17 @@ SEMANTIC_CHECKS = [positive_data_acceptance]
 
 
 @pytest.fixture
-def owner_token(cast, settings):
+def keep_test_connection():
+    """Calls through the WSGI handler end with `request_finished`, which closes the database
+    connection; inside a test's transaction (PostgreSQL) that would end the test's data.
+    Django's own test client disconnects the same receiver for the same reason."""
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def owner_token(cast, settings, keep_test_connection):
     settings.FAIRCLAIM_API_RATE_PER_MINUTE = 100_000
     return do_issue_key(cast.alice, "schemathesis", list(SCOPES))[1]
 
