@@ -41,6 +41,9 @@ def test_validation_errors_are_problems_naming_each_field(owner):
 def test_unknown_paths_and_methods_are_problems(owner):
     response = owner.get("/api/v1/no-such-thing/")
     assert (response.status_code, response["Content-Type"]) == (404, PROBLEM)
+    response = owner.get("/api/v1/works")
+    assert response.status_code == 404
+    assert "Did you mean /api/v1/works/" in response.json()["detail"]
     response = owner.delete("/api/v1/works/")
     assert (response.status_code, response["Content-Type"]) == (405, PROBLEM)
     response = owner.post("/api/v1/licences/", "not json", content_type="application/json")
