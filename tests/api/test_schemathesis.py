@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import positive_data_acceptance
@@ -28,12 +28,14 @@ SEMANTIC_CHECKS = [positive_data_acceptance]
 
 @pytest.fixture
 def keep_test_connection():
-    """Calls through the WSGI handler end with `request_finished`, which closes the database
+    """Calls through the WSGI handler start and end with signals that close the database
     connection; inside a test's transaction (PostgreSQL) that would end the test's data.
     Django's own test client disconnects the same receiver for the same reason."""
-    request_finished.disconnect(close_old_connections)
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     yield
-    request_finished.connect(close_old_connections)
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
