@@ -42,7 +42,7 @@ def parse_ledger(text: str, find_work: Callable[[str], int | None]) -> tuple[lis
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error as exc:  # e.g. a stray carriage return inside a field: say so, not a 500
-        return [], [f"The file is not a readable CSV: {exc}."]
+        return [], [f"The file is not a readable CSV ({exc})"]
     missing = REQUIRED - set(header)
     unknown = set(header) - set(COLUMNS)
     if missing or unknown:
@@ -53,22 +53,27 @@ def parse_ledger(text: str, find_work: Callable[[str], int | None]) -> tuple[lis
             problems.append(f"unknown column(s): {', '.join(sorted(unknown))}")
         return [], [f"Header: {'; '.join(problems)}. Columns are: {', '.join(COLUMNS)}."]
     rows, errors = [], []
+    for number, raw in enumerate(_records(reader, errors), start=2):
+        if number - 1 > MAX_ROWS:
+            errors.append(f"The file has more than {MAX_ROWS} rows; split it.")
+            break
+        record = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        if not any(record.values()):
+            continue
+        row, problems = _row(number, record, find_work)
+        if problems:
+            errors.extend(f"Line {number}: {p}" for p in problems)
+        else:
+            rows.append(row)
+    return rows, errors
+
+
+def _records(reader: csv.DictReader, errors: list[str]):
+    """The reader's rows; a line the csv module cannot read ends them with an error, not a 500."""
     try:
-        for number, raw in enumerate(reader, start=2):
-            if number - 1 > MAX_ROWS:
-                errors.append(f"The file has more than {MAX_ROWS} rows; split it.")
-                break
-            record = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-            if not any(record.values()):
-                continue
-            row, problems = _row(number, record, find_work)
-            if problems:
-                errors.extend(f"Line {number}: {p}" for p in problems)
-            else:
-                rows.append(row)
+        yield from reader
     except csv.Error as exc:
-        errors.append(f"Line {reader.line_num}: not readable as CSV: {exc}.")
-    return ([] if errors else rows), errors
+        errors.append(f"Line {reader.line_num}: not readable as CSV ({exc})")
 
 
 def _row(number: int, r: dict, find_work) -> tuple[LedgerRow | None, list[str]]:
