@@ -23,4 +23,4 @@ trap stop EXIT
 echo "PostgreSQL pass on 127.0.0.1:$port"
 DATABASE_URL="postgres://postgres@127.0.0.1:$port/fairclaim" \
   .venv/bin/pytest -q -m "not browser" -p no:cacheprovider \
-  tests/accounts tests/works tests/cases tests/portal tests/payments tests/security tests/test_cli.py "$@"
+  tests/accounts tests/works tests/cases tests/portal tests/payments tests/security tests/api tests/test_cli.py "$@"

@@ -41,6 +41,9 @@ def test_validation_errors_are_problems_naming_each_field(owner):
 def test_unknown_paths_and_methods_are_problems(owner):
     response = owner.get("/api/v1/no-such-thing/")
     assert (response.status_code, response["Content-Type"]) == (404, PROBLEM)
+    response = owner.get("/api/v1/works")
+    assert response.status_code == 404
+    assert "Did you mean /api/v1/works/" in response.json()["detail"]
     response = owner.delete("/api/v1/works/")
     assert (response.status_code, response["Content-Type"]) == (405, PROBLEM)
     response = owner.post("/api/v1/licences/", "not json", content_type="application/json")
@@ -144,3 +147,19 @@ def test_cursor_pages_walk_every_row_once(owner, cast):
     assert [m["sighting"]["page_domain"] for m in filtered] == ["blog3.example"]
     bad = owner.get("/api/v1/matches/?status=maybe")
     assert (bad.status_code, bad["Content-Type"]) == (400, PROBLEM)
+
+
+def test_idempotency_keys_are_forgotten_after_their_window(owner, cast):
+    from datetime import timedelta
+
+    from fairclaim.api.idempotency import IDEMPOTENCY_WINDOW, forget_old_records
+    from fairclaim.monitoring import schedule
+
+    body = {"licensee_name": "A"}
+    owner.post("/api/v1/licences/", body, format="json", HTTP_IDEMPOTENCY_KEY="k1")
+    record = IdempotencyRecord.objects.get()
+    assert forget_old_records(record.created_at + IDEMPOTENCY_WINDOW - timedelta(seconds=1)) == 0
+    assert IdempotencyRecord.objects.exists()
+    forget_old_records(record.created_at + IDEMPOTENCY_WINDOW + timedelta(seconds=1))
+    assert not IdempotencyRecord.objects.exists()
+    assert forget_old_records in schedule.STEPS

@@ -146,3 +146,12 @@ def test_triage_decides_only_visible_matches(clients, cast):
         assert changed == (role in {"owner", "manager"}), role
         if role == "stranger":
             assert response.json() == {"done": {}}
+
+
+def test_url_registration_is_for_rights_holders_members_who_may_change(clients, settings):
+    settings.FAIRCLAIM_ALLOW_LOOPBACK = False  # the URL is refused: no fetch leaves the test
+    body = {"urls": ["http://127.0.0.1:9/photo.jpg"]}
+    expected = {"owner": 422, "viewer": 403, "stranger": 422, "manager": 403, "lawfirm": 403}
+    for role, status in expected.items():
+        response = clients[role].post("/api/v1/works/from-url/", body, format="json")
+        assert response.status_code == status, (role, response.content[:200])

@@ -12,6 +12,8 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import positive_data_acceptance
 
@@ -25,7 +27,19 @@ SEMANTIC_CHECKS = [positive_data_acceptance]
 
 
 @pytest.fixture
-def owner_token(cast, settings):
+def keep_test_connection():
+    """Calls through the WSGI handler start and end with signals that close the database
+    connection; inside a test's transaction (PostgreSQL) that would end the test's data.
+    Django's own test client disconnects the same receiver for the same reason."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def owner_token(cast, settings, keep_test_connection):
     settings.FAIRCLAIM_API_RATE_PER_MINUTE = 100_000
     return do_issue_key(cast.alice, "schemathesis", list(SCOPES))[1]
 

@@ -115,3 +115,11 @@ def test_registrations_are_listed_and_a_duplicate_is_a_conflict(owner, cast):
     assert [r["number"] for r in listed] == ["VA 2-123-456"]
     work = owner.get(f"/api/v1/works/{cast.work.pk}/").json()
     assert work["registrations"][0]["effective_date"] == "2024-02-03"
+
+
+def test_an_unreadable_licence_csv_is_refused_with_its_line_not_a_server_error(owner):
+    for content in (b"licensee,work\rx\x00\n", b'licensee,domains\nA,a.example\nB,"b\rc"x\ry\n'):
+        upload = SimpleUploadedFile("ledger.csv", content, content_type="text/csv")
+        response = owner.post("/api/v1/licences/import/", {"csv_file": upload}, format="multipart")
+        assert response.status_code == 422, response.content[:300]
+        assert response.json()["type"].endswith("/import-refused")

@@ -13,7 +13,10 @@ class ApiConfig(AppConfig):
 
         from . import signals  # noqa: F401
         from .delivery import enqueue_due_deliveries
+        from .idempotency import forget_old_records
 
-        # The scheduler runs registered steps; ours retries webhook deliveries whose time came.
-        if enqueue_due_deliveries not in schedule.STEPS:
-            schedule.STEPS.append(enqueue_due_deliveries)
+        # The scheduler runs registered steps: ours retry webhook deliveries whose time came and
+        # forget idempotency keys past their window.
+        for step in (enqueue_due_deliveries, forget_old_records):
+            if step not in schedule.STEPS:
+                schedule.STEPS.append(step)

@@ -13,6 +13,7 @@ import hashlib
 import json
 from datetime import timedelta
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.response import Response
@@ -76,7 +77,7 @@ def idempotent(method):
             record.delete()
             return response
         record.status = response.status_code
-        record.body = response.data
+        record.body = json.dumps(response.data, cls=DjangoJSONEncoder)
         record.location = response.get("Location", "")
         record.save(update_fields=["status", "body", "location"])
         return response
@@ -106,7 +107,8 @@ def _replay(request, key: str, fingerprint: str):
     if record.location:
         headers["Location"] = record.location
     content_type = "application/problem+json" if record.status >= 400 else None
-    return Response(record.body, status=record.status, headers=headers, content_type=content_type)
+    body = json.loads(record.body)
+    return Response(body, status=record.status, headers=headers, content_type=content_type)
 
 
 def forget_old_records(now) -> int:

@@ -56,7 +56,9 @@ class IdempotencyRecord(models.Model):
     key = models.CharField(max_length=255)
     request_sha256 = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField(null=True, blank=True)
-    body = models.JSONField(null=True, blank=True)
+    # JSON as text, not a JSONField: PostgreSQL's jsonb refuses "\u0000", which an echoed bad
+    # input can hold; escaped in text it is six plain characters.
+    body = models.TextField(blank=True)
     location = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()
 

@@ -12,6 +12,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.http import Http404, JsonResponse
+from django.urls import Resolver404, resolve
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -125,5 +126,15 @@ def _unexpected(exc, request) -> Response:
 
 def not_found(request, *args, **kwargs):
     """Any /api/ path that names no endpoint: a problem, not Django's HTML page."""
-    body = problem(status.HTTP_404_NOT_FOUND, "No API endpoint here.", instance=request.path)
+    detail = "No API endpoint here."
+    if not request.path.endswith("/") and _is_endpoint(request.path + "/"):
+        detail += f" Did you mean {request.path}/ (with a trailing slash)?"
+    body = problem(status.HTTP_404_NOT_FOUND, detail, instance=request.path)
     return JsonResponse(body, status=404, content_type=CONTENT_TYPE)
+
+
+def _is_endpoint(path: str) -> bool:
+    try:
+        return resolve(path).func is not not_found
+    except Resolver404:
+        return False

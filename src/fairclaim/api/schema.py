@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.openapi import AutoSchema
+
 PROBLEM_SCHEMA = {
     "type": "object",
     "description": "RFC 9457 problem details",
@@ -66,3 +68,16 @@ def add_problem_responses(result, generator, request, public):
             if method == "post":
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
     return result
+
+
+class ScopedAutoSchema(AutoSchema):
+    """Each operation's description ends with the API-key scope it needs."""
+
+    def get_description(self):
+        text = super().get_description()
+        view = self.view
+        if not hasattr(view, "scope_for"):
+            return text
+        scope = view.read_scope if self.method in ("GET", "HEAD") else view.write_scope
+        needed = f"Needs an API key with the `{scope}` scope."
+        return f"{text}\n\n{needed}" if text else needed

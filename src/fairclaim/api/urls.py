@@ -68,5 +68,5 @@ account = [
 urlpatterns = [
     path("v1/", include(v1)),
     path("account/", include(account)),
-    re_path(r"^.*$", not_found),
+    re_path(r"^v1/.*$", not_found),
 ]

@@ -8,7 +8,8 @@ from fairclaim.api.scopes import READ, WORKS_WRITE
 
 
 class ScopedView:
-    """Reads need `read_scope`, other methods `write_scope` (see permissions.HasScope)."""
+    # Reads need `read_scope`, other methods `write_scope` (permissions.HasScope checks it; the
+    # OpenAPI document names it per operation). No docstring: views' docstrings describe them.
 
     read_scope = READ
     write_scope = WORKS_WRITE

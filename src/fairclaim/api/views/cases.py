@@ -33,6 +33,8 @@ class CasesView(ScopedView):
 
 
 class ClaimList(CasesView, generics.ListAPIView):
+    """Claims on your matches, newest first: status, the linter's decision, the case it is in."""
+
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
 
@@ -41,6 +43,8 @@ class ClaimList(CasesView, generics.ListAPIView):
 
 
 class ClaimDetail(CasesView, generics.RetrieveAPIView):
+    """One claim."""
+
     serializer_class = ClaimSerializer
 
     def get_object(self):
@@ -48,6 +52,8 @@ class ClaimDetail(CasesView, generics.RetrieveAPIView):
 
 
 class CaseList(CasesView, generics.ListAPIView):
+    """Cases you may see (a law firm: only those escalated to it), newest first."""
+
     serializer_class = CaseSerializer
     filterset_class = CaseFilter
 
@@ -56,6 +62,8 @@ class CaseList(CasesView, generics.ListAPIView):
 
 
 class CaseDetail(CasesView, generics.RetrieveAPIView):
+    """One case by its reference: state, recipient, deadline."""
+
     serializer_class = CaseSerializer
 
     def get_object(self):
@@ -75,6 +83,8 @@ class CaseEvents(CasesView, generics.ListAPIView):
 
 
 class CaseStatement(CasesView, APIView):
+    """The latest itemised statement: every line with its amount and basis, and the offers."""
+
     @extend_schema(responses={200: StatementSerializer}, summary="The case's itemised statement")
     def get(self, request, reference):
         case = get_case_for_user(request, reference)
@@ -94,6 +104,8 @@ def _plain(line: dict) -> dict:
 
 
 class PaymentList(ScopedView, generics.ListAPIView):
+    """Payments (one per instalment) on cases you may see."""
+
     read_scope = PAYMENTS_READ
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilter
@@ -103,6 +115,8 @@ class PaymentList(ScopedView, generics.ListAPIView):
 
 
 class PaymentDetail(ScopedView, generics.RetrieveAPIView):
+    """One payment: amount, what was received and refunded, status."""
+
     read_scope = PAYMENTS_READ
     serializer_class = PaymentSerializer
 

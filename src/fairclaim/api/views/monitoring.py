@@ -60,6 +60,8 @@ class MatchDetail(ScopedView, generics.RetrieveAPIView):
 
 
 class Triage(ScopedView, APIView):
+    """Decide on matches with the web inbox's actions; matches you cannot see are skipped."""
+
     write_scope = TRIAGE
     parser_classes = [JSONParser]
 

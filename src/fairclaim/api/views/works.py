@@ -83,6 +83,9 @@ class WorkList(ScopedView, generics.ListAPIView):
 
 
 class WorkFromUrl(ScopedView, APIView):
+    """Register photos from image URLs (at most 20), fetched now through the guarded fetch:
+    public addresses only, redirects re-checked, byte and pixel limits."""
+
     parser_classes = [JSONParser]
 
     @extend_schema(
@@ -161,6 +164,8 @@ class LicenceList(ScopedView, generics.ListAPIView):
 
 
 class LicenceImport(ScopedView, APIView):
+    """Import the licence ledger CSV (columns as on the web import page): all rows or none."""
+
     parser_classes = [MultiPartParser]
 
     @extend_schema(
