@@ -892,7 +892,7 @@ def design_line(index, views, one_shard: float) -> None:
     multiplied: random shards cost the same)."""
     works = len(index)
     single = crop_tier_cost(index, views)
-    shards = max(1, round(works / DESIGN_SHARD_WORKS))
+    shards = -(-works // DESIGN_SHARD_WORKS)  # every shard at most DESIGN_SHARD_WORKS works
     print(
         f"crop tier design at {works:,} works: one inverted file ({index._sketch.lists} lists) "
         f"{1000 * single:.0f} ms CPU per query; {shards} shards of {DESIGN_SHARD_WORKS:,} "

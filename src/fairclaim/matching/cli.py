@@ -266,19 +266,7 @@ def _answer_each(paths, answer) -> None:
 
 
 def _write_reports(report_dir: Path, number: int, data: bytes, result, directory) -> list[str]:
-    return write_report_pngs(str(report_dir / f"q{number:06d}"), data, result, directory)
+    from fairclaim.matching.report import write_report_pngs
 
-
-def write_report_pngs(prefix: str, data: bytes, result, directory) -> list[str]:
-    """One side-by-side PNG per verified match at `prefix`-m<rank>.png; their paths."""
-    from fairclaim.matching.decode import decode_image
-    from fairclaim.matching.report import render_report_png
-
-    found = decode_image(data, min_side=512).rgb
-    paths = []
-    for rank, match in enumerate(result.matches):
-        original = directory.load_features(match.work_id).thumb_rgb()
-        target = Path(f"{prefix}-m{rank}.png")
-        target.write_bytes(render_report_png(match, original, found))
-        paths.append(str(target))
-    return paths
+    prefix = str(report_dir / f"q{number:06d}")
+    return write_report_pngs(prefix, data, result, directory.load_features)

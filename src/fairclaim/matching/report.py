@@ -324,3 +324,20 @@ def _wrap(text: str, width_px: int) -> str:
             paragraph = paragraph[cut:].lstrip()
         lines.append(paragraph)
     return "\n".join(lines[:4])
+
+
+def write_report_pngs(prefix: str, data: bytes, result, load_features) -> list[str]:
+    """One side-by-side PNG per verified match of `result` (a `QueryResult` of the found image
+    `data`) at `prefix`-m<rank>.png; their paths. `load_features(id)` gives a work's thumbnail."""
+    from pathlib import Path
+
+    from fairclaim.matching.decode import decode_image
+
+    found = decode_image(data, min_side=512).rgb
+    paths = []
+    for rank, match in enumerate(result.matches):
+        original = load_features(match.work_id).thumb_rgb()
+        target = Path(f"{prefix}-m{rank}.png")
+        target.write_bytes(render_report_png(match, original, found))
+        paths.append(str(target))
+    return paths

@@ -182,9 +182,10 @@ def query_shard(
     result = matcher.match_bytes(data)
     answer = result.to_json()
     if report_prefix and result.matches:
-        from fairclaim.matching.cli import write_report_pngs
+        from fairclaim.matching.report import write_report_pngs
 
-        written = write_report_pngs(f"{report_prefix}-s{Path(shard).name}", data, result, loaded[1])
+        prefix = f"{report_prefix}-s{Path(shard).name}"
+        written = write_report_pngs(prefix, data, result, loaded[1].load_features)
         for match, path in zip(answer["matches"], written, strict=True):
             match["report_png"] = path
     if show_rejected:
