@@ -18,6 +18,7 @@ test: install
 	$(VENV)/bin/pytest --ignore=tests/e2e
 	$(VENV)/bin/pytest tests/e2e
 	scripts/test-postgres.sh
+	scripts/restore-drill.sh
 
 install: system-deps $(STAMP)
 

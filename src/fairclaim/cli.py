@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import subprocess
 import sys
 
@@ -37,6 +38,9 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+SERVE_THREADS = 8  # request threads per web process: many slow clients, little CPU each
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -49,7 +53,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--bind", f"{args.host}:{args.port}",
         "--workers", str(args.workers),
         "--worker-class", "gthread",
-        "--threads", str(args.threads),
+        "--threads", str(getattr(args, "threads", SERVE_THREADS)),
         "--keep-alive", "5",
         "--no-control-socket",
         "--access-logfile", "-",
@@ -58,7 +62,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="fairclaim-metrics-") as metrics_dir:
         # Each web process writes its request metrics here; /metrics adds them up.
         env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": metrics_dir}
-        return subprocess.call(argv, env=env)
+        server = subprocess.Popen(argv, env=env)
+        # Stopping `fairclaim serve` (a supervisor's SIGTERM, Ctrl-C) stops gunicorn with it.
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, lambda number, _frame: server.send_signal(number))
+        return server.wait()
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -190,7 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2, help="web worker processes")
-    serve.add_argument("--threads", type=int, default=8, help="request threads per process")
+    serve.add_argument(
+        "--threads", type=int, default=SERVE_THREADS, help="request threads per process"
+    )
     serve.set_defaults(func=cmd_serve)
 
     worker = verbs.add_parser(

@@ -92,3 +92,18 @@ def recover_stale_tasks(now: datetime) -> int:
             elif taken and task_path in GIVE_UP:
                 import_string(GIVE_UP[task_path])(*args, **kwargs)
     return queued
+
+
+def queue_again(rows) -> int:
+    """Queue the failed tasks among `rows` (DBTaskResult) again, as a person decided to;
+    returns how many. Tasks are idempotent, so this is safe after any failure."""
+    queued = 0
+    for row in rows:
+        if row.status != TaskResultStatus.FAILED:
+            continue
+        args_kwargs = row.args_kwargs or {}
+        import_string(row.task_path).enqueue(
+            *args_kwargs.get("args", []), **args_kwargs.get("kwargs", {})
+        )
+        queued += 1
+    return queued

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import threading
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -106,10 +107,27 @@ def site(internal):
     server.close()
 
 
+class ThreadedSession:
+    """A CaptureSession in a thread of its own: pytest-playwright's session fixtures, used by
+    other test directories in the same run, keep Playwright's loop in the main thread."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.session = self.pool.submit(CaptureSession).result()
+
+    def capture(self, *args, **kwargs):
+        return self.pool.submit(self.session.capture, *args, **kwargs).result()
+
+    def close(self) -> None:
+        self.pool.submit(self.session.close).result()
+        self.pool.shutdown()
+
+
 @pytest.fixture(scope="module")
 def session():
-    with CaptureSession() as session:
-        yield session
+    threaded = ThreadedSession()
+    yield threaded
+    threaded.close()
 
 
 def _capture(session, site, page_path, tmp_path):

@@ -166,3 +166,29 @@ def test_a_failed_work_shows_a_retry_that_processes_it(
     cast.work.refresh_from_db()
     assert cast.work.status == Work.Status.PENDING
     assert DBTaskResult.objects.filter(args_kwargs__args=[cast.work.pk], status="READY").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_platform_admin_sees_failed_tasks_with_their_reason_and_queues_them_again(client):
+    from fairclaim.accounts.models import User
+
+    now = timezone.now()
+    row = _left_running_by_a_dead_worker(
+        "fairclaim.works.tasks.process_work", [7], now - timedelta(days=1)
+    )
+    for _ in range(MAX_ATTEMPTS):  # every retry dies too: given up
+        recover_stale_tasks(now)
+        DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(
+            status=TaskResultStatus.RUNNING, started_at=now - timedelta(days=1)
+        )
+    admin = User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    client.force_login(admin)
+    page = client.get(reverse("admin:django_tasks_database_dbtaskresult_change", args=[row.pk]))
+    assert "stopped before it finished" in page.content.decode()
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()
+    client.post(
+        reverse("admin:django_tasks_database_dbtaskresult_changelist"),
+        {"action": "queue_again", "_selected_action": [str(row.pk)]},
+    )
+    queued = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    assert [r.args_kwargs["args"] for r in queued] == [[7]]

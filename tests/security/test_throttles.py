@@ -165,3 +165,12 @@ def test_an_unknown_reference_costs_the_same_hash_check_as_a_wrong_code(settings
     enter(Client(), "FC-2026-999999", "AAAA-BBBB-CCCC-DDDD", REMOTE_ADDR="198.51.100.41")
     assert wrong_code == 1
     assert CountingHasher.verified == wrong_code
+
+
+def test_the_wait_is_said_in_german_too(noticed):
+    case, code = noticed
+    german = Client(HTTP_ACCEPT_LANGUAGE="de")
+    for i in range(6):
+        enter(german, case.reference, f"WRONG-{i}", REMOTE_ADDR="198.51.100.60")
+    page = enter(german, case.reference, code, REMOTE_ADDR="198.51.100.60").content.decode()
+    assert "Zu viele Versuche von Ihrer Verbindung. Bitte warten Sie 2 Sekunden" in page

@@ -10,6 +10,8 @@ admin's file widgets would ask storage for one.
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from . import access
 from .forms import ThrottledAdminAuthenticationForm
@@ -163,6 +165,30 @@ class FairclaimUserAdmin(PlatformAdminOnly, UserAdmin):
         *UserAdmin.fieldsets,
         ("fairclaim", {"fields": ["role", "organisation", "read_only"]}),
     ]
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    """The task queue as django-tasks-db shows it, plus "queue again" for failed tasks (a task
+    whose worker died, or that failed, shows FAILED with its reason)."""
+
+    actions = ["queue_again"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_platform_admin
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_platform_admin
+
+    @admin.action(description="Queue the selected failed tasks again")
+    def queue_again(self, request, queryset):
+        from fairclaim.task_leases import queue_again
+
+        queued = queue_again(queryset)
+        self.message_user(request, f"Queued {queued} failed task(s) again.")
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)
 
 
 # Every sign-in path goes through the one throttle: /admin/login/ is where the privileged

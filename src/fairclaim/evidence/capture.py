@@ -55,6 +55,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",  # no requests of the browser's own in the evidence
     "--disable-component-update",
     "--disable-sync",
+    # WebRTC could send UDP (STUN/TURN) past the egress proxy; only proxied connections remain.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ]
 DEFAULT_TIMEOUT = 30.0  # seconds for the page load; slow shared hosts need well over 10 s
 VIEWPORT = {"width": 1280, "height": 800}  # a common desktop size: what most visitors see
