@@ -58,6 +58,9 @@ def upload_works(request):
     return render(request, "works/upload.html", {"form": form})
 
 
+STORY_ROWS = 20  # newest matches and cases shown on a work's page; the lists hold the rest
+
+
 @login_required
 def show_work(request, pk):
     work = get_work_for_user(request, pk)
@@ -66,6 +69,13 @@ def show_work(request, pk):
         "registrations": work.registrations.all(),
         "licences": work.licences.all(),
         "can_edit": can_change_works(request.user),
+        # The work's story, through reverse relations (works must not import the apps above
+        # it); the work was access-checked, and its matches and cases are its owner's.
+        "match_count": work.matches.count(),
+        "matches": work.matches.select_related("sighting").order_by("-created_at")[:STORY_ROWS],
+        "case_lines": work.case_lines.select_related("case").order_by("-case__created_at")[
+            :STORY_ROWS
+        ],
     }
     return render(request, "works/detail.html", context)
 
