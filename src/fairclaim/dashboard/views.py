@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairclaim.accounts.models import User
-from fairclaim.cases.models import STATE_CHOICES, Claim
+from fairclaim.cases.models import STATE_CHOICES, Claim, Notice
 from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.payments.models import Payment
 
@@ -202,11 +202,13 @@ def show_list(request, kind):
             else None
         ),
         "states": STATE_CHOICES,
+        "notice_kinds": Notice.Kind.choices,
         "statuses": {
             "matches": Match.Status.choices,
             "payments": Payment.Status.choices,
             "claims": Claim.Status.choices,
             "sightings": Sighting.Source.choices,
+            "notices": Notice.Status.choices,
         }.get(kind, []),
     }
     return render(request, spec.template, context)
