@@ -148,6 +148,7 @@ def dashboard_context(scope: Scope, today) -> dict:
         "amounts": figures.amounts(scope),
         "charts": charts,
         "deadlines": figures.upcoming_deadlines(scope, today),
+        "list_kinds": [(kind, spec.title) for kind, spec in SPECS.items()],
     }
 
 
