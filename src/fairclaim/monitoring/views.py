@@ -101,7 +101,13 @@ def triage_matches(request):
 @login_required
 def show_match(request, pk):
     match = get_match_for_user(request, pk)
-    return render(request, "monitoring/detail.html", {"match": match})
+    context = {
+        "match": match,
+        "actions": ACTIONS,
+        "can_triage": can_change_matches(request.user),
+        "work_url": match.work.get_absolute_url(),
+    }
+    return render(request, "monitoring/detail.html", context)
 
 
 @login_required
