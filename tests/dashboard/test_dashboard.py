@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fairclaim.cases.models import Case, CaseLine
+from fairclaim.cases.models import Case, CaseLine, Notice
 from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.payments.models import Payment
 from tests.payments.money import book
@@ -49,6 +49,11 @@ def data(cast):
         case=charlie_case, offer="past_only", amount=Decimal("9999.00"), currency="EUR"
     )
     book(other, "bank:charlie", "9999.00", now=timezone.now())
+    for n, target in enumerate([case, charlie_case]):
+        Notice.objects.create(
+            case=target, kind="demand", idempotency_key=f"k{n}", subject="Demand",
+            recipient_email=f"owner@{target.recipient_domain}", body_text="...",
+        )  # fmt: skip
     return cast
 
 
@@ -165,8 +170,8 @@ def test_chart_series_are_cached_briefly_but_counts_stay_live(client, data):
     assert "Matches found per week: 12 bars, total 1" in text  # the cached series
 
 
-@pytest.mark.parametrize("kind", ["claims", "sightings"])
-def test_claims_and_sightings_lists_are_scoped_and_export(client, data, kind):
+@pytest.mark.parametrize("kind", ["claims", "sightings", "notices"])
+def test_claims_sightings_and_notices_lists_are_scoped_and_export(client, data, kind):
     client.force_login(data.alice)
     page = client.get(reverse("dashboard:list", args=[kind]))
     assert page.status_code == 200
@@ -174,5 +179,5 @@ def test_claims_and_sightings_lists_are_scoped_and_export(client, data, kind):
     response = client.get(reverse("dashboard:list", args=[kind]), {"format": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "secret.example" not in text
-    if kind == "sightings":
+    if kind in {"sightings", "notices"}:
         assert "shop.example" in text

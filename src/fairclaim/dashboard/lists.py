@@ -17,7 +17,7 @@ from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from fairclaim.cases.models import OPEN_CASE_STATES, STATE_CHOICES, CaseLine, Claim
+from fairclaim.cases.models import OPEN_CASE_STATES, STATE_CHOICES, CaseLine, Claim, Notice
 from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.payments.models import Payment
 
@@ -178,6 +178,18 @@ def build_sightings(scope: Scope, params, problems: list[str]):
     return _range(sightings, "first_seen", params, "seen", problems)
 
 
+def build_notices(scope: Scope, params, problems: list[str]):
+    notices = Notice.objects.filter(case__in=scope.cases()).select_related("case")
+    if (kind := params.get("kind", "")) in Notice.Kind.values:
+        notices = notices.filter(kind=kind)
+    if (status := params.get("status", "")) in Notice.Status.values:
+        notices = notices.filter(status=status)
+    if q := (params.get("q") or "").strip():
+        notices = notices.filter(Q(case__reference__icontains=q) | Q(recipient_email__icontains=q))
+    notices = _range(notices, "deadline", params, "deadline", problems, moments=False)
+    return _range(notices, "sent_at", params, "sent", problems)
+
+
 SPECS = {
     "cases": ListSpec(
         "cases",
@@ -264,6 +276,26 @@ SPECS = {
         {"newest": ("-created_at", "-id"), "oldest": ("created_at", "id")},
         build_claims,
         "dashboard/list_claims.html",
+    ),
+    "notices": ListSpec(
+        "notices",
+        "Notices",
+        (
+            Column("Notice", "id"),
+            Column("Case", "case__reference"),
+            Column("Kind", "kind"),
+            Column("Status", "status"),
+            Column("To", "recipient_email"),
+            Column("Deadline", "deadline"),
+            Column("Sent", "sent_at"),
+        ),
+        {
+            "newest": ("-created_at", "-id"),
+            "sent": ("-sent_at", "-id"),
+            "deadline": ("deadline", "id"),
+        },
+        build_notices,
+        "dashboard/list_notices.html",
     ),
     "sightings": ListSpec(
         "sightings",

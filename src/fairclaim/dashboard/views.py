@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairclaim.accounts.models import User
-from fairclaim.cases.models import STATE_CHOICES, Claim
+from fairclaim.cases.models import STATE_CHOICES, Claim, Notice
 from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.payments.models import Payment
 
@@ -148,6 +148,7 @@ def dashboard_context(scope: Scope, today) -> dict:
         "amounts": figures.amounts(scope),
         "charts": charts,
         "deadlines": figures.upcoming_deadlines(scope, today),
+        "list_kinds": [(kind, spec.title) for kind, spec in SPECS.items()],
     }
 
 
@@ -202,11 +203,13 @@ def show_list(request, kind):
             else None
         ),
         "states": STATE_CHOICES,
+        "notice_kinds": Notice.Kind.choices,
         "statuses": {
             "matches": Match.Status.choices,
             "payments": Payment.Status.choices,
             "claims": Claim.Status.choices,
             "sightings": Sighting.Source.choices,
+            "notices": Notice.Status.choices,
         }.get(kind, []),
     }
     return render(request, spec.template, context)

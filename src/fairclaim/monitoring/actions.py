@@ -19,13 +19,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from fairclaim.accounts.models import Organisation, User
 from fairclaim.discovery.domains import host_of, registrable_domain
 from fairclaim.discovery.records import SightingRecord
 
-from .models import Sighting, WatchList, sighting_key
+from .models import PageCheck, Sighting, WatchList, sighting_key
 
 log = logging.getLogger(__name__)
 
@@ -183,3 +184,51 @@ def claim_due_watch_lists(now: datetime) -> list[int]:
         ):
             claimed.append(pk)
     return claimed
+
+
+# What the rights holder reads when a check fails, per DiscoveryError kind (the error's own
+# message follows it, naming the limit or cause).
+CHECK_FAILURES = {
+    "address_refused": "This address is private or not on the public internet and was not fetched.",
+    "bad_url": "This is not a web address that can be checked.",
+}
+
+
+def do_check_page(check_id: int, now: datetime) -> PageCheck:
+    """Run one queued page check and record its outcome on the check: the images found, or the
+    reason it failed. Idempotent: only a queued check is started (a conditional UPDATE)."""
+    from fairclaim.discovery.errors import DiscoveryError
+
+    started = PageCheck.objects.filter(pk=check_id, status=PageCheck.Status.QUEUED).update(
+        status=PageCheck.Status.RUNNING, started_at=now
+    )
+    check = PageCheck.objects.select_related("organisation", "requested_by").get(pk=check_id)
+    if not started:
+        return check
+    try:
+        recorded = do_submit_page(
+            check.organisation, check.requested_by, check.page_url, check.image_url or None, now
+        )
+    except DiscoveryError as problem:
+        check.status = PageCheck.Status.FAILED
+        check.failure_kind = problem.kind
+        lead = CHECK_FAILURES.get(problem.kind, "The page could not be checked.")
+        check.reason = f"{lead} ({problem})"[:500]
+    except Exception:
+        check.status = PageCheck.Status.FAILED
+        check.failure_kind = "internal"
+        check.reason = "The check stopped on an unexpected error; it has been logged."
+        check.finished_at = timezone.now()
+        check.save(update_fields=["status", "failure_kind", "reason", "finished_at"])
+        raise
+    else:
+        check.status = PageCheck.Status.DONE
+        check.images_found = len(recorded.all)
+        check.images_new = len(recorded.new)
+    check.finished_at = timezone.now()
+    check.save(
+        update_fields=[
+            "status", "images_found", "images_new", "failure_kind", "reason", "finished_at"
+        ]
+    )  # fmt: skip
+    return check

@@ -165,3 +165,44 @@ class WhitelistedDomain(models.Model):
 
     def __str__(self):
         return self.domain
+
+
+class PageCheck(models.Model):
+    """One page a rights holder asked to check, and how the check went: what they see while it
+    runs and the result or the reason it failed ("this address is private and was not fetched")."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Checking the page"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="page_checks"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    page_url = models.URLField(max_length=2048)
+    image_url = models.URLField(max_length=2048, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    images_found = models.PositiveIntegerField(default=0)
+    images_new = models.PositiveIntegerField(default=0)
+    failure_kind = models.CharField(max_length=40, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Check of {self.page_url} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("monitoring:page_check", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

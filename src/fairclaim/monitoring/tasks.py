@@ -28,6 +28,13 @@ def scan_submitted_page(
 
 
 @task()
+def check_submitted_page(check_id: int) -> str:
+    from .actions import do_check_page
+
+    return do_check_page(check_id, timezone.now()).status
+
+
+@task()
 def match_sighting(sighting_id: int) -> int:
     from .matching import do_match_sighting
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -14,13 +14,14 @@ from django.views.decorators.http import require_http_methods
 from fairclaim.accounts.access import (
     can_change_matches,
     get_match_for_user,
+    handled_organisations,
     matches_for,
     sightings_for,
 )
 
 from .forms import SubmitPageForm
-from .models import Match
-from .tasks import scan_submitted_page
+from .models import Match, PageCheck
+from .tasks import check_submitted_page
 from .triage import ACTIONS, do_triage
 
 PAGE_SIZE = 50
@@ -100,7 +101,13 @@ def triage_matches(request):
 @login_required
 def show_match(request, pk):
     match = get_match_for_user(request, pk)
-    return render(request, "monitoring/detail.html", {"match": match})
+    context = {
+        "match": match,
+        "actions": ACTIONS,
+        "can_triage": can_change_matches(request.user),
+        "work_url": match.work.get_absolute_url(),
+    }
+    return render(request, "monitoring/detail.html", context)
 
 
 @login_required
@@ -136,15 +143,25 @@ def submit_page(request):
         return render(
             request, "monitoring/sightings.html", {"page": page, "form": form}, status=400
         )
-    args = (
-        request.user.organisation_id,
-        request.user.pk,
-        form.cleaned_data["page_url"],
-        form.cleaned_data["image_url"] or None,
+    check = PageCheck.objects.create(
+        organisation_id=request.user.organisation_id,
+        requested_by=request.user,
+        page_url=form.cleaned_data["page_url"],
+        image_url=form.cleaned_data["image_url"] or "",
+        created_at=timezone.now(),
     )
-    transaction.on_commit(lambda: scan_submitted_page.enqueue(*args))
-    messages.info(
-        request,
-        f"Checking {form.cleaned_data['page_url']} — its images appear here when the check ends.",
+    transaction.on_commit(lambda: check_submitted_page.enqueue(check.pk))
+    return redirect(check)
+
+
+# While a check runs its page reloads itself this often (no JavaScript needed).
+CHECK_REFRESH_SECONDS = 2
+
+
+@login_required
+def show_page_check(request, pk):
+    check = get_object_or_404(
+        PageCheck.objects.filter(organisation__in=handled_organisations(request.user)), pk=pk
     )
-    return redirect("monitoring:sightings")
+    context = {"check": check, "refresh": None if check.finished else CHECK_REFRESH_SECONDS}
+    return render(request, "monitoring/page_check.html", context)

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,25 +18,39 @@ from fairclaim.accounts.access import (
 from .actions import do_import_ledger, do_register_uploads, do_retry_work
 from .forms import LedgerImportForm, LicenceForm, RegistrationFormSet, UploadForm, WorkForm
 from .intake import ACCEPTED_FORMATS
-from .models import Licence
+from .models import Licence, Work
 
 PAGE_SIZE = 48
+PROGRESS_REFRESH_SECONDS = 3
 
 
 @login_required
 def list_works(request):
     works = works_for(request.user).select_related("owner")
+    progress = works_for(request.user).aggregate(
+        **{status: Count("id", filter=Q(status=status)) for status in Work.Status.values}
+    )
     query = request.GET.get("q", "").strip()
     if query:
         works = works.filter(
             Q(title__icontains=query) | Q(creator__icontains=query) | Q(sha256__startswith=query)
         )
-    page = Paginator(works, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "works/list.html",
-        {"page": page, "query": query, "can_upload": _may_upload(request.user)},
-    )
+    status = request.GET.get("status", "")
+    if status in Work.Status.values:
+        works = works.filter(status=status)
+    in_flight = progress[Work.Status.PENDING] + progress[Work.Status.PROCESSING]
+    context = {
+        "page": Paginator(works, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query,
+        "status": status,
+        "can_upload": _may_upload(request.user),
+        "progress": progress,
+        "in_flight": in_flight,
+        "processed": progress[Work.Status.READY] + progress[Work.Status.FAILED],
+        # While photos are processed the list reloads itself (no JavaScript needed).
+        "refresh": PROGRESS_REFRESH_SECONDS if in_flight else None,
+    }
+    return render(request, "works/list.html", context)
 
 
 @login_required
@@ -60,6 +74,9 @@ def upload_works(request):
     return render(request, "works/upload.html", {"form": form})
 
 
+STORY_ROWS = 20  # newest matches and cases shown on a work's page; the lists hold the rest
+
+
 @login_required
 def show_work(request, pk):
     work = get_work_for_user(request, pk)
@@ -68,6 +85,13 @@ def show_work(request, pk):
         "registrations": work.registrations.all(),
         "licences": work.licences.all(),
         "can_edit": can_change_works(request.user),
+        # The work's story, through reverse relations (works must not import the apps above
+        # it); the work was access-checked, and its matches and cases are its owner's.
+        "match_count": work.matches.count(),
+        "matches": work.matches.select_related("sighting").order_by("-created_at")[:STORY_ROWS],
+        "case_lines": work.case_lines.select_related("case").order_by("-case__created_at")[
+            :STORY_ROWS
+        ],
     }
     return render(request, "works/detail.html", context)
 

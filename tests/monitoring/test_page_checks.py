@@ -1,0 +1,54 @@
+"""A page submitted by hand shows its progress and ends with a result or the reason it failed
+(a refused address used to leave "Checking …" on screen forever)."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from fairclaim.monitoring.actions import do_check_page
+from fairclaim.monitoring.models import PageCheck
+from tests.monitoring.test_sightings import shop  # noqa: F401 - the fixture
+
+
+def submit(client, user, page_url) -> PageCheck:
+    client.force_login(user)
+    response = client.post(reverse("monitoring:submit_page"), {"page_url": page_url})
+    check = PageCheck.objects.latest("pk")
+    assert response["Location"] == check.get_absolute_url()
+    return check
+
+
+def test_a_queued_check_reloads_itself_until_it_ends(client, cast):
+    check = submit(client, cast.alice, "https://x.example/")
+    page = client.get(check.get_absolute_url()).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "Waiting for a worker" in page
+
+
+def test_a_private_address_fails_with_its_reason(client, cast, settings):
+    settings.FAIRCLAIM_ALLOW_LOOPBACK = False
+    check = submit(client, cast.alice, "http://127.0.0.1:9/private")
+    check = do_check_page(check.pk, timezone.now())
+    assert (check.status, check.failure_kind) == ("failed", "address_refused")
+    page = client.get(check.get_absolute_url()).content.decode()
+    assert "private or not on the public internet and was not fetched" in page
+    assert "http-equiv" not in page  # finished: no more reloading
+
+
+def test_a_checked_page_reports_the_images_found(client, cast, settings, shop):  # noqa: F811
+    settings.FAIRCLAIM_ALLOW_LOOPBACK = True
+    base, _ = shop
+    check = submit(client, cast.alice, f"{base}/p/1")
+    check = do_check_page(check.pk, timezone.now())
+    assert (check.status, check.images_found, check.images_new) == ("done", 1, 1)
+    assert (
+        "1 image found on the page, 1 new" in client.get(check.get_absolute_url()).content.decode()
+    )
+    assert do_check_page(check.pk, timezone.now()).images_found == 1  # run once only
+
+
+def test_strangers_get_404_for_a_check(client, cast):
+    check = submit(client, cast.alice, "https://x.example/")
+    client.force_login(cast.charlie)
+    assert client.get(check.get_absolute_url()).status_code == 404
+    client.force_login(cast.alice_viewer)
+    assert client.get(check.get_absolute_url()).status_code == 200
