@@ -22,3 +22,11 @@ def test_read_only_member_sees_no_actions(client, cast):
     client.force_login(cast.alice_viewer)
     page = client.get(cast.match.get_absolute_url()).content.decode()
     assert 'value="ignore"' not in page
+
+
+def test_sightings_show_the_page_and_the_match_they_led_to(client, cast):
+    client.force_login(cast.alice)
+    page = client.get(reverse("monitoring:sightings")).content.decode()
+    assert cast.sighting.page_url in page
+    assert f"match #{cast.match.pk}" in page
+    assert reverse("works:thumbnail", args=[cast.work.pk]) in page

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -123,7 +124,10 @@ def match_report_image(request, pk, variant="report"):
 
 @login_required
 def list_sightings(request):
-    sightings = sightings_for(request.user)
+    # Each sighting with the matches it led to (and their works, for the thumbnail).
+    sightings = sightings_for(request.user).prefetch_related(
+        Prefetch("matches", queryset=Match.objects.select_related("work").order_by("-score"))
+    )
     page = Paginator(sightings, PAGE_SIZE).get_page(request.GET.get("page"))
     may_submit = can_change_matches(request.user) and request.user.organisation_id is not None
     form = SubmitPageForm() if may_submit else None
