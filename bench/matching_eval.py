@@ -11,9 +11,16 @@ unindexed photos alike) and prints:
 * fingerprinting throughput from JPEG bytes (CPU seconds via time.process_time, one core);
 * query latency (CPU time per query; median, p99; also split by the stage that settled the
   query) against the real index, against the real index padded with 1M (and optionally 10M)
-  random PDQ codes — the PDQ tier is then an inverted file and the crop tier off — with recall
-  on that sample, and against a crop-tier shard of 19,000 synthetic works (random sketches);
+  random PDQ codes — the PDQ tier is then an inverted file and the crop tier holds the real
+  works only — with recall on that sample, and against a crop tier of 19,000 synthetic works
+  (random sketches);
 * index memory per work.
+
+Real-distractor mode (`--distractors 25,20000,50000`, `--synthetic 1000000`, `--cluster`,
+`--design`, `--registration N`; see bench/README.md): the evaluated works among hard negatives
+made from OTHER photos (`fairclaim.matching.distractors`), recall per family, false matches,
+latency on one core and on the LocalCluster, index bytes per work on disk and in RAM, build
+speed, and the crop tier's two designs (one inverted file, or shards searched in turn).
 
 CPU time, not wall time, is reported because other processes share the machine.
 """
