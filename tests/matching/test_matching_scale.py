@@ -201,3 +201,13 @@ def test_a_shard_past_the_deadline_is_reported_not_waited_for(sharded, cluster, 
     answer = slow.match_bytes(photos.bytes(photos.indexed[0]))
     assert answer.partial
     assert all("no answer within" in f["error"] for f in answer.shards_failed)
+
+
+def test_an_index_of_another_folder_is_not_updated_with_this_one(works_dir, tmp_path):
+    from fairclaim.matching.errors import IndexFormatError
+
+    build_index_directory(works_dir, tmp_path / "IDX")
+    other = tmp_path / "other"
+    other.mkdir()
+    with pytest.raises(IndexFormatError, match="write a new index directory"):
+        build_index_directory(other, tmp_path / "IDX")
