@@ -211,3 +211,24 @@ def test_an_index_of_another_folder_is_not_updated_with_this_one(works_dir, tmp_
     other.mkdir()
     with pytest.raises(IndexFormatError, match="write a new index directory"):
         build_index_directory(other, tmp_path / "IDX")
+
+
+def test_an_index_directory_of_the_previous_format_is_still_queried(works_dir, tmp_path, photos):
+    import json
+
+    from fairclaim.matching.matcher import Matcher
+
+    out = tmp_path / "IDX"
+    build_index_directory(works_dir, out, store_features=True)
+    # Rewrite it as format 2 wrote it: row maps inside ids.json, no sources or file list.
+    id_map = json.loads((out / "ids.json").read_text())
+    id_map |= {"format": 2, "pdq_work": np.load(out / "pdq_work.npy").tolist()}
+    id_map["sketch_work"] = np.load(out / "sketch_work.npy").tolist()
+    del id_map["removed"]
+    (out / "ids.json").write_text(json.dumps(id_map))
+    for name in ("pdq_work.npy", "sketch_work.npy", "sources.json", "files.npy"):
+        (out / name).unlink()
+    directory = IndexDirectory(out)
+    matcher = Matcher(directory.index, directory.load_features)
+    name = photos.indexed[1]
+    assert [m.work_id for m in matcher.match_bytes(photos.bytes(name)).matches] == [name]
