@@ -138,7 +138,7 @@ def cluster():
 
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as local,
         Client(local) as client,
     ):
@@ -201,3 +201,34 @@ def test_a_shard_past_the_deadline_is_reported_not_waited_for(sharded, cluster, 
     answer = slow.match_bytes(photos.bytes(photos.indexed[0]))
     assert answer.partial
     assert all("no answer within" in f["error"] for f in answer.shards_failed)
+
+
+def test_an_index_of_another_folder_is_not_updated_with_this_one(works_dir, tmp_path):
+    from fairclaim.matching.errors import IndexFormatError
+
+    build_index_directory(works_dir, tmp_path / "IDX")
+    other = tmp_path / "other"
+    other.mkdir()
+    with pytest.raises(IndexFormatError, match="write a new index directory"):
+        build_index_directory(other, tmp_path / "IDX")
+
+
+def test_an_index_directory_of_the_previous_format_is_still_queried(works_dir, tmp_path, photos):
+    import json
+
+    from fairclaim.matching.matcher import Matcher
+
+    out = tmp_path / "IDX"
+    build_index_directory(works_dir, out, store_features=True)
+    # Rewrite it as format 2 wrote it: row maps inside ids.json, no sources or file list.
+    id_map = json.loads((out / "ids.json").read_text())
+    id_map |= {"format": 2, "pdq_work": np.load(out / "pdq_work.npy").tolist()}
+    id_map["sketch_work"] = np.load(out / "sketch_work.npy").tolist()
+    del id_map["removed"]
+    (out / "ids.json").write_text(json.dumps(id_map))
+    for name in ("pdq_work.npy", "sketch_work.npy", "sources.json", "files.npy"):
+        (out / name).unlink()
+    directory = IndexDirectory(out)
+    matcher = Matcher(directory.index, directory.load_features)
+    name = photos.indexed[1]
+    assert [m.work_id for m in matcher.match_bytes(photos.bytes(name)).matches] == [name]

@@ -77,8 +77,10 @@ def dask_client(scheduler: str | None = None, workers: int = LOCAL_WORKERS) -> I
         finally:
             client.close()
         return
+    # The scheduler's HTTP server starts whatever `dashboard_address` says (None still means
+    # port 8787): a free port, so two clusters on one machine never collide.
     cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     client = Client(cluster)
     try:

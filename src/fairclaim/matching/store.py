@@ -109,6 +109,11 @@ def build_index_directory(
     if (out_path / "ids.json").exists():
         index = MatchIndex.load(out_path)
         sources = _read_sources(out_path)
+        if not sources["root"]:
+            raise IndexFormatError(
+                f"the index at {out_path} was written by an older version that cannot be "
+                "updated in place; write a new index directory"
+            )
         if Path(sources["root"]) != root_path:
             raise IndexFormatError(
                 f"the index at {out_path} registers {sources['root']}, not {root_path}; "
