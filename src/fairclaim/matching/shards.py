@@ -16,6 +16,8 @@ shard whose task fails (its worker died too often, its directory is unreadable) 
 answer within the deadline is named in `shards_failed` and the answer is marked `partial` — the
 caller sees that part of the index was not searched, never a silent miss. A worker lost while
 idle costs nothing: the shard's next task is simply run (and the shard loaded) elsewhere.
+With a remote scheduler, the index directory and the originals' folder must be storage the
+workers share (as for `discovery.batch`).
 
 Must not import Django.
 """
