@@ -169,6 +169,11 @@ def test_sharded_query_merges_every_shard(sharded, cluster, photos):
     assert not answer.partial
     assert answer.to_json()["shards_answered"] == 2
     assert {m["id"] for m in answer.matches} == set(photos.indexed[:4])
+    assert len(matcher.last_rounds) == 2  # no whole-image code explains a collage
+    # A plain copy is settled by the whole-image round: no shard runs the full search.
+    plain = matcher.match_bytes(photos.bytes(photos.indexed[4]))
+    assert [m["id"] for m in plain.matches] == [photos.indexed[4]]
+    assert len(matcher.last_rounds) == 1
 
 
 def test_a_lost_worker_costs_no_answer_and_a_lost_shard_is_named(sharded, cluster, photos):

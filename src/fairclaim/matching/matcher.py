@@ -58,6 +58,8 @@ class QueryResult:
         pdq_quality: best PDQ quality over the found image's regions.
         found_size: (width, height) of the found image.
         notes: plain-language remarks (e.g. "not hashable").
+        unexplained_share: share of the found image that is textured and not covered by a
+            verified copy (1.0 when nothing matched a textured image).
     """
 
     matches: list[MatchReport]
@@ -66,6 +68,7 @@ class QueryResult:
     pdq_quality: int
     found_size: tuple[int, int]
     notes: list[str] = field(default_factory=list)
+    unexplained_share: float = 1.0
 
     @property
     def hashable(self) -> bool:
@@ -79,6 +82,7 @@ class QueryResult:
             "hashable": self.hashable,
             "found_size": list(self.found_size),
             "notes": self.notes,
+            "unexplained_share": round(self.unexplained_share, 4),
         }
 
 
@@ -113,12 +117,12 @@ class Matcher:
         self.max_candidates = max_candidates
         self.max_pixels = max_pixels
 
-    def match_bytes(self, data: bytes) -> QueryResult:
+    def match_bytes(self, data: bytes, *, whole_only: bool = False) -> QueryResult:
         """Decode and match; raises `ImageDecodeError` subclasses for bad input."""
         decoded = decode_image(data, max_pixels=self.max_pixels, min_side=QUERY_DECODE_MIN_SIDE)
-        return self.match_decoded(decoded)
+        return self.match_decoded(decoded, whole_only=whole_only)
 
-    def match_decoded(self, decoded: DecodedImage) -> QueryResult:
+    def match_decoded(self, decoded: DecodedImage, *, whole_only: bool = False) -> QueryResult:
         """Candidates and verification in three stages, each run while part of the found image
         is still unexplained (`unexplained_share`):
 
@@ -131,7 +135,8 @@ class Matcher:
         Later stages cost more (region hashing, then ORB features in up to three frames), so a
         plain copy that fills the found image is settled in the first. A collage, a mood board or
         a page holding several works goes on until every work in it is found or the stages run
-        out: each verified match is reported with its placement.
+        out: each verified match is reported with its placement. `whole_only` stops after the
+        first stage (a sharded index's first round, `shards.ShardedMatcher`).
         """
         query = QueryImage.from_rgb(decoded.rgb, decoded.original_size)
         size = (decoded.rgb.shape[1], decoded.rgb.shape[0])
@@ -143,7 +148,8 @@ class Matcher:
         notes: list[str] = []
         quality = 0
         textured = textured_cells(query.levels[0])
-        for stage in (whole_image_codes, region_codes):
+        stages = (whole_image_codes,) if whole_only else (whole_image_codes, region_codes)
+        for stage in stages:
             if matches and unexplained_share(matches, textured) < MIN_UNEXPLAINED_SHARE:
                 break
             codes = (
@@ -164,7 +170,7 @@ class Matcher:
                 f"not hashable: PDQ quality {quality} < {PDQ_QUALITY_THRESHOLD}; "
                 "the PDQ tier was skipped"
             )
-        if self.use_crop_tier and self.index.crop_tier_enabled:
+        if self.use_crop_tier and self.index.crop_tier_enabled and not whole_only:
             keys = [(0, False), (0, True)] + ([(1, False)] if len(query.levels) > 1 else [])
             for level, flipped in keys:
                 if matches and unexplained_share(matches, textured) < MIN_UNEXPLAINED_SHARE:
@@ -190,6 +196,7 @@ class Matcher:
             pdq_quality=quality,
             found_size=decoded.original_size,
             notes=notes,
+            unexplained_share=unexplained_share(matches, textured),
         )
 
     def _verify_candidates(self, candidates, decoded, query, matches, rejected, notes) -> None:

@@ -16,6 +16,8 @@ shard whose task fails (its worker died too often, its directory is unreadable) 
 answer within the deadline is named in `shards_failed` and the answer is marked `partial` — the
 caller sees that part of the index was not searched, never a silent miss. A worker lost while
 idle costs nothing: the shard's next task is simply run (and the shard loaded) elsewhere.
+With a remote scheduler, the index directory and the originals' folder must be storage the
+workers share (as for `discovery.batch`).
 
 Must not import Django.
 """
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fairclaim.matching.errors import IndexFormatError
+from fairclaim.matching.matcher import MIN_UNEXPLAINED_SHARE
 from fairclaim.matching.store import BuildStats, build_index_directory
 
 LOCAL_WORKERS = 2  # the default LocalCluster: 2 worker processes, 1 thread each
@@ -167,9 +170,14 @@ def query_shard(
     use_crop_tier: bool,
     show_rejected: bool,
     report_prefix: str | None = None,
+    whole_only: bool = False,
 ) -> dict:
-    """Dask task: match one found image against one shard; the result as JSON-ready dicts (with
-    side-by-side PNGs written at `report_prefix`-s<shard>-m<rank>.png when given)."""
+    """Dask task: match one found image against one shard (its whole-image stage only when
+    `whole_only`); the result as JSON-ready dicts (with side-by-side PNGs written at
+    `report_prefix`-s<shard>-m<rank>.png when given)."""
+    import cv2
+
+    cv2.setNumThreads(1)  # one core per task: the shards are the parallelism
     from fairclaim.matching.matcher import Matcher
     from fairclaim.matching.store import IndexDirectory
 
@@ -181,7 +189,7 @@ def query_shard(
         _loaded[shard] = loaded
     matcher = loaded[2]
     matcher.use_crop_tier = use_crop_tier
-    result = matcher.match_bytes(data)
+    result = matcher.match_bytes(data, whole_only=whole_only)
     answer = result.to_json()
     if report_prefix and result.matches:
         from fairclaim.matching.report import write_report_pngs
@@ -262,57 +270,32 @@ class ShardedMatcher:
         self.use_crop_tier = use_crop_tier
         self.show_rejected = show_rejected
         self.last_rejected: list[dict] = []
+        self.last_rounds: list[list[dict]] = []  # each round's shard answers, for inspection
         self._home: dict[str, list[str]] = {}  # shard → the worker that last answered for it
 
     def match_bytes(self, data: bytes, report_prefix: str | None = None) -> ShardedAnswer:
         """Every shard's answer merged; shards that failed or missed the deadline named.
 
+        Two rounds, as one index searches in stages: first every shard tries the whole image's
+        PDQ codes only (a plain copy — most copies — is settled there); only when no shard's
+        verified copy explains the found image does every shard run every stage. A shard cannot
+        know that another shard's work explains the image, so without the first round each
+        shard would pay the full search (region proposals, the crop tier) for every query.
+
         A found image that cannot be decoded fails in every shard alike: that is raised as the
         decoding error (`ImageDecodeError`), not reported as failed shards.
         """
-        from dask.distributed import wait
-
-        from fairclaim.matching.errors import ImageDecodeError
-
         started = time.monotonic()
         payload = self.client.scatter(data, broadcast=False) if len(data) > 1 << 20 else data
-        futures = [
-            self.client.submit(
-                self.task,
-                shard,
-                payload,
-                self.use_crop_tier,
-                self.show_rejected,
-                report_prefix,
-                pure=False,
-                # Prefer the worker that served this shard before (its index is loaded there);
-                # any other worker takes it when that one is gone.
-                workers=self._home.get(shard),
-                allow_other_workers=shard in self._home,
-            )
-            for shard in self.shards
-        ]
-        with suppress(FuturesTimeout, TimeoutError):
-            wait(futures, timeout=self.deadline)
-        holders = self.client.who_has([f for f in futures if f.status == "finished"])
-        answers, failed = [], []
-        for number, future in enumerate(futures):
-            if future.status == "finished":
-                answers.append(future.result())
-                where = holders.get(future.key)
-                if where:
-                    self._home[self.shards[number]] = list(where)
-                continue
-            if future.status == "error":
-                error = future.exception()
-                if isinstance(error, ImageDecodeError):
-                    for other in futures:
-                        other.cancel()
-                    raise error
-                failed.append({"shard": number, "error": f"{type(error).__name__}: {error}"})
-            else:
-                failed.append({"shard": number, "error": f"no answer within {self.deadline:g} s"})
-            future.cancel()
+        answers, failed = self._fan_out(payload, True, report_prefix, self.deadline)
+        self.last_rounds = [answers]
+        if failed or not any(
+            a["matches"] and a.get("unexplained_share", 1.0) < MIN_UNEXPLAINED_SHARE
+            for a in answers
+        ):
+            remaining = max(0.0, self.deadline - (time.monotonic() - started))
+            answers, failed = self._fan_out(payload, False, report_prefix, remaining)
+            self.last_rounds.append(answers)
         matches = sorted(
             (m for a in answers for m in a["matches"]),
             key=lambda m: (-m["score"], -m["inliers"], m["id"]),
@@ -332,3 +315,51 @@ class ShardedMatcher:
             shards_failed=failed,
             seconds=time.monotonic() - started,
         )
+
+    def _fan_out(
+        self, payload, whole_only: bool, report_prefix: str | None, deadline: float
+    ) -> tuple[list[dict], list[dict]]:
+        """One task per shard; (answers of the shards that answered, failures named)."""
+        from dask.distributed import wait
+
+        from fairclaim.matching.errors import ImageDecodeError
+
+        futures = [
+            self.client.submit(
+                self.task,
+                shard,
+                payload,
+                self.use_crop_tier,
+                self.show_rejected,
+                report_prefix,
+                whole_only,
+                pure=False,
+                # Prefer the worker that served this shard before (its index is loaded there);
+                # any other worker takes it when that one is gone.
+                workers=self._home.get(shard),
+                allow_other_workers=shard in self._home,
+            )
+            for shard in self.shards
+        ]
+        with suppress(FuturesTimeout, TimeoutError):
+            wait(futures, timeout=deadline)
+        holders = self.client.who_has([f for f in futures if f.status == "finished"])
+        answers, failed = [], []
+        for number, future in enumerate(futures):
+            if future.status == "finished":
+                answers.append(future.result())
+                where = holders.get(future.key)
+                if where:
+                    self._home[self.shards[number]] = list(where)
+                continue
+            if future.status == "error":
+                error = future.exception()
+                if isinstance(error, ImageDecodeError):
+                    for other in futures:
+                        other.cancel()
+                    raise error
+                failed.append({"shard": number, "error": f"{type(error).__name__}: {error}"})
+            else:
+                failed.append({"shard": number, "error": f"no answer within {self.deadline:g} s"})
+            future.cancel()
+        return answers, failed
