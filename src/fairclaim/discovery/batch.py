@@ -158,8 +158,10 @@ def run_scan(
     if scheduler:
         client = Client(scheduler)
     else:
+        # None still binds the default dashboard port 8787 (two scans at once collide there);
+        # ":0" takes a free port.
         cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         client = Client(cluster)
     total = ScanCounts()
