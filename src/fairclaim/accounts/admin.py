@@ -63,12 +63,15 @@ def stored_file(field_name: str):
 class ScopedAdmin(admin.ModelAdmin):
     """Admin pages show staff only what the access functions give them (admins see all).
 
-    `scope`: user -> QuerySet from fairclaim.accounts.access. `may_change`: user -> bool, the
-    views' write check; without it, what the model permissions allow. `history`: read-only for
-    everyone (changes go through logged actions).
+    `scope`: user -> QuerySet from fairclaim.accounts.access; `scope_path`: the field through
+    which this model reaches that scope's rows (e.g. "case" for a case's notices), or "" when the
+    scope returns this model's own rows. `may_change`: user -> bool, the views' write check;
+    without it, what the model permissions allow. `history`: read-only for everyone, platform
+    admins included (changes go through logged actions).
     """
 
     scope = None
+    scope_path = ""
     may_change = None
     history = False
     # Django 6 changes URLField's default scheme; say which one we mean (and no warning meanwhile).
@@ -78,7 +81,10 @@ class ScopedAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if self.scope is None or request.user.is_platform_admin:
             return queryset
-        return queryset & type(self).scope(request.user)
+        allowed = type(self).scope(request.user)
+        if self.scope_path:
+            return queryset.filter(**{f"{self.scope_path}__in": allowed})
+        return queryset & allowed
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         choices = scoped_choices(request.user, db_field)

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from fairclaim.accounts.access import cases_for, handled_organisations, matches_for
-from fairclaim.accounts.admin import ScopedAdmin
+from fairclaim.accounts.admin import ScopedAdmin, ScopedInline
 
 from .models import (
     Case,
@@ -25,25 +25,9 @@ from .models import (
 )
 
 
-class Unchangeable:
-    """No adding, changing or deleting here: the case page's actions do that, and log it."""
+class RecordInline(ScopedInline):
+    """Rows of a case record: read-only because their parent admin is (`history`)."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RecordAdmin(Unchangeable, admin.ModelAdmin):
-    """Shown, never changed here. File fields are listed by name (private storage has no
-    public URLs; downloads go through the case page, which checks access)."""
-
-
-class RecordInline(Unchangeable, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -54,7 +38,8 @@ class CaseLineInline(RecordInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return CaseLine.with_dropped.filter(pk__in=super().get_queryset(request).values("pk"))
+        # Dropped lines too (the default manager hides them); the formset narrows to the case.
+        return CaseLine.with_dropped.all()
 
 
 class CaseEventInline(RecordInline):
@@ -66,8 +51,9 @@ class CaseEventInline(RecordInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ScopedAdmin, RecordAdmin):
+class CaseAdmin(ScopedAdmin):
     scope = cases_for
+    history = True
     list_display = ["reference", "recipient_domain", "rights_holder", "state", "deadline"]
     list_filter = ["state", "jurisdiction"]
     search_fields = ["reference", "recipient_domain", "recipient_name", "recipient_email"]
@@ -87,12 +73,14 @@ class CaseAdmin(ScopedAdmin, RecordAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
 
-class CaseChildAdmin(RecordAdmin):
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_platform_admin:
-            return queryset
-        return queryset.filter(case__in=cases_for(request.user))
+class CaseChildAdmin(ScopedAdmin):
+    """Notices, defences and messages: shown within the cases this person may see, never
+    changed here. File fields are listed by name (private storage has no public URLs;
+    downloads go through the case page, which checks access)."""
+
+    scope = cases_for
+    scope_path = "case"
+    history = True
 
 
 @admin.register(Notice)
@@ -131,30 +119,23 @@ class FeeStatementInline(RecordInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(RecordAdmin):
+class ClaimAdmin(ScopedAdmin):
+    scope = matches_for
+    scope_path = "match"
+    history = True
     list_display = ["match", "status", "decision", "case", "approved_at"]
     list_filter = ["status", "decision"]
     inlines = [FeeStatementInline]
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_platform_admin:
-            return queryset
-        return queryset.filter(match__in=matches_for(request.user))
-
 
 @admin.register(RateCard)
-class RateCardAdmin(admin.ModelAdmin):
+class RateCardAdmin(ScopedAdmin):
     """A rights holder's prices: only those of the rights holders this person handles, and the
     owner cannot be moved to another organisation."""
 
+    scope = handled_organisations
+    scope_path = "owner"
     list_display = ["owner", "creator_type", "updated_at"]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_platform_admin:
-            return queryset
-        return queryset.filter(owner__in=handled_organisations(request.user))
 
     def get_readonly_fields(self, request, obj=None):
         return ["owner"] if obj is not None else []

@@ -5,30 +5,23 @@ money changes only through providers and actions, which log each change in the c
 from django.contrib import admin
 
 from fairclaim.accounts.access import cases_for
+from fairclaim.accounts.admin import ScopedAdmin, ScopedInline
 
 from .models import BankStatement, Payment, PaymentFact, ProviderEvent, StatementLine
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ScopedAdmin):
+    """Money records: shown, never changed here (`history`, platform admins included)."""
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    history = True
 
 
-class PaymentFactInline(admin.TabularInline):
+class PaymentFactInline(ScopedInline):
     model = PaymentFact
     extra = 0
     can_delete = False
     fields = ["kind", "amount", "currency", "cumulative", "source", "key", "recorded_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Payment)
@@ -58,12 +51,8 @@ class PaymentAdmin(ReadOnlyAdmin):
         "cancelled_at",
     ]
     inlines = [PaymentFactInline]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_platform_admin:
-            return queryset
-        return queryset.filter(case__in=cases_for(request.user))
+    scope = cases_for
+    scope_path = "case"
 
 
 @admin.register(ProviderEvent)
@@ -90,10 +79,6 @@ class StatementLineAdmin(ReadOnlyAdmin):
     list_display = ["booked_on", "amount", "currency", "counterparty", "remittance", "status"]
     list_filter = ["status", "currency"]
     search_fields = ["remittance", "counterparty", "entry_reference"]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_platform_admin:
-            return queryset
-        # Unmatched lines name no case yet; only platform staff see them in the admin.
-        return queryset.filter(case__in=cases_for(request.user))
+    # Unmatched lines name no case yet; only platform staff see them in the admin.
+    scope = cases_for
+    scope_path = "case"
