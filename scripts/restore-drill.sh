@@ -6,26 +6,10 @@
 # Skips with a message when PostgreSQL's server binaries are absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
-  echo "PostgreSQL server not installed: skipping the restore drill." >&2
-  exit 0
-fi
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-as_pg=()
-mkdir "$tmp/pg"
-if [ "$(id -u)" -eq 0 ]; then
-  chown postgres: "$tmp/pg"
-  as_pg=(runuser -u postgres --)
-fi
-"${as_pg[@]}" "$bindir/initdb" -D "$tmp/pg/data" -U postgres --auth=trust -E UTF8 --no-sync >/dev/null
-"${as_pg[@]}" "$bindir/pg_ctl" -D "$tmp/pg/data" -l "$tmp/pg/log" -w start \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $tmp/pg -c fsync=off -c synchronous_commit=off" >/dev/null
-stop() { "${as_pg[@]}" "$bindir/pg_ctl" -D "$tmp/pg/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$tmp"; }
-trap stop EXIT
-server="postgres://postgres@127.0.0.1:$port"
+. scripts/lib/disposable-postgres.sh
+postgres_installed "the restore drill" || exit 0
+start_disposable_postgres
+server="$pg_url"
 "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres live
 "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres restored
 export PG_BINDIR="$bindir" DJANGO_SETTINGS_MODULE=fairclaim.settings PYTHONPATH="$PWD/src"
