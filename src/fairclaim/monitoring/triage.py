@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from fairclaim.accounts.models import User
+from fairclaim.discovery.domains import registrable_domain
 from fairclaim.works.models import Licence, Work
 
 from .models import Match, WhitelistedDomain
@@ -28,7 +29,9 @@ ACTIONS = {
 
 
 def bare_domain(domain: str) -> str:
-    return domain.lower().strip().removeprefix("www.")
+    """The site a domain names, as the claim linter compares licences and whitelists: its
+    registrable domain (Public Suffix List), so `www.` and other subdomains are the same site."""
+    return registrable_domain(domain.strip())
 
 
 def suppression_for(work: Work, domain: str) -> str | None:
