@@ -440,13 +440,13 @@ def _statement_offers(case: Case, statements: list[FeeStatement] | None) -> dict
         if any(part is None for part in parts):
             continue
         net, vat, gross = (
-            Money(sum((_amount(p[key]) for p in parts), Decimal(0)), currency)
+            Money(sum((statement_amount(p[key]) for p in parts), Decimal(0)), currency)
             for key in ("net", "vat", "gross")
         )
         offers[name] = OfferTotal(name, net, vat, gross)
     return offers
 
 
-def _amount(text: str) -> Decimal:
+def statement_amount(text: str) -> Decimal:
     """Statement JSON writes money as "450.00" or "450.00 EUR"; the number is what counts."""
     return Decimal(str(text).split()[0])

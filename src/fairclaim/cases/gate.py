@@ -23,7 +23,7 @@ from fairclaim.rules.send_gate import (
     send_gate,
 )
 
-from .claims import ClaimNotReady, build_facts, latest_statements
+from .claims import ClaimNotReady, build_facts, latest_statements, statement_amount
 from .models import Capture, Case, CaseLine, Claim
 
 # Findings that stop a claim; the others (info, downgrade) are part of a clear result.
@@ -46,8 +46,8 @@ def evaluate(
 
 
 def line_facts(line: CaseLine, statements: dict, today: date) -> LineFacts:
-    decision, reasons = rerun_linter(line, today)
     claim = _claim_of(line)
+    decision, reasons = rerun_linter(line, claim, today)
     statement = statements.get(claim.pk) if claim else None
     status, latest = line_evidence(line)
     decided = bool(
@@ -66,9 +66,10 @@ def line_facts(line: CaseLine, statements: dict, today: date) -> LineFacts:
     )
 
 
-def rerun_linter(line: CaseLine, today: date) -> tuple[str | None, tuple[str, ...]]:
+def rerun_linter(
+    line: CaseLine, claim: Claim | None, today: date
+) -> tuple[str | None, tuple[str, ...]]:
     """The claim linter's decision for this line on today's facts, and the reasons that stop it."""
-    claim = _claim_of(line)
     if claim is None:
         return None, ("no checked claim for this work",)
     try:
@@ -101,16 +102,16 @@ def line_evidence(line: CaseLine) -> tuple[Evidence, Capture | None]:
 
 
 def bundle_verifies(capture: Capture) -> bool:
-    """Every hash and the platform's signature hold for this capture's stored bundle."""
+    """Every hash holds and a platform key signed this capture's stored bundle (any key of the
+    published list in its period: a key rotation does not void earlier evidence)."""
     from fairclaim.evidence.verify import verify_bundle
-    from fairclaim.portal.signing import platform_signer
+    from fairclaim.letters.signing import published_keyring
 
     if not capture.bundle:
         return False
-    public_key = platform_signer().private_key.public_key()
     try:
         with capture.bundle.open("rb") as handle:
-            return verify_bundle(handle, public_key).ok
+            return verify_bundle(handle, keyring=published_keyring()).ok
     except OSError:
         return False
 
@@ -132,6 +133,6 @@ def _past_use_total(statement) -> Decimal | None:
         return None
     total = (statement.statement.get("totals") or {}).get("past_only") or {}
     try:
-        return Decimal(str(total.get("gross", "")).split()[0])
+        return statement_amount(total.get("gross", ""))
     except (InvalidOperation, IndexError):
         return None
