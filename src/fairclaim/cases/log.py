@@ -27,11 +27,8 @@ from .models import Case, CaseEvent
 def append_event(
     case: Case, kind: str, payload: dict | None = None, *, actor: str, at: datetime | None = None
 ) -> CaseEvent:
-    """Append one entry. Locks the case row so concurrent appends cannot fork the chain.
-
-    Time never runs backwards along the sequence: an entry whose `at` (a task's start, say) is
-    earlier than the last entry's is logged at the last entry's time, so reading the log in order
-    is reading it in time (the event's own time, where it matters, is in its payload).
+    """Append one entry. Locks the case row so concurrent appends cannot fork the chain. Times
+    never run backwards along the sequence (`rules.case_log.append_entry` says how).
 
     Payload values must be JSON strings, integers, booleans, lists or objects (money as decimal
     strings); anything else is refused by the pure core before it is stored.
@@ -42,8 +39,6 @@ def append_event(
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).exists()
         last = CaseEvent.objects.filter(case=case).order_by("-seq").first()
-        if last is not None and at < last.at:
-            at = last.at
         entry = append_entry(_entry(last) if last else None, kind, payload, actor, at)
         return CaseEvent.objects.create(
             case=case,

@@ -136,7 +136,13 @@ def event_hash(
 def append_entry(
     previous: LogEntry | None, kind: str, payload: Mapping[str, Any], actor: str, at: datetime
 ) -> LogEntry:
-    """The entry that follows `previous` (None = the first entry of a case)."""
+    """The entry that follows `previous` (None = the first entry of a case).
+
+    Time never runs backwards along the sequence: an `at` earlier than the previous entry's (a
+    task's start, say) is logged at the previous entry's time, so reading the log in order is
+    reading it in time (the event's own time, where it matters, is in its payload)."""
+    if previous is not None and at < previous.at:
+        at = previous.at
     prev_hash = GENESIS_HASH if previous is None else previous.hash
     seq = FIRST_SEQ if previous is None else previous.seq + 1
     digest = event_hash(prev_hash, seq, kind, payload, actor, at)
