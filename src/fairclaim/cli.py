@@ -135,6 +135,11 @@ def start_demo_mail():
 def cmd_demo(args: argparse.Namespace) -> int:
     # The demo web lives on loopback; its scans (here, in the worker) must be allowed to reach it.
     os.environ["FAIRCLAIM_ALLOW_LOOPBACK"] = "1"
+    # Every link the demo sends (notices, QR codes, reminders) must open this very server; the
+    # worker and scheduler inherit it. An explicit FAIRCLAIM_PUBLIC_URL (a proxy in front) wins.
+    from fairclaim.links import demo_public_url
+
+    os.environ.setdefault("FAIRCLAIM_PUBLIC_URL", demo_public_url(args.host, args.port))
     # Notices go to the demo's own SMTP server (started below), also from the worker process.
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
     os.environ.setdefault("EMAIL_HOST", "127.0.0.1")
@@ -158,7 +163,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         subprocess.Popen([sys.executable, "-m", "fairclaim.cli", "scheduler"]),
     ]
     print(
-        f"\nfairclaim demo is running at http://{args.host}:{args.port}/\n"
+        f"\nfairclaim demo is running at {os.environ['FAIRCLAIM_PUBLIC_URL']}/\n"
         "  rights holder:  demo-photographer / demo-photographer-pass\n"
         "  other holder:   demo-agency / demo-agency-pass\n"
         "  case manager:   demo-manager / demo-manager-pass   (also /admin/)\n"

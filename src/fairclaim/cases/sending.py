@@ -17,11 +17,11 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 
 from fairclaim.letters.context import build_context
+from fairclaim.letters.mail import build_mail
 from fairclaim.letters.render import render_notice, sign_pdf
 from fairclaim.portal.access import new_access_code, one_time_link_token
 from fairclaim.portal.signing import platform_signer, published_keyring
@@ -245,17 +245,17 @@ def _held_by_gate(notice: Notice, now: datetime) -> bool:
 
 
 def _deliver(notice: Notice) -> None:
-    message = EmailMultiAlternatives(
+    with notice.pdf.open("rb") as handle:
+        pdf = handle.read()
+    build_mail(
         subject=notice.subject,
-        body=notice.body_text,
+        text=notice.body_text,
+        html=notice.body_html,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notice.recipient_email],
         headers={"Message-ID": notice.message_id, "X-Fairclaim-Reference": notice.case.reference},
-    )
-    message.attach_alternative(notice.body_html, "text/html")
-    with notice.pdf.open("rb") as handle:
-        message.attach(f"{notice.case.reference}.pdf", handle.read(), "application/pdf")
-    message.send(fail_silently=False)
+        attachments=[(f"{notice.case.reference}.pdf", pdf, "application/pdf")],
+    ).send(fail_silently=False)
 
 
 def due_notices(now: datetime) -> list[int]:

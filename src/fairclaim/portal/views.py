@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -57,6 +59,26 @@ CHANGED_MEANWHILE = gettext_lazy(
 )
 
 
+SESSION_ENDED = gettext_lazy(
+    "Your session has ended, or this case is not open in this browser. Please enter the case "
+    "reference and access code from your notice (or use the link in it) to continue."
+)
+
+
+def recipient_page(view):
+    """A portal page of one case: without access in this session, back to the code form with the
+    reference filled in (the same answer whether or not the case exists), never a bare 404."""
+
+    @wraps(view)
+    def page(request, reference, *args, **kwargs):
+        if not recipient_cases(request.session).filter(reference=reference).exists():
+            messages.info(request, SESSION_ENDED)
+            return redirect(f"{reverse('portal:enter')}?{urlencode({'reference': reference[:40]})}")
+        return view(request, reference, *args, **kwargs)
+
+    return page
+
+
 def get_case_for_recipient(request, reference: str):
     """The one access function of the portal: 404 unless this session showed the code (or a
     one-time link) for this case."""
@@ -66,7 +88,9 @@ def get_case_for_recipient(request, reference: str):
 
 @require_http_methods(["GET", "POST"])
 def enter(request):
-    form = AccessForm(request.POST or None)
+    form = AccessForm(
+        request.POST or None, initial={"reference": request.GET.get("reference", "")[:40]}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case = open_with_code(
@@ -107,6 +131,7 @@ def leave(request):
 
 
 @require_GET
+@recipient_page
 def show_case(request, reference):
     case = get_case_for_recipient(request, reference)
     return render(request, "portal/case.html", {"case": case, "body": case_body(request, case)})
@@ -160,6 +185,7 @@ def capture_bundle(request, reference, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@recipient_page
 def show_licence(request, reference):
     case = get_case_for_recipient(request, reference)
     form = LicenceForm(request.POST or None, request.FILES or None)
@@ -185,6 +211,7 @@ def show_licence(request, reference):
 
 
 @require_http_methods(["GET", "POST"])
+@recipient_page
 def show_defence(request, reference):
     case = get_case_for_recipient(request, reference)
     form = DefenceForm(request.POST or None, request.FILES or None)
@@ -216,6 +243,7 @@ def show_defence(request, reference):
 
 
 @require_http_methods(["GET", "POST"])
+@recipient_page
 def show_messages(request, reference):
     case = get_case_for_recipient(request, reference)
     form = MessageForm(request.POST or None)
@@ -290,6 +318,7 @@ def check_uploaded_bundle(upload):
 
 
 @require_http_methods(["GET", "POST"])
+@recipient_page
 def show_payment(request, reference):
     from fairclaim.payments.actions import (
         OfferError,
