@@ -3,6 +3,8 @@ URL (`settings.FAIRCLAIM_PUBLIC_URL`), never on whatever host a request happened
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 
 
@@ -14,7 +16,11 @@ def public_url(path: str = "/") -> str:
 def demo_public_url(host: str, port: int) -> str:
     """The base URL a browser on this machine reaches `fairclaim demo --host H --port P` at
     (a wildcard bind address is not one a browser can open)."""
-    if host in {"", "0.0.0.0", "::"}:
+    try:
+        wildcard = not host or ipaddress.ip_address(host).is_unspecified
+    except ValueError:  # a host name
+        wildcard = False
+    if wildcard:
         host = "127.0.0.1"
     if ":" in host:
         host = f"[{host}]"

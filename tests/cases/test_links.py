@@ -69,7 +69,7 @@ def test_the_mail_links_to_the_public_url_with_a_button_and_inline_images(
     ("host", "port", "url"),
     [
         ("127.0.0.1", 8100, "http://127.0.0.1:8100"),
-        ("0.0.0.0", 9000, "http://127.0.0.1:9000"),
+        ("0.0.0.0", 9000, "http://127.0.0.1:9000"),  # noqa: S104  (a bind address, as given)
         ("demo.example", 80, "http://demo.example:80"),
         ("::1", 8100, "http://[::1]:8100"),
     ],
