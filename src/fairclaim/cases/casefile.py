@@ -17,6 +17,7 @@ from datetime import datetime
 from django.template.loader import render_to_string
 
 from fairclaim.letters.render import pdf_of
+from fairclaim.rules.case_status import case_status
 
 from .evidence import timeline_for
 from .log import export_case_log, verify_case_log
@@ -84,6 +85,7 @@ def build_case_file(case: Case, now: datetime) -> bytes:
             "files": sorted(files),
             "events": log["events"],
             "document_title": f"Case file {case.reference}",
+            "recipient_status": case_status(case.state, case.deadline, now.date()),
         },
     )
     # The summary carries the case log inside it (PDF/A-3 associated file) as well as beside it.
