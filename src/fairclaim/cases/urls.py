@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inbox_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("claims/", views.list_claims, name="claims"),
     path("prices/", views.edit_rate_card, name="rate_card"),
     path("notices/", views.list_notices, name="notices"),
+    path("notifications/", inbox_views.notifications, name="notifications"),
+    path("notifications/read/", inbox_views.mark_read, name="notifications_read"),
+    path("notifications/<int:pk>/open/", inbox_views.mark_read, name="notification_open"),
     path("notices/<int:pk>/", views.show_notice, name="notice"),
     path("claims/<int:pk>/", views.show_claim, name="claim"),
     path("claims/<int:pk>/close/", views.close_claim, name="close_claim"),
