@@ -70,6 +70,11 @@ class NoticeContext:
     # The case log as it stands when the document is issued: kind, time and chain hash of each
     # entry (no payloads: those may hold the rights holder's internal notes). Embedded in the PDF.
     case_log: dict = field(default_factory=dict)
+    # What happened since the first notice, so a reminder never says "we have not heard from
+    # you" to someone who wrote or defended: the latest rejection with its reasons, and the day
+    # the recipient last wrote.
+    last_rejection: dict = field(default_factory=dict)
+    recipient_wrote_on: date | None = None
 
 
 def build_context(case: Case, *, access_code: str, link_token: str, today: date) -> NoticeContext:
@@ -124,7 +129,25 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
                 match_score=line.match.score if line.match else None,
             )
         )
+    context.last_rejection, context.recipient_wrote_on = _history(case)
     return context
+
+
+def _history(case: Case) -> tuple[dict, date | None]:
+    rejection = (
+        case.events.filter(kind__in=["defence_rejected", "licence_rejected"])
+        .order_by("-seq")
+        .first()
+    )
+    last = {}
+    if rejection is not None:
+        last = {
+            "what": "defence" if rejection.kind == "defence_rejected" else "licence",
+            "on": rejection.at.date(),
+            "reasons": rejection.payload.get("reasons", ""),
+        }
+    wrote = case.messages.filter(author_kind="recipient").order_by("-created_at").first()
+    return last, wrote.created_at.date() if wrote else None
 
 
 def _case_log_extract(case: Case) -> dict:
