@@ -34,3 +34,9 @@ def test_the_escalation_goes_to_the_law_firm_and_bookkeeping_to_nobody():
     assert parties_to_tell("escalated", {}, escalated=True) == {"law_firm"}
     assert parties_to_tell("notice_queued", {}, escalated=False) == set()
     assert parties_to_tell("notification_sent", {}, escalated=False) == set()
+
+
+def test_the_firms_message_goes_to_the_manager_and_its_outcome_to_staff():
+    assert parties_to_tell("law_firm_message", {}, escalated=True) == {"case_manager"}
+    assert parties_to_tell("law_firm_outcome", {}, escalated=True) == STAFF
+    assert parties_to_tell("law_firm_note", {}, escalated=True) == set()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import inbox_views, views
+from . import firm_views, inbox_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("<str:reference>/<str:kind>/<int:pk>/decide/", views.decide, name="decide"),
     path("<str:reference>/<str:kind>/<int:pk>/file/", views.download_upload, name="upload"),
     path("<str:reference>/reply/", views.reply, name="reply"),
+    path("<str:reference>/firm/<str:action>/", firm_views.firm_action, name="firm"),
     path("<str:reference>/act/", views.act_on_case, name="act"),
     path("<str:reference>/do/<str:operation>/", views.operate, name="operate"),
     path("<str:reference>/case-file.zip", views.download_case_file, name="case_file"),

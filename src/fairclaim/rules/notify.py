@@ -28,4 +28,8 @@ def parties_to_tell(kind: str, payload: dict, *, escalated: bool) -> frozenset[s
         return STAFF | ({"law_firm"} if escalated else set())
     if kind == "escalated":
         return frozenset({"law_firm"})
+    if kind == "law_firm_message":
+        return frozenset({"case_manager"})
+    if kind == "law_firm_outcome":
+        return STAFF
     return frozenset()
