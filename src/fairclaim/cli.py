@@ -123,12 +123,14 @@ def start_demo_mail():
             return "250 Message accepted"
 
     try:
-        controller = Controller(Keep(), hostname="127.0.0.1", port=DEMO_SMTP_PORT)
+        # EMAIL_PORT (set by cmd_demo, or by whoever runs a second demo on this machine).
+        port = int(os.environ.get("EMAIL_PORT", DEMO_SMTP_PORT))
+        controller = Controller(Keep(), hostname="127.0.0.1", port=port)
         controller.start()
     except OSError as exc:
         print(f"Demo mail server not started ({exc}); notices stay queued.", flush=True)
         return None
-    print(f"  demo SMTP      127.0.0.1:{DEMO_SMTP_PORT} -> {folder}", flush=True)
+    print(f"  demo SMTP      127.0.0.1:{port} -> {folder}", flush=True)
     return controller
 
 
@@ -218,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--workers", type=int, default=2, help="web worker processes")
+    demo.add_argument("--threads", type=int, default=8, help="request threads per process")
     demo.set_defaults(func=cmd_demo)
 
     manage = verbs.add_parser(
