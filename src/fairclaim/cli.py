@@ -131,18 +131,25 @@ def start_demo_mail():
             return "250 Message accepted"
 
     try:
-        controller = Controller(Keep(), hostname="127.0.0.1", port=DEMO_SMTP_PORT)
+        # EMAIL_PORT (set by cmd_demo, or by whoever runs a second demo on this machine).
+        port = int(os.environ.get("EMAIL_PORT", DEMO_SMTP_PORT))
+        controller = Controller(Keep(), hostname="127.0.0.1", port=port)
         controller.start()
     except OSError as exc:
         print(f"Demo mail server not started ({exc}); notices stay queued.", flush=True)
         return None
-    print(f"  demo SMTP      127.0.0.1:{DEMO_SMTP_PORT} -> {folder}", flush=True)
+    print(f"  demo SMTP      127.0.0.1:{port} -> {folder}", flush=True)
     return controller
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     # The demo web lives on loopback; its scans (here, in the worker) must be allowed to reach it.
     os.environ["FAIRCLAIM_ALLOW_LOOPBACK"] = "1"
+    # Every link the demo sends (notices, QR codes, reminders) must open this very server; the
+    # worker and scheduler inherit it. An explicit FAIRCLAIM_PUBLIC_URL (a proxy in front) wins.
+    from fairclaim.links import demo_public_url
+
+    os.environ.setdefault("FAIRCLAIM_PUBLIC_URL", demo_public_url(args.host, args.port))
     # Notices go to the demo's own SMTP server (started below), also from the worker process.
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
     os.environ.setdefault("EMAIL_HOST", "127.0.0.1")
@@ -166,7 +173,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         subprocess.Popen([sys.executable, "-m", "fairclaim.cli", "scheduler"]),
     ]
     print(
-        f"\nfairclaim demo is running at http://{args.host}:{args.port}/\n"
+        f"\nfairclaim demo is running at {os.environ['FAIRCLAIM_PUBLIC_URL']}/\n"
         "  rights holder:  demo-photographer / demo-photographer-pass\n"
         "  other holder:   demo-agency / demo-agency-pass\n"
         "  case manager:   demo-manager / demo-manager-pass   (also /admin/)\n"
@@ -223,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--workers", type=int, default=2, help="web worker processes")
+    demo.add_argument("--threads", type=int, default=8, help="request threads per process")
     demo.set_defaults(func=cmd_demo)
 
     manage = verbs.add_parser(

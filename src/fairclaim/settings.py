@@ -132,7 +132,13 @@ ALLOWED_HOSTS = env_list(
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the public host(s) in production")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The one public base URL every link we send is built on (notices, reminders, QR codes,
+# notification e-mails). `fairclaim demo` derives it from its --host/--port. SITE_URL is the
+# older name, still read when the new one is not set.
+FAIRCLAIM_PUBLIC_URL = (
+    env_str("FAIRCLAIM_PUBLIC_URL") or env_str("SITE_URL", "http://127.0.0.1:8000")
+).rstrip("/")
+SITE_URL = FAIRCLAIM_PUBLIC_URL
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -184,6 +190,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fairclaim.cases.inbox_views.unread_count",
             ],
         },
     },

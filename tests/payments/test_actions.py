@@ -28,12 +28,11 @@ def test_plan_splits_the_total_exactly_into_monthly_instalments(open_case):
     }
 
 
-def test_choosing_moves_the_case_to_payment_pending_and_logs_the_plan(open_case):
+def test_choosing_logs_the_plan_and_leaves_the_case_as_it_was(open_case):
     plan = do_choose_offer(open_case, offer("300.00"), 2, NOW)
     open_case.refresh_from_db()
-    assert open_case.state == "payment_pending"
-    chosen = open_case.events.get(kind="offer_chosen")
-    assert chosen.payload["from"] == "notice_sent"
+    assert open_case.state == "notice_sent"  # not a commitment until money moves
+    chosen = open_case.events.get(kind="payment_plan_created")
     assert chosen.payload["total"] == "300.00"
     assert [i["payment"] for i in chosen.payload["instalments"]] == [p.pk for p in plan]
     assert verify_case_log(open_case).ok
@@ -49,7 +48,7 @@ def test_choosing_again_cancels_the_earlier_unpaid_plan(open_case):
     second = do_choose_offer(open_case, offer("450.00", "past_and_future"), 1, NOW)
     statuses = set(Payment.objects.filter(pk__in=[p.pk for p in first]).values_list("status"))
     assert statuses == {(Payment.Status.CANCELLED,)}
-    assert open_case.events.filter(kind="offer_chosen").last().payload["replaces"] == [
+    assert open_case.events.filter(kind="payment_plan_created").last().payload["replaces"] == [
         p.pk for p in first
     ]
     assert [p.amount for p in second] == [Decimal("450.00")]

@@ -68,7 +68,8 @@ def test_bank_transfer_in_three_instalments_shows_the_reference_and_the_plan(cli
     assert [p.instalment_number for p in plan] == [1, 2, 3]
     assert str(sum(p.amount for p in plan)) == gross.split()[0]
     case.refresh_from_db()
-    assert case.state == "payment_pending"
+    assert case.state == "notice_sent"  # a choice commits nobody until money moves
+    assert case.events.filter(kind="payment_plan_created").count() == 1
 
 
 def test_past_only_needs_the_removal_confirmed(client, priced_case):

@@ -2,8 +2,11 @@
 
 summary.pdf, the case log with its hash chain (case-log.json, checkable with `fairclaim evidence
 verify`), every evidence bundle, every notice sent (PDF and text), every fee statement version,
-the works with their rights metadata and registrations (chain of title), and MANIFEST.json with
-the SHA-256 of every file.
+the works with their rights metadata and registrations (chain of title) and the registered
+photographs themselves (works/), the recipient's side (recipient/defences.json with each
+defence's evidence file, recipient/licence-proofs.json with each proof; every decision with its
+reasons), messages.json, payments.json (the plan, each instalment and the money received), and
+MANIFEST.json with the SHA-256 of every file.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import datetime
 from django.template.loader import render_to_string
 
 from fairclaim.letters.render import pdf_of
+from fairclaim.rules.case_status import case_status
 
 from .evidence import timeline_for
 from .log import export_case_log, verify_case_log
@@ -73,6 +77,8 @@ def build_case_file(case: Case, now: datetime) -> bytes:
         for line in lines
     ]
     files["chain-of-title.json"] = _json(works)
+    files.update(_registered_photographs(lines))
+    files.update(_recipient_side(case))
     chain = verify_case_log(case)
     summary = render_to_string(
         "cases/case_file_summary.html",
@@ -84,6 +90,7 @@ def build_case_file(case: Case, now: datetime) -> bytes:
             "files": sorted(files),
             "events": log["events"],
             "document_title": f"Case file {case.reference}",
+            "recipient_status": case_status(case.state, case.deadline, now.date()),
         },
     )
     # The summary carries the case log inside it (PDF/A-3 associated file) as well as beside it.
@@ -100,6 +107,116 @@ def build_case_file(case: Case, now: datetime) -> bytes:
             archive.writestr(f"{case.reference}/{name}", data)
         archive.writestr(f"{case.reference}/MANIFEST.json", _json(manifest))
     return out.getvalue()
+
+
+def _read(field) -> bytes:
+    with field.open("rb") as handle:
+        return handle.read()
+
+
+def _suffix(name: str) -> str:
+    return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _registered_photographs(lines) -> dict[str, bytes]:
+    """The registered photograph itself, once per work: what the claim is about."""
+    files = {}
+    for line in lines:
+        work = line.work
+        if work.file:
+            files[f"works/work-{work.pk}-registered{_suffix(work.file.name)}"] = _read(work.file)
+    return files
+
+
+def _recipient_side(case: Case) -> dict[str, bytes]:
+    """What the recipient did and what was decided: defences with their evidence, licence
+    proofs, every decision with its reasons, the messages both ways, the payment plan and the
+    money received (payments are read through the case's reverse relation: no upward import)."""
+    files: dict[str, bytes] = {}
+    defences = []
+    for d in case.defences.order_by("created_at"):
+        evidence = ""
+        if d.evidence:
+            evidence = f"recipient/defence-{d.pk}-evidence{_suffix(d.evidence.name)}"
+            files[evidence] = _read(d.evidence)
+        defences.append(
+            {
+                "defence": d.pk,
+                "kind": d.kind,
+                "kind_label": d.get_kind_display(),
+                "statement": d.statement,
+                "evidence_file": evidence,
+                "raised_at": d.created_at.isoformat(),
+                "status": d.status,
+                "decision_reasons": d.decision_reasons,
+                "decided_at": d.decided_at.isoformat() if d.decided_at else None,
+                "decided_by": d.decided_by.get_username() if d.decided_by_id else "",
+            }
+        )
+    files["recipient/defences.json"] = _json({"defences": defences})
+    proofs = []
+    for sub in case.licence_submissions.order_by("created_at"):
+        proof = f"recipient/licence-{sub.pk}-proof{_suffix(sub.proof.name)}" if sub.proof else ""
+        if proof:
+            files[proof] = _read(sub.proof)
+        proofs.append(
+            {
+                "submission": sub.pk,
+                "licensee": sub.licensee,
+                "source": sub.source,
+                "reference": sub.reference,
+                "licensed_on": str(sub.licensed_on or ""),
+                "details": sub.details,
+                "proof_file": proof,
+                "submitted_at": sub.created_at.isoformat(),
+                "status": sub.status,
+                "decision_reasons": sub.decision_reasons,
+                "decided_at": sub.decided_at.isoformat() if sub.decided_at else None,
+            }
+        )
+    files["recipient/licence-proofs.json"] = _json({"licence_proofs": proofs})
+    files["messages.json"] = _json(
+        {
+            "messages": [
+                {
+                    "author": m.author_kind,
+                    "by": m.author.get_username() if m.author_id else "",
+                    "at": m.created_at.isoformat(),
+                    "body": m.body,
+                }
+                for m in case.messages.order_by("created_at")
+            ]
+        }
+    )
+    payments = []
+    for p in case.payments.order_by("created_at", "instalment_number"):
+        payments.append(
+            {
+                "payment": p.pk,
+                "offer": p.offer,
+                "instalment": f"{p.instalment_number}/{p.instalment_count}",
+                "amount": str(p.amount),
+                "currency": p.currency,
+                "due_on": str(p.due_on or ""),
+                "method": p.method,
+                "status": p.status,
+                "received": str(p.amount_received),
+                "refunded": str(p.amount_refunded),
+                "cancelled_at": p.cancelled_at.isoformat() if p.cancelled_at else None,
+                "facts": [
+                    {
+                        "kind": f.kind,
+                        "amount": str(f.amount),
+                        "currency": f.currency,
+                        "source": f.source,
+                        "recorded_at": f.recorded_at.isoformat(),
+                    }
+                    for f in p.facts.order_by("recorded_at")
+                ],
+            }
+        )
+    files["payments.json"] = _json({"payments": payments})
+    return files
 
 
 def _json(value) -> bytes:

@@ -42,7 +42,27 @@ def evaluate(
         for line in case.lines.select_related("work", "match__sighting")
     )
     email = case.recipient_email if recipient_email is None else recipient_email
-    return send_gate(SendFacts(kind, case.state, email or "", lines))
+    engaged = recipient_open(case) if kind == NoticeKind.REMINDER else ()
+    return send_gate(SendFacts(kind, case.state, email or "", lines, engaged))
+
+
+def recipient_open(case: Case) -> tuple[str, ...]:
+    """What the recipient has started and we have not settled: a reminder must wait for it."""
+    found = []
+    if case.defences.filter(status="open").exists():
+        found.append("defence")
+    if case.licence_submissions.filter(status="open").exists():
+        found.append("licence proof")
+    if case.payments.filter(cancelled_at__isnull=True).exists():
+        found.append("payment plan")
+    last_theirs = case.messages.filter(author_kind="recipient").order_by("-created_at").first()
+    if last_theirs is not None:
+        answered = case.messages.filter(created_at__gt=last_theirs.created_at).exclude(
+            author_kind="recipient"
+        )
+        if not answered.exists():
+            found.append("unanswered message")
+    return tuple(found)
 
 
 def line_facts(line: CaseLine, statements: dict, today: date) -> LineFacts:

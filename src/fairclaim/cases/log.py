@@ -40,7 +40,7 @@ def append_event(
         Case.objects.select_for_update().filter(pk=case.pk).exists()
         last = CaseEvent.objects.filter(case=case).order_by("-seq").first()
         entry = append_entry(_entry(last) if last else None, kind, payload, actor, at)
-        return CaseEvent.objects.create(
+        event = CaseEvent.objects.create(
             case=case,
             seq=entry.seq,
             kind=entry.kind,
@@ -50,6 +50,11 @@ def append_event(
             prev_hash=entry.prev_hash,
             hash=entry.hash,
         )
+        # Whoever must hear of this entry is told (outbox rows in this same transaction).
+        from .notifications import queue_for_event
+
+        queue_for_event(case, event)
+        return event
 
 
 def verify_case_log(case: Case) -> ChainVerdict:

@@ -423,3 +423,69 @@ class Capture(models.Model):
 
     def __str__(self):
         return f"Capture of {self.line} at {self.captured_at:%Y-%m-%d %H:%M}"
+
+
+class NotificationPreference(models.Model):
+    """How a signed-in person wants to hear about their cases: at once, or in one daily digest."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediately"
+        DAILY = "daily", "Once a day (digest)"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default="immediate")
+
+    def __str__(self):
+        return f"{self.user}: {self.frequency}"
+
+
+class Notification(models.Model):
+    """One message to one party about one thing that happened on a case: an outbox row, sent
+    exactly like a notice (claimed with a conditional UPDATE, retried with backoff under one
+    Message-ID), and, for a signed-in party, an entry in their in-app list."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    # recipient | rights_holder | case_manager | law_firm
+    audience = models.CharField(max_length=20)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    event_seq = models.PositiveIntegerField()  # the case-log entry this is about
+    kind = models.CharField(max_length=40)  # that entry's kind
+    email = models.EmailField(blank=True)
+    language = models.CharField(max_length=5, default="en")
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    link = models.CharField(max_length=500, blank=True)
+    digest = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    queued_at = models.DateTimeField()
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "queued_at"]),
+            models.Index(fields=["user", "read_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} for {self.audience} on {self.case}"

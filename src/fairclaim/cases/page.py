@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from fairclaim.accounts.access import can_change_cases
 from fairclaim.accounts.models import Organisation
 from fairclaim.rules.case_states import clock_paused, is_terminal
+from fairclaim.rules.case_status import DEADLINE_RUNS, case_status
 from fairclaim.rules.send_gate import ALLOWED_STATES, Evidence, NoticeKind
 
 from .claims import case_offers
@@ -43,9 +44,6 @@ NEXT_STEP_NAMES = {
     NoticeKind.REMINDER: "before the next reminder",
     NoticeKind.ESCALATION: "before escalating",
 }
-# The recipient's deadline runs only in these states (a resolved, withdrawn or escalated case has
-# none; review of a licence or defence pauses it).
-DEADLINE_RUNS = {"notice_sent", "payment_pending"}
 EVIDENCE_LABELS = {
     Evidence.WAITING: "Waiting for the first capture",
     Evidence.PRESENT: "Captured: the image is on the page",
@@ -81,6 +79,7 @@ def case_page_context(case, user, now: datetime) -> dict:
         "verdict": evaluate(case, next_send, now.date()) if next_send and can_edit else None,
         "dmca_allowed": can_edit and case.state in ALLOWED_STATES[NoticeKind.DMCA],
         "deadline_runs": case.state in DEADLINE_RUNS,
+        "recipient_status": case_status(case.state, case.deadline, now.date()),
         "clock_paused": clock_paused(case.state),
         "offers": case_offers(case),
         "settlement_open": case.state in SETTLEMENT_STATES,

@@ -17,11 +17,11 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 
 from fairclaim.letters.context import build_context
+from fairclaim.letters.mail import build_mail
 from fairclaim.letters.render import render_notice, sign_pdf
 from fairclaim.portal.access import new_access_code, one_time_link_token
 from fairclaim.portal.signing import platform_signer, published_keyring
@@ -180,15 +180,33 @@ def _enqueue(notice_id: int) -> None:
     send_notice.enqueue(notice_id)
 
 
+def claim_for_sending(model, pk: int, now: datetime, **only) -> bool:
+    """Claim one outbox row (a Notice or a Notification) for this sender: a conditional UPDATE,
+    so two workers never both send it. Queued rows, and rows whose sender died mid-send."""
+    claimable = Q(status=model.Status.QUEUED) | Q(
+        status=model.Status.SENDING, sending_started_at__lt=now - STALE_SENDING
+    )
+    return bool(
+        model.objects.filter(claimable, pk=pk, attempts__lt=MAX_ATTEMPTS, **only).update(
+            status=model.Status.SENDING, sending_started_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def record_failed_attempt(model, row, exc: Exception, now: datetime) -> None:
+    """Back to the queue with backoff, or failed for good after MAX_ATTEMPTS."""
+    failed = row.attempts >= MAX_ATTEMPTS
+    model.objects.filter(pk=row.pk).update(
+        status=model.Status.FAILED if failed else model.Status.QUEUED,
+        last_error=str(exc)[:2000],
+        queued_at=now + BACKOFF_BASE * 2 ** (row.attempts - 1),
+    )
+    log.warning("%s %s attempt %s failed: %s", model.__name__, row.pk, row.attempts, exc)
+
+
 def do_send_notice(notice_id: int, now: datetime) -> bool:
     """Send one queued (or interrupted) notice. Returns whether this call sent it."""
-    claimable = Q(status=Notice.Status.QUEUED) | Q(
-        status=Notice.Status.SENDING, sending_started_at__lt=now - STALE_SENDING
-    )
-    claimed = Notice.objects.filter(claimable, pk=notice_id, attempts__lt=MAX_ATTEMPTS).update(
-        status=Notice.Status.SENDING, sending_started_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    if not claim_for_sending(Notice, notice_id, now):
         return False
     notice = Notice.objects.select_related("case").get(pk=notice_id)
     if notice.kind in GATED_KINDS and _held_by_gate(notice, now):
@@ -196,13 +214,7 @@ def do_send_notice(notice_id: int, now: datetime) -> bool:
     try:
         _deliver(notice)
     except OSError as exc:  # smtplib.SMTPException is an OSError: refused, timeout, 4xx
-        failed = notice.attempts >= MAX_ATTEMPTS
-        Notice.objects.filter(pk=notice_id).update(
-            status=Notice.Status.FAILED if failed else Notice.Status.QUEUED,
-            last_error=str(exc)[:2000],
-            queued_at=now + BACKOFF_BASE * 2 ** (notice.attempts - 1),
-        )
-        log.warning("notice %s attempt %s failed: %s", notice_id, notice.attempts, exc)
+        record_failed_attempt(Notice, notice, exc, now)
         return False
     with transaction.atomic():
         Notice.objects.filter(pk=notice_id).update(
@@ -245,17 +257,17 @@ def _held_by_gate(notice: Notice, now: datetime) -> bool:
 
 
 def _deliver(notice: Notice) -> None:
-    message = EmailMultiAlternatives(
+    with notice.pdf.open("rb") as handle:
+        pdf = handle.read()
+    build_mail(
         subject=notice.subject,
-        body=notice.body_text,
+        text=notice.body_text,
+        html=notice.body_html,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notice.recipient_email],
         headers={"Message-ID": notice.message_id, "X-Fairclaim-Reference": notice.case.reference},
-    )
-    message.attach_alternative(notice.body_html, "text/html")
-    with notice.pdf.open("rb") as handle:
-        message.attach(f"{notice.case.reference}.pdf", handle.read(), "application/pdf")
-    message.send(fail_silently=False)
+        attachments=[(f"{notice.case.reference}.pdf", pdf, "application/pdf")],
+    ).send(fail_silently=False)
 
 
 def due_notices(now: datetime) -> list[int]:

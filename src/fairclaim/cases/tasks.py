@@ -23,3 +23,10 @@ def send_notice(notice_id: int) -> bool:
 @task()
 def issue_settlement(case_id: int) -> int:
     return len(do_issue_settlement(case_id, timezone.now()))
+
+
+@task()
+def send_notification(notification_id: int) -> bool:
+    from .notifications import do_send_notification
+
+    return do_send_notification(notification_id, timezone.now())

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from fairclaim.cases.claims import case_offers, latest_statements, statement_lines
 from fairclaim.cases.models import Case
+from fairclaim.links import public_url
 
 # Expense lines are "Aufwendungsersatz" under §97a(2) no. 3 UrhG; everything else is damages.
 EXPENSE_CODES = {"documentation", "lawyer_fee"}
@@ -44,6 +45,7 @@ class NoticeContext:
     recipient_domain: str
     deadline: date | None
     portal_url: str
+    link_url: str  # the one-time link into this case (the plain portal when there is none)
     verify_url: str
     key_url: str
     access_code: str
@@ -68,11 +70,15 @@ class NoticeContext:
     # The case log as it stands when the document is issued: kind, time and chain hash of each
     # entry (no payloads: those may hold the rights holder's internal notes). Embedded in the PDF.
     case_log: dict = field(default_factory=dict)
+    # What happened since the first notice, so a reminder never says "we have not heard from
+    # you" to someone who wrote or defended: the latest rejection with its reasons, and the day
+    # the recipient last wrote.
+    last_rejection: dict = field(default_factory=dict)
+    recipient_wrote_on: date | None = None
 
 
 def build_context(case: Case, *, access_code: str, link_token: str, today: date) -> NoticeContext:
-    site = settings.SITE_URL
-    link = f"{site}/portal/link/{link_token}/" if link_token else f"{site}/portal/"
+    link = public_url(f"/portal/link/{link_token}/" if link_token else "/portal/")
     statements = latest_statements(case)
     damages, expenses = [], []
     for line in statement_lines(case, statements):
@@ -86,9 +92,10 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
         recipient_name=case.recipient_name or case.recipient_domain,
         recipient_domain=case.recipient_domain,
         deadline=case.deadline,
-        portal_url=f"{site}/portal/",
-        verify_url=f"{site}/verify/",
-        key_url=f"{site}/.well-known/fairclaim-signing-key",
+        portal_url=public_url("/portal/"),
+        link_url=link,
+        verify_url=public_url("/verify/"),
+        key_url=public_url("/.well-known/fairclaim-signing-key"),
         access_code=access_code,
         qr_uri=_qr(link),
         currency=case.currency,
@@ -122,7 +129,25 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
                 match_score=line.match.score if line.match else None,
             )
         )
+    context.last_rejection, context.recipient_wrote_on = _history(case)
     return context
+
+
+def _history(case: Case) -> tuple[dict, date | None]:
+    rejection = (
+        case.events.filter(kind__in=["defence_rejected", "licence_rejected"])
+        .order_by("-seq")
+        .first()
+    )
+    last = {}
+    if rejection is not None:
+        last = {
+            "what": "defence" if rejection.kind == "defence_rejected" else "licence",
+            "on": rejection.at.date(),
+            "reasons": rejection.payload.get("reasons", ""),
+        }
+    wrote = case.messages.filter(author_kind="recipient").order_by("-created_at").first()
+    return last, wrote.created_at.date() if wrote else None
 
 
 def _case_log_extract(case: Case) -> dict:

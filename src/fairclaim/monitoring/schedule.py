@@ -49,6 +49,17 @@ def enqueue_due_notices(now: datetime) -> int:
     return len(due)
 
 
+def send_due_notifications(now: datetime) -> int:
+    """Notification retries, and the daily digests once they fall due."""
+    from fairclaim.cases.notifications import do_send_digests, due_notifications
+    from fairclaim.cases.tasks import send_notification
+
+    due = due_notifications(now)
+    for pk in due:
+        send_notification.enqueue(pk)
+    return len(due) + do_send_digests(now)
+
+
 def follow_up_missed_deadlines(now: datetime) -> int:
     """Reminders and overdue cases are decided here, in the scheduler, and sent by the worker."""
     from fairclaim.cases.sending import cases_past_deadline, do_follow_up
@@ -78,6 +89,7 @@ STEPS = [
     enqueue_due_captures,
     enqueue_due_provider_searches,
     enqueue_due_notices,
+    send_due_notifications,
     follow_up_missed_deadlines,
     draft_monthly_payout_runs,
 ]

@@ -13,12 +13,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from fairclaim.cases.actions import do_transition
 from fairclaim.cases.claims import recipient_calendar
 from fairclaim.cases.log import append_event
 from fairclaim.cases.models import Case
-from fairclaim.rules.case_states import CaseEvent as FlowEvent
-from fairclaim.rules.case_states import allowed_events, is_terminal
+from fairclaim.rules.case_states import is_terminal
 from fairclaim.rules.fees import OfferTotal
 
 from .ledger import plan_of
@@ -49,9 +47,12 @@ def do_choose_offer(
 
     Preconditions: the case is not closed; the offer is `past_only` or `past_and_future` in the
     case's currency; no money has been received under an earlier plan (else `OfferLocked`).
-    An earlier plan without money is cancelled (its open card checkouts expired). The case
-    moves with `offer_chosen` where the flow allows it (notice_sent, overdue, payment_pending);
-    otherwise (e.g. escalated) the plan is only logged, and full payment settles the case.
+    An earlier plan without money is cancelled (its open card checkouts expired).
+
+    A choice is not a commitment until money moves: the case keeps its state (a defence or a
+    licence stays possible, a failed or abandoned checkout leaves the case as it was) and the
+    plan is only logged (`payment_plan_created`). The first money received moves the case on
+    (`offer_chosen`, see `ledger.commit_plan_on_first_money`); full payment resolves it.
     """
     if is_terminal(case.state):
         raise OfferError(f"case {case.reference} is closed ({case.get_state_display()})")
@@ -100,11 +101,61 @@ def do_choose_offer(
             ],
             "replaces": [p.pk for p in earlier],
         }
-        if FlowEvent.OFFER_CHOSEN in allowed_events(case.state):
-            do_transition(case, FlowEvent.OFFER_CHOSEN, actor=actor, now=now, payload=payload)
-        else:
-            append_event(case, "payment_plan_created", payload, actor=actor, at=now)
+        append_event(case, "payment_plan_created", payload, actor=actor, at=now)
     return payments
+
+
+def do_cancel_plan(case: Case, now: datetime, *, actor: str = "recipient") -> list[Payment]:
+    """Withdraw the chosen plan before any money moved (open card checkouts are expired);
+    returns the cancelled instalments. The case keeps its state and deadline.
+
+    Preconditions: a plan exists (else `OfferError`) and no money was received under it (else
+    `OfferLocked`: a case manager must decide)."""
+    plan = list(plan_of(case))
+    if not plan:
+        raise OfferError(f"case {case.reference} has no payment plan to cancel")
+    if any(p.facts.exists() for p in plan):
+        raise OfferLocked(
+            f"money was received for {case.reference} under this plan; "
+            "a case manager must change it"
+        )
+    for payment in plan:
+        if payment.checkout_session_id:
+            get_provider(payment.method or Payment.Method.CARD).cancel(payment, now=now)
+    with transaction.atomic():
+        Payment.objects.filter(pk__in=[p.pk for p in plan]).update(
+            cancelled_at=now, status=Payment.Status.CANCELLED, updated_at=now
+        )
+        append_event(
+            case,
+            "payment_plan_cancelled",
+            {"payments": [p.pk for p in plan], "offer": plan[0].offer},
+            actor=actor,
+            at=now,
+        )
+    return plan
+
+
+def open_plan(case: Case) -> list[Payment]:
+    """The instalments of the plan the recipient chose and has not started paying (empty when
+    there is none, or money has moved)."""
+    plan = list(plan_of(case).order_by("instalment_number"))
+    if any(p.amount_received for p in plan):
+        return []
+    return plan
+
+
+def available_methods() -> list[str]:
+    """The payment methods a recipient may be offered: those whose provider is configured."""
+    methods = []
+    for method in Payment.Method.values:
+        try:
+            provider = get_provider(method)
+        except PaymentError:
+            continue
+        if provider.configured:
+            methods.append(method)
+    return methods
 
 
 def do_start_card_payment(

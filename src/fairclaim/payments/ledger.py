@@ -125,8 +125,38 @@ def resettle(payment: Payment, *, now: datetime, actor: str) -> Payment:
             actor=actor,
             at=now,
         )
+    if result.received:
+        commit_plan_on_first_money(payment, now=now, actor=actor)
     complete_case_if_paid(payment.case, now=now, actor=actor)
     return payment
+
+
+def commit_plan_on_first_money(payment: Payment, *, now: datetime, actor: str) -> bool:
+    """The first money received makes the chosen plan a commitment: the case moves with
+    `offer_chosen` (to payment_pending) where the flow allows it. Until then a chosen offer is
+    only logged and blocks nothing. True when the case moved."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=payment.case_id)
+        if case.state == "payment_pending" or FlowEvent.OFFER_CHOSEN not in allowed_events(
+            case.state
+        ):
+            return False
+        plan = list(plan_of(case).order_by("instalment_number"))
+        payload = {
+            "offer": payment.offer,
+            "total": str(sum((p.amount for p in plan), Decimal(0))),
+            "currency": payment.currency,
+            "instalments": [
+                {"payment": p.pk, "amount": str(p.amount), "due_on": str(p.due_on or "")}
+                for p in plan
+            ],
+            "first_money": payment.pk,
+        }
+        try:
+            do_transition(case, FlowEvent.OFFER_CHOSEN, actor=actor, now=now, payload=payload)
+        except CaseChanged:
+            return False
+    return True
 
 
 def plan_of(case: Case):

@@ -111,6 +111,13 @@ class PaymentForm(forms.Form):
         choices=[("card", _("Card")), ("bank_transfer", _("Bank transfer"))],
     )
 
+    def __init__(self, *args, methods: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if methods is not None:  # only the methods whose provider is configured
+            field = self.fields["method"]
+            field.choices = [c for c in field.choices if c[0] in methods]
+            field.initial = field.choices[0][0] if field.choices else None
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("offer") == "past_only" and not cleaned.get("removal_confirmed"):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
+from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +31,8 @@ from fairclaim.accounts.throttle import (
 from fairclaim.cases.actions import CaseChanged
 from fairclaim.cases.claims import case_offers, latest_statements, statement_lines
 from fairclaim.cases.evidence import bundle_download, timeline_for
+from fairclaim.payments.actions import open_plan
+from fairclaim.rules.case_status import case_status
 
 from .access import (
     AccessRefused,
@@ -51,10 +56,48 @@ from .forms import (
 from .signing import document_certificates, published_keyring
 from .uploads import ProofRefused, check_proof, read_proof
 
+log = logging.getLogger(__name__)
+
 CHANGED_MEANWHILE = gettext_lazy(
     "The case changed while you were sending this (perhaps it was sent twice). "
     "Please check the case page and try again if needed."
 )
+
+
+SESSION_ENDED = gettext_lazy(
+    "Your session has ended, or this case is not open in this browser. Please enter the case "
+    "reference and access code from your notice (or use the link in it) to continue."
+)
+
+
+def recipient_page(view):
+    """A portal page of one case: without access in this session, back to the code form with the
+    reference filled in (the same answer whether or not the case exists), never a bare 404."""
+
+    @wraps(view)
+    def page(request, reference, *args, **kwargs):
+        if not recipient_cases(request.session).filter(reference=reference).exists():
+            messages.info(request, SESSION_ENDED)
+            return redirect(f"{reverse('portal:enter')}?{urlencode({'reference': reference[:40]})}")
+        return view(request, reference, *args, **kwargs)
+
+    return page
+
+
+def status_of(case):
+    return case_status(case.state, case.deadline, timezone.localdate())
+
+
+def recipient_may_pay(case) -> bool:
+    return status_of(case).may_pay
+
+
+def _step_closed(request, case):
+    """A step the case no longer offers (decided, closed): say so on the case page."""
+    messages.info(
+        request, _("This step is not open in this case any more; the case page says why.")
+    )
+    return redirect("portal:case", reference=case.reference)
 
 
 def get_case_for_recipient(request, reference: str):
@@ -66,7 +109,9 @@ def get_case_for_recipient(request, reference: str):
 
 @require_http_methods(["GET", "POST"])
 def enter(request):
-    form = AccessForm(request.POST or None)
+    form = AccessForm(
+        request.POST or None, initial={"reference": request.GET.get("reference", "")[:40]}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case = open_with_code(
@@ -107,6 +152,7 @@ def leave(request):
 
 
 @require_GET
+@recipient_page
 def show_case(request, reference):
     case = get_case_for_recipient(request, reference)
     return render(request, "portal/case.html", {"case": case, "body": case_body(request, case)})
@@ -120,7 +166,8 @@ CASE_BODY_SECONDS = 300
 def case_body(request, case) -> str:
     """The evidence and offers part of the case page, rendered once per case version and language:
     it is the same for everyone allowed to see the case, and it costs a dozen queries."""
-    version = f"{case.last_event or 0}:{case.updated_at.timestamp()}"
+    # Today is part of the version: a deadline that passes changes what the status says.
+    version = f"{case.last_event or 0}:{case.updated_at.timestamp()}:{timezone.localdate()}"
     key = f"portal-case:{case.pk}:{version}:{get_language()}"
     body = cache.get(key)
     if body is None:
@@ -139,6 +186,9 @@ def case_body(request, case) -> str:
             "submissions": case.licence_submissions.all(),
             "defences": case.defences.all(),
             "documents": case.notices.exclude(kind="dmca").filter(status="sent"),
+            "status": status_of(case),
+            "law_firm": case.law_firm.name if case.law_firm_id else "",
+            "plan": open_plan(case),
         }
         body = render_to_string("portal/_case_body.html", context)
         cache.set(key, body, CASE_BODY_SECONDS)
@@ -160,8 +210,11 @@ def capture_bundle(request, reference, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@recipient_page
 def show_licence(request, reference):
     case = get_case_for_recipient(request, reference)
+    if not status_of(case).may_show_licence:
+        return _step_closed(request, case)
     form = LicenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.pop("proof")
@@ -185,8 +238,11 @@ def show_licence(request, reference):
 
 
 @require_http_methods(["GET", "POST"])
+@recipient_page
 def show_defence(request, reference):
     case = get_case_for_recipient(request, reference)
+    if not status_of(case).may_raise_defence:
+        return _step_closed(request, case)
     form = DefenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["evidence"]
@@ -216,6 +272,7 @@ def show_defence(request, reference):
 
 
 @require_http_methods(["GET", "POST"])
+@recipient_page
 def show_messages(request, reference):
     case = get_case_for_recipient(request, reference)
     form = MessageForm(request.POST or None)
@@ -289,10 +346,19 @@ def check_uploaded_bundle(upload):
     return verification
 
 
+PAYMENT_UNAVAILABLE = gettext_lazy(
+    "This payment method is not available right now. Please choose another one or try again "
+    "later; your case is unchanged."
+)
+
+
 @require_http_methods(["GET", "POST"])
+@recipient_page
 def show_payment(request, reference):
     from fairclaim.payments.actions import (
         OfferError,
+        available_methods,
+        do_cancel_plan,
         do_choose_offer,
         do_start_bank_transfer,
         do_start_card_payment,
@@ -300,8 +366,20 @@ def show_payment(request, reference):
     from fairclaim.payments.providers.base import PaymentError
 
     case = get_case_for_recipient(request, reference)
+    if not recipient_may_pay(case):
+        messages.info(request, _("There is nothing to pay in this case."))
+        return redirect("portal:case", reference=case.reference)
     offers = case_offers(case)
-    form = PaymentForm(request.POST or None)
+    methods = available_methods()
+    form = PaymentForm(request.POST or None, methods=methods)
+    if request.method == "POST" and request.POST.get("cancel_plan"):
+        try:
+            do_cancel_plan(case, timezone.now())
+        except OfferError as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(request, _("Your payment plan is cancelled. Nothing was charged."))
+        return redirect("portal:case", reference=case.reference)
     if request.method == "POST" and form.is_valid() and form.cleaned_data["offer"] in offers:
         data = form.cleaned_data
         try:
@@ -311,15 +389,57 @@ def show_payment(request, reference):
                 back = request.build_absolute_uri(reverse("portal:case", args=[case.reference]))
                 return redirect(do_start_card_payment(first, f"{back}?paid=1", back))
             instructions = do_start_bank_transfer(first).instructions
-        except (OfferError, PaymentError) as problem:
+        except OfferError as problem:
             form.add_error(None, str(problem))
+        except PaymentError as problem:
+            # Provider trouble (not configured, unreachable, refused) is ours to fix: the
+            # recipient gets a plain sentence, the log gets the detail.
+            log.warning("payment start failed for %s: %s", case.reference, problem)
+            form.add_error(None, PAYMENT_UNAVAILABLE)
         else:
             return render(
                 request,
                 "portal/bank_transfer.html",
                 {"case": case, "plan": plan, "instructions": instructions},
             )
-    return render(request, "portal/payment.html", {"case": case, "form": form, "offers": offers})
+    context = {
+        "case": case,
+        "form": form,
+        "offers": offers,
+        "methods": methods,
+        "schedules": instalment_previews(offers),
+        "plan": open_plan(case),
+    }
+    return render(request, "portal/payment.html", context)
+
+
+def instalment_previews(offers) -> list[dict]:
+    """For each offer and number of instalments, what each instalment would be (shown before
+    choosing): the parts always sum exactly to the total."""
+    from fairclaim.payments.plan import MAX_INSTALMENTS, PlanError, split_amount
+
+    rows = []
+    for count in range(1, MAX_INSTALMENTS + 1):
+        row = {"count": count, "cells": []}
+        for name, total in offers.items():
+            try:
+                parts = split_amount(total.gross, count)
+            except PlanError:
+                row["cells"].append({"offer": name, "parts": None})
+                continue
+            row["cells"].append(
+                {
+                    "offer": name,
+                    "first": parts[0].amount,
+                    "rest": parts[-1].amount,
+                    "same": parts[0].amount == parts[-1].amount,
+                    "total": total.gross.amount,
+                    "currency": total.gross.currency,
+                    "parts": parts,
+                }
+            )
+        rows.append(row)
+    return rows
 
 
 @require_http_methods(["GET", "POST"])

@@ -44,6 +44,7 @@ class Code(StrEnum):
     EVIDENCE_WAITING = "evidence_waiting"
     EVIDENCE_NOT_VERIFIED = "evidence_not_verified"
     EVIDENCE_ABSENT = "evidence_absent"
+    RECIPIENT_ENGAGED = "recipient_engaged"  # a reminder would ignore what the recipient did
 
 
 # Which case states each kind of notice may leave from (rules.case_states values). A demand
@@ -86,6 +87,9 @@ class SendFacts:
     state: str
     recipient_email: str
     lines: tuple[LineFacts, ...]
+    # What the recipient has open that a reminder must not talk over: "defence", "licence
+    # proof", "payment plan", "unanswered message" (only reminders look at it).
+    recipient_open: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,13 @@ def _case_reasons(facts: SendFacts) -> Iterable[Reason]:
         )
     if not facts.lines:
         yield Reason(Code.NO_LINES, "the case has no work left to claim.")
+    if facts.kind == NoticeKind.REMINDER and facts.recipient_open:
+        yield Reason(
+            Code.RECIPIENT_ENGAGED,
+            f"the recipient has an open {', '.join(facts.recipient_open)}; "
+            "a reminder would ignore it.",
+            remedy="Decide or answer it; reminders resume on their own afterwards.",
+        )
 
 
 def _line_reasons(kind: NoticeKind, line: LineFacts) -> Iterable[Reason]:

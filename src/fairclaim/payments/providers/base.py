@@ -66,6 +66,11 @@ class PaymentProvider:
     name = ""
     method = ""
 
+    @property
+    def configured(self) -> bool:
+        """Whether this provider can take money now; an unconfigured one is never offered."""
+        return True
+
     def start(
         self, payment: Payment, *, success_url: str, cancel_url: str, now: datetime
     ) -> PaymentStart:

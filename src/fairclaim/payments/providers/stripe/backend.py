@@ -83,6 +83,10 @@ class StripeProvider(PaymentProvider):
         self.timeout = getattr(settings, "STRIPE_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)
         self.retries = getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", DEFAULT_MAX_NETWORK_RETRIES)
 
+    @property
+    def configured(self) -> bool:
+        return bool(self.api_key)
+
     def client(self) -> stripe.StripeClient:
         if not self.api_key:
             raise ProviderNotConfigured("STRIPE_API_KEY is not set; card payments are off")

@@ -1,0 +1,269 @@
+"""Notifications: every party hears of what happened on a case (rules.notify decides who).
+
+Each is an outbox row written in the same transaction as the case-log entry it is about, so a
+rolled-back action tells nobody and a committed one is never forgotten. Sending reuses the
+notice outbox's guarantees (cases.sending: a conditional-UPDATE claim, backoff, one Message-ID
+per notification, a send interrupted after the server accepted it repeats with the same
+Message-ID). A party who chose the daily digest gets one e-mail a day listing everything due;
+signed-in parties also see each notification in their in-app list. Every delivered notification
+is logged on its case (`notification_sent`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from fairclaim.accounts.models import User
+from fairclaim.letters.mail import build_mail
+from fairclaim.links import public_url
+from fairclaim.rules.notify import parties_to_tell
+
+from .models import Case, CaseEvent, Notification, NotificationPreference
+
+log = logging.getLogger(__name__)
+
+# Digests go out once a day at this time (UTC), covering everything queued before it.
+DIGEST_AT = time(7, 0)
+STAFF_ROLES = {
+    "rights_holder": User.Role.RIGHTS_HOLDER,
+    "case_manager": User.Role.CASE_MANAGER,
+    "law_firm": User.Role.LAW_FIRM,
+}
+
+
+def queue_for_event(case: Case, event: CaseEvent) -> list[Notification]:
+    """Queue the notifications one case-log entry calls for (called by `append_event`, inside
+    its transaction)."""
+    parties = parties_to_tell(event.kind, event.payload, escalated=case.state == "escalated")
+    if not parties:
+        return []
+    queued = []
+    for party in sorted(parties):
+        if party == "recipient":
+            if case.recipient_email:
+                queued.append(_queue(case, event, party, None, case.recipient_email))
+            continue
+        for user in _staff_for(case, party, event):
+            queued.append(_queue(case, event, party, user, user.email))
+    transaction.on_commit(lambda: _enqueue_immediate([n.pk for n in queued if not n.digest]))
+    return queued
+
+
+def _staff_for(case: Case, party: str, event: CaseEvent):
+    from fairclaim.accounts.access import cases_for
+
+    users = User.objects.filter(is_active=True, role=STAFF_ROLES[party])
+    if party == "law_firm":
+        # On escalation the firm is named in the entry (the case row is updated just after).
+        firm = event.payload.get("law_firm") if event.kind == "escalated" else case.law_firm_id
+        return list(users.filter(organisation_id=firm)) if firm else []
+    return [u for u in users if cases_for(u).filter(pk=case.pk).exists()]
+
+
+def _frequency(user: User | None) -> str:
+    if user is None:
+        return NotificationPreference.Frequency.IMMEDIATE
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference.frequency if preference else NotificationPreference.Frequency.IMMEDIATE
+
+
+def next_digest_time(now: datetime) -> datetime:
+    today = datetime.combine(now.date(), DIGEST_AT, tzinfo=now.tzinfo)
+    return today if now < today else today + timedelta(days=1)
+
+
+def _queue(case, event, party, user, email) -> Notification:
+    digest = _frequency(user) == NotificationPreference.Frequency.DAILY
+    language = case.language if party == "recipient" else "en"
+    link = _link_for(case, party)
+    with translation.override(language if language in {"en", "de"} else "en"):
+        context = {
+            "case": case,
+            "event": event,
+            "party": party,
+            "link": link,
+            "message": _message_text(event),
+            "frequency": "daily" if digest else "immediate",
+        }
+        subject = " ".join(render_to_string("cases/notifications/subject.txt", context).split())
+        body = render_to_string("cases/notifications/body.txt", context)
+    key = f"{case.reference}-{event.seq}-{party}-{user.pk if user else 'r'}"
+    notification = Notification.objects.create(
+        case=case,
+        audience=party,
+        user=user,
+        event_seq=event.seq,
+        kind=event.kind,
+        email=email or "",
+        language=language,
+        subject=subject[:300],
+        body_text=body,
+        link=link,
+        digest=digest,
+        idempotency_key=key,
+        message_id=f"<{key}@{_mail_domain()}>",
+        created_at=event.at,
+        queued_at=next_digest_time(event.at) if digest else event.at,
+    )
+    return notification
+
+
+def _message_text(event: CaseEvent) -> str:
+    from .models import Message
+
+    if event.kind != "message_posted":
+        return ""
+    message = Message.objects.filter(pk=event.payload.get("message")).first()
+    return message.body if message else ""
+
+
+def _link_for(case: Case, party: str) -> str:
+    if party == "recipient":
+        from fairclaim.portal.access import one_time_link_token
+
+        return public_url(f"/portal/link/{one_time_link_token(case)}/")
+    return public_url(reverse("cases:detail", args=[case.reference]))
+
+
+def _mail_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "fairclaim.invalid"
+
+
+def _enqueue_immediate(pks: list[int]) -> None:
+    from .tasks import send_notification
+
+    for pk in pks:
+        send_notification.enqueue(pk)
+
+
+def do_send_notification(notification_id: int, now: datetime) -> bool:
+    """Send one immediate notification (the notice outbox's claim and retry rules)."""
+    from .sending import claim_for_sending, record_failed_attempt
+
+    if not claim_for_sending(Notification, notification_id, now, digest=False):
+        return False
+    notification = Notification.objects.select_related("case").get(pk=notification_id)
+    if not notification.email:
+        _mark_sent([notification], now)  # in-app only
+        return True
+    try:
+        build_mail(
+            subject=notification.subject,
+            text=notification.body_text,
+            html=_html(notification.body_text, notification.link, notification.language),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notification.email],
+            headers={
+                "Message-ID": notification.message_id,
+                "X-Fairclaim-Reference": notification.case.reference,
+            },
+        ).send(fail_silently=False)
+    except OSError as exc:
+        record_failed_attempt(Notification, notification, exc, now)
+        return False
+    _mark_sent([notification], now)
+    return True
+
+
+def do_send_digests(now: datetime) -> int:
+    """One e-mail per address with every digest notification due; returns the e-mails sent."""
+    from .sending import STALE_SENDING
+
+    due = Notification.objects.filter(
+        Q(status=Notification.Status.QUEUED, queued_at__lte=now)
+        | Q(status=Notification.Status.SENDING, sending_started_at__lt=now - STALE_SENDING),
+        digest=True,
+    )
+    sent = 0
+    for email in sorted(set(due.values_list("email", flat=True))):
+        batch = list(due.filter(email=email).order_by("created_at").values_list("pk", flat=True))
+        claimed = Notification.objects.filter(
+            Q(status=Notification.Status.QUEUED)
+            | Q(status=Notification.Status.SENDING, sending_started_at__lt=now - STALE_SENDING),
+            pk__in=batch,
+        ).update(status=Notification.Status.SENDING, sending_started_at=now)
+        if not claimed:
+            continue
+        items = list(
+            Notification.objects.select_related("case").filter(
+                pk__in=batch, status=Notification.Status.SENDING, sending_started_at=now
+            )
+        )
+        if not email:
+            _mark_sent(items, now)
+            continue
+        text = render_to_string("cases/notifications/digest.txt", {"items": items, "now": now})
+        try:
+            build_mail(
+                subject=f"fairclaim: {len(items)} update(s) on your cases",
+                text=text,
+                html=_html(text, "", "en"),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[email],
+                headers={"Message-ID": f"<digest-{items[0].idempotency_key}@{_mail_domain()}>"},
+            ).send(fail_silently=False)
+        except OSError as exc:
+            Notification.objects.filter(pk__in=[n.pk for n in items]).update(
+                status=Notification.Status.QUEUED, last_error=str(exc)[:2000]
+            )
+            continue
+        _mark_sent(items, now)
+        sent += 1
+    return sent
+
+
+def _mark_sent(items: list[Notification], now: datetime) -> None:
+    from .log import append_event
+
+    with transaction.atomic():
+        Notification.objects.filter(pk__in=[n.pk for n in items]).update(
+            status=Notification.Status.SENT, sent_at=now, last_error=""
+        )
+        for n in items:
+            append_event(
+                n.case,
+                "notification_sent",
+                {
+                    "notification": n.pk,
+                    "about": n.event_seq,
+                    "audience": n.audience,
+                    "digest": n.digest,
+                    "message_id": n.message_id if n.email else "",
+                },
+                actor="system",
+                at=now,
+            )
+
+
+def _html(text: str, link: str, language: str) -> str:
+    return render_to_string(
+        "cases/notifications/body.html", {"text": text, "link": link, "language": language}
+    )
+
+
+def due_notifications(now: datetime) -> list[int]:
+    """Immediate notifications to retry after backoff, or whose sender died mid-send."""
+    from .sending import MAX_ATTEMPTS, STALE_SENDING
+
+    return list(
+        Notification.objects.filter(
+            Q(status=Notification.Status.QUEUED, queued_at__lte=now)
+            | Q(status=Notification.Status.SENDING, sending_started_at__lt=now - STALE_SENDING),
+            digest=False,
+            attempts__lt=MAX_ATTEMPTS,
+        ).values_list("pk", flat=True)[:200]
+    )
+
+
+def unread_for(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
