@@ -138,7 +138,6 @@ if PRODUCTION and not ALLOWED_HOSTS:
 FAIRCLAIM_PUBLIC_URL = (
     env_str("FAIRCLAIM_PUBLIC_URL") or env_str("SITE_URL", "http://127.0.0.1:8000")
 ).rstrip("/")
-SITE_URL = FAIRCLAIM_PUBLIC_URL
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -131,7 +131,7 @@ def issue_pdf(
         pdf,
         signer.document,
         reason=SIGNING_REASON,
-        location=settings.SITE_URL,
+        location=settings.FAIRCLAIM_PUBLIC_URL,
         contact=settings.DEFAULT_FROM_EMAIL,
         tsa_url=settings.FAIRCLAIM_TSA_URL or None,
     )
