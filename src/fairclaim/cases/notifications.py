@@ -12,6 +12,9 @@ is logged on its case (`notification_sent`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -39,9 +42,26 @@ STAFF_ROLES = {
 }
 
 
+# Set while past events are recorded (see `recording_the_past`).
+_PAST = ContextVar("fairclaim_recording_the_past", default=False)
+
+
+@contextmanager
+def recording_the_past() -> Iterator[None]:
+    """Write case-log entries for things that happened long ago (a demo's history, an import of
+    old cases) without telling anyone now: the log is complete, nobody gets news of last year."""
+    token = _PAST.set(True)
+    try:
+        yield
+    finally:
+        _PAST.reset(token)
+
+
 def queue_for_event(case: Case, event: CaseEvent) -> list[Notification]:
     """Queue the notifications one case-log entry calls for (called by `append_event`, inside
     its transaction)."""
+    if _PAST.get():
+        return []
     parties = parties_to_tell(event.kind, event.payload, escalated=case.state == "escalated")
     if not parties:
         return []
