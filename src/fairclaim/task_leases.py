@@ -9,8 +9,10 @@ all. After that it stays FAILED, where the operator sees it (the admin lists fai
 their reason) and can queue it again.
 
 Running a task twice is safe because every task claims its work with a conditional UPDATE that a
-stale claim gives up after the same lease (works.actions.STALE_CLAIM, cases.sending.STALE_SENDING):
-what the dead worker finished stays finished, what it did not is done by the retry.
+stale claim gives up after the same lease (works.actions.stale_claim, cases.sending.stale_sending,
+api.delivery.stale_claim, monitoring.actions.do_check_page): what the dead worker finished stays
+finished, what it did not is done by the retry. tests/security/test_kill_per_task_kind.py kills a
+real worker in the middle of every kind and checks exactly that.
 """
 
 from __future__ import annotations

@@ -38,13 +38,18 @@ PLANNED_EVENTS = {"payout.made": "A payout to the rights holder was made"}
 FIRST_RETRY = timedelta(seconds=30)
 MAX_RETRY_DELAY = timedelta(hours=6)
 MAX_ATTEMPTS = 15  # 30 s doubling, capped at 6 h: about a day and a half before we give up
-STALE_CLAIM = timedelta(minutes=15)  # a worker that died mid-delivery; another may retake it
 # The receiver's answer is not read beyond a status; a redirect is a failure (not followed),
 # so a public endpoint cannot bounce the signed request to another host.
 WEBHOOK_LIMITS = FetchLimits(
     total_timeout=15.0, connect_timeout=5.0, max_bytes=256 * 1024, max_redirects=0
 )
 USER_AGENT = "fairclaim-webhooks/1"
+
+
+def stale_claim() -> timedelta:
+    """A delivery claimed this long ago had its worker die mid-delivery; another may retake it.
+    The task lease (task_leases.py), so the retry queued after a worker died sends it."""
+    return timedelta(seconds=settings.FAIRCLAIM_TASK_LEASE_SECONDS)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -114,11 +119,14 @@ def do_replay(delivery: WebhookDelivery, now: datetime) -> WebhookDelivery:
 def do_deliver(delivery_id: int, now: datetime) -> bool:
     """Send one queued delivery; record the outcome. Returns whether this call sent it.
 
-    Claimed with a conditional UPDATE (queued → sending), so a duplicate task does nothing.
+    Claimed with a conditional UPDATE (queued, or sending by a worker that died → sending), so a
+    duplicate task does nothing.
     """
+    Status = WebhookDelivery.Status
     claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, status=WebhookDelivery.Status.QUEUED
-    ).update(status=WebhookDelivery.Status.SENDING, claimed_at=now)
+        Q(status=Status.QUEUED) | Q(status=Status.SENDING, claimed_at__lt=now - stale_claim()),
+        pk=delivery_id,
+    ).update(status=Status.SENDING, claimed_at=now)
     if not claimed:
         return False
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
@@ -174,7 +182,7 @@ def enqueue_due_deliveries(now: datetime) -> int:
     Status = WebhookDelivery.Status
     due = WebhookDelivery.objects.filter(
         Q(status=Status.PENDING, next_attempt_at__lte=now)
-        | Q(status__in=[Status.QUEUED, Status.SENDING], claimed_at__lt=now - STALE_CLAIM)
+        | Q(status__in=[Status.QUEUED, Status.SENDING], claimed_at__lt=now - stale_claim())
     ).values_list("pk", "status", "claimed_at")[:1000]
     queued = 0
     with transaction.atomic():

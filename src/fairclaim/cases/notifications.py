@@ -195,11 +195,11 @@ def do_send_notification(notification_id: int, now: datetime) -> bool:
 
 def do_send_digests(now: datetime) -> int:
     """One e-mail per address with every digest notification due; returns the e-mails sent."""
-    from .sending import STALE_SENDING
+    from .sending import stale_sending
 
     due = Notification.objects.filter(
         Q(status=Notification.Status.QUEUED, queued_at__lte=now)
-        | Q(status=Notification.Status.SENDING, sending_started_at__lt=now - STALE_SENDING),
+        | Q(status=Notification.Status.SENDING, sending_started_at__lt=now - stale_sending()),
         digest=True,
     )
     sent = 0
@@ -207,7 +207,7 @@ def do_send_digests(now: datetime) -> int:
         batch = list(due.filter(email=email).order_by("created_at").values_list("pk", flat=True))
         claimed = Notification.objects.filter(
             Q(status=Notification.Status.QUEUED)
-            | Q(status=Notification.Status.SENDING, sending_started_at__lt=now - STALE_SENDING),
+            | Q(status=Notification.Status.SENDING, sending_started_at__lt=now - stale_sending()),
             pk__in=batch,
         ).update(status=Notification.Status.SENDING, sending_started_at=now)
         if not claimed:
@@ -271,12 +271,12 @@ def _html(text: str, link: str, language: str) -> str:
 
 def due_notifications(now: datetime) -> list[int]:
     """Immediate notifications to retry after backoff, or whose sender died mid-send."""
-    from .sending import MAX_ATTEMPTS, STALE_SENDING
+    from .sending import MAX_ATTEMPTS, stale_sending
 
     return list(
         Notification.objects.filter(
             Q(status=Notification.Status.QUEUED, queued_at__lte=now)
-            | Q(status=Notification.Status.SENDING, sending_started_at__lt=now - STALE_SENDING),
+            | Q(status=Notification.Status.SENDING, sending_started_at__lt=now - stale_sending()),
             digest=False,
             attempts__lt=MAX_ATTEMPTS,
         ).values_list("pk", flat=True)[:200]

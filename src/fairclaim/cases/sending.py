@@ -39,8 +39,13 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 # Wait before attempt n+1: 1, 2, 4, 8, 16 minutes — long enough for a relay to recover.
 BACKOFF_BASE = timedelta(minutes=1)
-# A notice `sending` this long had its worker die mid-send: send again with the same Message-ID.
-STALE_SENDING = timedelta(minutes=10)
+
+
+def stale_sending() -> timedelta:
+    """A notice `sending` this long had its worker die mid-send: send again with the same
+    Message-ID. The task lease (task_leases.py): the retry queued after a worker died finds the
+    notice claimable, instead of leaving it in `sending` until a later scheduler pass."""
+    return timedelta(seconds=settings.FAIRCLAIM_TASK_LEASE_SECONDS)
 
 
 # The notices the send gate guards (receipts after payment are not demands and need no gate).
@@ -184,7 +189,7 @@ def claim_for_sending(model, pk: int, now: datetime, **only) -> bool:
     """Claim one outbox row (a Notice or a Notification) for this sender: a conditional UPDATE,
     so two workers never both send it. Queued rows, and rows whose sender died mid-send."""
     claimable = Q(status=model.Status.QUEUED) | Q(
-        status=model.Status.SENDING, sending_started_at__lt=now - STALE_SENDING
+        status=model.Status.SENDING, sending_started_at__lt=now - stale_sending()
     )
     return bool(
         model.objects.filter(claimable, pk=pk, attempts__lt=MAX_ATTEMPTS, **only).update(
@@ -275,7 +280,7 @@ def due_notices(now: datetime) -> list[int]:
     return list(
         Notice.objects.filter(
             Q(status=Notice.Status.QUEUED, queued_at__lte=now)
-            | Q(status=Notice.Status.SENDING, sending_started_at__lt=now - STALE_SENDING),
+            | Q(status=Notice.Status.SENDING, sending_started_at__lt=now - stale_sending()),
             attempts__lt=MAX_ATTEMPTS,
         ).values_list("pk", flat=True)[:200]
     )

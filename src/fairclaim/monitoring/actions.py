@@ -196,12 +196,17 @@ CHECK_FAILURES = {
 
 def do_check_page(check_id: int, now: datetime) -> PageCheck:
     """Run one queued page check and record its outcome on the check: the images found, or the
-    reason it failed. Idempotent: only a queued check is started (a conditional UPDATE)."""
+    reason it failed. Idempotent: only a queued check, or one whose worker died while running
+    it (older than the task lease, task_leases.py), is started (a conditional UPDATE)."""
+    from django.db.models import Q
+
     from fairclaim.discovery.errors import DiscoveryError
 
-    started = PageCheck.objects.filter(pk=check_id, status=PageCheck.Status.QUEUED).update(
-        status=PageCheck.Status.RUNNING, started_at=now
-    )
+    Status = PageCheck.Status
+    died = now - timedelta(seconds=settings.FAIRCLAIM_TASK_LEASE_SECONDS)
+    started = PageCheck.objects.filter(
+        Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=died), pk=check_id
+    ).update(status=Status.RUNNING, started_at=now)
     check = PageCheck.objects.select_related("organisation", "requested_by").get(pk=check_id)
     if not started:
         return check
