@@ -46,9 +46,7 @@ class Collection(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["owner", "name"], name="collection_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="collection_unique")]
 
     def __str__(self):
         return self.name

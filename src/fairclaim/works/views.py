@@ -129,7 +129,8 @@ def bulk_edit_works(request):
         messages.error(request, "Choose one or more works first.")
     else:
         try:
-            done = do_bulk_edit(chosen, request.POST.get("action", ""), request.POST, timezone.now())
+            action = request.POST.get("action", "")
+            done = do_bulk_edit(chosen, action, request.POST, timezone.now())
         except BulkRefused as refusal:
             messages.error(request, f"Nothing was changed: {refusal}")
         else:
