@@ -52,3 +52,18 @@ def test_strangers_get_404_for_a_check(client, cast):
     assert client.get(check.get_absolute_url()).status_code == 404
     client.force_login(cast.alice_viewer)
     assert client.get(check.get_absolute_url()).status_code == 200
+
+
+def test_the_status_endpoint_reports_the_end_and_its_reason(client, cast, settings):
+    settings.FAIRCLAIM_ALLOW_LOOPBACK = False
+    check = submit(client, cast.alice, "http://127.0.0.1:9/private")
+    status_url = reverse("monitoring:check_status", args=[check.pk])
+    assert client.get(status_url).json()["finished"] is False
+    do_check_page(check.pk, timezone.now())
+    state = client.get(status_url).json()
+    assert (state["status"], state["finished"], state["failure_kind"]) == (
+        "failed", True, "address_refused",
+    )  # fmt: skip
+    assert "was not fetched" in state["message"]
+    client.force_login(cast.charlie)
+    assert client.get(status_url).status_code == 404

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sightings/", views.list_sightings, name="sightings"),
     path("sightings/submit/", views.submit_page, name="submit_page"),
     path("sightings/checks/<int:pk>/", views.show_page_check, name="page_check"),
+    path("sightings/checks/<int:pk>/status.json", views.page_check_status, name="check_status"),
     path("<int:pk>/report.png", views.match_report_image, name="report_image"),
     path("<int:pk>/overlay.png", views.match_report_image, {"variant": "overlay"}, name="overlay"),
 ]

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -162,10 +162,38 @@ def submit_page(request):
 CHECK_REFRESH_SECONDS = 2
 
 
-@login_required
-def show_page_check(request, pk):
-    check = get_object_or_404(
+def _get_page_check_for_user(request, pk) -> PageCheck:
+    return get_object_or_404(
         PageCheck.objects.filter(organisation__in=handled_organisations(request.user)), pk=pk
     )
+
+
+@login_required
+def show_page_check(request, pk):
+    check = _get_page_check_for_user(request, pk)
     context = {"check": check, "refresh": None if check.finished else CHECK_REFRESH_SECONDS}
     return render(request, "monitoring/page_check.html", context)
+
+
+@login_required
+def page_check_status(request, pk):
+    """What the check's page polls: its state and, once it ends, the result or the reason."""
+    check = _get_page_check_for_user(request, pk)
+    messages_by_status = {
+        PageCheck.Status.QUEUED: "Waiting for a worker to start the check…",
+        PageCheck.Status.RUNNING: "Fetching the page and its images…",
+        PageCheck.Status.DONE: f"Done: {check.images_found} image(s) found on the page, "
+        f"{check.images_new} new.",
+        PageCheck.Status.FAILED: f"The page was not checked. {check.reason}",
+    }
+    return JsonResponse(
+        {
+            "status": check.status,
+            "finished": check.finished,
+            "message": messages_by_status[check.status],
+            "images_found": check.images_found,
+            "images_new": check.images_new,
+            "failure_kind": check.failure_kind,
+            "reason": check.reason,
+        }
+    )
