@@ -51,6 +51,11 @@ class Sighting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "key"], name="sighting_unique_per_org"),
         ]
+        # The sightings lists page through one rights holder's sightings newest first.
+        indexes = [
+            models.Index(fields=["organisation", "-last_seen", "-id"]),
+            models.Index(fields=["organisation", "-first_seen", "-id"]),
+        ]
 
     def __str__(self):
         return f"{self.image_url} on {self.page_url}"
