@@ -1,6 +1,8 @@
 """A scan of a watched site shows its progress and ends with a visible result: the counts, or
 the reason it failed ("this address is private and was not fetched"), never "scanning" forever."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -95,3 +97,18 @@ def test_bad_addresses_are_refused_with_a_clear_error(client, cast):
     assert response.status_code == 400
     assert "Enter a valid URL" in response.content.decode()
     assert not WatchList.objects.exists()
+
+
+def test_a_scan_whose_worker_stopped_for_good_ends_as_failed_and_can_start_again(client, cast):
+    watch = add_list(client, cast.alice, "https://shop.example/")
+    long_ago = timezone.now() - timedelta(days=1)
+    WatchList.objects.filter(pk=watch.pk).update(scan_status="running", scan_started_at=long_ago)
+    state = client.get(reverse("monitoring:scan_status", args=[watch.pk])).json()
+    assert (state["status"], state["finished"]) == ("failed", True)
+    assert "stopped before it finished" in state["reason"]
+    assert do_request_scan(watch, timezone.now())
+    # A scan that is running now is left alone.
+    WatchList.objects.filter(pk=watch.pk).update(
+        scan_status="running", scan_started_at=timezone.now()
+    )
+    assert client.get(watch.get_absolute_url()).content.decode().count("http-equiv") == 1

@@ -214,10 +214,33 @@ def scan_failure_reason(errors: dict) -> str:
     return ("Nothing could be read. " + " ".join(parts))[:500]
 
 
+# A running scan not heard of for this long after its start has lost its worker for good: each
+# retry restarts the clock, and the lease recovery runs on the scheduler's next step.
+STALE_SCAN_MARGIN = timedelta(minutes=10)
+STALE_SCAN_REASON = "The scan stopped before it finished (its worker ended); start it again."
+
+
+def stale_scan_before(now: datetime) -> datetime:
+    from fairclaim.task_leases import lease_for
+
+    return now - lease_for("fairclaim.monitoring.tasks.scan_watch_list") - STALE_SCAN_MARGIN
+
+
+def do_settle_stale_scan(watch: WatchList, now: datetime) -> WatchList:
+    """A scan whose worker stopped for good ends as failed with that reason, instead of
+    showing "Scanning" forever; returns the watch list as it now is."""
+    if WatchList.objects.filter(
+        pk=watch.pk, scan_status=ScanStatus.RUNNING, scan_started_at__lt=stale_scan_before(now)
+    ).update(scan_status=ScanStatus.FAILED, scan_error=STALE_SCAN_REASON):
+        watch.refresh_from_db()
+    return watch
+
+
 def do_request_scan(watch: WatchList, now: datetime) -> bool:
     """Queue a scan of `watch` now; False when one is already waiting or running."""
     from .tasks import scan_watch_list  # tasks import this module
 
+    do_settle_stale_scan(watch, now)
     with transaction.atomic():
         queued = (
             WatchList.objects.filter(pk=watch.pk)

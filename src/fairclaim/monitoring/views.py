@@ -21,7 +21,7 @@ from fairclaim.accounts.access import (
     sightings_for,
 )
 
-from .actions import do_request_scan
+from .actions import do_request_scan, do_settle_stale_scan
 from .forms import SubmitPageForm, WatchListForm
 from .models import Match, PageCheck, ScanStatus, WatchList
 from .tasks import check_submitted_page
@@ -235,7 +235,7 @@ def list_watch_lists(request):
 
 @login_required
 def show_watch_list(request, pk):
-    watch = _get_watch_list_for_user(request, pk)
+    watch = do_settle_stale_scan(_get_watch_list_for_user(request, pk), timezone.now())
     context = {
         "watch": watch,
         "refresh": CHECK_REFRESH_SECONDS if watch.scanning else None,
@@ -256,7 +256,7 @@ def scan_watch_list_now(request, pk):
 @login_required
 def watch_list_status(request, pk):
     """What the scan page polls: the scan's state and, once it ends, its counts or reason."""
-    watch = _get_watch_list_for_user(request, pk)
+    watch = do_settle_stale_scan(_get_watch_list_for_user(request, pk), timezone.now())
     summary = watch.last_scan_summary or {}
     pages = (summary.get("counts") or {}).get("pages", 0)
     messages_by_status = {
