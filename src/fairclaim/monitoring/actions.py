@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -214,16 +215,21 @@ def scan_failure_reason(errors: dict) -> str:
     return ("Nothing could be read. " + " ".join(parts))[:500]
 
 
-# A running scan not heard of for this long after its start has lost its worker for good: each
-# retry restarts the clock, and the lease recovery runs on the scheduler's next step.
-STALE_SCAN_MARGIN = timedelta(minutes=10)
+# A running scan or check not heard of for this long after its start has lost its worker for
+# good: each retry restarts the clock (the lease recovery runs on the scheduler's next step).
+STALE_MARGIN = timedelta(minutes=10)
 STALE_SCAN_REASON = "The scan stopped before it finished (its worker ended); start it again."
 
 
-def stale_scan_before(now: datetime) -> datetime:
-    from fairclaim.task_leases import lease_for
+def task_lease() -> timedelta:
+    """The task lease (task_leases.py): after it a worker is presumed dead and its task retried."""
+    return timedelta(seconds=settings.FAIRCLAIM_TASK_LEASE_SECONDS)
 
-    return now - lease_for("fairclaim.monitoring.tasks.scan_watch_list") - STALE_SCAN_MARGIN
+
+def stale_scan_before(now: datetime) -> datetime:
+    # A crawl is stopped after SCAN_TIMEOUT; its task's lease is longer than that (or the lease).
+    honest = max(timedelta(seconds=SCAN_TIMEOUT), task_lease())
+    return now - honest - STALE_MARGIN
 
 
 def do_settle_stale_scan(watch: WatchList, now: datetime) -> WatchList:
@@ -277,14 +283,35 @@ CHECK_FAILURES = {
 }
 
 
+def do_settle_stale_check(check: PageCheck, now: datetime) -> PageCheck:
+    """A check whose worker stopped for good (its retries too) ends as failed with that reason
+    instead of showing "Checking" forever; returns the check as it now is."""
+    if PageCheck.objects.filter(
+        pk=check.pk,
+        status=PageCheck.Status.RUNNING,
+        started_at__lt=now - task_lease() - STALE_MARGIN,
+    ).update(
+        status=PageCheck.Status.FAILED,
+        failure_kind="worker_stopped",
+        reason="The check stopped before it finished (its worker ended); submit the page again.",
+        finished_at=now,
+    ):
+        check.refresh_from_db()
+    return check
+
+
 def do_check_page(check_id: int, now: datetime) -> PageCheck:
     """Run one queued page check and record its outcome on the check: the images found, or the
-    reason it failed. Idempotent: only a queued check is started (a conditional UPDATE)."""
+    reason it failed. Idempotent: only a queued check (or one whose worker died, after the task
+    lease) is started, with a conditional UPDATE."""
     from fairclaim.discovery.errors import DiscoveryError
 
-    started = PageCheck.objects.filter(pk=check_id, status=PageCheck.Status.QUEUED).update(
-        status=PageCheck.Status.RUNNING, started_at=now
-    )
+    # A check whose worker died is taken again by the task's retry (after the same lease).
+    started = PageCheck.objects.filter(
+        Q(status=PageCheck.Status.QUEUED)
+        | Q(status=PageCheck.Status.RUNNING, started_at__lt=now - task_lease()),
+        pk=check_id,
+    ).update(status=PageCheck.Status.RUNNING, started_at=now)
     check = PageCheck.objects.select_related("organisation", "requested_by").get(pk=check_id)
     if not started:
         return check

@@ -21,7 +21,7 @@ from fairclaim.accounts.access import (
     sightings_for,
 )
 
-from .actions import do_request_scan, do_settle_stale_scan
+from .actions import do_request_scan, do_settle_stale_check, do_settle_stale_scan
 from .forms import SubmitPageForm, WatchListForm
 from .models import Match, PageCheck, ScanStatus, WatchList
 from .tasks import check_submitted_page
@@ -165,9 +165,10 @@ CHECK_REFRESH_SECONDS = 2
 
 
 def _get_page_check_for_user(request, pk) -> PageCheck:
-    return get_object_or_404(
+    check = get_object_or_404(
         PageCheck.objects.filter(organisation__in=handled_organisations(request.user)), pk=pk
     )
+    return do_settle_stale_check(check, timezone.now())
 
 
 @login_required
