@@ -89,6 +89,12 @@ def main() -> int:
         ("payments list", holder, "/lists/payments/"),
         ("payments: received range", holder,
          "/lists/payments/?received_from=2026-03-01&received_to=2026-03-31"),
+        ("payments: amount + country", holder,
+         "/lists/payments/?min_amount=100&max_amount=500&country=DE"),
+        ("sightings list", holder, "/lists/sightings/"),
+        ("sightings: search + country", holder, "/lists/sightings/?q=page&country=de"),
+        ("claims list", holder, "/lists/claims/"),
+        ("notices list", holder, "/lists/notices/"),
         ("existing inbox /matches/", holder, "/matches/"),
         ("existing /cases/", holder, "/cases/"),
     ]  # fmt: skip

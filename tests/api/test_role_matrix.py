@@ -101,6 +101,28 @@ def test_metadata_and_registration_changes(clients, cast):
     assert list(Registration.objects.values_list("number", flat=True)) == ["VA 1-000-000"]
 
 
+def test_archive_tags_and_bulk_edits_follow_the_roles(clients, cast):
+    work = cast.work.pk
+    expected = {"owner": 200, "viewer": 403, "stranger": 404, "manager": 403, "lawfirm": 404}
+    for role, status in expected.items():
+        body = {"tags": [role], "collections": [role], "archived": True}
+        response = clients[role].patch(f"/api/v1/works/{work}/", body, format="json")
+        assert response.status_code == status, (role, response.content[:200])
+    cast.work.refresh_from_db()
+    assert list(cast.work.tags.values_list("name", flat=True)) == ["owner"]
+    assert cast.work.archived
+
+    # Bulk: other organisations' works are not there (nothing changed), read-only is refused.
+    expected = {"owner": 200, "viewer": 403, "stranger": 200, "manager": 403, "lawfirm": 403}
+    for role, status in expected.items():
+        body = {"works": [work], "action": "tag", "names": [f"bulk {role}"]}
+        response = clients[role].post("/api/v1/works/bulk/", body, format="json")
+        assert response.status_code == status, (role, response.content[:200])
+        if role == "stranger":
+            assert response.json() == {"changed": 0}
+    assert sorted(cast.work.tags.values_list("name", flat=True)) == ["bulk owner", "owner"]
+
+
 def test_uploads_land_only_in_the_members_own_organisation(clients, cast):
     expected = {"owner": 201, "viewer": 403, "stranger": 201, "manager": 403, "lawfirm": 403}
     for seed, (role, status) in enumerate(expected.items(), start=40):

@@ -52,3 +52,36 @@ def test_strangers_get_404_for_a_check(client, cast):
     assert client.get(check.get_absolute_url()).status_code == 404
     client.force_login(cast.alice_viewer)
     assert client.get(check.get_absolute_url()).status_code == 200
+
+
+def test_the_status_endpoint_reports_the_end_and_its_reason(client, cast, settings):
+    settings.FAIRCLAIM_ALLOW_LOOPBACK = False
+    check = submit(client, cast.alice, "http://127.0.0.1:9/private")
+    status_url = reverse("monitoring:check_status", args=[check.pk])
+    assert client.get(status_url).json()["finished"] is False
+    do_check_page(check.pk, timezone.now())
+    state = client.get(status_url).json()
+    assert (state["status"], state["finished"], state["failure_kind"]) == (
+        "failed", True, "address_refused",
+    )  # fmt: skip
+    assert "was not fetched" in state["message"]
+    client.force_login(cast.charlie)
+    assert client.get(status_url).status_code == 404
+
+
+def test_a_check_whose_worker_died_is_retaken_or_ends_with_that_reason(client, cast, settings):
+    from datetime import timedelta
+
+    settings.FAIRCLAIM_ALLOW_LOOPBACK = False
+    check = submit(client, cast.alice, "http://127.0.0.1:9/private")
+    long_ago = timezone.now() - timedelta(days=1)
+    PageCheck.objects.filter(pk=check.pk).update(status="running", started_at=long_ago)
+    # The task's retry takes the stale check again and finishes it.
+    assert do_check_page(check.pk, timezone.now()).failure_kind == "address_refused"
+    # No retry came: the page says so instead of "Checking" forever.
+    PageCheck.objects.filter(pk=check.pk).update(status="running", started_at=long_ago)
+    state = client.get(reverse("monitoring:check_status", args=[check.pk])).json()
+    assert (state["status"], state["failure_kind"]) == ("failed", "worker_stopped")
+    # A check running now is left alone.
+    PageCheck.objects.filter(pk=check.pk).update(status="running", started_at=timezone.now())
+    assert do_check_page(check.pk, timezone.now()).status == "running"

@@ -28,3 +28,13 @@ def test_failed_photos_are_named_with_their_reason(client, cast):
     assert "the image could not be decoded" in failed
     client.force_login(cast.charlie)
     assert "could not be processed" not in client.get(reverse("works:list")).content.decode()
+
+
+def test_progress_endpoint_counts_only_the_members_own_works(client, cast):
+    Work.objects.update(status="pending")  # Alice's and Charlie's
+    client.force_login(cast.alice)
+    state = client.get(reverse("works:progress")).json()
+    assert (state["in_flight"], state["finished"], state["max"]) == (1, False, 1)
+    Work.objects.update(status="ready")
+    state = client.get(reverse("works:progress")).json()
+    assert (state["in_flight"], state["finished"], state["value"]) == (0, True, 1)

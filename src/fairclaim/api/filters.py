@@ -16,10 +16,17 @@ class WorkFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Work.Status.choices)
     sha256 = django_filters.CharFilter(lookup_expr="startswith", max_length=64)
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    tag = django_filters.CharFilter(field_name="tags__name", lookup_expr="iexact", max_length=80)
+    collection = django_filters.CharFilter(
+        field_name="collections__name", lookup_expr="iexact", max_length=80
+    )
+    archived = django_filters.BooleanFilter(
+        field_name="archived_at", lookup_expr="isnull", exclude=True
+    )
 
     class Meta:
         model = Work
-        fields = ["status", "sha256", "created_after"]
+        fields = ["status", "sha256", "created_after", "tag", "collection", "archived"]
 
 
 class LicenceFilter(django_filters.FilterSet):

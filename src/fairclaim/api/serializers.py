@@ -3,14 +3,25 @@ access-code hashes, provider secrets) leaves by accident when a model gains a fi
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from fairclaim.cases.models import Case, CaseEvent, Claim
 from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.monitoring.triage import ACTIONS
 from fairclaim.payments.models import Payment
-from fairclaim.works.models import Licence, Registration, Work
+from fairclaim.works.actions import (
+    BULK_ACTIONS,
+    BulkRefused,
+    clean_names,
+    do_archive_works,
+    do_restore_works,
+    do_set_collections,
+    do_set_tags,
+)
+from fairclaim.works.models import NAME_LENGTH, Licence, Registration, Work
 
 MAX_ID = 2**63 - 1  # the largest row id; a larger number would overflow the database driver
 MAX_URLS_PER_REQUEST = 20  # each is fetched during the request; more belongs in several requests
@@ -22,10 +33,38 @@ class RegistrationSerializer(serializers.ModelSerializer):
         fields = ["id", "office", "number", "effective_date", "group_registration", "notes"]
 
 
+MAX_LABELS = 100  # tags or collections on one work; more is a list, not a label
+
+
+class LabelsField(serializers.ListField):
+    """Tag or collection names, read and written as a list of strings (replacing the list)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            child=serializers.CharField(max_length=NAME_LENGTH), max_length=MAX_LABELS,
+            required=False, **kwargs,
+        )  # fmt: skip
+
+    def to_representation(self, data):
+        return [label.name for label in data.all()]
+
+    def to_internal_value(self, data):
+        try:
+            return clean_names(super().to_internal_value(data))
+        except BulkRefused as refusal:
+            raise serializers.ValidationError(str(refusal)) from None
+
+
 class WorkSerializer(serializers.ModelSerializer):
     registrations = RegistrationSerializer(many=True, read_only=True)
     owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     web_url = serializers.SerializerMethodField()
+    tags = LabelsField()
+    collections = LabelsField()
+    archived = serializers.BooleanField(
+        required=False,
+        help_text="An archived work is no longer matched or searched for; its history stays.",
+    )
 
     class Meta:
         model = Work
@@ -34,15 +73,34 @@ class WorkSerializer(serializers.ModelSerializer):
             "byte_size", "title", "creator", "copyright_notice", "description", "created_on",
             "first_published_on", "status", "processing_error", "fingerprint_note",
             "registrations", "created_at", "updated_at", "web_url",
+            "tags", "collections", "archived", "archived_at",
         ]  # fmt: skip
         read_only_fields = [
             "id", "owner", "sha256", "original_filename", "image_format", "width", "height",
             "byte_size", "status", "processing_error", "fingerprint_note", "registrations",
-            "created_at", "updated_at",
+            "created_at", "updated_at", "archived_at",
         ]  # fmt: skip
 
     def get_web_url(self, work) -> str:
         return reverse("works:detail", args=[work.pk])
+
+    def update(self, instance, validated_data):
+        """Metadata as the model fields; tags, collections and archiving through their actions."""
+        tags = validated_data.pop("tags", None)
+        collections = validated_data.pop("collections", None)
+        archived = validated_data.pop("archived", None)
+        with transaction.atomic():
+            instance = super().update(instance, validated_data)
+            if tags is not None:
+                do_set_tags(instance, tags)
+            if collections is not None:
+                do_set_collections(instance, collections)
+            if archived is not None:
+                now = timezone.now()
+                chosen = Work.objects.filter(pk=instance.pk)
+                (do_archive_works if archived else do_restore_works)(chosen, now)
+                instance.refresh_from_db(fields=["archived_at"])
+        return instance
 
     def validate(self, attrs):
         current = self.instance
@@ -53,6 +111,26 @@ class WorkSerializer(serializers.ModelSerializer):
                 {"first_published_on": "A photo cannot be published before it is taken."}
             )
         return attrs
+
+
+class WorkBulkSerializer(serializers.Serializer):
+    """JSON: one action on many works (those the key's user may not change are skipped)."""
+
+    works = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=1000,
+    )
+    action = serializers.ChoiceField(choices=list(BULK_ACTIONS.items()))
+    names = LabelsField(help_text="Tags or collections, for tag, untag, collect, uncollect")
+    creator = serializers.CharField(required=False, allow_blank=True)
+    copyright_notice = serializers.CharField(required=False, allow_blank=True)
+    licence = serializers.CharField(required=False, allow_blank=True)
+    licence_url = serializers.CharField(required=False, allow_blank=True)
+
+
+class WorkBulkResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField(help_text="How many works the action changed")
 
 
 class WorkUploadSerializer(serializers.Serializer):

@@ -27,6 +27,7 @@ register_converter(RowId, "id")
 v1 = [
     path("works/", works.WorkList.as_view(), name="works"),
     path("works/from-url/", works.WorkFromUrl.as_view(), name="works_from_url"),
+    path("works/bulk/", works.WorkBulk.as_view(), name="works_bulk"),
     path("works/<id:pk>/", works.WorkDetail.as_view(), name="work"),
     path("works/<id:pk>/registrations/", works.RegistrationList.as_view(), name="registrations"),
     path("licences/", works.LicenceList.as_view(), name="licences"),

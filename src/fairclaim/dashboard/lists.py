@@ -83,6 +83,31 @@ def _range(qs, field: str, params, prefix: str, problems: list[str], moments: bo
     return qs
 
 
+def _tld_country(qs, field: str, params):
+    """Sightings and matches know a domain, not a country: a country-code domain (.de, .fr)
+    is the best sign of one, so "country=de" keeps the .de sites."""
+    if country := (params.get("country") or "").strip().lower():
+        qs = qs.filter(**{f"{field}__iendswith": f".{country}"})
+    return qs
+
+
+def _money_range(qs, field: str, params, problems: list[str]):
+    if (low := _amount(params, "min_amount", problems)) is not None:
+        qs = qs.filter(**{f"{field}__gte": low})
+    if (high := _amount(params, "max_amount", problems)) is not None:
+        qs = qs.filter(**{f"{field}__lte": high})
+    return qs
+
+
+def _case_facts(qs, prefix: str, params):
+    """Recipient domain and country filters for records that belong to a case."""
+    if domain := (params.get("domain") or "").strip().lower():
+        qs = qs.filter(**{f"{prefix}recipient_domain__icontains": domain})
+    if country := (params.get("country") or "").strip().upper():
+        qs = qs.filter(**{f"{prefix}recipient_country": country})
+    return qs
+
+
 def demanded_subquery():
     lines = (
         CaseLine.objects.filter(case=OuterRef("pk"))
@@ -117,11 +142,7 @@ def build_cases(scope: Scope, params, problems: list[str]):
         cases = cases.filter(recipient_country=country)
     cases = _range(cases, "deadline", params, "deadline", problems, moments=False)
     cases = _range(cases, "created_at", params, "created", problems)
-    if (low := _amount(params, "min_amount", problems)) is not None:
-        cases = cases.filter(demanded__gte=low)
-    if (high := _amount(params, "max_amount", problems)) is not None:
-        cases = cases.filter(demanded__lte=high)
-    return cases
+    return _money_range(cases, "demanded", params, problems)
 
 
 def build_matches(scope: Scope, params, problems: list[str]):
@@ -137,6 +158,9 @@ def build_matches(scope: Scope, params, problems: list[str]):
             if params.get("exact")
             else (matches.filter(sighting__page_domain__icontains=domain))
         )
+    if q := (params.get("q") or "").strip():
+        matches = matches.filter(Q(work__title__icontains=q) | Q(sighting__page_url__icontains=q))
+    matches = _tld_country(matches, "sighting__page_domain", params)
     return _range(matches, "created_at", params, "found", problems)
 
 
@@ -150,6 +174,9 @@ def build_payments(scope: Scope, params, problems: list[str]):
         payments = payments.filter(currency=currency)
     if q := (params.get("q") or "").strip():
         payments = payments.filter(case__reference__icontains=q)
+    payments = _case_facts(payments, "case__", params)
+    payments = _money_range(payments, "amount", params, problems)
+    payments = _range(payments, "due_on", params, "due", problems, moments=False)
     return _range(payments, "received_at", params, "received", problems)
 
 
@@ -164,6 +191,13 @@ def build_claims(scope: Scope, params, problems: list[str]):
         claims = claims.filter(decision=decision)
     if domain := (params.get("domain") or "").strip().lower():
         claims = claims.filter(match__sighting__page_domain__icontains=domain)
+    if q := (params.get("q") or "").strip():
+        claims = claims.filter(
+            Q(match__work__title__icontains=q)
+            | Q(match__sighting__page_url__icontains=q)
+            | Q(case__reference__icontains=q)
+        )
+    claims = _tld_country(claims, "match__sighting__page_domain", params)
     return _range(claims, "created_at", params, "created", problems)
 
 
@@ -175,6 +209,9 @@ def build_sightings(scope: Scope, params, problems: list[str]):
         sightings = sightings.filter(page_domain__icontains=domain)
     if params.get("gone") == "1":
         sightings = sightings.filter(gone_at__isnull=False)
+    if q := (params.get("q") or "").strip():
+        sightings = sightings.filter(Q(page_url__icontains=q) | Q(image_url__icontains=q))
+    sightings = _tld_country(sightings, "page_domain", params)
     return _range(sightings, "first_seen", params, "seen", problems)
 
 
@@ -186,6 +223,7 @@ def build_notices(scope: Scope, params, problems: list[str]):
         notices = notices.filter(status=status)
     if q := (params.get("q") or "").strip():
         notices = notices.filter(Q(case__reference__icontains=q) | Q(recipient_email__icontains=q))
+    notices = _case_facts(notices, "case__", params)
     notices = _range(notices, "deadline", params, "deadline", problems, moments=False)
     return _range(notices, "sent_at", params, "sent", problems)
 
@@ -232,6 +270,7 @@ SPECS = {
             "newest": ("-created_at", "-id"),
             "oldest": ("created_at", "id"),
             "score": ("-score", "-id"),
+            "domain": ("sighting__page_domain", "-id"),
         },
         build_matches,
         "dashboard/list_matches.html",
@@ -273,7 +312,12 @@ SPECS = {
             Column("Case", "case__reference"),
             Column("Created", "created_at"),
         ),
-        {"newest": ("-created_at", "-id"), "oldest": ("created_at", "id")},
+        {
+            "newest": ("-created_at", "-id"),
+            "oldest": ("created_at", "id"),
+            "domain": ("match__sighting__page_domain", "id"),
+            "status": ("status", "-id"),
+        },
         build_claims,
         "dashboard/list_claims.html",
     ),
@@ -293,6 +337,7 @@ SPECS = {
             "newest": ("-created_at", "-id"),
             "sent": ("-sent_at", "-id"),
             "deadline": ("deadline", "id"),
+            "case": ("case__reference", "id"),
         },
         build_notices,
         "dashboard/list_notices.html",

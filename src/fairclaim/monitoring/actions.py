@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -26,7 +27,7 @@ from fairclaim.accounts.models import Organisation, User
 from fairclaim.discovery.domains import host_of, registrable_domain
 from fairclaim.discovery.records import SightingRecord
 
-from .models import PageCheck, Sighting, WatchList, sighting_key
+from .models import PageCheck, ScanStatus, Sighting, WatchList, sighting_key
 
 log = logging.getLogger(__name__)
 
@@ -153,22 +154,108 @@ def run_crawl(start_urls: list[str], max_pages: int) -> tuple[list[SightingRecor
 
 
 def do_scan_watch_list(watch_list_id: int, now: datetime) -> dict:
+    """Crawl one watch list and record what it shows; the watch list says how the scan goes
+    (running, then done with its counts, or failed with the reason the rights holder reads)."""
+    WatchList.objects.filter(pk=watch_list_id).update(
+        scan_status=ScanStatus.RUNNING, scan_started_at=now, scan_error=""
+    )
     watch = WatchList.objects.select_related("organisation").get(pk=watch_list_id)
-    records, counts = run_crawl(watch.start_urls, watch.max_pages)
+    try:
+        records, counts = run_crawl(watch.start_urls, watch.max_pages)
+    except (RuntimeError, subprocess.TimeoutExpired) as problem:
+        reason = (
+            f"The scan took longer than {SCAN_TIMEOUT // 60} minutes and was stopped."
+            if isinstance(problem, subprocess.TimeoutExpired)
+            else f"The scan stopped: {problem}"
+        )
+        _scan_failed(watch, reason[:500])
+        return {"failed": reason}
+    except Exception:
+        _scan_failed(watch, "The scan stopped on an unexpected error; it has been logged.")
+        raise
     recorded = do_record_sightings(watch.organisation, records, now=now)
     # The sites the watch list covers, whether or not this scan still found images there.
     domains = {registrable_domain(host_of(url)) for url in watch.start_urls if host_of(url)}
     domains |= {s.page_domain for s in recorded.all}
-    gone = do_mark_gone(watch.organisation, domains, {s.pk for s in recorded.all}, now)
+    nothing_read = not counts.get("pages") and not records and counts.get("errors")
+    # Nothing could be read: the sightings there are not gone, we just could not look.
+    gone = (
+        0
+        if nothing_read
+        else do_mark_gone(watch.organisation, domains, {s.pk for s in recorded.all}, now)
+    )
     summary = {
         "new": len(recorded.new),
         "seen_again": len(recorded.seen_again),
         "gone": gone,
         "counts": counts,
     }
-    WatchList.objects.filter(pk=watch.pk).update(last_scan_at=now, last_scan_summary=summary)
+    WatchList.objects.filter(pk=watch.pk).update(
+        last_scan_at=now,
+        last_scan_summary=summary,
+        scan_status=ScanStatus.FAILED if nothing_read else ScanStatus.DONE,
+        scan_error=scan_failure_reason(counts.get("errors") or {}) if nothing_read else "",
+    )
     enqueue_matching([s.pk for s in recorded.all])
     return summary
+
+
+def _scan_failed(watch: WatchList, reason: str) -> None:
+    WatchList.objects.filter(pk=watch.pk).update(scan_status=ScanStatus.FAILED, scan_error=reason)
+
+
+def scan_failure_reason(errors: dict) -> str:
+    """What the rights holder reads when no start address could be read, from the crawl's
+    error counts by kind (e.g. {"address_refused": 1})."""
+    parts = [
+        CHECK_FAILURES.get(kind, f"{kind.replace('_', ' ').capitalize()}.")
+        + (f" ({count} addresses)" if count > 1 else "")
+        for kind, count in sorted(errors.items())
+    ]
+    return ("Nothing could be read. " + " ".join(parts))[:500]
+
+
+# A running scan or check not heard of for this long after its start has lost its worker for
+# good: each retry restarts the clock (the lease recovery runs on the scheduler's next step).
+STALE_MARGIN = timedelta(minutes=10)
+STALE_SCAN_REASON = "The scan stopped before it finished (its worker ended); start it again."
+
+
+def task_lease() -> timedelta:
+    """The task lease (task_leases.py): after it a worker is presumed dead and its task retried."""
+    return timedelta(seconds=settings.FAIRCLAIM_TASK_LEASE_SECONDS)
+
+
+def stale_scan_before(now: datetime) -> datetime:
+    # A crawl is stopped after SCAN_TIMEOUT; its task's lease is longer than that (or the lease).
+    honest = max(timedelta(seconds=SCAN_TIMEOUT), task_lease())
+    return now - honest - STALE_MARGIN
+
+
+def do_settle_stale_scan(watch: WatchList, now: datetime) -> WatchList:
+    """A scan whose worker stopped for good ends as failed with that reason, instead of
+    showing "Scanning" forever; returns the watch list as it now is."""
+    if WatchList.objects.filter(
+        pk=watch.pk, scan_status=ScanStatus.RUNNING, scan_started_at__lt=stale_scan_before(now)
+    ).update(scan_status=ScanStatus.FAILED, scan_error=STALE_SCAN_REASON):
+        watch.refresh_from_db()
+    return watch
+
+
+def do_request_scan(watch: WatchList, now: datetime) -> bool:
+    """Queue a scan of `watch` now; False when one is already waiting or running."""
+    from .tasks import scan_watch_list  # tasks import this module
+
+    do_settle_stale_scan(watch, now)
+    with transaction.atomic():
+        queued = (
+            WatchList.objects.filter(pk=watch.pk)
+            .exclude(scan_status__in=[ScanStatus.QUEUED, ScanStatus.RUNNING])
+            .update(scan_status=ScanStatus.QUEUED, scan_queued_at=now, scan_error="")
+        )
+        if queued:
+            transaction.on_commit(lambda: scan_watch_list.enqueue(watch.pk))
+    return bool(queued)
 
 
 def claim_due_watch_lists(now: datetime) -> list[int]:
@@ -180,7 +267,9 @@ def claim_due_watch_lists(now: datetime) -> list[int]:
     )
     for pk, hours, next_at in due:
         if WatchList.objects.filter(pk=pk, next_scan_at=next_at).update(
-            next_scan_at=now + timedelta(hours=hours)
+            next_scan_at=now + timedelta(hours=hours),
+            scan_status=ScanStatus.QUEUED,
+            scan_queued_at=now,
         ):
             claimed.append(pk)
     return claimed
@@ -194,19 +283,35 @@ CHECK_FAILURES = {
 }
 
 
+def do_settle_stale_check(check: PageCheck, now: datetime) -> PageCheck:
+    """A check whose worker stopped for good (its retries too) ends as failed with that reason
+    instead of showing "Checking" forever; returns the check as it now is."""
+    if PageCheck.objects.filter(
+        pk=check.pk,
+        status=PageCheck.Status.RUNNING,
+        started_at__lt=now - task_lease() - STALE_MARGIN,
+    ).update(
+        status=PageCheck.Status.FAILED,
+        failure_kind="worker_stopped",
+        reason="The check stopped before it finished (its worker ended); submit the page again.",
+        finished_at=now,
+    ):
+        check.refresh_from_db()
+    return check
+
+
 def do_check_page(check_id: int, now: datetime) -> PageCheck:
     """Run one queued page check and record its outcome on the check: the images found, or the
-    reason it failed. Idempotent: only a queued check, or one whose worker died while running
-    it (older than the task lease, task_leases.py), is started (a conditional UPDATE)."""
-    from django.db.models import Q
-
+    reason it failed. Idempotent: only a queued check (or one whose worker died, after the task
+    lease) is started, with a conditional UPDATE."""
     from fairclaim.discovery.errors import DiscoveryError
 
-    Status = PageCheck.Status
-    died = now - timedelta(seconds=settings.FAIRCLAIM_TASK_LEASE_SECONDS)
+    # A check whose worker died is taken again by the task's retry (after the same lease).
     started = PageCheck.objects.filter(
-        Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=died), pk=check_id
-    ).update(status=Status.RUNNING, started_at=now)
+        Q(status=PageCheck.Status.QUEUED)
+        | Q(status=PageCheck.Status.RUNNING, started_at__lt=now - task_lease()),
+        pk=check_id,
+    ).update(status=PageCheck.Status.RUNNING, started_at=now)
     check = PageCheck.objects.select_related("organisation", "requested_by").get(pk=check_id)
     if not started:
         return check

@@ -15,7 +15,7 @@ from threading import Lock
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 
 from fairclaim.discovery.errors import DiscoveryError
 from fairclaim.discovery.fetch import DEFAULT_LIMITS, fetch
@@ -44,10 +44,19 @@ MAX_ART_DIRECTED = 3
 _lock = Lock()
 
 
+def matchable_works(owner_id: int):
+    """The works a new sighting is compared with: fingerprinted and not archived."""
+    return Work.objects.filter(
+        owner_id=owner_id, fingerprint__isnull=False, archived_at__isnull=True
+    )
+
+
 def index_version(owner_id: int) -> tuple:
-    fingerprinted = Work.objects.filter(owner_id=owner_id, fingerprint__isnull=False)
-    stats = fingerprinted.aggregate(n=Count("pk"), last=Max("fingerprinted_at"))
-    return stats["n"], stats["last"]
+    # The id sum changes when archiving one work and restoring another keeps the count.
+    stats = matchable_works(owner_id).aggregate(
+        n=Count("pk"), last=Max("fingerprinted_at"), ids=Sum("pk")
+    )
+    return stats["n"], stats["last"], stats["ids"]
 
 
 def matcher_for(owner_id: int) -> Matcher:
@@ -58,7 +67,7 @@ def matcher_for(owner_id: int) -> Matcher:
         if cached and cached.version == version:
             return cached.matcher
     index = MatchIndex()
-    rows = Work.objects.filter(owner_id=owner_id, fingerprint__isnull=False)
+    rows = matchable_works(owner_id)
     for pk, blob in rows.values_list("pk", "fingerprint").iterator(chunk_size=500):
         index.add(str(pk), WorkFingerprint.from_bytes(bytes(blob)))
     matcher = Matcher(index, load_features=_load_features(owner_id))
@@ -116,6 +125,8 @@ def do_match_sighting(sighting_id: int, now: datetime) -> list[Match]:
         notes += [n if number == 0 else f"rendition {url}: {n}" for n in result.notes]
         for report in result.matches:
             work = Work.objects.get(pk=int(report.work_id), owner_id=sighting.organisation_id)
+            if work.archived_at is not None:
+                continue  # archived since this process built its index: no new matches
             if work.pk not in stored:  # the main image's report wins over a rendition's
                 stored[work.pk] = _store_match(work, sighting, report, decoded, url, number)
     _note(sighting, "; ".join(notes))

@@ -51,6 +51,11 @@ class Sighting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "key"], name="sighting_unique_per_org"),
         ]
+        # The sightings lists page through one rights holder's sightings newest first.
+        indexes = [
+            models.Index(fields=["organisation", "-last_seen", "-id"]),
+            models.Index(fields=["organisation", "-first_seen", "-id"]),
+        ]
 
     def __str__(self):
         return f"{self.image_url} on {self.page_url}"
@@ -124,6 +129,14 @@ class Match(models.Model):
         return reverse("monitoring:match", args=[self.pk])
 
 
+class ScanStatus(models.TextChoices):
+    IDLE = "idle", "Not scanned yet"
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Scanning"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
 class WatchList(models.Model):
     """Sites a rights holder wants re-scanned on a schedule."""
 
@@ -138,6 +151,12 @@ class WatchList(models.Model):
     next_scan_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_scan_at = models.DateTimeField(null=True, blank=True)
     last_scan_summary = models.JSONField(default=dict, blank=True)
+    # The latest scan as the rights holder follows it: waiting, running, then done or failed
+    # with its reason (a scan refused for a private address must not look like "no images").
+    scan_status = models.CharField(max_length=10, choices=ScanStatus.choices, default="idle")
+    scan_queued_at = models.DateTimeField(null=True, blank=True)
+    scan_started_at = models.DateTimeField(null=True, blank=True)
+    scan_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -145,6 +164,13 @@ class WatchList(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("monitoring:watch_list", args=[self.pk])
+
+    @property
+    def scanning(self) -> bool:
+        return self.scan_status in {ScanStatus.QUEUED, ScanStatus.RUNNING}
 
 
 class WhitelistedDomain(models.Model):

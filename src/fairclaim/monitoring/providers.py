@@ -78,7 +78,9 @@ def claim_due_searches(now: datetime) -> list[int]:
     if not enabled_providers():
         return []
     claimed = []
-    due = Work.objects.filter(status=Work.Status.READY, next_provider_search_at__lte=now)
+    due = Work.objects.filter(
+        status=Work.Status.READY, next_provider_search_at__lte=now, archived_at__isnull=True
+    )
     for pk, next_at in due.values_list("pk", "next_provider_search_at")[:500]:
         if Work.objects.filter(pk=pk, next_provider_search_at=next_at).update(
             next_provider_search_at=now + SEARCH_INTERVAL

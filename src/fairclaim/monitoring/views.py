@@ -1,4 +1,5 @@
 import contextlib
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,8 +21,9 @@ from fairclaim.accounts.access import (
     sightings_for,
 )
 
-from .forms import SubmitPageForm
-from .models import Match, PageCheck
+from .actions import do_request_scan, do_settle_stale_check, do_settle_stale_scan
+from .forms import SubmitPageForm, WatchListForm
+from .models import Match, PageCheck, ScanStatus, WatchList
 from .tasks import check_submitted_page
 from .triage import ACTIONS, do_triage
 
@@ -162,10 +164,115 @@ def submit_page(request):
 CHECK_REFRESH_SECONDS = 2
 
 
-@login_required
-def show_page_check(request, pk):
+def _get_page_check_for_user(request, pk) -> PageCheck:
     check = get_object_or_404(
         PageCheck.objects.filter(organisation__in=handled_organisations(request.user)), pk=pk
     )
+    return do_settle_stale_check(check, timezone.now())
+
+
+@login_required
+def show_page_check(request, pk):
+    check = _get_page_check_for_user(request, pk)
     context = {"check": check, "refresh": None if check.finished else CHECK_REFRESH_SECONDS}
     return render(request, "monitoring/page_check.html", context)
+
+
+@login_required
+def page_check_status(request, pk):
+    """What the check's page polls: its state and, once it ends, the result or the reason."""
+    check = _get_page_check_for_user(request, pk)
+    messages_by_status = {
+        PageCheck.Status.QUEUED: "Waiting for a worker to start the check…",
+        PageCheck.Status.RUNNING: "Fetching the page and its images…",
+        PageCheck.Status.DONE: f"Done: {check.images_found} image(s) found on the page, "
+        f"{check.images_new} new.",
+        PageCheck.Status.FAILED: f"The page was not checked. {check.reason}",
+    }
+    return JsonResponse(
+        {
+            "status": check.status,
+            "finished": check.finished,
+            "message": messages_by_status[check.status],
+            "images_found": check.images_found,
+            "images_new": check.images_new,
+            "failure_kind": check.failure_kind,
+            "reason": check.reason,
+        }
+    )
+
+
+def _get_watch_list_for_user(request, pk, *, write: bool = False) -> WatchList:
+    watch = get_object_or_404(
+        WatchList.objects.filter(organisation__in=handled_organisations(request.user)), pk=pk
+    )
+    if write and not can_change_matches(request.user):
+        raise PermissionDenied("You may follow scans but not start them.")
+    return watch
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def list_watch_lists(request):
+    """Sites scanned on a schedule, how their latest scan went, and a form to add one."""
+    may_add = can_change_matches(request.user) and request.user.organisation_id is not None
+    may_add = may_add and request.user.role == "rights_holder"
+    form = WatchListForm(request.POST or None) if may_add else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Only a rights holder's members add sites to scan.")
+        if form.is_valid():
+            watch = form.save(commit=False)
+            watch.organisation_id = request.user.organisation_id
+            watch.next_scan_at = timezone.now() + timedelta(hours=watch.interval_hours)
+            watch.save()
+            do_request_scan(watch, timezone.now())  # the first scan starts now
+            return redirect(watch)
+    watch_lists = WatchList.objects.filter(organisation__in=handled_organisations(request.user))
+    context = {"watch_lists": watch_lists, "form": form}
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "monitoring/watch_lists.html", context, status=status)
+
+
+@login_required
+def show_watch_list(request, pk):
+    watch = do_settle_stale_scan(_get_watch_list_for_user(request, pk), timezone.now())
+    context = {
+        "watch": watch,
+        "refresh": CHECK_REFRESH_SECONDS if watch.scanning else None,
+        "can_scan": can_change_matches(request.user),
+    }
+    return render(request, "monitoring/watch_list.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def scan_watch_list_now(request, pk):
+    watch = _get_watch_list_for_user(request, pk, write=True)
+    if not do_request_scan(watch, timezone.now()):
+        messages.info(request, "A scan of this list is already waiting or running.")
+    return redirect(watch)
+
+
+@login_required
+def watch_list_status(request, pk):
+    """What the scan page polls: the scan's state and, once it ends, its counts or reason."""
+    watch = do_settle_stale_scan(_get_watch_list_for_user(request, pk), timezone.now())
+    summary = watch.last_scan_summary or {}
+    pages = (summary.get("counts") or {}).get("pages", 0)
+    messages_by_status = {
+        ScanStatus.IDLE: "Not scanned yet.",
+        ScanStatus.QUEUED: "Waiting for a worker to start the scan…",
+        ScanStatus.RUNNING: f"Scanning up to {watch.max_pages} pages…",
+        ScanStatus.DONE: f"Done: {pages} page(s) read, {summary.get('new', 0)} new image(s).",
+        ScanStatus.FAILED: f"The scan failed. {watch.scan_error}",
+    }
+    return JsonResponse(
+        {
+            "status": watch.scan_status,
+            "finished": not watch.scanning,
+            "message": messages_by_status[ScanStatus(watch.scan_status)],
+            "reason": watch.scan_error,
+            "summary": summary,
+        }
+    )

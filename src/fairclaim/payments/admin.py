@@ -4,10 +4,21 @@ money changes only through providers and actions, which log each change in the c
 
 from django.contrib import admin
 
-from fairclaim.accounts.access import cases_for
+from fairclaim.accounts.access import cases_for, handled_organisations
 from fairclaim.accounts.admin import ScopedAdmin, ScopedInline
 
-from .models import BankStatement, Payment, PaymentFact, ProviderEvent, StatementLine
+from .models import (
+    Agreement,
+    BankStatement,
+    JournalEntry,
+    Payment,
+    PaymentFact,
+    PayoutRun,
+    PayoutStatement,
+    Posting,
+    ProviderEvent,
+    StatementLine,
+)
 
 
 class ReadOnlyAdmin(ScopedAdmin):
@@ -82,3 +93,72 @@ class StatementLineAdmin(ReadOnlyAdmin):
     # Unmatched lines name no case yet; only platform staff see them in the admin.
     scope = cases_for
     scope_path = "case"
+
+
+# The payout side: agreements, journal, runs and statements, read-only and scoped to the rights
+# holders the staff member handles (agreements change on the payouts pages, money only through
+# the ledger and payout actions, each of which books or logs).
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "commission_percent", "currency", "minimum_payout", "iban"]
+    scope = handled_organisations
+    scope_path = "organisation"
+
+
+class PostingInline(ScopedInline):
+    model = Posting
+    extra = 0
+    can_delete = False
+    fields = ["account", "amount"]
+    readonly_fields = fields
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdmin):
+    list_display = ["key", "kind", "organisation", "case", "currency", "description", "booked_at"]
+    list_filter = ["kind", "currency"]
+    search_fields = ["key", "description", "case__reference"]
+    inlines = [PostingInline]
+    scope = handled_organisations
+    scope_path = "organisation"
+
+
+class PayoutStatementInline(ScopedInline):
+    model = PayoutStatement
+    extra = 0
+    can_delete = False
+    fields = ["organisation", "currency", "collected", "commission", "costs", "period", "paid",
+              "carried", "outcome"]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_platform_admin:
+            return queryset
+        return queryset.filter(organisation__in=handled_organisations(request.user))
+
+
+@admin.register(PayoutRun)
+class PayoutRunAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "operator", "status", "cutoff", "execution_date", "finalised_at"]
+    list_filter = ["status"]
+    exclude = ["sepa_xml"]
+    inlines = [PayoutStatementInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_platform_admin:
+            return queryset
+        # A run is its operator's; a rights holder's members see none here (their statements
+        # are on the payouts pages).
+        return queryset.filter(operator_id=request.user.organisation_id or 0)
+
+
+@admin.register(PayoutStatement)
+class PayoutStatementAdmin(ReadOnlyAdmin):
+    list_display = ["run", "organisation", "currency", "collected", "period", "paid", "outcome"]
+    list_filter = ["outcome", "currency"]
+    scope = handled_organisations
+    scope_path = "organisation"

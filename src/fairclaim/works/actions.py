@@ -285,3 +285,149 @@ def do_import_ledger(owner: Organisation, upload) -> tuple[int, list[str]]:
             for row in rows
         )  # fmt: skip
     return len(rows), []
+
+
+# Bulk edits on the works grid and through the API. Each takes a queryset already limited to
+# what the user may change (`works_for` + `can_change_works`), so it never widens access.
+BULK_METADATA_FIELDS = ("creator", "copyright_notice", "licence", "licence_url")
+
+
+class BulkRefused(ValueError):
+    """A bulk edit that cannot be done as asked; the message says why, nothing was changed."""
+
+
+def clean_names(raw) -> list[str]:
+    """Tag or collection names from a list or a comma-separated text: trimmed, de-duplicated,
+    in the order given. A name longer than the field allows is refused, not cut."""
+    from .models import NAME_LENGTH
+
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    names: list[str] = []
+    for item in items:
+        name = " ".join(str(item).split())
+        if not name:
+            continue
+        if len(name) > NAME_LENGTH:
+            raise BulkRefused(f"“{name[:20]}…” is longer than {NAME_LENGTH} characters.")
+        if name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return names
+
+
+def _labels(model, owner_id: int, names: list[str]) -> list:
+    """The owner's tags (or collections) of these names, created when new; matched without
+    regard to case, so "Berlin" and "berlin" are one label."""
+    found = []
+    for name in names:
+        label = model.objects.filter(owner_id=owner_id, name__iexact=name).first()
+        if label is None:
+            label, _ = model.objects.get_or_create(owner_id=owner_id, name=name)
+        found.append(label)
+    return found
+
+
+def do_archive_works(works, now) -> int:
+    """Archive works: they are no longer matched or searched for; their history stays."""
+    return works.filter(archived_at__isnull=True).update(archived_at=now, updated_at=now)
+
+
+def do_restore_works(works, now) -> int:
+    """Make archived works matchable again (searched for at the next provider round)."""
+    return works.filter(archived_at__isnull=False).update(
+        archived_at=None, updated_at=now, next_provider_search_at=now
+    )
+
+
+def do_label_works(works, relation: str, names: list[str], *, remove: bool = False) -> int:
+    """Add (or remove) tags or collections, by name, on each work; labels belong to the
+    work's owner, so two organisations' "Berlin" tags stay apart. Returns the works touched."""
+    from .models import Collection, Tag
+
+    model = {"tags": Tag, "collections": Collection}[relation]
+    any_name = Q()
+    for name in names:
+        any_name |= Q(name__iexact=name)
+    touched = 0
+    with transaction.atomic():
+        for work in works:
+            manager = getattr(work, relation)
+            if remove:
+                manager.remove(*model.objects.filter(any_name, owner_id=work.owner_id))
+            else:
+                manager.add(*_labels(model, work.owner_id, names))
+            touched += 1
+    return touched
+
+
+def do_set_tags(work: Work, names: list[str]) -> None:
+    """Replace a work's tags with exactly these (the API's PATCH of `tags`)."""
+    from .models import Tag
+
+    with transaction.atomic():
+        work.tags.set(_labels(Tag, work.owner_id, names))
+
+
+def do_set_collections(work: Work, names: list[str]) -> None:
+    from .models import Collection
+
+    with transaction.atomic():
+        work.collections.set(_labels(Collection, work.owner_id, names))
+
+
+def check_bulk_metadata(values: dict) -> dict:
+    """The metadata a bulk edit sets: only the shared rights fields, only those given a value
+    (an empty field in the bulk form means "leave as it is", never "erase on 500 works")."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    chosen = {
+        name: " ".join(str(values.get(name) or "").split())
+        for name in BULK_METADATA_FIELDS
+        if str(values.get(name) or "").strip()
+    }
+    if not chosen:
+        raise BulkRefused("Give at least one field a value to set it on the chosen works.")
+    limits = {f.name: f.max_length for f in Work._meta.fields if f.name in chosen}
+    for name, value in chosen.items():
+        if len(value) > limits[name]:
+            raise BulkRefused(f"The {name.replace('_', ' ')} is longer than {limits[name]}.")
+    if "licence_url" in chosen:
+        try:
+            URLValidator(schemes=["http", "https"])(chosen["licence_url"])
+        except ValidationError:
+            raise BulkRefused("The licence URL is not a web address.") from None
+    return chosen
+
+
+def do_set_metadata(works, values: dict, now) -> int:
+    """Set the chosen rights fields (from `check_bulk_metadata`) on every work."""
+    return works.update(**values, updated_at=now)
+
+
+BULK_ACTIONS = {
+    "tag": "Add tags",
+    "untag": "Remove tags",
+    "collect": "Add to collection",
+    "uncollect": "Remove from collection",
+    "archive": "Archive",
+    "restore": "Restore",
+    "metadata": "Set metadata",
+}
+
+
+def do_bulk_edit(works, action: str, values: dict, now) -> int:
+    """One bulk action on `works` (already limited to what the user may change). Raises
+    `BulkRefused` (and changes nothing) when the action or its values do not make sense."""
+    if action not in BULK_ACTIONS:
+        raise BulkRefused("Choose what to do with the chosen works.")
+    if action == "archive":
+        return do_archive_works(works, now)
+    if action == "restore":
+        return do_restore_works(works, now)
+    if action == "metadata":
+        return do_set_metadata(works, check_bulk_metadata(values), now)
+    names = clean_names(values.get("names") or "")
+    if not names:
+        raise BulkRefused("Name the tag or collection.")
+    relation = "tags" if action in {"tag", "untag"} else "collections"
+    return do_label_works(works, relation, names, remove=action in {"untag", "uncollect"})

@@ -18,10 +18,12 @@ class WorkAdmin(ScopedAdmin):
     list_display = ["__str__", "owner", "creator", "width", "height", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["title", "creator", "sha256"]
-    exclude = ["file", "thumbnail"]
+    # Tags and collections belong to the owner and are set on the work page or the grid (the
+    # admin's many-to-many widget would offer every organisation's labels).
+    exclude = ["file", "thumbnail", "tags", "collections"]
     readonly_fields = ["owner", "sha256", stored_file("file"), stored_file("thumbnail"), "width",
                        "height", "byte_size", "image_format", "embedded_metadata",
-                       "uploaded_by"]  # fmt: skip
+                       "uploaded_by", "archived_at"]  # fmt: skip
     inlines = [RegistrationInline]
 
 

@@ -17,6 +17,41 @@ def thumbnail_path(work: "Work", filename: str) -> str:
     return f"works/{work.owner_id}/{work.sha256[:2]}/{work.sha256}.thumb.jpg"
 
 
+NAME_LENGTH = 80  # a tag or collection name; longer is a description, not a label
+
+
+class Tag(models.Model):
+    """A label a rights holder puts on works (a shoot, a client, a subject)."""
+
+    owner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="work_tags")
+    name = models.CharField(max_length=NAME_LENGTH)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="tag_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Collection(models.Model):
+    """A named set of works (a book, a portfolio, an agency's contributor)."""
+
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="work_collections"
+    )
+    name = models.CharField(max_length=NAME_LENGTH)
+    description = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="collection_unique")]
+
+    def __str__(self):
+        return self.name
+
+
 class Work(models.Model):
     """A registered photograph, stored by content hash, with its rights metadata."""
 
@@ -63,6 +98,11 @@ class Work(models.Model):
     fingerprint_note = models.CharField(max_length=300, blank=True)
     # When reverse image search providers are next asked about this work (if any are enabled).
     next_provider_search_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # An archived work is no longer matched or searched for (no new cases); its sightings,
+    # matches and cases stay. Restoring it makes it matchable again.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="works")
+    collections = models.ManyToManyField(Collection, blank=True, related_name="works")
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -79,6 +119,7 @@ class Work(models.Model):
             models.Index(fields=["owner", "-created_at"]),
             models.Index(fields=["sha256"]),
             models.Index(fields=["status"]),
+            models.Index(fields=["owner", "archived_at"]),
         ]
 
     def __str__(self):
@@ -86,6 +127,10 @@ class Work(models.Model):
 
     def get_absolute_url(self):
         return reverse("works:detail", args=[self.pk])
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def megapixels(self) -> float:

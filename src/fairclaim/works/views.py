@@ -4,8 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fairclaim.accounts.access import (
@@ -15,21 +17,62 @@ from fairclaim.accounts.access import (
     works_for,
 )
 
-from .actions import do_import_ledger, do_register_uploads, do_retry_work
+from .actions import (
+    BULK_ACTIONS,
+    BulkRefused,
+    clean_names,
+    do_archive_works,
+    do_bulk_edit,
+    do_import_ledger,
+    do_register_uploads,
+    do_restore_works,
+    do_retry_work,
+    do_set_collections,
+    do_set_tags,
+)
 from .forms import LedgerImportForm, LicenceForm, RegistrationFormSet, UploadForm, WorkForm
 from .intake import ACCEPTED_FORMATS
-from .models import Licence, Work
+from .models import Collection, Licence, Tag, Work
 
 PAGE_SIZE = 48
 PROGRESS_REFRESH_SECONDS = 3
 
 
-@login_required
-def list_works(request):
-    works = works_for(request.user).select_related("owner")
-    progress = works_for(request.user).aggregate(
+def _progress(user) -> dict:
+    return works_for(user).aggregate(
         **{status: Count("id", filter=Q(status=status)) for status in Work.Status.values}
     )
+
+
+@login_required
+def registration_progress(request):
+    """What the works page polls while photos are processed (the page refreshes without JS)."""
+    progress = _progress(request.user)
+    in_flight = progress[Work.Status.PENDING] + progress[Work.Status.PROCESSING]
+    processed = progress[Work.Status.READY] + progress[Work.Status.FAILED]
+    message = (
+        f"Registering photos: {progress[Work.Status.PROCESSING]} being processed, "
+        f"{progress[Work.Status.PENDING]} waiting."
+        if in_flight
+        else "All photos are processed."
+    )
+    return JsonResponse(
+        {
+            **progress,
+            "in_flight": in_flight,
+            "processed": processed,
+            "finished": not in_flight,
+            "message": message,
+            "value": processed,
+            "max": processed + in_flight,
+        }
+    )
+
+
+@login_required
+def list_works(request):
+    works = works_for(request.user).select_related("owner").prefetch_related("tags")
+    progress = _progress(request.user)
     query = request.GET.get("q", "").strip()
     if query:
         works = works.filter(
@@ -38,6 +81,16 @@ def list_works(request):
     status = request.GET.get("status", "")
     if status in Work.Status.values:
         works = works.filter(status=status)
+    archived = request.GET.get("archived", "")
+    if archived == "1":
+        works = works.filter(archived_at__isnull=False)
+    elif archived != "all":
+        works = works.filter(archived_at__isnull=True)
+    if tag := request.GET.get("tag", "").strip():
+        works = works.filter(tags__name__iexact=tag)
+    collection = request.GET.get("collection", "")
+    if collection.isdigit():
+        works = works.filter(collections__pk=int(collection))
     in_flight = progress[Work.Status.PENDING] + progress[Work.Status.PROCESSING]
     context = {
         "page": Paginator(works, PAGE_SIZE).get_page(request.GET.get("page")),
@@ -49,8 +102,75 @@ def list_works(request):
         "processed": progress[Work.Status.READY] + progress[Work.Status.FAILED],
         # While photos are processed the list reloads itself (no JavaScript needed).
         "refresh": PROGRESS_REFRESH_SECONDS if in_flight else None,
+        "archived": archived,
+        "tag": tag,
+        "collection": collection,
+        "tags": Tag.objects.filter(owner__in=handled_organisations(request.user)),
+        "collections": Collection.objects.filter(
+            owner__in=handled_organisations(request.user)
+        ).annotate(size=Count("works")),
+        "bulk_actions": BULK_ACTIONS,
+        "can_edit": can_change_works(request.user),
+        "query_string": request.GET.urlencode(),
     }
     return render(request, "works/list.html", context)
+
+
+@login_required
+@require_POST
+def bulk_edit_works(request):
+    """The works grid's bulk edit: tags, collections, archive, restore, shared metadata."""
+    if not can_change_works(request.user):
+        raise PermissionDenied("You may view works but not change them.")
+    ids = [int(i) for i in request.POST.getlist("work") if i.isdigit()]
+    # Only works this user may see; anything else in the form is silently not there.
+    chosen = works_for(request.user).filter(pk__in=ids)
+    if not ids:
+        messages.error(request, "Choose one or more works first.")
+    else:
+        try:
+            action = request.POST.get("action", "")
+            done = do_bulk_edit(chosen, action, request.POST, timezone.now())
+        except BulkRefused as refusal:
+            messages.error(request, f"Nothing was changed: {refusal}")
+        else:
+            messages.success(request, f"Done: {done} work{'s' if done != 1 else ''} changed.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    return redirect(back or "works:list")
+
+
+@login_required
+@require_POST
+def archive_work(request, pk, archive):
+    work = get_work_for_user(request, pk, write=True)
+    chosen = Work.objects.filter(pk=work.pk)
+    if archive:
+        do_archive_works(chosen, timezone.now())
+        messages.success(request, "Archived: no longer matched or searched for. Its history stays.")
+    else:
+        do_restore_works(chosen, timezone.now())
+        messages.success(request, "Restored: it is matched and searched for again.")
+    return redirect(work)
+
+
+@login_required
+@require_POST
+def label_work(request, pk):
+    """Replace a work's tags and collections with those named in the form."""
+    work = get_work_for_user(request, pk, write=True)
+    try:
+        tags = clean_names(request.POST.get("tags", ""))
+        collections = clean_names(request.POST.get("collections", ""))
+    except BulkRefused as refusal:
+        messages.error(request, f"Nothing was changed: {refusal}")
+    else:
+        with transaction.atomic():
+            do_set_tags(work, tags)
+            do_set_collections(work, collections)
+        messages.success(request, "Tags and collections saved.")
+    return redirect(work)
 
 
 @login_required
@@ -92,8 +212,18 @@ def show_work(request, pk):
         "case_lines": work.case_lines.select_related("case").order_by("-case__created_at")[
             :STORY_ROWS
         ],
+        "sightings": _sightings_of(work)[:STORY_ROWS],
+        "tags": work.tags.all(),
+        "collections": work.collections.all(),
     }
     return render(request, "works/detail.html", context)
+
+
+def _sightings_of(work):
+    """Where the work was seen: the sightings its matches came from, newest first (through the
+    reverse relation; works must not import monitoring)."""
+    sighting_model = work.matches.model._meta.get_field("sighting").related_model
+    return sighting_model.objects.filter(matches__work=work).distinct().order_by("-last_seen")
 
 
 @login_required

@@ -134,6 +134,24 @@ class FakeStripe:
             record["charge"].update(amount_refunded=record["charge"]["amount"], refunded=True)
             return dict(record["charge"])
 
+    def dispute(self, intent_id: str, status: str, reason: str = "fraudulent") -> dict:
+        """The card holder's bank disputes the charge; returns the dispute object as
+        charge.dispute.closed sends it (status "lost" or "won")."""
+        with self.lock:
+            charge = self.intents[intent_id]["charge"]
+            charge.update(disputed=True)
+            return {
+                "id": self._id("dp"),
+                "object": "dispute",
+                "amount": charge["amount"],
+                "currency": charge["currency"],
+                "charge": charge["id"],
+                "payment_intent": intent_id,
+                "reason": reason,
+                "status": status,
+                "metadata": {},
+            }
+
     # -- API -------------------------------------------------------------------------------
 
     def _create_session(self, params: dict) -> tuple[int, dict]:

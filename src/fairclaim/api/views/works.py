@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
@@ -25,12 +26,19 @@ from fairclaim.api.serializers import (
     LicenceImportSerializer,
     LicenceSerializer,
     RegistrationSerializer,
+    WorkBulkResultSerializer,
+    WorkBulkSerializer,
     WorkCreatedSerializer,
     WorkFromUrlSerializer,
     WorkSerializer,
     WorkUploadSerializer,
 )
-from fairclaim.works.actions import do_import_ledger, do_register_uploads
+from fairclaim.works.actions import (
+    BulkRefused,
+    do_bulk_edit,
+    do_import_ledger,
+    do_register_uploads,
+)
 from fairclaim.works.models import Licence, Registration
 
 from .base import ScopedView, refusals
@@ -63,7 +71,9 @@ class WorkList(ScopedView, generics.ListAPIView):
 
     def get_queryset(self):
         return (
-            works_for(self.request.user).select_related("owner").prefetch_related("registrations")
+            works_for(self.request.user)
+            .select_related("owner")
+            .prefetch_related("registrations", "tags", "collections")
         )
 
     @extend_schema(
@@ -104,8 +114,35 @@ class WorkFromUrl(ScopedView, APIView):
         return created_response(request, outcome, {"request": request})
 
 
+class WorkBulk(ScopedView, APIView):
+    """One action on many works: add or remove tags or a collection, archive, restore, or set
+    shared rights metadata. Works the caller may not see are skipped, never changed."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=WorkBulkSerializer,
+        responses={200: WorkBulkResultSerializer},
+        summary="Bulk-edit works (tags, collections, archive, restore, metadata)",
+    )
+    @idempotent
+    def post(self, request):
+        if not can_change_works(request.user):
+            raise PermissionDenied("You may view works but not change them.")
+        form = WorkBulkSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        values = dict(form.validated_data)
+        chosen = works_for(request.user).filter(pk__in=values.pop("works"))
+        try:
+            changed = do_bulk_edit(chosen, values.pop("action"), values, timezone.now())
+        except BulkRefused as refusal:
+            return problem_response(422, str(refusal), request, slug="bulk-refused")
+        return Response({"changed": changed})
+
+
 class WorkDetail(ScopedView, generics.RetrieveUpdateAPIView):
-    """One work. PATCH changes its rights metadata (title, creator, dates, …)."""
+    """One work. PATCH changes its rights metadata (title, creator, dates, …), its tags and
+    collections (each a list of names that replaces the current one) and `archived`."""
 
     serializer_class = WorkSerializer
     parser_classes = [JSONParser]

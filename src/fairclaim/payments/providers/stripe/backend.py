@@ -10,7 +10,8 @@ Webhooks are delivered at least once and in any order. Each event is stored once
 money it describes is booked as a `PaymentFact` keyed by the PaymentIntent (a completion reported
 by both `checkout.session.completed` and `payment_intent.succeeded` counts once). An event that
 cannot be tied to a payment yet — a `charge.refunded` without our metadata that arrives before
-the completion — is held and applied as soon as the completion names its PaymentIntent.
+the completion — is held and applied as soon as the completion names its PaymentIntent. A
+`charge.dispute.closed` with status `lost` is booked as a chargeback (keyed by the dispute).
 """
 
 from __future__ import annotations
@@ -57,7 +58,12 @@ COMPLETIONS = {
     "payment_intent.succeeded",
 }
 REFUNDS = {"charge.refunded"}
-HANDLED = COMPLETIONS | REFUNDS
+# A card dispute ends with `charge.dispute.closed`; only a lost one takes the money back (Stripe
+# withdraws it when the dispute opens and returns it if we win, so the closing status is the
+# fact). It is booked as a chargeback: the split reverses and the dispute fee is charged.
+DISPUTES = {"charge.dispute.closed"}
+DISPUTE_LOST = "lost"
+HANDLED = COMPLETIONS | REFUNDS | DISPUTES
 
 
 class InvalidWebhook(PaymentError):
@@ -253,7 +259,7 @@ class StripeProvider(PaymentProvider):
 def _check_money_fields(obj: dict) -> None:
     """The amounts and currency we read from an event have Stripe's types: a signed event
     that breaks them is refused with 400, never half-applied or answered with a 500."""
-    for name in ("amount_total", "amount_received", "amount_refunded"):
+    for name in ("amount", "amount_total", "amount_received", "amount_refunded"):
         value = obj.get(name)
         if value is not None and (type(value) is not int or value < 0):
             raise InvalidWebhook(f"{name} is not a non-negative whole number of minor units")
@@ -262,7 +268,7 @@ def _check_money_fields(obj: dict) -> None:
         not isinstance(currency, str) or currency.upper() not in MINOR_UNIT_DIGITS
     ):
         raise InvalidWebhook(f"currency {currency!r} is not one we take payments in")
-    for name in ("id", "payment_intent", "payment_status", "client_reference_id"):
+    for name in ("id", "payment_intent", "payment_status", "client_reference_id", "status"):
         value = obj.get(name)
         if value is not None and not isinstance(value, str):
             raise InvalidWebhook(f"{name} is not a string")
@@ -384,6 +390,28 @@ def _apply(record: ProviderEvent, payment: Payment, now: datetime) -> None:
             now=now,
             actor=ACTOR,
             details={"event": record.event_id, "charge": obj.get("id"), "payment_intent": intent},
+        )
+        resettle(payment, now=now, actor=ACTOR)
+    elif record.kind in DISPUTES:
+        if obj.get("status") != DISPUTE_LOST:
+            return  # won or withdrawn: the money stays where it is
+        currency = str(obj.get("currency") or payment.currency).upper()
+        record_fact(
+            payment,
+            key=f"stripe-dispute:{obj.get('id')}",
+            kind=PaymentFact.Kind.CHARGEBACK,
+            amount=from_minor(int(obj.get("amount") or 0), currency),
+            currency=currency,
+            source=StripeProvider.name,
+            now=now,
+            actor=ACTOR,
+            details={
+                "event": record.event_id,
+                "dispute": obj.get("id"),
+                "charge": obj.get("charge"),
+                "payment_intent": intent,
+                "reason": obj.get("reason") or "",
+            },
         )
         resettle(payment, now=now, actor=ACTOR)
 
