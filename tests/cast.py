@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fairclaim.accounts.models import Organisation, User
 from fairclaim.cases.log import append_event
@@ -42,6 +44,23 @@ class Cast:
     sighting: Sighting
     match: Match
     case: Case
+
+
+def sign_in(client, user) -> None:
+    """Sign `user` in on the test client as a full sign-in would leave the session: password
+    accepted and, for accounts with a second factor (required for staff roles), the device
+    verified, as `django_otp.login(request, device)` records it (its persistent id in the
+    session). Accounts that must have one get a confirmed authenticator first."""
+    from fairclaim.accounts import two_factor
+
+    client.force_login(user)
+    device = two_factor.authenticator_of(user)
+    if device is None and two_factor.required_for(user):
+        device = TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
 
 def make_user(username, role, org, **extra) -> User:

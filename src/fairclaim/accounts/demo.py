@@ -84,7 +84,7 @@ def _users(orgs: dict[str, Organisation]) -> None:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={"role": role, "organisation": orgs[org_slug], "is_staff": staff,
-                      "email": f"{username}@example.org"},
+                      "email": f"{username}@example.org", "team_admin": True},
         )  # fmt: skip
         if created:
             user.set_password(demo_password(username))
