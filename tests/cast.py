@@ -15,6 +15,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fairclaim.accounts.models import Organisation, User
@@ -61,6 +62,13 @@ def sign_in(client, user) -> None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+def app_code(device, steps_ahead: int = 0) -> str:
+    """What an authenticator app shows for `device` now (or `steps_ahead` 30-second steps on:
+    a code is accepted once, so a second sign-in in the same test uses the next one)."""
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
+    return f"{code:0{device.digits}d}"
 
 
 def make_user(username, role, org, **extra) -> User:

@@ -5,9 +5,9 @@ import re
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
-from django_otp.oath import totp
 
 from tests.cases.conftest import Inbox
+from tests.cast import app_code  # noqa: F401 - the account tests' import path
 from tests.webserver import free_port
 
 
@@ -27,13 +27,6 @@ def no_cached_sessions():
     cache.clear()
     yield
     cache.clear()
-
-
-def app_code(device, steps_ahead: int = 0) -> str:
-    """What an authenticator app shows for `device` now (or `steps_ahead` 30-second steps on:
-    a code is accepted once, so a second sign-in in the same test uses the next one)."""
-    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
-    return f"{code:0{device.digits}d}"
 
 
 def link_in(message, base_url: str) -> str:
