@@ -191,3 +191,19 @@ def test_the_verify_page_refuses_an_outside_next(client, cast):
         reverse("accounts:verify"), {"code": app_code(device), "next": "https://evil.example/"}
     )
     assert response.url == reverse("works:list")
+
+
+def test_demo_staff_sign_in_with_the_published_authenticator_key(client, db, tmp_path):
+    from fairclaim.accounts.demo import DEMO_TOTP_KEY, demo_password, demo_totp_secret, load_demo
+
+    load_demo(tmp_path)
+    manager = User.objects.get(username="demo-manager")
+    device = two_factor.authenticator_of(manager)
+    assert device.key == DEMO_TOTP_KEY
+    assert demo_totp_secret() == two_factor.secret_text(device)
+    assert two_factor.authenticator_of(User.objects.get(username="demo-photographer")) is None
+    client.post(
+        reverse("login"), {"username": "demo-manager", "password": demo_password("demo-manager")}
+    )
+    assert client.post(reverse("accounts:verify"), {"code": app_code(device)}).status_code == 302
+    assert client.get("/admin/").status_code == 200
