@@ -160,3 +160,24 @@ def test_an_operator_invitation_makes_a_case_manager_who_must_enrol(client, cast
     client.post(path, {"username": "cm", "password1": PASSWORD, "password2": PASSWORD})
     assert User.objects.get(username="cm").role == User.Role.CASE_MANAGER
     assert client.get(reverse("cases:list")).url.startswith(reverse("accounts:enrol"))
+
+
+def test_membership_changed_in_the_admin_is_logged(client, cast, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
+    sign_in(client, root)
+    user = cast.alice_viewer
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "password"}
+    data.update(
+        organisation=cast.charlie.organisation.pk, date_joined_0="2026-01-01",
+        date_joined_1="00:00:00", role="rights_holder", username=user.username,
+    )  # fmt: skip
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    data["groups"] = []
+    data["user_permissions"] = []
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert log_of(cast.alice.organisation) == [("removed", "alice_viewer", "root")]
+    assert log_of(cast.charlie.organisation) == [("joined", "alice_viewer", "root")]

@@ -207,3 +207,37 @@ def test_demo_staff_sign_in_with_the_published_authenticator_key(client, db, tmp
     )
     assert client.post(reverse("accounts:verify"), {"code": app_code(device)}).status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def every_plain_path():
+    """Every URL without parameters the app serves (admin pages included)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            route = str(entry.pattern)
+            if "<" in route or "(?P" in route or "\\" in route:
+                continue
+            route = route.lstrip("^").rstrip("$")
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + route)
+            elif isinstance(entry, URLPattern):
+                yield "/" + prefix + route
+
+    return sorted(set(walk(get_resolver().url_patterns, "")))
+
+
+def test_staff_without_a_device_reach_no_page_but_enrolment_and_public_ones(client, cast):
+    from fairclaim.accounts.two_factor_gate import PUBLIC_PREFIXES
+
+    password_step(client, "manager")
+    allowed = {reverse(name) for name in ("accounts:two_factor", "accounts:enrol", "logout")}
+    checked = 0
+    for path in every_plain_path():
+        if path.startswith(PUBLIC_PREFIXES) or path in allowed:
+            continue
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.url.startswith(reverse("accounts:enrol")), path
+        checked += 1
+    assert checked > 40

@@ -172,6 +172,31 @@ class FairclaimUserAdmin(PlatformAdminOnly, UserAdmin):
         ("fairclaim", {"fields": ["role", "organisation", "read_only", "team_admin"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # Membership changed here is logged like any other (accounts.team): left the old
+        # organisation, joined the new one, by this admin.
+        from django.utils import timezone
+
+        from .team import Event, log
+
+        before = User.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        old_org = before.organisation if before else None
+        if old_org == obj.organisation and not (before and before.team_admin != obj.team_admin):
+            return
+        now, actor, member = timezone.now(), request.user.get_username(), obj.get_username()
+        if old_org != obj.organisation:
+            if old_org is not None:
+                log(old_org, Event.REMOVED, member, actor, now)
+            if obj.organisation is not None:
+                log(obj.organisation, Event.JOINED, member, actor, now, _team_role(obj))
+        elif obj.organisation is not None:
+            log(obj.organisation, Event.ROLE_CHANGED, member, actor, now, _team_role(obj))
+
+
+def _team_role(user) -> str:
+    return "team_admin" if user.team_admin else "read_only" if user.read_only else "member"
+
 
 def sign_ins_for(user):
     """A team admin sees the team's sign-ins; anyone else only their own."""
