@@ -14,6 +14,9 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fairclaim.accounts.models import Organisation, User
 from fairclaim.cases.log import append_event
@@ -42,6 +45,30 @@ class Cast:
     sighting: Sighting
     match: Match
     case: Case
+
+
+def sign_in(client, user) -> None:
+    """Sign `user` in on the test client as a full sign-in would leave the session: password
+    accepted and, for accounts with a second factor (required for staff roles), the device
+    verified, as `django_otp.login(request, device)` records it (its persistent id in the
+    session). Accounts that must have one get a confirmed authenticator first."""
+    from fairclaim.accounts import two_factor
+
+    client.force_login(user)
+    device = two_factor.authenticator_of(user)
+    if device is None and two_factor.required_for(user):
+        device = TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+def app_code(device, steps_ahead: int = 0) -> str:
+    """What an authenticator app shows for `device` now (or `steps_ahead` 30-second steps on:
+    a code is accepted once, so a second sign-in in the same test uses the next one)."""
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
+    return f"{code:0{device.digits}d}"
 
 
 def make_user(username, role, org, **extra) -> User:

@@ -166,6 +166,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from fairclaim.dashboard.history import seed_demo
 
         seed_demo(timezone.now())
+    from fairclaim.accounts.demo import demo_totp_secret
+
     servers = start_demo_web()
     mail = start_demo_mail()
     children = [
@@ -178,6 +180,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "  other holder:   demo-agency / demo-agency-pass\n"
         "  case manager:   demo-manager / demo-manager-pass   (also /admin/)\n"
         "  law firm:       demo-lawfirm / demo-lawfirm-pass\n"
+        f"  second step (case manager, law firm): authenticator key {demo_totp_secret()}\n"
         "Stop with Ctrl-C.\n",
         flush=True,
     )

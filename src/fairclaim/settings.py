@@ -150,6 +150,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "fairclaim.accounts",
     "fairclaim.works",
     "fairclaim.monitoring",
@@ -171,6 +174,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor passed
+    "fairclaim.accounts.two_factor_gate.TwoFactorGateMiddleware",  # code or enrolment first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fairclaim.accounts.headers.SecurityHeadersMiddleware",  # CSP; no caching of the portal
@@ -217,6 +222,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "works:list"
 LOGOUT_REDIRECT_URL = "login"
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env_str("FAIRCLAIM_OTP_ISSUER", "fairclaim")
+# A password-reset link is good for this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("FAIRCLAIM_PASSWORD_RESET_TIMEOUT", 60 * 60 * 2, minimum=300)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]

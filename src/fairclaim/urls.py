@@ -1,18 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from fairclaim import health
-from fairclaim.accounts.forms import ThrottledAuthenticationForm
 from fairclaim.portal import public_keys
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("fairclaim.accounts.urls")),
     path("works/", include("fairclaim.works.urls")),
     path("matches/", include("fairclaim.monitoring.urls")),
     path("cases/", include("fairclaim.cases.urls")),

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from tests.cast import sign_in
 from tests.webserver import drain
 
 OK, FORBIDDEN, NOT_FOUND, LOGIN = 200, 403, 404, 302
@@ -46,7 +47,7 @@ PARAMS = [
 @pytest.mark.parametrize(("name", "args", "method", "who", "status"), PARAMS)
 def test_view_answers_each_cast_member_as_expected(client, cast, name, args, method, who, status):
     if who:
-        client.force_login(getattr(cast, who))
+        sign_in(client, getattr(cast, who))
     response = getattr(client, method)(reverse(name, args=args(cast)))
     drain(response)
     assert response.status_code == status
@@ -60,7 +61,7 @@ def test_view_answers_each_cast_member_as_expected(client, cast, name, args, met
      ("outside_manager", False, True), ("lawfirm", False, False)],
 )  # fmt: skip
 def test_work_list_shows_only_what_the_member_may_see(client, cast, who, sees_alice, sees_charlie):
-    client.force_login(getattr(cast, who))
+    sign_in(client, getattr(cast, who))
     page = client.get(reverse("works:list")).content.decode()
     assert (f'href="/works/{cast.work.pk}/"' in page) is sees_alice
     assert (f'href="/works/{cast.charlie_work.pk}/"' in page) is sees_charlie
@@ -72,14 +73,14 @@ def test_work_list_shows_only_what_the_member_may_see(client, cast, who, sees_al
      ("outside_manager", False), ("other_lawfirm", False)],
 )  # fmt: skip
 def test_case_and_match_lists_show_only_what_the_member_may_see(client, cast, who, sees_case):
-    client.force_login(getattr(cast, who))
+    sign_in(client, getattr(cast, who))
     assert (cast.case.reference in client.get(reverse("cases:list")).content.decode()) is sees_case
     matches = client.get(reverse("monitoring:list")).content.decode()
     assert (cast.match.get_absolute_url() in matches) is (sees_case and who != "lawfirm")
 
 
 def test_case_manager_sees_only_handled_rights_holders_in_the_admin(client, cast):
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     cast.manager.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_work", "change_work"])
     )

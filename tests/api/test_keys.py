@@ -15,6 +15,7 @@ from fairclaim.api.keys import KeyRefused, do_issue_key, do_revoke_key
 from fairclaim.api.models import ApiKey
 from fairclaim.api.scopes import CASES_READ, READ, TRIAGE, WORKS_WRITE
 from tests.api.conftest import api_client
+from tests.cast import sign_in
 
 
 def test_a_key_is_stored_only_as_its_hash_with_a_visible_prefix(cast):
@@ -92,7 +93,7 @@ def create_on_page(client, name, scopes):
 
 
 def test_the_page_shows_a_new_key_once(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     response = create_on_page(client, "Accounting", [READ, CASES_READ])
     assert response.status_code == 200
     token = re.search(r'value="(fck_[^"]+)"', response.content.decode()).group(1)
@@ -106,7 +107,7 @@ def test_the_page_shows_a_new_key_once(client, cast):
 
 def test_the_page_refuses_a_post_without_csrf_token(cast):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     assert create_on_page(client, "k", [READ]).status_code == 403
     key, _ = do_issue_key(cast.alice, "k", [READ])
     assert client.post(reverse("api:revoke_key", args=[key.pk])).status_code == 403
@@ -114,7 +115,7 @@ def test_the_page_refuses_a_post_without_csrf_token(cast):
 
 
 def test_read_only_member_may_create_reading_keys_only(client, cast):
-    client.force_login(cast.alice_viewer)
+    sign_in(client, cast.alice_viewer)
     response = create_on_page(client, "k", [READ, WORKS_WRITE])
     assert response.status_code == 400
     assert "read-only" in response.content.decode()
@@ -125,12 +126,12 @@ def test_read_only_member_may_create_reading_keys_only(client, cast):
 
 def test_keys_are_seen_and_revoked_only_within_the_organisation(client, cast):
     alice_key, _ = do_issue_key(cast.alice, "alice's", [READ])
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     assert "alice&#x27;s" not in client.get(reverse("api:keys")).content.decode()
     assert client.post(reverse("api:revoke_key", args=[alice_key.pk])).status_code == 404
-    client.force_login(cast.alice_viewer)
+    sign_in(client, cast.alice_viewer)
     assert client.post(reverse("api:revoke_key", args=[alice_key.pk])).status_code == 403
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     assert client.post(reverse("api:revoke_key", args=[alice_key.pk])).status_code == 302
     alice_key.refresh_from_db()
     assert alice_key.revoked_at is not None
@@ -140,11 +141,11 @@ def test_keys_are_seen_and_revoked_only_within_the_organisation(client, cast):
 def test_the_page_needs_a_signed_in_member(client, cast):
     assert client.get(reverse("api:keys")).status_code == 302
     orphan = type(cast.alice).objects.create_user("orphan", password="x" * 12)
-    client.force_login(orphan)
+    sign_in(client, orphan)
     assert client.get(reverse("api:keys")).status_code == 403
 
 
 def test_the_account_menu_links_the_page(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     page = client.get(reverse("works:list")).content.decode()
     assert f'href="{reverse("api:keys")}"' in page

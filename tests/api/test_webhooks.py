@@ -31,6 +31,7 @@ from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.payments.ledger import record_fact
 from fairclaim.payments.models import Payment, PaymentFact
 from tests.api.receiver import receiving
+from tests.cast import sign_in
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api" / "webhooks.md"
 Status = WebhookDelivery.Status
@@ -242,7 +243,7 @@ def test_the_worker_is_told_after_commit_and_the_scheduler_runs_the_retry_step(
 
 
 def test_registering_an_endpoint_checks_the_address(client, cast, settings):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     settings.FAIRCLAIM_ALLOW_LOOPBACK = False
     page = reverse("api:webhooks")
     refused = client.post(page, {"url": "http://127.0.0.1:9/x", "events": ["match.found"]})
@@ -265,7 +266,7 @@ def test_delivery_log_and_replay(client, cast, receiver):
     new_match(cast)
     first = WebhookDelivery.objects.get()
     do_deliver(first.pk, timezone.now())
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     log = client.get(reverse("api:webhook", args=[endpoint.pk])).content.decode()
     assert first.event_id in log
     assert "Delivered" in log
@@ -282,21 +283,21 @@ def test_webhook_pages_check_membership_role_and_csrf(client, cast, receiver):
     endpoint = endpoint_for(cast, url)
     new_match(cast)
     delivery = WebhookDelivery.objects.get()
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     assert client.get(reverse("api:webhook", args=[endpoint.pk])).status_code == 404
     assert client.post(reverse("api:replay_delivery", args=[delivery.pk])).status_code == 404
-    client.force_login(cast.alice_viewer)
+    sign_in(client, cast.alice_viewer)
     viewer_page = client.get(reverse("api:webhook", args=[endpoint.pk]))
     assert viewer_page.status_code == 200
     assert endpoint.secret not in viewer_page.content.decode()
     assert client.post(reverse("api:replay_delivery", args=[delivery.pk])).status_code == 403
     assert client.post(reverse("api:disable_webhook", args=[endpoint.pk])).status_code == 403
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     assert client.get(reverse("api:webhooks")).status_code == 403
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(cast.alice)
+    sign_in(strict, cast.alice)
     assert strict.post(reverse("api:disable_webhook", args=[endpoint.pk])).status_code == 403
     assert WebhookEndpoint.objects.get().active
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     assert client.post(reverse("api:disable_webhook", args=[endpoint.pk])).status_code == 302
     assert not WebhookEndpoint.objects.get().active

@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 
 from fairclaim.accounts.models import User
 from fairclaim.cases.models import Case, CaseLine, RateCard
+from tests.cast import sign_in
 
 PRICING = {"mode": "rate_card", "name": "P", "currency": "EUR", "entries": []}
 
@@ -13,7 +14,7 @@ PRICING = {"mode": "rate_card", "name": "P", "currency": "EUR", "entries": []}
 @pytest.fixture
 def staff_client(client, cast):
     cast.manager.user_permissions.set(Permission.objects.filter(content_type__app_label="cases"))
-    client.force_login(User.objects.get(pk=cast.manager.pk))
+    sign_in(client, User.objects.get(pk=cast.manager.pk))
     return client
 
 
@@ -63,7 +64,7 @@ def test_rate_cards_are_scoped_to_the_operators_rights_holders(staff_client, cas
 
 
 def test_another_operators_case_is_not_in_the_admin(client, cast):
-    client.force_login(cast.outside_manager)
+    sign_in(client, cast.outside_manager)
     response = client.get(reverse("admin:cases_case_change", args=[cast.case.pk]))
     assert response.status_code in {302, 403}
     assert Case.objects.filter(pk=cast.case.pk).exists()

@@ -10,6 +10,7 @@ from django.db import connection
 from fairclaim.cases.log import append_event, export_case_log, verify_case_log
 from fairclaim.cases.models import CaseEvent
 from fairclaim.rules.case_log import GENESIS_HASH, ChainProblem
+from tests.cast import sign_in
 
 AT = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)  # after the cast case opened
 
@@ -97,7 +98,7 @@ def test_an_exported_log_verifies_with_the_cli_and_a_change_is_named(
     import subprocess
     import sys
 
-    client.force_login(cast.lawfirm)
+    sign_in(client, cast.lawfirm)
     response = client.get(f"/cases/{logged_case.reference}/case-log.json")
     assert response["Content-Disposition"].endswith('-case-log.json"')
     export = tmp_path / "log.json"
@@ -111,7 +112,7 @@ def test_an_exported_log_verifies_with_the_cli_and_a_change_is_named(
     bad = subprocess.run(verify, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1
     assert "FAILED event 2" in bad.stdout
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     assert client.get(f"/cases/{logged_case.reference}/case-log.json").status_code == 404
 
 

@@ -17,6 +17,7 @@ from fairclaim.monitoring.models import Match, Sighting, WhitelistedDomain
 from fairclaim.rules.facts import parse_facts
 from fairclaim.works.forms import LicenceForm, WorkForm
 from fairclaim.works.models import Licence
+from tests.cast import sign_in
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "facts" / "examples"
 PRICING = json.loads((EXAMPLES / "de-send-shop-missing-credit.json").read_text())["pricing"]
@@ -209,7 +210,7 @@ def test_a_case_takes_its_currency_from_the_one_table(cast):
 
 
 def test_the_rate_card_page_edits_own_and_agency_sites(client, cast, org):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     response = client.post(
         reverse("cases:rate_card"),
         {"creator_type": "professional", "pricing": json.dumps(PRICING),

@@ -11,6 +11,7 @@ from fairclaim.cases.claims import ClaimNotReady, build_facts, do_check_claim
 from fairclaim.cases.models import Case, Claim, FeeStatement, RateCard
 from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.works.models import Licence
+from tests.cast import sign_in
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "facts" / "examples"
 PRICING = json.loads((EXAMPLES / "de-send-shop-missing-credit.json").read_text())["pricing"]
@@ -74,7 +75,7 @@ def test_a_claim_without_prices_says_what_is_missing(cast, claim):
 
 
 def test_approval_opens_one_case_per_recipient_with_a_line_per_work(client, cast, claim):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     url = reverse("cases:claim", args=[claim.pk])
     response = client.post(url, {**INPUTS, "do": "check"})
     assert response.status_code == 302
@@ -93,7 +94,7 @@ def test_approval_opens_one_case_per_recipient_with_a_line_per_work(client, cast
 
 
 def test_a_held_claim_cannot_be_approved(client, cast, claim):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     url = reverse("cases:claim", args=[claim.pk])
     client.post(url, {**INPUTS, "site_type": "non_commercial", "do": "check"})
     claim.refresh_from_db()
@@ -109,14 +110,14 @@ def test_a_held_claim_cannot_be_approved(client, cast, claim):
      ("charlie", 404, 404), ("lawfirm", 404, 404)],
 )  # fmt: skip
 def test_claim_page_permission_cast(client, cast, claim, who, get, post):
-    client.force_login(getattr(cast, who))
+    sign_in(client, getattr(cast, who))
     url = reverse("cases:claim", args=[claim.pk])
     assert client.get(url).status_code == get
     assert client.post(url, {**INPUTS, "do": "check"}).status_code == post
 
 
 def test_prices_are_validated_field_by_field(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     bad = {**PRICING, "entries": [{**PRICING["entries"][0], "price": 523.5}]}
     response = client.post(
         reverse("cases:rate_card"), {"creator_type": "professional", "pricing": json.dumps(bad)}
@@ -136,5 +137,5 @@ def test_prices_are_validated_field_by_field(client, cast):
     ("who", "status"), [("alice", 200), ("alice_viewer", 403), ("manager", 403), ("lawfirm", 403)]
 )
 def test_prices_page_permission_cast(client, cast, who, status):
-    client.force_login(getattr(cast, who))
+    sign_in(client, getattr(cast, who))
     assert client.get(reverse("cases:rate_card")).status_code == status

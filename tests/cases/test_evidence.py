@@ -13,6 +13,7 @@ from django.utils import timezone
 from fairclaim.cases.evidence import claim_due_captures, do_capture_case, timeline_for
 from fairclaim.cases.log import verify_case_log
 from fairclaim.cases.models import Capture
+from tests.cast import sign_in
 from tests.images import photo_bytes
 from tests.webserver import drain, serving
 
@@ -50,14 +51,14 @@ def test_a_capture_is_stored_signed_logged_and_shown_only_to_the_cases_parties(
     assert (timeline.status, timeline.captures) == ("removed", 2)
 
     url = reverse("cases:capture", args=[captured.reference, first.pk])
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     assert client.get(url).status_code == 404
-    client.force_login(cast.lawfirm)
+    sign_in(client, cast.lawfirm)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert drain(response).startswith(b"PK")
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     page = client.get(captured.get_absolute_url()).content.decode()
     assert "gone at" in page
 

@@ -11,11 +11,12 @@ from fairclaim.cases.firm import FirmActionRefused, do_record_outcome
 from fairclaim.cases.log import verify_case_log
 from fairclaim.cases.models import Case, Notification
 from fairclaim.cases.notifications import do_send_notification
+from tests.cast import sign_in
 
 
 @pytest.fixture
 def firm_client(client, cast):
-    client.force_login(cast.lawfirm)
+    sign_in(client, cast.lawfirm)
     return client
 
 
@@ -72,7 +73,7 @@ def test_notes_and_messages_are_logged_and_the_manager_is_told(firm_client, cast
 
 def test_another_firm_or_a_rights_holder_cannot_act(client, cast):
     case = cast.case
-    client.force_login(cast.other_lawfirm)
+    sign_in(client, cast.other_lawfirm)
     response = client.post(reverse("cases:firm", args=[case.reference, "note"]), {"note": "x"})
     assert response.status_code == 404
     with pytest.raises(FirmActionRefused):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from fairclaim.cases.models import Case, Claim
 from fairclaim.cases.sending import do_create_demand, do_send_notice, verify_notice_pdf
 from tests.cases.sound import REPO, case_with_claim
+from tests.cast import sign_in
 from tests.webserver import free_port
 
 
@@ -282,7 +283,7 @@ def test_escalation_gives_the_law_firm_a_complete_verifiable_case_file(
     case.refresh_from_db()
     firm = cast.lawfirm.organisation
     do_escalate(case, firm, actor="manager", now=timezone.now())
-    client.force_login(cast.lawfirm)
+    sign_in(client, cast.lawfirm)
     response = client.get(reverse("cases:case_file", args=[case.reference]))
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(response.content))
@@ -293,7 +294,7 @@ def test_escalation_gives_the_law_firm_a_complete_verifiable_case_file(
     manifest = json.loads(archive.read(f"{case.reference}/MANIFEST.json"))
     for name, digest in manifest["files"].items():
         assert hashlib.sha256(archive.read(f"{case.reference}/{name}")).hexdigest() == digest
-    client.force_login(cast.other_lawfirm)
+    sign_in(client, cast.other_lawfirm)
     assert client.get(reverse("cases:case_file", args=[case.reference])).status_code == 404
 
 

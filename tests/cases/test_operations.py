@@ -12,7 +12,7 @@ from fairclaim.cases.models import Case, CaseLine, Claim
 from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.works.models import Licence
 from tests.cases.sound import case_with_claim
-from tests.cast import register
+from tests.cast import register, sign_in
 
 EXAMPLE = "de-send-shop-missing-credit.json"
 
@@ -37,7 +37,7 @@ def test_the_manager_edits_the_recipient_with_the_imprint_suggested(client, cast
         context={"company": "Laden GmbH", "contact_emails": ["info@laden.example"],
                  "imprint_url": "https://shop.example/impressum"}
     )  # fmt: skip
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     page = client.get(open_case.get_absolute_url()).content.decode()
     assert 'value="info@laden.example"' in page  # prefilled from the imprint
     assert "https://shop.example/impressum" in page
@@ -60,7 +60,7 @@ def test_the_manager_edits_the_recipient_with_the_imprint_suggested(client, cast
 
 
 def test_the_law_is_fixed_once_the_case_is_submitted(client, cast, open_case):
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     before = open_case.events.count()
     response = operate(client, open_case, "recipient", jurisdiction="US", recipient_email="")
     assert response.status_code == 302
@@ -70,7 +70,7 @@ def test_the_law_is_fixed_once_the_case_is_submitted(client, cast, open_case):
 
 
 def test_withdraw_note_and_every_entry_in_the_chain(client, cast, open_case):
-    client.force_login(cast.alice)  # the rights holder decides on its own case
+    sign_in(client, cast.alice)  # the rights holder decides on its own case
     operate(client, open_case, "note", text="Recipient called; they will write.")
     assert last_event(open_case).payload == {"text": "Recipient called; they will write."}
     assert operate(client, open_case, "withdraw", reason="").status_code == 302
@@ -98,7 +98,7 @@ def test_dropping_a_line_takes_its_amount_out_of_the_offers(client, cast, eviden
     do_check_claim(claim, cast.sighting.first_seen.date())
     second = CaseLine.objects.create(case=case, work=work, match=other)
     both = case_offers(case)["past_only"].gross.amount
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     operate(client, case, "drop_line", line=second.pk, reason="Not her photo after all.")
     second.refresh_from_db()
     assert second.dropped_at is not None
@@ -120,7 +120,7 @@ def test_a_discounted_settlement_is_logged_and_offered(client, cast, evidence_si
     Case.objects.filter(pk=case.pk).update(state="notice_sent")
     case.refresh_from_db()
     demanded = case_offers(case)["past_only"].gross.amount
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     operate(client, case, "settle", amount=str(demanded + 1), reason="more")
     assert not case.events.filter(kind="settlement_agreed").exists()
     operate(client, case, "settle", amount="100.00", reason="Small charity, agreed by phone.")
@@ -135,7 +135,7 @@ def test_a_discounted_settlement_is_logged_and_offered(client, cast, evidence_si
 @pytest.mark.parametrize("how", ["withdraw", "dismiss", "licensed"])
 def test_a_held_claim_has_a_next_step(client, cast, how):
     claim = Claim.objects.create(match=cast.match, status="checked", decision="hold")
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     url = reverse("cases:close_claim", args=[claim.pk])
     assert client.post(url, {"how": how, "reason": ""}).status_code == 302
     claim.refresh_from_db()
@@ -162,24 +162,24 @@ def test_permissions_stranger_404_reader_403(client, cast, open_case):
         (cast.manager, "nonsense", 403),
     ]
     for user, operation, status in cases:
-        client.force_login(user)
+        sign_in(client, user)
         assert operate(client, open_case, operation, text="x").status_code == status, user
     Case.objects.filter(pk=open_case.pk).update(law_firm=cast.lawfirm.organisation)
     Case.objects.filter(pk=open_case.pk).update(state="escalated")
-    client.force_login(cast.lawfirm)
+    sign_in(client, cast.lawfirm)
     assert operate(client, open_case, "note", text="x").status_code == 403
     assert not open_case.events.filter(kind="note_added").exists()
     claim = Claim.objects.create(match=cast.match, status="checked", decision="hold")
     url = reverse("cases:close_claim", args=[claim.pk])
     for user, status in [(cast.charlie, 404), (cast.alice_viewer, 403), (cast.manager, 403)]:
-        client.force_login(user)
+        sign_in(client, user)
         assert client.post(url, {"how": "withdraw", "reason": "x"}).status_code == status
 
 
 def test_a_new_law_in_draft_re_checks_every_claim_under_it(client, cast, evidence_site, signing):
     case = case_with_claim(cast, EXAMPLE, language="de", capture=False)
     Case.objects.filter(pk=case.pk).update(state="draft")
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     operate(client, case, "recipient", jurisdiction="US", recipient_country="US")
     case.refresh_from_db()
     assert (case.jurisdiction, case.currency, case.language) == ("US", "USD", "en")

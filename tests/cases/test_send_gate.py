@@ -23,6 +23,7 @@ from fairclaim.monitoring.schedule import follow_up_missed_deadlines
 from fairclaim.rules.send_gate import Code
 from fairclaim.works.models import Licence
 from tests.cases.sound import case_with_claim
+from tests.cast import sign_in
 
 EXAMPLE = "de-send-shop-missing-credit.json"
 NO_IMAGE = b"<html><body><h1>Laden</h1><p>Nothing to see.</p></body></html>"
@@ -44,7 +45,7 @@ def act(client, case, **data):
 def test_the_case_page_names_every_reason_and_the_send_is_refused(client, cast):
     case = case_with_claim(cast, EXAMPLE, capture=False, language="en")
     Case.objects.filter(pk=case.pk).update(recipient_email="")
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Before sending the demand: not yet" in page
     assert "the recipient&#x27;s e-mail address is missing." in page
@@ -76,7 +77,7 @@ def test_missing_evidence_is_captured_first_and_the_notice_follows_it(
     client, cast, django_capture_on_commit_callbacks
 ):
     case = case_with_claim(cast, EXAMPLE, capture=False, language="en")
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Capture evidence, then send to info@laden.example" in page
     with django_capture_on_commit_callbacks(execute=True):
@@ -102,7 +103,7 @@ def test_evidence_showing_the_image_absent_needs_a_decision(client, cast, eviden
     evidence_site["/p/1"] = ("text/html", NO_IMAGE)
     case = case_with_claim(cast, EXAMPLE, language="en")
     assert codes(case) == [Code.EVIDENCE_ABSENT]
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Captured: the image is not on the page" in page
     assert "Record why the earlier evidence stands" in page
@@ -166,7 +167,7 @@ def test_the_schedulers_reminder_waits_for_a_decision_on_removed_evidence(
     [held] = case.events.filter(kind="reminder_held")  # said once, not on every pass
     assert held.payload["reasons"][0]["code"] == "evidence_absent"
 
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     client.post(
         reverse("cases:operate", args=[case.reference, "evidence_stands"]),
         {"line": case.lines.get().pk, "reason": "Claim is for the past use, seen until now."},
@@ -187,7 +188,7 @@ def test_a_takedown_needs_evidence_and_is_never_offered_on_a_closed_case(client,
             actor="manager",
         )
     Case.objects.filter(pk=case.pk).update(state="resolved_licensed")
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     page = client.get(case.get_absolute_url()).content.decode()
     assert "DMCA" not in page
     assert "Case operations" not in page

@@ -14,6 +14,7 @@ from django.utils import timezone
 from fairclaim.cases.models import Case, CaseLine, Notice
 from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.payments.models import Payment
+from tests.cast import sign_in
 from tests.payments.money import book
 
 
@@ -58,7 +59,7 @@ def data(cast):
 
 
 def test_rights_holder_home_shows_their_own_figures(client, data):
-    client.force_login(data.alice)
+    sign_in(client, data.alice)
     page = client.get("/")
     assert page.status_code == 200
     text = page.content.decode()
@@ -72,7 +73,7 @@ def test_rights_holder_home_shows_their_own_figures(client, data):
 
 
 def test_charts_are_svg_with_text_alternatives_and_links(client, data):
-    client.force_login(data.alice)
+    sign_in(client, data.alice)
     text = client.get("/").content.decode()
     assert text.count('role="img"') == 3  # no case has ended yet: that chart says so instead
     assert "Nothing yet." in text
@@ -83,7 +84,7 @@ def test_charts_are_svg_with_text_alternatives_and_links(client, data):
 
 
 def test_manager_gets_an_overview_and_one_dashboard_per_rights_holder(client, data):
-    client.force_login(data.manager)
+    sign_in(client, data.manager)
     home = client.get("/").content.decode()
     url = reverse("dashboard:organisation", args=["alice"])
     assert url in home
@@ -95,25 +96,25 @@ def test_manager_gets_an_overview_and_one_dashboard_per_rights_holder(client, da
 
 @pytest.mark.parametrize("who", ["charlie", "outside_manager"])
 def test_strangers_get_404_for_another_rights_holders_dashboard_and_lists(client, data, who):
-    client.force_login(getattr(data, who))
+    sign_in(client, getattr(data, who))
     assert client.get(reverse("dashboard:organisation", args=["alice"])).status_code == 404
     url = reverse("dashboard:list", args=["cases"]) + "?org=alice"
     assert client.get(url).status_code == 404
 
 
 def test_read_only_member_sees_the_dashboard(client, data):
-    client.force_login(data.alice_viewer)
+    sign_in(client, data.alice_viewer)
     assert client.get("/").status_code == 200
 
 
 def test_law_firm_goes_to_its_cases_and_strangers_sign_in(client, data):
     assert client.get("/")["Location"].startswith(reverse("login"))
-    client.force_login(data.lawfirm)
+    sign_in(client, data.lawfirm)
     assert client.get("/")["Location"] == reverse("cases:list")
 
 
 def test_case_list_filters_by_deadline_and_reports_bad_input(client, data):
-    client.force_login(data.alice)
+    sign_in(client, data.alice)
     url = reverse("dashboard:list", args=["cases"])
     today = timezone.localdate()
     page = client.get(url, {"deadline_from": today, "deadline_to": today + timedelta(days=7)})
@@ -127,7 +128,7 @@ def test_case_list_filters_by_deadline_and_reports_bad_input(client, data):
 
 
 def test_csv_export_streams_only_the_readers_rows(client, data):
-    client.force_login(data.manager)
+    sign_in(client, data.manager)
     response = client.get(reverse("dashboard:list", args=["payments"]), {"format": "csv"})
     assert response.streaming
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
@@ -137,7 +138,7 @@ def test_csv_export_streams_only_the_readers_rows(client, data):
 
 
 def test_xlsx_export_is_a_workbook_with_every_row(client, data):
-    client.force_login(data.charlie)
+    sign_in(client, data.charlie)
     response = client.get(reverse("dashboard:list", args=["matches"]), {"format": "xlsx"})
     body = b"".join(response.streaming_content)
     with zipfile.ZipFile(io.BytesIO(body)) as workbook:
@@ -147,13 +148,13 @@ def test_xlsx_export_is_a_workbook_with_every_row(client, data):
 
 
 def test_unknown_list_is_404(client, data):
-    client.force_login(data.alice)
+    sign_in(client, data.alice)
     assert client.get(reverse("dashboard:list", args=["secrets"])).status_code == 404
 
 
 def test_csv_export_defuses_formulas_from_web_pages(client, data):
     Sighting.objects.filter(pk=data.sighting.pk).update(page_url='=HYPERLINK("https://x")')
-    client.force_login(data.alice)
+    sign_in(client, data.alice)
     response = client.get(reverse("dashboard:list", args=["matches"]), {"format": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK" in text
@@ -162,7 +163,7 @@ def test_csv_export_defuses_formulas_from_web_pages(client, data):
 
 
 def test_chart_series_are_cached_briefly_but_counts_stay_live(client, data):
-    client.force_login(data.alice)
+    sign_in(client, data.alice)
     client.get("/")
     Match.objects.filter(pk=data.match.pk).update(status="ignored")
     text = client.get("/").content.decode()
@@ -172,7 +173,7 @@ def test_chart_series_are_cached_briefly_but_counts_stay_live(client, data):
 
 @pytest.mark.parametrize("kind", ["claims", "sightings", "notices"])
 def test_claims_sightings_and_notices_lists_are_scoped_and_export(client, data, kind):
-    client.force_login(data.alice)
+    sign_in(client, data.alice)
     page = client.get(reverse("dashboard:list", args=[kind]))
     assert page.status_code == 200
     assert "secret.example" not in page.content.decode()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 
 from fairclaim.accounts.models import Organisation, User
@@ -23,6 +24,7 @@ from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.portal.signing import platform_signer
 from fairclaim.works.actions import do_process_work, do_register_image, upload_limits
 from fairclaim.works.intake import check_image
+from tests.cast import app_code
 from tests.images import photo_bytes
 from tests.webserver import free_port, serving
 
@@ -73,10 +75,16 @@ def in_worker(task, *args):
 
 
 def sign_in(page: Page, url: str, username: str) -> None:
+    """Password, then (for accounts with an authenticator) the code the app shows."""
     page.goto(url)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is not None:
+        expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+        page.get_by_label("Code").fill(app_code(device))
+        page.get_by_role("button", name="Continue").click()
 
 
 def test_claim_to_sent_notice_carries_the_cases_own_data(
@@ -87,7 +95,10 @@ def test_claim_to_sent_notice_carries_the_cases_own_data(
         name="Ada Lens", slug="ada", kind="rights_holder", country="DE", operator=operator
     )
     User.objects.create_user("ada", password=PASSWORD, role="rights_holder", organisation=studio)
-    User.objects.create_user("cm", password=PASSWORD, role="case_manager", organisation=operator)
+    cm = User.objects.create_user(
+        "cm", password=PASSWORD, role="case_manager", organisation=operator
+    )
+    TOTPDevice.objects.create(user=cm, name="phone", confirmed=True)  # required for their role
     RateCard.objects.create(owner=studio, pricing=json.loads(EXAMPLE.read_text())["pricing"])
     work = do_register_image(studio, None, check_image("h.jpg", photo_bytes(6), upload_limits()))
     do_process_work(work.pk)

@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from fairclaim.accounts.models import Organisation, User
@@ -20,6 +21,7 @@ from fairclaim.payments.ledger import record_fact, resettle
 from fairclaim.payments.models import Agreement, Payment, PayoutRun
 from fairclaim.works.actions import do_register_image, upload_limits
 from fairclaim.works.intake import check_image
+from tests.cast import app_code
 from tests.images import photo_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,14 +73,21 @@ def world():
         resettle(payment, now=now - timedelta(days=2), actor="bank")  # fmt: skip
     people["manager"] = User.objects.create_user("manager", password=PASSWORD, role="case_manager",
                                                  organisation=operator)  # fmt: skip
+    TOTPDevice.objects.create(user=people["manager"], name="phone", confirmed=True)
     return people
 
 
 def sign_in(page: Page, base: str, username: str, path: str = "/"):
+    """Password, then (for accounts with an authenticator) the code the app shows."""
     page.goto(f"{base}{path}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is not None:
+        expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+        page.get_by_label("Code").fill(app_code(device))
+        page.get_by_role("button", name="Continue").click()
 
 
 @pytest.mark.parametrize("who", ["ada", "agency"])

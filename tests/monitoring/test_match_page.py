@@ -3,10 +3,11 @@
 from django.urls import reverse
 
 from fairclaim.monitoring.models import Match
+from tests.cast import sign_in
 
 
 def test_match_page_triages_and_comes_back(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     url = cast.match.get_absolute_url()
     page = client.get(url).content.decode()
     assert 'value="ignore"' in page
@@ -19,13 +20,13 @@ def test_match_page_triages_and_comes_back(client, cast):
 
 
 def test_read_only_member_sees_no_actions(client, cast):
-    client.force_login(cast.alice_viewer)
+    sign_in(client, cast.alice_viewer)
     page = client.get(cast.match.get_absolute_url()).content.decode()
     assert 'value="ignore"' not in page
 
 
 def test_sightings_show_the_page_and_the_match_they_led_to(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     page = client.get(reverse("monitoring:sightings")).content.decode()
     assert cast.sighting.page_url in page
     assert f"match #{cast.match.pk}" in page

@@ -6,11 +6,12 @@ from django.utils import timezone
 
 from fairclaim.monitoring.actions import do_check_page
 from fairclaim.monitoring.models import PageCheck
+from tests.cast import sign_in
 from tests.monitoring.test_sightings import shop  # noqa: F401 - the fixture
 
 
 def submit(client, user, page_url) -> PageCheck:
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post(reverse("monitoring:submit_page"), {"page_url": page_url})
     check = PageCheck.objects.latest("pk")
     assert response["Location"] == check.get_absolute_url()
@@ -48,9 +49,9 @@ def test_a_checked_page_reports_the_images_found(client, cast, settings, shop): 
 
 def test_strangers_get_404_for_a_check(client, cast):
     check = submit(client, cast.alice, "https://x.example/")
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     assert client.get(check.get_absolute_url()).status_code == 404
-    client.force_login(cast.alice_viewer)
+    sign_in(client, cast.alice_viewer)
     assert client.get(check.get_absolute_url()).status_code == 200
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from fairclaim.discovery.errors import DiscoveryError
 from fairclaim.monitoring.actions import do_mark_gone, do_record_sightings, do_submit_page
 from fairclaim.monitoring.models import Sighting
+from tests.cast import sign_in
 from tests.images import photo_bytes, with_rights_metadata
 from tests.webserver import serving
 
@@ -89,7 +90,7 @@ def test_recording_is_idempotent(cast, settings, shop):
 )
 def test_who_may_submit_a_page(client, cast, who, status):
     if who:
-        client.force_login(getattr(cast, who))
+        sign_in(client, getattr(cast, who))
     response = client.post(reverse("monitoring:submit_page"), {"page_url": "https://x.example/"})
     assert response.status_code == status
     if who is None:
@@ -97,16 +98,16 @@ def test_who_may_submit_a_page(client, cast, who, status):
 
 
 def test_sightings_list_shows_only_own_sightings(client, cast):
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     assert (
         cast.sighting.image_url not in client.get(reverse("monitoring:sightings")).content.decode()
     )
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     assert cast.sighting.image_url in client.get(reverse("monitoring:sightings")).content.decode()
 
 
 def test_an_invalid_address_is_explained(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     response = client.post(reverse("monitoring:submit_page"), {"page_url": "not a url"})
     assert response.status_code == 400
     assert "Enter a valid URL." in response.content.decode()

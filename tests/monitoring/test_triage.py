@@ -8,6 +8,7 @@ from fairclaim.cases.models import Claim
 from fairclaim.monitoring.models import Match, Sighting, WhitelistedDomain
 from fairclaim.monitoring.triage import suppression_for
 from fairclaim.works.models import Licence
+from tests.cast import sign_in
 
 
 def add_match(cast, n, domain="shop.example", work=None):
@@ -30,7 +31,7 @@ def triage(client, action, *matches):
     ("action", "status"), [("ignore", "ignored"), ("not_mine", "not_mine"), ("seen", "seen")]
 )
 def test_simple_actions_set_the_status_in_bulk(client, cast, action, status):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     a, b = add_match(cast, 1), add_match(cast, 2)
     assert triage(client, action, a, b).status_code == 302
     assert set(Match.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", flat=True)) == {
@@ -39,7 +40,7 @@ def test_simple_actions_set_the_status_in_bulk(client, cast, action, status):
 
 
 def test_licensed_records_a_licence_and_settles_later_matches_on_that_domain(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     first, second = add_match(cast, 1), add_match(cast, 2)
     triage(client, "licensed", first)
     licence = Licence.objects.get(owner=cast.alice.organisation, work=cast.work)
@@ -50,7 +51,7 @@ def test_licensed_records_a_licence_and_settles_later_matches_on_that_domain(cli
 
 
 def test_whitelisting_a_domain_settles_every_match_there(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     here, there = add_match(cast, 1), add_match(cast, 2, domain="elsewhere.example")
     triage(client, "whitelist", here)
     assert WhitelistedDomain.objects.filter(domain="shop.example").exists()
@@ -60,7 +61,7 @@ def test_whitelisting_a_domain_settles_every_match_there(client, cast):
 
 
 def test_claim_starts_a_claim_with_answers_from_the_page(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     match = add_match(cast, 1, domain="laden.de")
     triage(client, "claim", match)
     claim = Claim.objects.get(match=match)
@@ -69,7 +70,7 @@ def test_claim_starts_a_claim_with_answers_from_the_page(client, cast):
 
 
 def test_matches_of_others_in_the_form_are_untouched(client, cast):
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     mine = add_match(cast, 1)
     triage(client, "ignore", mine)
     assert Match.objects.get(pk=mine.pk).status == "new"
@@ -78,13 +79,13 @@ def test_matches_of_others_in_the_form_are_untouched(client, cast):
 def test_read_only_members_and_law_firms_cannot_triage(client, cast):
     match = add_match(cast, 1)
     for who in (cast.alice_viewer, cast.lawfirm):
-        client.force_login(who)
+        sign_in(client, who)
         assert triage(client, "ignore", match).status_code in {403}
     assert Match.objects.get(pk=match.pk).status == "new"
 
 
 def test_inbox_filters_and_sorts(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     de = add_match(cast, 1, domain="laden.de")
     add_match(cast, 2, domain="shop.example")
     page = client.get(reverse("monitoring:list"), {"country": "de"}).content.decode()
@@ -96,7 +97,7 @@ def test_inbox_filters_and_sorts(client, cast):
 
 
 def test_the_inbox_stays_paginated_with_many_matches(client, cast, django_assert_max_num_queries):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     now = timezone.now()
     sightings = Sighting.objects.bulk_create(
         Sighting(organisation=cast.alice.organisation, source="crawl", page_domain="bulk.example",

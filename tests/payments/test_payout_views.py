@@ -8,6 +8,7 @@ from django.urls import reverse
 from fairclaim.payments.actions import do_choose_offer
 from fairclaim.payments.journal import agreement_for
 from fairclaim.payments.models import PayoutRun
+from tests.cast import sign_in
 from tests.payments.conftest import offer
 from tests.payments.money import NOW, book
 from tests.payments.test_payouts import draft, finalise
@@ -26,7 +27,7 @@ def final_run(cast):
 
 
 def get(client, user, url):
-    client.force_login(user)
+    sign_in(client, user)
     return client.get(url)
 
 
@@ -68,7 +69,7 @@ def test_rights_holder_cannot_see_runs_or_draft_statements(client, cast, final_r
 
 
 def test_manager_drafts_reviews_and_makes_a_run_final(client, cast):
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     response = client.post(
         reverse("payments:payouts"), {"cutoff": "2026-11-30", "execution_date": "2099-01-04"}
     )
@@ -82,7 +83,7 @@ def test_manager_drafts_reviews_and_makes_a_run_final(client, cast):
 
 
 def test_bad_run_dates_are_refused_with_a_reason(client, cast):
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     page = client.post(
         reverse("payments:payouts"), {"cutoff": "2999-01-01", "execution_date": "2000-01-01"}
     )
@@ -92,13 +93,13 @@ def test_bad_run_dates_are_refused_with_a_reason(client, cast):
 
 
 def test_read_only_and_rights_holders_cannot_run_payouts(client, cast, final_run):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     assert client.post(reverse("payments:payouts"), {}).status_code == 403
     assert client.post(reverse("payments:finalise_run", args=[final_run.pk])).status_code == 404
     readonly_manager = cast.manager
     readonly_manager.read_only = True
     readonly_manager.save()
-    client.force_login(readonly_manager)
+    sign_in(client, readonly_manager)
     assert client.post(reverse("payments:discard_run", args=[final_run.pk])).status_code == 403
 
 
@@ -111,7 +112,7 @@ def test_manager_downloads_a_valid_sepa_file(client, cast, final_run):
 def test_rights_holder_sets_payout_account_but_not_commission(client, cast):
     org = cast.case.rights_holder
     url = reverse("payments:agreement", args=[org.slug])
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     form = {
         "commission_percent": "1.00",
         "account_holder": "Alice Photo",
@@ -125,6 +126,6 @@ def test_rights_holder_sets_payout_account_but_not_commission(client, cast):
     assert agreement.commission_percent == Decimal("50.00")  # disabled for the rights holder
     page = client.post(url, {**form, "iban": "DE02120300000000202052"})
     assert b"Not a valid IBAN" in page.content
-    client.force_login(cast.alice_viewer)
+    sign_in(client, cast.alice_viewer)
     assert client.post(url, form).status_code == 403
     assert client.get(url).status_code == 200

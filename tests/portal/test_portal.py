@@ -15,6 +15,7 @@ from fairclaim.monitoring.triage import suppression_for
 from fairclaim.portal.access import new_access_code, one_time_link_token
 from fairclaim.portal.actions import do_decide_defence, do_decide_licence
 from fairclaim.portal.models import LicenceSubmission
+from tests.cast import sign_in
 from tests.webserver import drain
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -214,7 +215,7 @@ def test_messages_reach_the_thread_and_the_case_log(client, noticed, cast):
     case, code = noticed
     enter(client, case.reference, code)
     client.post(reverse("portal:messages", args=[case.reference]), {"body": "Can I pay in May?"})
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     client.post(reverse("cases:reply", args=[case.reference]), {"body": "Yes, in instalments."})
     thread = [(m.author_kind, m.body) for m in case.messages.order_by("created_at")]
     assert thread == [("recipient", "Can I pay in May?"), ("case_manager", "Yes, in instalments.")]

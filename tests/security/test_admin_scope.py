@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from fairclaim.payments.models import Payment
+from tests.cast import sign_in
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def manager(client, cast):
             content_type__app_label__in=["accounts", "works", "monitoring", "cases", "payments"]
         )
     )
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     return client
 
 

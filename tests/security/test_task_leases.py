@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 
 from fairclaim.task_leases import LEASE_EXPIRED, MAX_ATTEMPTS, recover_stale_tasks
 from fairclaim.works.models import Work
-from tests.cast import PASSWORD
+from tests.cast import PASSWORD, sign_in
 
 LEASE_SECONDS = 2
 SETUP = """
@@ -185,7 +185,7 @@ def test_a_platform_admin_sees_failed_tasks_with_their_reason_and_queues_them_ag
             status=TaskResultStatus.RUNNING, started_at=now - timedelta(days=1)
         )
     admin = User.objects.create_superuser("root", "root@example.org", PASSWORD)
-    client.force_login(admin)
+    sign_in(client, admin)
     page = client.get(reverse("admin:django_tasks_database_dbtaskresult_change", args=[row.pk]))
     assert "stopped before it finished" in page.content.decode()
     DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()

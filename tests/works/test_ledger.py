@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from fairclaim.works.ledger import parse_ledger
 from fairclaim.works.models import Licence
+from tests.cast import sign_in
 
 
 def find(key):
@@ -52,7 +53,7 @@ def test_refuses_an_unknown_header():
 
 
 def test_import_through_the_page(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     body = f"licensee,domains,work\nLaden GmbH,laden.de,{cast.work.sha256[:16]}\n".encode()
     response = client.post(
         reverse("works:import_licences"), {"csv_file": SimpleUploadedFile("l.csv", body)}
@@ -63,7 +64,7 @@ def test_import_through_the_page(client, cast):
 
 
 def test_a_bad_import_through_the_page_stores_nothing(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     body = b"licensee,usage\nA,any\nB,never\n"
     response = client.post(
         reverse("works:import_licences"), {"csv_file": SimpleUploadedFile("l.csv", body)}
@@ -74,7 +75,7 @@ def test_a_bad_import_through_the_page_stores_nothing(client, cast):
 
 
 def test_add_a_licence_by_hand(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     response = client.post(
         reverse("works:add_licence"),
         {"licensee_name": "Blog", "domains_text": "blog.example, news.example", "usage": "any",
@@ -88,14 +89,14 @@ def test_add_a_licence_by_hand(client, cast):
     ("who", "status"), [("alice", 200), ("alice_viewer", 403), ("manager", 403), ("lawfirm", 403)]
 )
 def test_ledger_pages_permission_cast(client, cast, who, status):
-    client.force_login(getattr(cast, who))
+    sign_in(client, getattr(cast, who))
     assert client.get(reverse("works:add_licence")).status_code == status
     assert client.get(reverse("works:import_licences")).status_code == status
 
 
 def test_the_ledger_lists_only_own_licences(client, cast):
     Licence.objects.create(owner=cast.charlie.organisation, licensee_name="Charlie's client")
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     assert "Charlie's client" not in client.get(reverse("works:licences")).content.decode()
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     assert "Charlie" in client.get(reverse("works:licences")).content.decode()

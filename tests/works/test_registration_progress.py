@@ -4,10 +4,11 @@ ends with what failed and why."""
 from django.urls import reverse
 
 from fairclaim.works.models import Work
+from tests.cast import sign_in
 
 
 def test_list_reloads_while_photos_are_processed_and_stops_after(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     Work.objects.filter(pk=cast.work.pk).update(status="pending")
     page = client.get(reverse("works:list")).content.decode()
     assert '<meta http-equiv="refresh" content="3">' in page
@@ -21,12 +22,12 @@ def test_failed_photos_are_named_with_their_reason(client, cast):
     Work.objects.filter(pk=cast.work.pk).update(
         status="failed", processing_error="the image could not be decoded"
     )
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     page = client.get(reverse("works:list")).content.decode()
     assert "1 photo could not be processed" in page
     failed = client.get(reverse("works:list"), {"status": "failed"}).content.decode()
     assert "the image could not be decoded" in failed
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     assert "could not be processed" not in client.get(reverse("works:list")).content.decode()
 
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from fairclaim.works.models import Work
+from tests.cast import sign_in
 from tests.images import photo_bytes, png_claiming_size, with_rights_metadata
 
 
@@ -27,7 +28,7 @@ def messages_of(response):
 
 
 def test_registers_a_photo_with_its_embedded_rights_metadata(client, cast, private_storage):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     data = with_rights_metadata(
         photo_bytes(11), creator="Ada Lens", copyright_notice="© 2024 Ada Lens",
         taken="2024:05:06 10:11:12",
@@ -45,7 +46,7 @@ def test_registers_a_photo_with_its_embedded_rights_metadata(client, cast, priva
 
 
 def test_registers_several_files_and_a_zip_in_one_go(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("a.jpg", photo_bytes(21))
@@ -80,7 +81,7 @@ def test_registers_several_files_and_a_zip_in_one_go(client, cast):
 def test_refuses_bad_files_with_a_clear_message_and_stores_nothing(
     client, cast, private_storage, name, data, reason
 ):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     works_before = Work.objects.count()
     files_before = stored_files(private_storage)
     response = upload(client, (name, data))
@@ -91,7 +92,7 @@ def test_refuses_bad_files_with_a_clear_message_and_stores_nothing(
 
 
 def test_refuses_an_exact_duplicate_and_names_the_existing_work(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     with cast.work.file.open("rb") as handle:
         same = handle.read()
     response = upload(client, ("again.jpg", same))
@@ -102,14 +103,14 @@ def test_refuses_an_exact_duplicate_and_names_the_existing_work(client, cast):
 
 def test_another_rights_holder_may_register_the_same_photo(client, cast):
     """Two parties claiming one photo is a dispute to surface, not an upload error for the other."""
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     with cast.work.file.open("rb") as handle:
         response = upload(client, ("mine-too.jpg", handle.read()))
     assert messages_of(response) == ["Registered 1 photo."]
 
 
 def test_edits_metadata_and_registrations(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     url = reverse("works:edit", args=[cast.work.pk])
     form = {
         "title": "Harbour at dawn", "creator": "Ada Lens", "copyright_notice": "© Ada",
@@ -128,7 +129,7 @@ def test_edits_metadata_and_registrations(client, cast):
 
 
 def test_refuses_publication_before_creation(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     form = {
         "title": "x", "created_on": "2023-05-01", "first_published_on": "2023-04-01",
         "registrations-TOTAL_FORMS": "0", "registrations-INITIAL_FORMS": "0",
@@ -143,7 +144,7 @@ def test_upload_without_csrf_token_is_refused(cast):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     response = client.post(
         reverse("works:upload"), {"photos": SimpleUploadedFile("a.jpg", photo_bytes(41))}
     )

@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 from fairclaim.cases.models import CaseLine
+from tests.cast import sign_in
 
 
 def test_work_page_lists_its_matches_and_cases(client, cast):
     CaseLine.objects.filter(case=cast.case).update(amount=Decimal("450.00"))
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     page = client.get(cast.work.get_absolute_url()).content.decode()
     assert f"<dt>Work ID</dt><dd>{cast.work.pk}</dd>" in page
     assert cast.match.get_absolute_url() in page
@@ -17,7 +18,7 @@ def test_work_page_lists_its_matches_and_cases(client, cast):
 
 
 def test_strangers_and_their_work_pages(client, cast):
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     assert client.get(cast.work.get_absolute_url()).status_code == 404
     page = client.get(cast.charlie_work.get_absolute_url()).content.decode()
     assert "Not found anywhere yet." in page

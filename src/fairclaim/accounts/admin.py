@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from . import access
 from .forms import ThrottledAdminAuthenticationForm
-from .models import Organisation, User
+from .models import MembershipEvent, Organisation, SignInEvent, User
 
 
 def _choice_scopes():
@@ -169,8 +169,64 @@ class FairclaimUserAdmin(PlatformAdminOnly, UserAdmin):
     list_filter = ["role", "is_staff", "read_only"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        ("fairclaim", {"fields": ["role", "organisation", "read_only"]}),
+        ("fairclaim", {"fields": ["role", "organisation", "read_only", "team_admin"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # Membership changed here is logged like any other (accounts.team): left the old
+        # organisation, joined the new one, by this admin.
+        from django.utils import timezone
+
+        from .team import Event, log
+
+        before = User.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        old_org = before.organisation if before else None
+        if old_org == obj.organisation and not (before and before.team_admin != obj.team_admin):
+            return
+        now, actor, member = timezone.now(), request.user.get_username(), obj.get_username()
+        if old_org != obj.organisation:
+            if old_org is not None:
+                log(old_org, Event.REMOVED, member, actor, now)
+            if obj.organisation is not None:
+                log(obj.organisation, Event.JOINED, member, actor, now, _team_role(obj))
+        elif obj.organisation is not None:
+            log(obj.organisation, Event.ROLE_CHANGED, member, actor, now, _team_role(obj))
+
+
+def _team_role(user) -> str:
+    return "team_admin" if user.team_admin else "read_only" if user.read_only else "member"
+
+
+def sign_ins_for(user):
+    """A team admin sees the team's sign-ins; anyone else only their own."""
+    if user.team_admin and user.organisation_id:
+        return SignInEvent.objects.filter(organisation_id=user.organisation_id)
+    return SignInEvent.objects.filter(user=user)
+
+
+def membership_events_for(user):
+    if user.team_admin and user.organisation_id:
+        return MembershipEvent.objects.filter(organisation_id=user.organisation_id)
+    return MembershipEvent.objects.none()
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(ScopedAdmin):
+    scope = sign_ins_for
+    history = True  # the audit trail: nobody edits it
+    list_display = ["at", "kind", "user", "attempted", "organisation", "client", "user_agent"]
+    list_filter = ["kind"]
+    search_fields = ["attempted", "client"]
+    date_hierarchy = "at"
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(ScopedAdmin):
+    scope = membership_events_for
+    history = True
+    list_display = ["at", "organisation", "kind", "member", "role", "actor"]
+    list_filter = ["kind"]
 
 
 class TaskResultAdmin(DBTaskResultAdmin):

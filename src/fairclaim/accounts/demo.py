@@ -45,6 +45,28 @@ def demo_password(username: str) -> str:
     return f"{username}-pass"
 
 
+# The demo's staff must pass a second factor like everyone's; their authenticator key is public
+# like their passwords (add it to any authenticator app). Demo only: production refuses it.
+DEMO_TOTP_KEY = "64656d6f2d66616972636c61696d2d746f74702d6b6579"  # b"demo-fairclaim-totp-key"
+
+
+def demo_totp_secret() -> str:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .two_factor import secret_text
+
+    return secret_text(TOTPDevice(key=DEMO_TOTP_KEY))
+
+
+def _enrol_demo_staff(user: User) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .two_factor import required_for
+
+    if required_for(user) and not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(user=user, name="demo key", key=DEMO_TOTP_KEY, confirmed=True)
+
+
 def load_demo(photos_dir: Path | None = None, *, limit: int | None = None) -> DemoSummary:
     if settings.PRODUCTION:
         raise ImproperlyConfigured("Demo data (with public passwords) is refused in production.")
@@ -84,8 +106,9 @@ def _users(orgs: dict[str, Organisation]) -> None:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={"role": role, "organisation": orgs[org_slug], "is_staff": staff,
-                      "email": f"{username}@example.org"},
+                      "email": f"{username}@example.org", "team_admin": True},
         )  # fmt: skip
+        _enrol_demo_staff(user)
         if created:
             user.set_password(demo_password(username))
             user.save()

@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from . import audit
 from .clients import client_address
+from .models import Invitation, User
 from .throttle import (
     LOGIN_PER_ACCOUNT,
     LOGIN_PER_ACCOUNT_CLIENT,
@@ -35,6 +38,7 @@ class ThrottledSignInMixin:
         ]
         until = first_wait(checks, now)
         if until:
+            audit.record(audit.Kind.THROTTLED, self.request, attempted=username, now=now)
             raise forms.ValidationError(
                 _("Too many failed sign-ins. Try again in %(wait)s.")
                 % {"wait": wait_text(until, now)},
@@ -56,3 +60,28 @@ class ThrottledAuthenticationForm(ThrottledSignInMixin, AuthenticationForm):
 
 class ThrottledAdminAuthenticationForm(ThrottledSignInMixin, AdminAuthenticationForm):
     """The sign-in form of /admin/login/ (staff only), behind the same throttle."""
+
+
+class CodeForm(forms.Form):
+    """A second-factor code: six digits from the app, or one recovery code."""
+
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mail"))
+    role = forms.ChoiceField(label=gettext_lazy("Joins as"), choices=Invitation.Role.choices)
+
+
+class NewMemberForm(BaseUserCreationForm):
+    """A new account made from an invitation: a username and a password (twice)."""
+
+    class Meta(BaseUserCreationForm.Meta):
+        model = User
+        fields = ("username",)

@@ -57,6 +57,8 @@ class User(AbstractUser):
     )
     # A member who may look but not change anything (an assistant, an accountant).
     read_only = models.BooleanField(default=False)
+    # Runs the organisation's team: invites and removes members, sees the team's sign-ins.
+    team_admin = models.BooleanField(default=False)
 
     def __str__(self):
         return self.get_username()
@@ -79,3 +81,104 @@ class RateLimit(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count} since {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class SignInEvent(models.Model):
+    """One line of the sign-in audit trail: who (or which name was tried), when, from where.
+
+    `client` is the address the sign-in throttle counts (accounts.clients.client_address);
+    `organisation` is the user's organisation at the time, so a team admin sees the team's
+    history even of members who have since left. Append-only: nothing edits or deletes it.
+    """
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in (password)"
+        FAILED = "failed", "Wrong username or password"
+        THROTTLED = "throttled", "Refused: too many failures"
+        SECOND_FACTOR_PASSED = "2fa_passed", "Second factor accepted"
+        SECOND_FACTOR_FAILED = "2fa_failed", "Wrong second-factor code"
+        RECOVERY_CODE_USED = "recovery_used", "Recovery code used"
+        TWO_FACTOR_ENROLLED = "2fa_enrolled", "Second factor set up"
+        TWO_FACTOR_REMOVED = "2fa_removed", "Second factor removed"
+        PASSWORD_RESET_REQUESTED = "reset_requested", "Password reset requested"
+        PASSWORD_RESET = "reset_done", "Password reset by e-mail link"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="sign_in_events"
+    )
+    attempted = models.CharField(max_length=254, blank=True, help_text="The name or e-mail tried")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    client = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-at"]),
+            models.Index(fields=["organisation", "-at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.user or self.attempted}"
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation's team; its link is signed, expires, works once."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        READ_ONLY = "read_only", "Read-only member"
+        TEAM_ADMIN = "team_admin", "Team admin"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    nonce = models.CharField(max_length=32, unique=True)  # in the signed link; never reused
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation} ({self.role})"
+
+
+class MembershipEvent(models.Model):
+    """The log of an organisation's team: invited, joined, left, removed, invitation revoked."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", "Invited"
+        INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+        JOINED = "joined", "Joined"
+        LEFT = "left", "Left"
+        REMOVED = "removed", "Removed"
+        ROLE_CHANGED = "role_changed", "Role changed"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="membership_events"
+    )
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    member = models.CharField(max_length=254, help_text="Username or invited e-mail")
+    role = models.CharField(max_length=20, blank=True)
+    actor = models.CharField(max_length=150, help_text="Who made the change")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.organisation}: {self.member} {self.kind}"

@@ -58,6 +58,16 @@ LOGIN_PER_ACCOUNT = Policy(
 LOGIN_PER_CLIENT = Policy(
     "login-client", 50, timedelta(days=1), timedelta(seconds=1), timedelta(hours=1)
 )
+# Password-reset mails. Every request counts, whether or not the address has an account (the
+# answer must not tell them apart). Per address: three mails, then a wait doubling from a minute,
+# capped at 15 minutes, so nobody can flood an inbox or keep its owner from a reset for long.
+# Per client: a spray across addresses from one place.
+RESET_PER_EMAIL = Policy(
+    "reset-email", 3, timedelta(days=1), timedelta(minutes=1), timedelta(minutes=15)
+)
+RESET_PER_CLIENT = Policy(
+    "reset-client", 20, timedelta(days=1), timedelta(seconds=30), timedelta(hours=1)
+)
 # Portal messages per case: a conversation, not a flood (each is also a case-log event).
 PORTAL_MESSAGES_PER_CASE = Policy("portal-messages", limit=30, window=timedelta(hours=1))
 # Public verification does real work per upload; plenty for a person, too few for a flood.

@@ -31,9 +31,10 @@ EVENTS = {
     "match.found": "A new verified match of one of your works",
     "case.state_changed": "A case moved to another state (sent, paid, escalated, …)",
     "payment.received": "Money was received on a case",
+    "payout.made": "A payout to the rights holder was made (its payout run became final)",
 }
-# Announced in the docs; emitted once payouts exist in `payments` (no source for it yet).
-PLANNED_EVENTS = {"payout.made": "A payout to the rights holder was made"}
+# Events announced in the docs but not emitted yet (none at present; the pages still show any).
+PLANNED_EVENTS: dict[str, str] = {}
 
 FIRST_RETRY = timedelta(seconds=30)
 MAX_RETRY_DELAY = timedelta(hours=6)

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from fairclaim.cases.models import CaseEvent
 from fairclaim.monitoring.models import Match
-from fairclaim.payments.models import PaymentFact
+from fairclaim.payments.models import PaymentFact, PayoutRun
+from fairclaim.payments.signals import payout_run_finalised
 
 from .delivery import do_emit
 
@@ -63,3 +64,20 @@ def payment_received(sender, instance: PaymentFact, created: bool, raw=False, **
         "recorded_at": instance.recorded_at.isoformat(),
     }
     do_emit(payment.case.rights_holder_id, "payment.received", data, timezone.now())
+
+
+@receiver(payout_run_finalised, sender=PayoutRun, dispatch_uid="api.payout_made")
+def payout_made(sender, run: PayoutRun, now, **kwargs):
+    # One event per rights holder actually paid: a statement that carries its balance forward
+    # (below the minimum, no account) moved no money.
+    for statement in run.statements.filter(paid__gt=0):
+        data = {
+            "payout_run": run.pk,
+            "statement": statement.pk,
+            "amount": str(statement.paid),
+            "currency": statement.currency,
+            "end_to_end_id": statement.end_to_end_id,
+            "execution_date": run.execution_date.isoformat(),
+            "finalised_at": run.finalised_at.isoformat(),
+        }
+        do_emit(statement.organisation_id, "payout.made", data, now)

@@ -22,6 +22,7 @@ from .journal import agreement_for, balances, owed_to, post_entry
 from .models import JournalEntry, PayoutRun, PayoutStatement
 from .payable import Outcome, payable
 from .sepa import SepaTransfer, credit_transfer
+from .signals import payout_run_finalised
 from .split import Account
 
 ACTOR = "payout-run"
@@ -243,5 +244,6 @@ def do_finalise_run(run: PayoutRun, *, actor: str, now: datetime, debtor: dict) 
             sepa_sha256=sepa.sha256 if sepa else "",
             sepa_message_id=sepa.message_id if sepa else "",
         )
-    run.refresh_from_db()
+        run.refresh_from_db()
+        payout_run_finalised.send(sender=PayoutRun, run=run, now=now)
     return run

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from fairclaim.accounts.demo import DEMO_USERS, demo_password, load_demo
+from fairclaim.accounts.demo import DEMO_USERS, demo_password, demo_totp_secret, load_demo
 
 
 class Command(BaseCommand):
@@ -25,3 +25,4 @@ class Command(BaseCommand):
             return
         for username, role, _org, _staff in DEMO_USERS:
             self.stdout.write(f"  {role:14} {username} / {demo_password(username)}")
+        self.stdout.write(f"  second step for staff roles: authenticator key {demo_totp_secret()}")
