@@ -18,17 +18,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from fairclaim.rules import sources as law
-from fairclaim.rules.sources import LegalSource
+from fairclaim.rules.sources import LegalSource, gettext_noop
 
 LIMITATION_JURISDICTIONS = ("US", "DE", "UK")
 
 
-def gettext_noop(message: str) -> str:
-    """Marks a text for the translation catalogues; translated where it is shown."""
-    return message
-
-
-_ = gettext_noop
+_ = gettext_noop  # marks a text for the translation catalogues
 
 T = TypeVar("T")
 Text = str | Mapping[str, str]

@@ -21,6 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a text for the translation catalogues; it is translated where it is shown."""
+    return message
+
+
+_ = gettext_noop
+
+
 @dataclass(frozen=True)
 class LegalSource:
     """Where a rule comes from: statutes with sections, then the leading cases, then (for a rule
@@ -51,18 +59,24 @@ LAWS_MODELLED = {
     "UK": LegalSource(statutes=("CDPA 1988 ss. 16, 96, 97", "Limitation Act 1980 s. 2")),
 }
 LAWS_NOT_MODELLED = LegalSource(
-    principle="fairclaim claims only under the laws whose rules it models: United States "
-    "(17 U.S.C.), Germany (UrhG, BGB) and the United Kingdom (CDPA 1988)",
+    principle=_(
+        "fairclaim claims only under the laws whose rules it models: United States "
+        "(17 U.S.C.), Germany (UrhG, BGB) and the United Kingdom (CDPA 1988)"
+    ),
 )
 OWN_PUBLICATION = LegalSource(
     statutes=("UrhG §§ 15, 19a", "17 U.S.C. § 106(5)", "CDPA 1988 ss. 16, 20"),
-    principle="publishing one's own work, or letting one's agency or a chosen site publish it, "
-    "is the exercise of the right, not an infringement",
+    principle=_(
+        "publishing one's own work, or letting one's agency or a chosen site publish it, "
+        "is the exercise of the right, not an infringement"
+    ),
 )
 ONE_CASE_PER_USE = LegalSource(
     statutes=("UrhG § 97", "17 U.S.C. § 504(c)(1)", "CDPA 1988 s. 96"),
-    principle="one use gives one claim: while a case for the same work and recipient is open, "
-    "no second demand is sent",
+    principle=_(
+        "one use gives one claim: while a case for the same work and recipient is open, "
+        "no second demand is sent"
+    ),
 )
 LICENSED_USE = {
     "DE": LegalSource(statutes=("UrhG §§ 31, 97",)),
@@ -72,7 +86,7 @@ LICENSED_USE = {
 }
 PROVEN_LICENCE = LegalSource(
     statutes=("UrhG § 31", "17 U.S.C. § 501(a)", "CDPA 1988 s. 16(2)"),
-    principle="a licence proven once protects that licensee from repeat claims for that work",
+    principle=_("a licence proven once protects that licensee from repeat claims for that work"),
 )
 CREATIVE_COMMONS = LegalSource(
     statutes=("CC BY 4.0 §§ 3(a), 6(b)",),
@@ -157,8 +171,9 @@ REGISTRATION_US = LegalSource(
     cases=("Fourth Estate v. Wall-Street.com, 586 U.S. 296 (2019)",),
 )
 CLAIM_CURRENCY = LegalSource(
-    principle="a claim is made in the currency of the law it is made under; prices are not "
-    "converted",
+    principle=_(
+        "a claim is made in the currency of the law it is made under; prices are not converted"
+    ),
 )
 LICENCE_FEE = {
     "DE": LegalSource(statutes=("UrhG § 97(2) sentence 3",), cases=("OLG Hamm, 4 U 34/15",)),
@@ -172,7 +187,7 @@ LICENCE_FEE = {
 SURCHARGES = LegalSource(
     statutes=("Directive 2004/48/EC art. 13(1)(b)", "UrhG § 97(2)"),
     cases=("OLG Hamm, 4 U 34/15", "LG Köln, 14 O 111/16"),
-    principle="every amount names its legal basis; a surcharge without one is not asked for",
+    principle=_("every amount names its legal basis; a surcharge without one is not asked for"),
 )
 NO_ATTORNEYS_FEES_US = LegalSource(statutes=("17 U.S.C. §§ 412, 505",))
 
