@@ -33,6 +33,7 @@ from .log import export_case_log
 from .models import Notice, RateCard
 from .operations import OperationRefused, do_close_claim, get_case_for_operation
 from .page import case_page_context, perform_operation
+from .prices import EXAMPLE_PRICING as EXAMPLE_PRICING  # the demo's prices start from it
 from .prices import (
     add_row,
     claim_usages,
