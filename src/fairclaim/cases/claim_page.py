@@ -101,9 +101,11 @@ def _localised(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def cite(source: LegalSource) -> tuple[str, str]:
-    """(citation, principle in the reader's language) of a legal source."""
+    """(citation, principle) of a legal source in the reader's language: a citation with words in
+    it ("sentence 3", a judgment's date) reads as a German lawyer writes it on a German page."""
+    citation = "; ".join(_(part) for part in (*source.statutes, *source.cases))
     principle = _(source.principle) if source.principle else ""
-    return source.cite(), principle[:1].upper() + principle[1:]
+    return citation, principle[:1].upper() + principle[1:]
 
 
 def finding_rows(result: dict[str, Any]) -> list[FindingRow]:
@@ -185,7 +187,7 @@ def line_basis(line: dict[str, Any], jurisdiction: str | None) -> str:
     if code == "past_licence":
         source = law.LICENCE_FEE.get(jurisdiction or "", law.LICENCE_FEE["*"])
         return _("Licence fee as damages: %(law)s; price from the price list") % {
-            "law": source.cite()
+            "law": cite(source)[0]
         }
     if code == "future_licence":
         return _("An offer from the price list, not damages")
@@ -199,7 +201,7 @@ def line_basis(line: dict[str, Any], jurisdiction: str | None) -> str:
     if code == "lawyer_fee" and jurisdiction == "UK":
         return "CDPA 1988 s. 96"
     if code in sources:
-        return sources[code].cite()
+        return cite(sources[code])[0]
     return str(line.get("basis") or "")
 
 

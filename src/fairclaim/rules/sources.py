@@ -115,7 +115,7 @@ CREDIT_OTHER = {
 }
 HOBBY_PHOTOGRAPHER = LegalSource(
     statutes=("UrhG §§ 72, 97(2)",),
-    cases=("BGH, I ZR 187/17 (13 Sep 2018)", "LG Stuttgart, 17 O 872/12"),
+    cases=(_("BGH, I ZR 187/17 (13 Sep 2018)"), "LG Stuttgart, 17 O 872/12"),
 )
 SERVER_TEST = LegalSource(
     statutes=("17 U.S.C. § 106(5)",),
@@ -147,7 +147,11 @@ NON_COMMERCIAL_USE = LegalSource(
 )
 PRIVATE_PERSON_DE = LegalSource(statutes=("UrhG §§ 97, 97a(3)",))
 LAWYER_FEE_CAP_DE = LegalSource(
-    statutes=("UrhG § 97a(3) sentence 2", "RVG § 13(1) with Annex 2", "VV RVG Nos. 2300, 7002"),
+    statutes=(
+        _("UrhG § 97a(3) sentence 2"),
+        _("RVG § 13(1) with Annex 2"),
+        _("VV RVG Nos. 2300, 7002"),
+    ),
 )
 LIMITATION = {
     "US": LegalSource(
@@ -159,7 +163,7 @@ LIMITATION = {
     ),
     "DE": LegalSource(
         statutes=("UrhG § 102", "BGB §§ 195, 199(1), 199(3), 193, 852"),
-        cases=("BGH, I ZR 148/13 Motorradteile (15 Jan 2015)",),
+        cases=(_("BGH, I ZR 148/13 Motorradteile (15 Jan 2015)"),),
     ),
     "UK": LegalSource(
         statutes=("Limitation Act 1980 s. 2",),
@@ -176,7 +180,7 @@ CLAIM_CURRENCY = LegalSource(
     ),
 )
 LICENCE_FEE = {
-    "DE": LegalSource(statutes=("UrhG § 97(2) sentence 3",), cases=("OLG Hamm, 4 U 34/15",)),
+    "DE": LegalSource(statutes=(_("UrhG § 97(2) sentence 3"),), cases=("OLG Hamm, 4 U 34/15",)),
     "US": LegalSource(
         statutes=("17 U.S.C. § 504(b)",),
         cases=("Barcroft Media v. Coed Media Group, 297 F. Supp. 3d 339 (S.D.N.Y. 2017)",),
