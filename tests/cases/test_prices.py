@@ -137,7 +137,7 @@ def test_one_list_has_one_currency_and_prices_each_use_once(client, alice):
 def test_a_list_needs_one_price_and_removed_rows_are_left_out(client, alice):
     html = client.post(reverse("cases:rate_card"), form_data([{}, {}])).content.decode()
     assert "Give at least one price." in html
-    rows = [GOOD[0], {**GOOD[1], "DELETE": "on"}]
+    rows = [GOOD[0], {**GOOD[1], "DELETE": "on"}, {"currency": "EUR"}]  # a select always sends
     assert client.post(reverse("cases:rate_card"), form_data(rows)).status_code == 302
     assert [e["usage"] for e in RateCard.objects.get().pricing["entries"]] == ["web_commercial"]
 

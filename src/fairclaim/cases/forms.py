@@ -207,6 +207,12 @@ class PriceRowForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["usage"].choices = [("", "—"), *usages]
 
+    def has_changed(self) -> bool:
+        """A row counts as filled in when it names a use, a duration, a price or a source; the
+        currency alone (a select always sends one) leaves a blank row blank."""
+        named = ("usage", "months", "price", "reference", "keep")
+        return any(self[name].value() not in (None, "") for name in named)
+
     def clean_keep(self) -> dict:
         import json
 
@@ -246,12 +252,19 @@ class BasePriceRowFormSet(forms.BaseFormSet):
     """The rows of a price list: at least one, one currency, each use and duration priced once.
     Each problem is reported on the row and field it concerns."""
 
-    def __init__(self, *args, usages: list[tuple[str, str]] = (), **kwargs):
+    def __init__(self, *args, usages: list[tuple[str, str]] = (), currency: str = "", **kwargs):
         self.usages = list(usages)
+        self.default_currency = currency
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "usages": self.usages}
+
+    def _construct_form(self, i, **kwargs):
+        # A new row starts in the list's currency, not the first one of the select.
+        if self.default_currency and i >= self.initial_form_count() and not self.is_bound:
+            kwargs.setdefault("initial", {"currency": self.default_currency})
+        return super()._construct_form(i, **kwargs)
 
     def add_fields(self, form, index):
         super().add_fields(form, index)

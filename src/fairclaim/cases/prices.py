@@ -75,7 +75,7 @@ def price_list_forms(owner: Organisation, card: RateCard | None, data=None):
     currency = pricing.get("currency", "EUR")
     # Bound rows are what was typed: no initial, or a blank row would count as a changed one.
     initial = [PriceRowForm.initial_for(e, currency) for e in entries] if data is None else None
-    rows = PriceRowFormSet(data, prefix="rows", usages=usages, initial=initial)
+    rows = PriceRowFormSet(data, prefix="rows", usages=usages, currency=currency, initial=initial)
     return form, rows
 
 
@@ -84,7 +84,7 @@ def add_row(rows, data):
     data = data.copy()
     key = f"{rows.prefix}-TOTAL_FORMS"
     data[key] = str(int(data.get(key) or 0) + 1)
-    return type(rows)(data, prefix=rows.prefix, usages=rows.usages)
+    return type(rows)(data, prefix=rows.prefix, usages=rows.usages, currency=rows.default_currency)
 
 
 def claim_usages(claim) -> list[tuple[str, str]]:
