@@ -147,7 +147,7 @@ class RateCardForm(forms.Form):
             "creator_type": creator_type,
             "name": pricing.get("name", ""),
             "future_licence_months": pricing.get("future_licence_months", 12),
-            "vat_rate": Decimal(str(vat.get("rate", "0"))) * 100,
+            "vat_rate": (Decimal(str(vat.get("rate", "0"))) * 100).normalize(),
             "vat_on_past_use": vat.get("on_past_use", False),
             "vat_on_future_licence": vat.get("on_future_licence", True),
             "own_domains": " ".join(organisation.own_domains),
