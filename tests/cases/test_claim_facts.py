@@ -209,13 +209,23 @@ def test_a_case_takes_its_currency_from_the_one_table(cast):
     assert currency_for("CH", FALLBACK_CURRENCY) == FALLBACK_CURRENCY
 
 
+def _price_list(**settings) -> dict:
+    """The prices page's form data: the example's first price as the one row, plus `settings`."""
+    entry = PRICING["entries"][0]
+    return {
+        "creator_type": "professional", "name": PRICING["name"], "future_licence_months": "12",
+        "vat_rate": "19", "rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "0",
+        "rows-0-usage": entry["usage"], "rows-0-months": str(entry["months"]),
+        "rows-0-price": entry["price"], "rows-0-currency": PRICING["currency"], **settings,
+    }  # fmt: skip
+
+
 def test_the_rate_card_page_edits_own_and_agency_sites(client, cast, org):
     sign_in(client, cast.alice)
     response = client.post(
         reverse("cases:rate_card"),
-        {"creator_type": "professional", "pricing": json.dumps(PRICING),
-         "own_domains": "https://www.anna-berg.de/, anna.github.io",
-         "agency_domains": "agentur.example"},
+        _price_list(own_domains="https://www.anna-berg.de/, anna.github.io",
+                    agency_domains="agentur.example"),
     )  # fmt: skip
     assert response.status_code == 302
     org.refresh_from_db()
@@ -225,9 +235,7 @@ def test_the_rate_card_page_edits_own_and_agency_sites(client, cast, org):
 
 
 def test_a_bare_public_suffix_is_refused_as_an_own_site():
-    form = RateCardForm(
-        {"creator_type": "professional", "pricing": json.dumps(PRICING), "own_domains": "github.io"}
-    )
+    form = RateCardForm(_price_list(own_domains="github.io"))
     assert not form.is_valid()
     assert "not a site of its own" in str(form.errors["own_domains"])
 

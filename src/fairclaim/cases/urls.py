@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.list_cases, name="list"),
     path("claims/", views.list_claims, name="claims"),
     path("prices/", views.edit_rate_card, name="rate_card"),
+    path("prices/<int:organisation_id>/", views.edit_rate_card, name="rate_card_of"),
     path("notices/", views.list_notices, name="notices"),
     path("notifications/", inbox_views.notifications, name="notifications"),
     path("notifications/read/", inbox_views.mark_read, name="notifications_read"),

@@ -1,5 +1,3 @@
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fairclaim.accounts.access import (
@@ -26,26 +25,23 @@ from .actions import (
     do_escalate,
     do_transition,
 )
+from .claim_page import claim_check_context
 from .claims import ClaimNotReady, do_approve_claim, do_check_claim, do_open_cases
 from .evidence import bundle_download
-from .forms import ClaimInputsForm, CloseClaimForm, RateCardForm
+from .forms import ClaimInputsForm, CloseClaimForm
 from .log import export_case_log
 from .models import Notice, RateCard
 from .operations import OperationRefused, do_close_claim, get_case_for_operation
 from .page import case_page_context, perform_operation
-
-# A starting point shown to a rights holder without prices: their own list, in their currency.
-EXAMPLE_PRICING = {
-    "mode": "rate_card",
-    "name": "My prices 2026",
-    "currency": "EUR",
-    "entries": [
-        {"usage": "web_commercial", "months": 12, "price": "450.00", "reference": "own list price"},
-        {"usage": "web_editorial", "months": 12, "price": "250.00", "reference": "own list price"},
-    ],
-    "future_licence_months": 12,
-    "vat": {"rate": "0.19", "on_past_use": False, "on_future_licence": True},
-}
+from .prices import EXAMPLE_PRICING as EXAMPLE_PRICING  # the demo's prices start from it
+from .prices import (
+    add_row,
+    claim_usages,
+    do_save_price_list,
+    get_price_list_owner_for_user,
+    price_list_forms,
+    pricing_from,
+)
 
 PAGE_SIZE = 50
 
@@ -92,7 +88,7 @@ def list_claims(request):
 @require_http_methods(["GET", "POST"])
 def show_claim(request, pk):
     claim = get_claim_for_user(request, pk, write=request.method == "POST")
-    form = ClaimInputsForm(request.POST or None, initial=claim.inputs)
+    form = ClaimInputsForm(request.POST or None, initial=claim.inputs, usages=claim_usages(claim))
     if request.method == "POST" and request.POST.get("do") == "approve":
         try:
             do_approve_claim(claim, request.user, timezone.now())
@@ -100,7 +96,8 @@ def show_claim(request, pk):
         except ClaimNotReady as problem:
             messages.error(request, str(problem))
             return redirect(claim)
-        messages.success(request, f"Approved: the claim is in case {case.reference}.")
+        done = _("Approved: the claim is in case %(reference)s.")
+        messages.success(request, done % {"reference": case.reference})
         return redirect(case)
     if request.method == "POST" and form.is_valid():
         claim.inputs = form.as_inputs()
@@ -113,7 +110,7 @@ def show_claim(request, pk):
     context = {
         "claim": claim,
         "form": form,
-        "result": claim.result or None,
+        "check": claim_check_context(claim.result, claim.inputs.get("usage", "")),
         "can_edit": can_approve_claims(request.user)
         and claim.status in {"draft", "checked", "approved"},
         "can_close": can_approve_claims(request.user)
@@ -145,29 +142,22 @@ def close_claim(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_rate_card(request):
-    if not can_approve_claims(request.user) or not request.user.organisation_id:
-        raise PermissionDenied("Only a rights holder's members set its prices.")
-    card = RateCard.objects.filter(owner=request.user.organisation).first()
-    initial = {
-        "creator_type": card.creator_type if card else "professional",
-        "pricing": json.dumps(card.pricing if card else EXAMPLE_PRICING, indent=2),
-        "own_domains": " ".join(request.user.organisation.own_domains),
-        "agency_domains": " ".join(request.user.organisation.agency_domains),
-    }
-    form = RateCardForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        RateCard.objects.update_or_create(
-            owner=request.user.organisation,
-            defaults={
-                "pricing": form.cleaned_data["pricing"],
-                "creator_type": form.cleaned_data["creator_type"],
-            },
-        )
-        form.save_sites(request.user.organisation)
-        messages.success(request, "Prices saved. Claims checked from now on use them.")
-        return redirect("cases:rate_card")
-    return render(request, "cases/rate_card.html", {"form": form, "card": card})
+def edit_rate_card(request, organisation_id=None):
+    """The price list as rows of use, duration, price and currency; a bad row keeps every row."""
+    owner = get_price_list_owner_for_user(request, organisation_id)
+    card = RateCard.objects.filter(owner=owner).first()
+    form, rows = price_list_forms(owner, card, request.POST or None)
+    if "add_row" in request.POST:
+        rows = add_row(rows, request.POST)
+    elif request.method == "POST" and form.is_valid() and rows.is_valid():
+        pricing = pricing_from(card, form, rows)
+        if pricing is not None:
+            do_save_price_list(owner, pricing, form.cleaned_data["creator_type"], request.user)
+            form.save_sites(owner)
+            messages.success(request, _("Prices saved. Claims checked from now on use them."))
+            return redirect(request.path)
+    context = {"form": form, "rows": rows, "card": card, "owner": owner}
+    return render(request, "cases/rate_card.html", context)
 
 
 @login_required

@@ -19,7 +19,9 @@ from fairclaim.rules.deadlines import (
 )
 from fairclaim.rules.facts import ClaimFacts, parse_facts
 from fairclaim.rules.fees import FeeStatement, fee_statement
-from fairclaim.rules.linter import Decision, Finding, claim_scope, decide, lint_claim
+from fairclaim.rules.findings import Decision, Finding, decide
+from fairclaim.rules.linter import lint_claim
+from fairclaim.rules.scope import claim_scope
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class CheckResult:
             "today": str(self.today),
             "jurisdiction": self.jurisdiction,
             "decision": self.decision.value,
-            "findings": [finding.as_json() for finding in self.findings],
+            "findings": [finding.as_json(self.jurisdiction) for finding in self.findings],
             "statement": self.statement.as_json(),
             "payment_deadline": self.deadlines["payment_deadline"] if self.deadlines else None,
             "deadlines": self.deadlines,

@@ -34,12 +34,12 @@ from fairclaim.rules.linter import (
     SOURCE_CC,
     SOURCE_CREDIT_DE,
     SOURCE_HOBBY,
-    ClaimScope,
     Effect,
     Finding,
 )
 from fairclaim.rules.money import ROUNDING_NAME, Money
 from fairclaim.rules.periods import Period
+from fairclaim.rules.scope import ClaimScope
 
 RULES_VERSION = "2026.12.1"  # bump when a rule or a fee computation changes
 

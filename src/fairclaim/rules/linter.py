@@ -14,21 +14,26 @@ source (statute, section, leading case). Effects:
 
 Decision precedence: any block → "block"; else any hold → "hold"; else "send" (downgrades send).
 
-`claim_scope` turns the same facts into what the fee statement may price (`ClaimScope`).
+`scope.claim_scope` turns the same facts into what the fee statement may price (`ClaimScope`);
+the findings themselves (`Finding`, effects, decision) are in `findings`, their legal sources in
+`sources`, their titles and plain sentences in `finding_texts`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from fairclaim.rules.deadlines import public_closed_days
 from fairclaim.rules.domains import matching_domain, registrable_domain
 from fairclaim.rules.facts import ClaimFacts, KnownLicence
+
+# Decision and decide live with the findings; imported here too, where callers long found them.
+from fairclaim.rules.findings import Decision as Decision
+from fairclaim.rules.findings import Effect, Finding
+from fairclaim.rules.findings import decide as decide
 from fairclaim.rules.limitation import (
     LIMITATION_WARNING_DAYS,
     SOURCE_DE,
@@ -47,6 +52,25 @@ from fairclaim.rules.registration import SOURCE as SOURCE_412
 from fairclaim.rules.registration import statutory_damages_available
 from fairclaim.rules.rvg import SOURCE as SOURCE_RVG
 from fairclaim.rules.rvg import consumer_lawyer_fee_cap
+from fairclaim.rules.sources import (
+    SOURCE_97A3,
+    SOURCE_CC,
+    SOURCE_CREDIT_DE,
+    SOURCE_CREDIT_OTHER,
+    SOURCE_CURRENCY,
+    SOURCE_DE_MINIMIS,
+    SOURCE_HOBBY,
+    SOURCE_HOTLINK_EU,
+    SOURCE_HOTLINK_US,
+    SOURCE_JURISDICTION,
+    SOURCE_LICENCE,
+    SOURCE_OPEN_CASE,
+    SOURCE_OPEN_LICENCE,
+    SOURCE_OWN_SITE,
+    SOURCE_PROVEN_LICENCE,
+    SOURCE_PUBLIC_DOMAIN,
+    SOURCE_SITE_TYPE,
+)
 
 SUPPORTED_JURISDICTIONS = frozenset({"US", "DE", "UK"})  # the laws these rules model
 
@@ -57,121 +81,6 @@ SMALL_DISPLAY_MAX_SIDE_PX = 200  # up to here observability (prominence) needs a
 # States of the US Court of Appeals for the Ninth Circuit, where the server test governs
 # (Perfect 10 v. Amazon; Hunley v. Instagram). Territories GU and MP included.
 NINTH_CIRCUIT = frozenset({"AK", "AZ", "CA", "HI", "ID", "MT", "NV", "OR", "WA", "GU", "MP"})
-
-SOURCE_JURISDICTION = (
-    "fairclaim policy: claims only under the laws these rules model (US: 17 U.S.C.; Germany: "
-    "UrhG and BGB; UK: CDPA 1988 and Limitation Act 1980)"
-)
-SOURCE_OPEN_CASE = (
-    "fairclaim product rule 2 (one claim per work and recipient; no repeat claims while a case "
-    "is open)"
-)
-SOURCE_LICENCE = (
-    "a licensed use infringes nothing (§31 UrhG; 17 U.S.C. §106, §501(a); CDPA s.16(2)): only "
-    "the days no licence covered may be claimed; fairclaim product rules 1–2"
-)
-SOURCE_PROVEN_LICENCE = (
-    "fairclaim product rule 2: a licence proven once protects that licensee from repeat claims "
-    "for that work; a licensed use infringes nothing (§31 UrhG; 17 U.S.C. §501(a); CDPA s.16(2))"
-)
-SOURCE_OWN_SITE = (
-    "the rights holder's (or its agency's) own publication is no infringement: it is the "
-    "exercise of the right itself (§§15, 19a UrhG; 17 U.S.C. §106(5); CDPA s.16, s.20); a "
-    "whitelisted site is one the rights holder has chosen never to claim against"
-)
-SOURCE_CC = (
-    "Creative Commons licences: the use is licensed on the licence's conditions (CC BY 4.0 "
-    "§3(a): credit, licence notice, link); a breach is cured and the licence reinstated when "
-    "fixed within 30 days of discovery (CC 4.0 §6(b)); OLG Köln 6 U 60/14: a work offered free "
-    "under CC yields no licence damage; Creative Commons enforcement principles (cure first)"
-)
-SOURCE_OPEN_LICENCE = (
-    "open licences grant the use on their conditions (notice, attribution): GPL-3.0 §8 "
-    "reinstates a licence cured within 30 days of notice; CC 4.0 §6(b) likewise; OLG Köln "
-    "6 U 60/14: no licence damage for a work offered free of charge"
-)
-SOURCE_PUBLIC_DOMAIN = (
-    "no exclusive right remains to infringe: a public-domain work (§64 UrhG; 17 U.S.C. §302; "
-    "CDPA s.12) or one dedicated under CC0 1.0 (waiver of all rights, fallback unconditional "
-    "licence, §§2–3) is free to use without credit or payment"
-)
-SOURCE_CREDIT_DE = (
-    "§13, §72 UrhG; surcharge for a missing credit: OLG Hamm 4 U 34/15 (100 % usual), BGH "
-    "I ZR 148/13, AG Hamburg 36a C 54/07 (50 %), none for non-professionals (LG Stuttgart "
-    "17 O 872/12)"
-)
-SOURCE_CREDIT_OTHER = (
-    "no credit surcharge in US or UK damages (US: §1202 CMI claims need removal and double "
-    "scienter, 17 U.S.C. §1202(b); UK: the s.77 CDPA right must be asserted, s.78)"
-)
-SOURCE_HOTLINK_US = (
-    "server test: Perfect 10 v. Amazon, 508 F.3d 1146 (9th Cir. 2007); Hunley v. Instagram, "
-    "73 F.4th 1060 (9th Cir. 2023); rejected elsewhere (Goldman v. Breitbart, S.D.N.Y. 2018)"
-)
-SOURCE_HOTLINK_EU = (
-    "Svensson C-466/12, BestWater C-348/13 (linking/framing freely available content: no new "
-    "public); GS Media C-160/15; Renckhoff C-161/17; VG Bild-Kunst C-392/19"
-)
-SOURCE_DE_MINIMIS = (
-    "de minimis: Sandoval v. New Line Cinema, 147 F.3d 215 (2d Cir. 1998); Ringgold v. Black "
-    "Entertainment Television, 126 F.3d 70 (2d Cir. 1997)"
-)
-SOURCE_SITE_TYPE = (
-    "fairclaim policy: non-commercial and private uses are reviewed for scale before any money "
-    "claim (17 U.S.C. §107(1) weighs a non-commercial purpose; OLG Braunschweig 2 U 7/11: "
-    "20 EUR per photo for a private sale)"
-)
-SOURCE_97A3 = (
-    "§97a(3) sentence 2 UrhG: towards a natural person not acting for a trade or profession, "
-    "reimbursable lawyer fees are limited to those on a value of 1,000 EUR; a private person is "
-    "liable for the infringement (§97 UrhG), only the costs are capped"
-)
-SOURCE_HOBBY = (
-    "BGH I ZR 187/17 (13 Sep 2018): published fee tables (MFM) are not the measure for a "
-    "non-professional photographer; LG Stuttgart 17 O 872/12: no surcharge for simple photos by "
-    "non-professionals"
-)
-SOURCE_CURRENCY = "fairclaim policy: a claim is made in the currency of its law; rules/ has no FX"
-
-
-class Effect(StrEnum):
-    BLOCK = "block"
-    HOLD = "hold"
-    DOWNGRADE = "downgrade"
-    INFO = "info"
-
-
-class Decision(StrEnum):
-    SEND = "send"
-    HOLD = "hold"
-    BLOCK = "block"
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    effect: Effect
-    reason: str
-    source: str
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "effect": self.effect.value,
-            "reason": self.reason,
-            "source": self.source,
-            "details": self.details,
-        }
-
-
-def decide(findings: Iterable[Finding]) -> Decision:
-    effects = {f.effect for f in findings}
-    if Effect.BLOCK in effects:
-        return Decision.BLOCK
-    if Effect.HOLD in effects:
-        return Decision.HOLD
-    return Decision.SEND
 
 
 def use_period(facts: ClaimFacts) -> Period:
@@ -938,106 +847,3 @@ def lint_claim(facts: ClaimFacts, today: date) -> list[Finding]:
             continue
         findings.extend(rule(facts, today))
     return findings
-
-
-# --- what the fee statement may price -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClaimScope:
-    """What the linter allows the fee statement to price.
-
-    priced_periods: the days that may be priced (limitation and licences applied), in order.
-    surcharge_periods: of those, the days for which damages surcharges are allowed (DE:
-    regular-period days). priced_period/surcharge_period: the span of each (None: no day).
-    nothing_owed: the use is lawful or free (own site, licence, public domain, CC complied):
-    the statement has no line at all. attribution_only: a curable open-licence use; the
-    statement asks for `cure_requests` ("credit", "licence_notice") with no money.
-    """
-
-    jurisdiction: str
-    priced_period: Period | None
-    surcharge_period: Period | None
-    attribution_only: bool
-    credit_surcharge_allowed: bool
-    production_surcharges_allowed: bool
-    lawyer_fee_allowed: bool
-    consumer_cap_applies: bool
-    lawyer_fee_cap: Decimal | None
-    priced_periods: tuple[Period, ...] = ()
-    surcharge_periods: tuple[Period, ...] = ()
-    nothing_owed: bool = False
-    cure_requests: tuple[str, ...] = ()
-    licence_name: str | None = None
-
-
-def _span(periods: list[Period]) -> Period | None:
-    return Period(periods[0].start, periods[-1].end) if periods else None
-
-
-NOTHING_OWED_CODES = frozenset(
-    {
-        "OWN_SITE",
-        "AGENCY_SITE",
-        "WHITELISTED_SITE",
-        "LICENCE_PROVEN",
-        "LICENCE_KNOWN",
-        "WORK_PUBLIC_DOMAIN",
-        "WORK_CC0",
-        "CC_LICENSED",
-    }
-)
-
-
-def claim_scope(facts: ClaimFacts, today: date) -> ClaimScope:
-    j = facts.claim_jurisdiction
-    limitation = limitation_for(facts, today)
-    use = use_period(facts)
-    if limitation is None:
-        claimable: Period | None = use
-        regular: Period | None = use
-    else:
-        claimable, regular = limitation.claimable, limitation.full_claim
-        if j == "DE" and regular is None:
-            claimable = None  # only the residual claim is left: blocked, nothing is priced
-    priced = unlicensed_periods(facts, claimable)
-    surcharge_days = unlicensed_periods(facts, regular)
-    licence = work_open_licence(facts)
-    nothing_owed = (
-        own_site_match(facts) is not None
-        or any(f.code in NOTHING_OWED_CODES for f in rule_known_licences(facts, today))
-        or any(f.code in NOTHING_OWED_CODES for f in rule_creative_commons(facts, today))
-    )
-    if nothing_owed:
-        priced, surcharge_days = [], []  # no day is priced where nothing is owed
-    cure: tuple[str, ...] = ()
-    attribution_only = False
-    if licence is not None and licence.attribution_required and not nothing_owed:
-        attribution_only = not (licence.non_commercial and facts.sighting.site_type == "commercial")
-        if attribution_only:
-            cure = missing_licence_conditions(facts, licence)
-    professional = facts.rights_holder_professional
-    hobby_de = j == "DE" and not professional
-    lawyer_fee_allowed = True
-    if j == "US":
-        reg = facts.work.registration
-        lawyer_fee_allowed = statutory_damages_available(
-            facts.use_start, facts.work.first_published_on, reg.effective_date if reg else None
-        ).available
-    cap_applies = de_cost_cap_applies(facts)
-    return ClaimScope(
-        jurisdiction=j,
-        priced_period=_span(priced),
-        surcharge_period=_span(surcharge_days),
-        attribution_only=attribution_only,
-        credit_surcharge_allowed=(j == "DE" and not facts.sighting.credit_present and not hobby_de),
-        production_surcharges_allowed=facts.pricing.mode == "schedule" and not hobby_de,
-        lawyer_fee_allowed=lawyer_fee_allowed,
-        consumer_cap_applies=cap_applies,
-        lawyer_fee_cap=de_lawyer_fee_cap(facts, today) if cap_applies else None,
-        priced_periods=tuple(priced),
-        surcharge_periods=tuple(surcharge_days),
-        nothing_owed=nothing_owed,
-        cure_requests=cure,
-        licence_name=licence.name if licence is not None else None,
-    )
