@@ -1,7 +1,7 @@
 """From a match to a case: the facts of a claim, the linter's verdict, the rights holder's approval.
 
-DESIGN.md product rule 1: no notice without a verified match, a clear linter result and a
-rights-holder approval. `build_facts` gathers what `rules.check` needs from the database (the
+Product rule 1 (docs/architecture.md): no notice without a verified match, a clear linter result and
+a rights-holder approval. `build_facts` gathers what `rules.check` needs from the database (the
 rights holder's triage answers fill what the web cannot tell); `do_check_claim` runs the pure core
 and keeps every statement; `do_open_cases` groups approved claims by recipient into draft cases.
 """

@@ -27,7 +27,7 @@ from .models import OPEN_CASE_STATES, Capture, Case, CaseLine
 log = logging.getLogger(__name__)
 
 # Re-capture open cases this often: a weekly timeline shows how long a use lasted without
-# hammering the recipient's site (DESIGN.md: first-seen / last-seen from captures).
+# hammering the recipient's site (first-seen / last-seen from captures: the evidence timeline).
 RECAPTURE_INTERVAL = timedelta(days=7)
 
 

@@ -289,7 +289,7 @@ def check_close_claim(claim: Claim, how: str) -> None:
 def do_close_claim(claim: Claim, how: str, reason: str, *, user: User, now: datetime) -> Claim:
     """The rights holder's decision on a claim that is not going anywhere: withdraw it, dismiss
     the match (ignored from now on), or mark the use licensed (the licence enters the ledger,
-    so this licensee is never claimed again for the work: DESIGN.md rule 2)."""
+    so this licensee is never claimed again for the work: product rule 2, docs/architecture.md)."""
     from fairclaim.monitoring.models import Match
     from fairclaim.monitoring.triage import do_triage
 

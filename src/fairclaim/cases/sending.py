@@ -413,10 +413,10 @@ def do_create_dmca(
 
 
 def do_issue_settlement(case_id: int, now: datetime) -> list[Notice]:
-    """Once a case is paid: the signed settlement and release, and with a licence for the future
-    its certificate, e-mailed as receipts and kept on the case. The future licence also enters
-    the ledger, so the licensee is never claimed again for these works (DESIGN.md rule 2).
-    Idempotent: a case that already has its release gets nothing new."""
+    """Once a case is paid: the signed settlement and release, and with a licence for the future its
+    certificate, e-mailed as receipts and kept on the case. The future licence also enters the
+    ledger, so the licensee is never claimed again for these works (product rule 2,
+    docs/architecture.md). Idempotent: a case that already has its release gets nothing new."""
     from fairclaim.payments.models import Payment
     from fairclaim.works.models import Licence
 

@@ -112,7 +112,7 @@ def _case(organisation, match, state, opened, now, currency, rng, index, law_fir
         recipient_country="DE",
         state=state,
         law_firm=law_firm if state == "escalated" else None,
-        # Deadlines never end on a weekend (DESIGN.md product rule 5).
+        # Deadlines never end on a weekend (product rule 5, docs/architecture.md).
         deadline=next_open_day((now + timedelta(days=(index % 9) + 1)).date(), weekend)
         if state in {"notice_sent", "payment_pending", "overdue"}
         else None,

@@ -7,9 +7,9 @@ message imprint equals the manifest digest, the signed attributes' message diges
 of the TSTInfo, the signature over the signed attributes holds for the certificate in the token,
 and that certificate is meant for timestamping (extended key usage id-kp-timeStamping).
 
-What this does not do: check the TSA certificate against a trust list (eIDAS qualified TSAs, see
-market-and-law.md D3). The verifier reports the certificate's subject and SHA-256 so a person or
-a later trust-list check can decide whether that TSA is trusted.
+What this does not do: check the TSA certificate against a trust list (eIDAS qualified TSAs,
+Regulation (EU) No 910/2014, art. 41-42). The verifier reports the certificate's subject and SHA-256
+so a person or a later trust-list check can decide whether that TSA is trusted.
 
 Framework-free: no Django imports.
 """

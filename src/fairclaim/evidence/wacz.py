@@ -5,7 +5,7 @@ HTTP exchange the browser made (page, image, and the page's other resources), re
 the screenshots and the rendered DOM, and a metadata record describing the capture. The WACZ is a
 ZIP with archive/data.warc.gz, indexes/index.cdx, pages/pages.jsonl, datapackage.json (each file's
 sha256 and size) and datapackage-digest.json, so the capture replays in ReplayWeb.page, pywb and
-other standard tools (spec: webrecorder/specs wacz/1.1.1; market-and-law.md D1, D2). Our own
+other standard tools (spec: webrecorder/specs wacz/1.1.1; WARC is ISO 28500). Our own
 files (manifest, signature, timestamp, screenshots, DOM) live under fairclaim/, since the spec
 forbids custom files in archive/, indexes/ and pages/ and asks that all files be listed in
 datapackage.json.

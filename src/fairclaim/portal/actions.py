@@ -103,9 +103,9 @@ def do_post_message(case: Case, body: str, *, author_kind: str, author: User | N
 def do_decide_licence(
     submission: LicenceSubmission, *, accept: bool, reasons: str, user: User, now: datetime
 ) -> LicenceSubmission:
-    """Accepted: the case closes and the licence joins the ledger, so this licensee is never
-    claimed again for these works (DESIGN.md rule 2). Rejected: the clock runs again, with every
-    paused day given back."""
+    """Accepted: the case closes and the licence joins the ledger, so this licensee is never claimed
+    again for these works (product rule 2, docs/architecture.md). Rejected: the clock runs again,
+    with every paused day given back."""
     if submission.status != LicenceSubmission.Status.OPEN:
         raise StepNotAllowed("This licence proof has already been decided.")
     if not reasons.strip():

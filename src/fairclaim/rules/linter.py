@@ -175,7 +175,7 @@ def decide(findings: Iterable[Finding]) -> Decision:
 
 
 def use_period(facts: ClaimFacts) -> Period:
-    """The evidenced use: earliest evidence to the latest capture (DESIGN.md: evidence timeline)."""
+    """The evidenced use: earliest evidence to the latest capture (the evidence timeline)."""
     return Period(facts.use_start, facts.sighting.last_seen)
 
 

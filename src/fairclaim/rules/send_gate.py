@@ -1,8 +1,9 @@
 """The send gate: may this case send this notice now? One decision for every kind of notice.
 
-DESIGN.md product rule 1: no notice without a clear claim-linter result re-run at send time, a
-positive itemised amount (or an explicit non-monetary cure), a recipient address, and a finished,
-verified capture that shows the image on the page. The Django layer gathers the facts (it re-runs
+Product rule 1 (docs/architecture.md): no notice without a clear claim-linter result re-run at send
+time, a positive itemised amount (or an explicit non-monetary cure), a recipient address, and a
+finished, verified capture that shows the image on the page. The Django layer gathers the facts (it
+re-runs
 the linter, verifies the bundles) into the plain values below; this module only decides, and
 names every reason it says no, so the case page, the sending task and the scheduler's reminders
 all refuse for the same reasons in the same words.
