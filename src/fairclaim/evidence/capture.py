@@ -24,7 +24,7 @@ import os
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from fairclaim.discovery.addresses import allow_loopback_from_env
@@ -45,6 +45,9 @@ from fairclaim.evidence.responses import (
 from fairclaim.evidence.retry import RetryPolicy, with_retries
 from fairclaim.evidence.timeline import CaptureSummary
 
+if TYPE_CHECKING:  # Playwright is imported only when a capture starts
+    from playwright.sync_api import ViewportSize
+
 CHROMIUM_PATH = "/usr/bin/chromium"  # Debian's Chromium; never a browser Playwright downloads
 CHROMIUM_ARGS = [
     "--headless",
@@ -59,7 +62,8 @@ CHROMIUM_ARGS = [
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ]
 DEFAULT_TIMEOUT = 30.0  # seconds for the page load; slow shared hosts need well over 10 s
-VIEWPORT = {"width": 1280, "height": 800}  # a common desktop size: what most visitors see
+# A common desktop size: what most visitors see.
+VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 TRANSIENT_ERRORS = (  # Chromium net errors worth a retry: the connection, not the URL, failed
     "ERR_CONNECTION_RESET",
     "ERR_CONNECTION_CLOSED",
@@ -356,14 +360,14 @@ class CaptureSession(CaptureBackend):
             blocked.append({"url": exchange.url, "reason": f"answered from {exchange.server_ip}"})
         known = {item["url"] for item in blocked}
         blocked.extend(item for item in proxy.refused if item["url"] not in known)
-        present, reason = _presence(page_status, element, image_exchange, image_url)
-        facts = {
+        present, absence_reason = _presence(page_status, element, image_exchange, image_url)
+        facts: dict[str, Any] = {
             "captured_at": captured_at.isoformat().replace("+00:00", "Z"),
             "completed_at": _now().isoformat().replace("+00:00", "Z"),
             "page_url": page_url,
             "image_url": image_url,
             "image_present": present,
-            "absence_reason": reason,
+            "absence_reason": absence_reason,
             "user_agent": rendered.user_agent,
             "browser": {"name": "chromium", "version": self.browser.version, "headless": True},
             "viewport": VIEWPORT,
@@ -418,7 +422,7 @@ class CaptureSession(CaptureBackend):
             key_id=written.key_id,
             captured_at=captured_at,
             image_present=present,
-            absence_reason=reason,
+            absence_reason=absence_reason,
             page_status=page_status,
             timestamped=written.timestamped,
             timestamp_error=written.timestamp_error,

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ParamSpec, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -34,7 +36,11 @@ class PdfSigningError(Exception):
     """The PDF could not be signed (unreadable input, TSA refused or unreachable)."""
 
 
-def _off_loop(function, *args, **kwargs):
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _off_loop(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Call one of pyHanko's synchronous functions. They wrap `asyncio.run`, which refuses to
     start inside a thread whose event loop is running (Playwright's sync API keeps one in the
     worker that also captures pages); there the call goes to a short-lived thread of its own."""
@@ -77,7 +83,7 @@ def sign_pdf(
     signer = signers.SimpleSigner(
         signing_cert=certificate,
         signing_key=private,
-        cert_registry=SimpleCertificateStore.from_certs([certificate]),
+        cert_registry=SimpleCertificateStore.from_certs([certificate]),  # type: ignore[no-untyped-call]
     )
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
@@ -95,7 +101,8 @@ def sign_pdf(
         )
     except Exception as exc:  # pyHanko raises its own, requests', and ValueError alike
         raise PdfSigningError(f"could not sign the PDF: {exc}") from exc
-    return output.getvalue()
+    signed: bytes = output.getvalue()
+    return signed
 
 
 @dataclass

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,10 +38,14 @@ QUERY_TYPE = "application/timestamp-query"
 REPLY_TYPE = "application/timestamp-reply"
 GRANTED = ("granted", "granted_with_mods")
 
-_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
 
 
-class TimeStampResponse(core.Sequence):
+class TimeStampResponse(core.Sequence):  # type: ignore[misc]  # asn1crypto has no types
     """RFC 3161 TimeStampResp; asn1crypto's own marks the token required, but a refusal has none."""
 
     _fields = [
@@ -77,7 +82,8 @@ def build_request(digest: bytes, nonce: int) -> bytes:
             "cert_req": True,
         }
     )
-    return request.dump()
+    der: bytes = request.dump()
+    return der
 
 
 def token_from_response(response_der: bytes, digest: bytes, nonce: int) -> bytes:
@@ -94,7 +100,7 @@ def token_from_response(response_der: bytes, digest: bytes, nonce: int) -> bytes
     tst_info = _tst_info(token)
     if tst_info["nonce"].native != nonce:
         raise TimestampError("TSA answered with another nonce (a replayed or foreign token)")
-    token_der = token.dump()
+    token_der: bytes = token.dump()
     check_token(token_der, digest)
     return token_der
 
@@ -123,7 +129,7 @@ def request_token(
         with response:
             if response.status_code != 200:
                 raise TimestampError(f"TSA {tsa_url} answered HTTP {response.status_code}")
-            data = response.raw.read(TSA_MAX_RESPONSE_BYTES + 1, decode_content=True)
+            data: bytes = response.raw.read(TSA_MAX_RESPONSE_BYTES + 1, decode_content=True)
         if len(data) > TSA_MAX_RESPONSE_BYTES:
             raise TimestampError(f"TSA answer exceeds {TSA_MAX_RESPONSE_BYTES} bytes")
         return data

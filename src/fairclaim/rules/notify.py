@@ -7,6 +7,8 @@ later recipient action. Parties: recipient, rights_holder, case_manager, law_fir
 
 from __future__ import annotations
 
+from typing import Any
+
 DECISIONS = frozenset(
     {"defence_upheld", "defence_rejected", "licence_accepted", "licence_rejected"}
 )
@@ -16,7 +18,7 @@ RECIPIENT_ACTIONS = frozenset(
 STAFF = frozenset({"rights_holder", "case_manager"})
 
 
-def parties_to_tell(kind: str, payload: dict, *, escalated: bool) -> frozenset[str]:
+def parties_to_tell(kind: str, payload: dict[str, Any], *, escalated: bool) -> frozenset[str]:
     """The parties to notify of one case-log entry (empty for entries nobody needs told)."""
     if kind in DECISIONS:
         return frozenset({"recipient"})

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class NoticeKind(StrEnum):
@@ -121,7 +122,7 @@ class Verdict:
             f"{r.line}: {r.message}" if r.line else r.message for r in self.reasons
         ).strip()
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind.value,
             "go": self.go,
