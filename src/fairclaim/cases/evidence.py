@@ -20,6 +20,7 @@ from django.db import transaction
 
 from fairclaim.evidence.timeline import CaptureSummary, Timeline, build_timeline
 from fairclaim.portal.signing import platform_signer
+from fairclaim.rules.case_events import LogKind
 
 from .log import append_event
 from .models import OPEN_CASE_STATES, Capture, Case, CaseLine
@@ -72,7 +73,7 @@ def do_capture_line(line: CaseLine, now: datetime) -> Capture:
             capture.save()
             append_event(
                 line.case,
-                "evidence_captured",
+                LogKind.EVIDENCE_CAPTURED,
                 {
                     "capture": capture.pk,
                     "line": line.pk,
@@ -97,7 +98,7 @@ def _record_failure(line: CaseLine, now: datetime, reason: str) -> Capture:
             error=reason[:2000],
         )  # fmt: skip
         append_event(
-            line.case, "evidence_capture_failed", {"line": line.pk, "reason": reason[:500]},
+            line.case, LogKind.EVIDENCE_CAPTURE_FAILED, {"line": line.pk, "reason": reason[:500]},
             actor="system", at=now,
         )  # fmt: skip
     return capture

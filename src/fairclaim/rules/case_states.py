@@ -102,6 +102,22 @@ TERMINAL_STATES: frozenset[CaseState] = frozenset(
 # defence is decided (product rule 5, docs/architecture.md).
 CLOCK_PAUSED_STATES: frozenset[CaseState] = frozenset({S.LICENCE_REVIEW, S.DEFENCE_REVIEW})
 
+# States in which the recipient has been told about the case and may open it in the portal:
+# before the first notice there is nothing to show, and a withdrawn case is no longer pursued.
+RECIPIENT_VISIBLE_STATES: frozenset[CaseState] = frozenset(
+    {
+        S.NOTICE_SENT,
+        S.LICENCE_REVIEW,
+        S.DEFENCE_REVIEW,
+        S.PAYMENT_PENDING,
+        S.OVERDUE,
+        S.ESCALATED,
+        S.RESOLVED_PAID,
+        S.RESOLVED_LICENSED,
+        S.DEFENCE_UPHELD,
+    }
+)
+
 _FLOW: dict[CaseState, dict[CaseEvent, CaseState]] = {
     S.DRAFT: {
         E.SUBMITTED_FOR_REVIEW: S.REVIEW,

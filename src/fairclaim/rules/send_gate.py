@@ -19,6 +19,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from .case_states import CaseState
+
 
 class NoticeKind(StrEnum):
     DEMAND = "demand"
@@ -53,11 +55,11 @@ class Code(StrEnum):
 # leaves review; a reminder only runs while the recipient's clock runs; a takedown is the
 # alternative to a demand, never on a case the recipient contests, pays or that is closed; an
 # escalation follows the missed deadlines.
-ALLOWED_STATES: dict[NoticeKind, frozenset[str]] = {
-    NoticeKind.DEMAND: frozenset({"review"}),
-    NoticeKind.REMINDER: frozenset({"notice_sent"}),
-    NoticeKind.DMCA: frozenset({"review", "notice_sent", "overdue"}),
-    NoticeKind.ESCALATION: frozenset({"overdue"}),
+ALLOWED_STATES: dict[NoticeKind, frozenset[CaseState]] = {
+    NoticeKind.DEMAND: frozenset({CaseState.REVIEW}),
+    NoticeKind.REMINDER: frozenset({CaseState.NOTICE_SENT}),
+    NoticeKind.DMCA: frozenset({CaseState.REVIEW, CaseState.NOTICE_SENT, CaseState.OVERDUE}),
+    NoticeKind.ESCALATION: frozenset({CaseState.OVERDUE}),
 }
 # A takedown asks for removal, not money: the explicit non-monetary cure of rule 1.
 NON_MONETARY: frozenset[NoticeKind] = frozenset({NoticeKind.DMCA})

@@ -38,6 +38,7 @@ from fairclaim.payments.providers.base import (
     check_open,
     check_refund,
 )
+from fairclaim.rules.case_events import LogKind
 from fairclaim.rules.money import MINOR_UNIT_DIGITS
 
 DEFAULT_API_BASE = "https://api.stripe.com"
@@ -155,7 +156,7 @@ class StripeProvider(PaymentProvider):
         )
         append_event(
             payment.case,
-            "card_checkout_started",
+            LogKind.CARD_CHECKOUT_STARTED,
             {"payment": payment.pk, "session": session["id"], "attempt": attempt},
             actor=ACTOR,
             at=now,
