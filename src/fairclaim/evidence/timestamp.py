@@ -111,37 +111,72 @@ def request_token(
     *,
     timeout: float = TSA_TIMEOUT_SECONDS,
     retry: RetryPolicy | None = None,
+    allow_loopback: bool | None = None,
 ) -> bytes:
     """Ask the TSA at `tsa_url` for a token over `digest` (SHA-256); return the DER token."""
-    import requests
-
     nonce = secrets.randbits(NONCE_BITS)
-    body = build_request(digest, nonce)
+    answer = post_query(
+        tsa_url,
+        build_request(digest, nonce),
+        timeout=timeout,
+        retry=retry,
+        allow_loopback=allow_loopback,
+    )
+    return token_from_response(answer, digest, nonce)
+
+
+def post_query(
+    tsa_url: str,
+    query: bytes,
+    *,
+    timeout: float = TSA_TIMEOUT_SECONDS,
+    retry: RetryPolicy | None = None,
+    allow_loopback: bool | None = None,
+) -> bytes:
+    """POST one DER TimeStampReq to the TSA and return its answer's bytes; TimestampError else.
+
+    Through discovery's `fetch`, the one guarded way out (the TSA's address is checked after DNS
+    resolution like any other; loopback only when allowed, by default per
+    FAIRCLAIM_ALLOW_LOOPBACK). Connection failures and timeouts are retried per `retry`."""
+    from fairclaim.discovery.addresses import allow_loopback_from_env
+    from fairclaim.discovery.errors import (
+        ConnectFailed,
+        DiscoveryError,
+        DnsFailed,
+        FetchTimeout,
+        TooLarge,
+    )
+    from fairclaim.discovery.fetch import FetchLimits, fetch
+
+    limits = FetchLimits(
+        total_timeout=timeout, connect_timeout=timeout, max_bytes=TSA_MAX_RESPONSE_BYTES
+    )
+    loopback = allow_loopback_from_env() if allow_loopback is None else allow_loopback
 
     def post() -> bytes:
-        response = requests.post(
-            tsa_url,
-            data=body,
-            headers={"Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE},
-            timeout=timeout,
-            stream=True,
-        )
-        with response:
-            if response.status_code != 200:
-                raise TimestampError(f"TSA {tsa_url} answered HTTP {response.status_code}")
-            data: bytes = response.raw.read(TSA_MAX_RESPONSE_BYTES + 1, decode_content=True)
-        if len(data) > TSA_MAX_RESPONSE_BYTES:
-            raise TimestampError(f"TSA answer exceeds {TSA_MAX_RESPONSE_BYTES} bytes")
-        return data
+        try:
+            result = fetch(
+                tsa_url,
+                method="POST",
+                body=query,
+                headers={"Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE},
+                limits=limits,
+                allow_loopback=loopback,
+                raise_for_status=False,
+            )
+        except TooLarge as exc:
+            raise TimestampError(f"TSA answer exceeds {TSA_MAX_RESPONSE_BYTES} bytes") from exc
+        if result.status != 200:
+            raise TimestampError(f"TSA {tsa_url} answered HTTP {result.status}")
+        return result.body
 
     def transient(exc: BaseException) -> bool:
-        return isinstance(exc, requests.ConnectionError | requests.Timeout)
+        return isinstance(exc, ConnectFailed | FetchTimeout | DnsFailed)
 
     try:
-        answer = with_retries(post, transient, retry or RetryPolicy())
-    except requests.RequestException as exc:
+        return with_retries(post, transient, retry or RetryPolicy())
+    except DiscoveryError as exc:
         raise TimestampError(f"TSA {tsa_url} unreachable: {exc}") from exc
-    return token_from_response(answer, digest, nonce)
 
 
 def _tst_info(token: cms.ContentInfo) -> tsp.TSTInfo:

@@ -38,6 +38,7 @@ from fairclaim.payments.providers.base import (
     check_open,
     check_refund,
 )
+from fairclaim.payments.providers.stripe.http import GuardedStripeClient
 from fairclaim.rules.case_events import LogKind
 from fairclaim.rules.money import MINOR_UNIT_DIGITS
 
@@ -94,7 +95,9 @@ class StripeProvider(PaymentProvider):
         return stripe.StripeClient(
             self.api_key,
             base_addresses={"api": self.api_base},
-            http_client=stripe.RequestsClient(timeout=self.timeout),
+            http_client=GuardedStripeClient(
+                timeout=self.timeout, allow_loopback=settings.FAIRCLAIM_ALLOW_LOOPBACK
+            ),
             max_network_retries=self.retries,
         )
 
