@@ -15,6 +15,7 @@ demo: install
 test: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest --ignore=tests/e2e
 	$(VENV)/bin/pytest tests/e2e
 	scripts/test-postgres.sh

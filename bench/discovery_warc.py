@@ -2,7 +2,7 @@
 
 Generates into /tmp (deleted afterwards) WARC.gz files of three kinds:
 - capture: blog pages (~28 KB of HTML, 4 images each) followed by their image records (real
-  photos from /work/shared/data/photos), as a crawl or an evidence capture writes them;
+  photos from the demo's photo folder), as a crawl or an evidence capture writes them;
 - crawl: Common Crawl-shaped (ccshaped.py): request, response and metadata records per capture;
   WordPress, shop and news pages of 30-60 KB with 5-30 images each, some redirects, feeds, PDFs;
 - prose: HTML only, ~28 KB pages of varied prose with 5 images each (the least markup per byte).
@@ -35,10 +35,10 @@ import time
 from pathlib import Path
 
 from ccshaped import write_cc_unit
+from photos import PHOTOS
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-PHOTOS = Path("/work/shared/data/photos")
 UNIT_MB = 128  # size of the generated block that is repeated to reach the target size
 IMAGES_PER_PAGE = 4
 _SYLLABLES = ["ka", "ri", "mo", "ten", "sul", "ber", "ga", "lin", "dor", "fe", "zu", "an", "ex"]

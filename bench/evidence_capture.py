@@ -1,6 +1,6 @@
 """Benchmark: capture cost (wall and CPU, browser included), bundle size, and verify cost.
 
-Serves a page showing real photos from /work/shared/data/photos on 127.0.0.1, captures it N times
+Serves a page showing real photos from the demo's photo folder on 127.0.0.1, captures it N times
 in one Chromium session, then verifies each bundle. CPU time of the whole process tree (Python,
 Playwright's driver, every Chromium process) comes from getrusage(RUSAGE_CHILDREN) after a worker
 subprocess exits; a worker that only launches and closes Chromium gives the fixed cost, which is
@@ -23,7 +23,8 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-PHOTOS = Path("/work/shared/data/photos")
+from photos import PHOTOS
+
 PHOTOS_ON_PAGE = 6  # a typical article: one infringing photo among a few others
 
 

@@ -39,6 +39,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from photos import PHOTOS
 from PIL import Image
 
 from fairclaim.matching.decode import decode_image
@@ -56,7 +57,6 @@ from fairclaim.matching.index import MatchIndex
 from fairclaim.matching.matcher import Matcher
 from fairclaim.matching.verify import MIN_PIXEL_AGREEMENT
 
-PHOTOS = Path("/work/shared/data/photos")
 CACHE = Path("/tmp/fc-matching-cache")
 # Real-distractor mode: photos evaluated (indexed + held out); the rest only feed distractors.
 EVALUATED_INDEXED = 25

@@ -57,7 +57,7 @@ def test_the_case_page_names_every_reason_and_the_send_is_refused(client, cast):
 
 
 def test_an_empty_line_like_the_old_demo_case_can_never_produce_a_notice(cast):
-    """The walkthrough's FC-2026-000001: a line with no claim, no amount and no capture."""
+    """The old demo's FC-2026-000001: a line with no claim, no amount and no capture."""
     Case.objects.filter(pk=cast.case.pk).update(
         state="review", law_firm=None, recipient_email="info@shop.example"
     )

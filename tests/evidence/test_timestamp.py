@@ -30,7 +30,7 @@ def tsa_mode(tsa):
 
 def test_token_from_local_tsa_holds_for_the_digest(tsa):
     _, url = tsa
-    token = request_token(url, DIGEST, retry=QUICK)
+    token = request_token(url, DIGEST, retry=QUICK, allow_loopback=True)
     info = check_token(token, DIGEST)
     assert info.tsa_subject == "CN=fairclaim test TSA"
     assert abs((datetime.now(UTC) - info.gen_time).total_seconds()) < 60
@@ -39,14 +39,14 @@ def test_token_from_local_tsa_holds_for_the_digest(tsa):
 
 def test_token_does_not_hold_for_another_digest(tsa):
     _, url = tsa
-    token = request_token(url, DIGEST, retry=QUICK)
+    token = request_token(url, DIGEST, retry=QUICK, allow_loopback=True)
     with pytest.raises(TimestampError, match="message imprint"):
         check_token(token, hashlib.sha256(b"other").digest())
 
 
 def test_token_with_a_flipped_signature_byte_fails(tsa):
     _, url = tsa
-    token = bytearray(request_token(url, DIGEST, retry=QUICK))
+    token = bytearray(request_token(url, DIGEST, retry=QUICK, allow_loopback=True))
     token[-10] ^= 0x01  # inside the ECDSA signature, the token's last field
     with pytest.raises(TimestampError):
         check_token(bytes(token), DIGEST)
@@ -65,7 +65,17 @@ def test_misbehaving_tsa_gives_a_typed_error(tsa_mode, mode, message):
     authority, url = tsa_mode
     authority.mode = mode
     with pytest.raises(TimestampError, match=message):
+        request_token(url, DIGEST, retry=QUICK, allow_loopback=True)
+
+
+def test_a_tsa_on_a_refused_address_is_never_asked(tsa_mode, monkeypatch):
+    """The TSA is reached through the one guarded fetch: loopback only with the flag."""
+    authority, url = tsa_mode
+    monkeypatch.delenv("FAIRCLAIM_ALLOW_LOOPBACK", raising=False)
+    asked = authority.requests
+    with pytest.raises(TimestampError, match="loopback address"):
         request_token(url, DIGEST, retry=QUICK)
+    assert authority.requests == asked
 
 
 def closed_port_url() -> str:
@@ -109,6 +119,7 @@ def synthetic_bundle(out, signer, tsa_url=None):
     return write_bundle(
         str(out), exchanges=[page, image], attachments=[], facts=facts, signer=signer,
         created=now, page_url=page.url, title="post", tsa_url=tsa_url, tsa_retry=QUICK,
+        tsa_allow_loopback=True,
     )  # fmt: skip
 
 

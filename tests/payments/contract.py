@@ -1,6 +1,6 @@
 """The contract every payment provider keeps (payments.providers.base.PaymentProvider),
-as one suite each provider's tests inherit (STYLE.md "One shared contract suite per adapter
-family", after Django's SharedEmailBackendTests).
+as one suite each provider's tests inherit (one shared contract suite per adapter family, after
+Django's SharedEmailBackendTests).
 
 A subclass names the provider's `method` and implements `deliver(payment, amount, key)`:
 money for `payment` arriving through the provider's real inbound channel (a signed webhook, an

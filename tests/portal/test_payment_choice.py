@@ -71,6 +71,7 @@ def test_an_abandoned_card_checkout_leaves_the_case_and_the_plan_can_be_cancelle
         settings.STRIPE_API_KEY = API_KEY
         settings.STRIPE_API_BASE = stripe.url
         settings.STRIPE_TIMEOUT_SECONDS = 5
+        settings.FAIRCLAIM_ALLOW_LOOPBACK = True  # the local Stripe is on 127.0.0.1
         started = choose(client, case, method="card", instalments=2)
         assert started.status_code == 302  # to the checkout page, which the recipient leaves
         case.refresh_from_db()

@@ -89,6 +89,7 @@ def test_card_payment_goes_to_a_stripe_checkout_page(client, priced_case, settin
         settings.STRIPE_API_KEY = API_KEY
         settings.STRIPE_API_BASE = stripe.url
         settings.STRIPE_TIMEOUT_SECONDS = 5
+        settings.FAIRCLAIM_ALLOW_LOOPBACK = True  # the local Stripe is on 127.0.0.1
         response = client.post(
             reverse("portal:pay", args=[case.reference]),
             {"offer": "past_only", "removal_confirmed": "on", "instalments": 1, "method": "card"},

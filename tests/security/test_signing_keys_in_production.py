@@ -141,8 +141,8 @@ def test_signing_cli_verify_without_a_trusted_key_names_the_key_and_fails(tmp_pa
 
 
 def test_signing_cli_verify_trusts_this_installations_own_keys_by_default(tmp_path):
-    """DESIGN.md contract: what `fairclaim evidence capture` signed here verifies without flags
-    (exit 0); a bundle signed by another key still fails, and nothing is created."""
+    """A contract (docs/architecture.md): what `fairclaim evidence capture` signed here verifies
+    without flags (exit 0); a bundle signed by another key still fails, and nothing is created."""
     platform, _, genuine, forged = bundles(tmp_path)
     here = clean_env(FAIRCLAIM_SIGNING_KEY=str(platform.path))
     ok = fairclaim("evidence", "verify", str(genuine), env=here)

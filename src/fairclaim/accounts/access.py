@@ -121,7 +121,7 @@ def claims_for(user: User) -> QuerySet[Claim]:
 
 
 def can_approve_claims(user: User) -> bool:
-    """Only the rights holder decides to claim (DESIGN.md product rule 1)."""
+    """Only the rights holder decides to claim (product rule 1, docs/architecture.md)."""
     return not user.read_only and user.role == Role.RIGHTS_HOLDER
 
 

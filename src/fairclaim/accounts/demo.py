@@ -75,9 +75,9 @@ def load_demo(photos_dir: Path | None = None, *, limit: int | None = None) -> De
     photos_dir = photos_dir or settings.FAIRCLAIM_DEMO_PHOTOS
     added, skipped = _works(orgs, Path(photos_dir), limit)
     _rate_cards(orgs)
-    # No ready-made case: a case is only sound with a verified match, a checked claim and a
-    # capture of the page (DESIGN.md rule 1), so the demo's cases come from its demo web, claimed
-    # in the app like any other (an earlier hand-made case sent an empty notice).
+    # No ready-made case: a case is only sound with a verified match, a checked claim and a capture
+    # of the page (product rule 1, docs/architecture.md), so the demo's cases come from its demo
+    # web, claimed in the app like any other (an earlier hand-made case sent an empty notice).
     return DemoSummary(added, skipped, Path(photos_dir) if Path(photos_dir).is_dir() else None)
 
 

@@ -1,0 +1,1 @@
+"""Claims and cases: facts, fee statements, notices, evidence captures, the hash-chained log."""

@@ -59,7 +59,7 @@ def do_escalate(case: Case, law_firm, *, actor: str, now: datetime) -> Case:
         raise EscalationNotAllowed(verdict)
     do_transition(
         case,
-        "escalated",
+        FlowEvent.ESCALATED,
         actor=actor,
         now=now,
         payload={"law_firm": law_firm.pk, "law_firm_name": law_firm.name},

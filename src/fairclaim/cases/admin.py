@@ -1,9 +1,10 @@
 """Cases in the admin: the record, read-only, scoped by the same access functions as the views.
 
-DESIGN.md rule 7: the case log is the only writer of case history. Cases, their lines, fee
-statements, notices, defences, messages and the log are shown here and never changed, added or
-deleted: every change goes through the case page's actions, which append to the log. The one
-thing staff may edit here is a rights holder's prices, and only for the rights holders they handle.
+Product rule 7 (docs/architecture.md): the case log is the only writer of case history. Cases, their
+lines, fee statements, notices, defences, messages and the log are shown here and never changed,
+added or deleted: every change goes through the case page's actions, which append to the log. The
+one thing staff may edit here is a rights holder's prices, and only for the rights holders they
+handle.
 """
 
 from django.contrib import admin

@@ -1,7 +1,7 @@
 """From a match to a case: the facts of a claim, the linter's verdict, the rights holder's approval.
 
-DESIGN.md product rule 1: no notice without a verified match, a clear linter result and a
-rights-holder approval. `build_facts` gathers what `rules.check` needs from the database (the
+Product rule 1 (docs/architecture.md): no notice without a verified match, a clear linter result and
+a rights-holder approval. `build_facts` gathers what `rules.check` needs from the database (the
 rights holder's triage answers fill what the web cannot tell); `do_check_claim` runs the pure core
 and keeps every statement; `do_open_cases` groups approved claims by recipient into draft cases.
 """
@@ -17,6 +17,8 @@ from django.db.models import Max, Q
 
 from fairclaim.accounts.models import User
 from fairclaim.monitoring.models import Match, WhitelistedDomain
+from fairclaim.rules.case_events import LogKind
+from fairclaim.rules.case_states import CaseState
 from fairclaim.rules.check import check_claim
 from fairclaim.rules.deadlines import Closed, public_closed_days
 from fairclaim.rules.domains import same_site
@@ -236,7 +238,7 @@ def do_open_cases(claims: list[Claim], *, actor: str, now: datetime) -> list[Cas
         with transaction.atomic():
             # One case per recipient: a draft not yet sent takes further works as lines.
             case = Case.objects.filter(
-                rights_holder_id=owner_id, recipient_domain=domain, state="draft"
+                rights_holder_id=owner_id, recipient_domain=domain, state=CaseState.DRAFT
             ).first() or Case.objects.create(
                 rights_holder_id=owner_id,
                 jurisdiction=jurisdiction,
@@ -250,7 +252,7 @@ def do_open_cases(claims: list[Claim], *, actor: str, now: datetime) -> list[Cas
                 next_capture_at=now,  # evidence is captured as soon as the case opens
             )
             if not case.events.exists():
-                append_event(case, "case_opened", {"recipient": domain}, actor=actor, at=now)
+                append_event(case, LogKind.CASE_OPENED, {"recipient": domain}, actor=actor, at=now)
             for claim in group:
                 total = claim.result["statement"]["totals"]["past_only"]
                 CaseLine.objects.create(
@@ -266,7 +268,7 @@ def do_open_cases(claims: list[Claim], *, actor: str, now: datetime) -> list[Cas
                 Match.objects.filter(pk=claim.match_id).update(status=Match.Status.CLAIMED)
                 append_event(
                     case,
-                    "claim_added",
+                    LogKind.CLAIM_ADDED,
                     {"claim": claim.pk, "work": claim.match.work_id, "decision": claim.decision},
                     actor=actor,
                     at=now,

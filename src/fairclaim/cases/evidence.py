@@ -20,6 +20,7 @@ from django.db import transaction
 
 from fairclaim.evidence.timeline import CaptureSummary, Timeline, build_timeline
 from fairclaim.portal.signing import platform_signer
+from fairclaim.rules.case_events import LogKind
 
 from .log import append_event
 from .models import OPEN_CASE_STATES, Capture, Case, CaseLine
@@ -27,7 +28,7 @@ from .models import OPEN_CASE_STATES, Capture, Case, CaseLine
 log = logging.getLogger(__name__)
 
 # Re-capture open cases this often: a weekly timeline shows how long a use lasted without
-# hammering the recipient's site (DESIGN.md: first-seen / last-seen from captures).
+# hammering the recipient's site (first-seen / last-seen from captures: the evidence timeline).
 RECAPTURE_INTERVAL = timedelta(days=7)
 
 
@@ -72,7 +73,7 @@ def do_capture_line(line: CaseLine, now: datetime) -> Capture:
             capture.save()
             append_event(
                 line.case,
-                "evidence_captured",
+                LogKind.EVIDENCE_CAPTURED,
                 {
                     "capture": capture.pk,
                     "line": line.pk,
@@ -97,7 +98,7 @@ def _record_failure(line: CaseLine, now: datetime, reason: str) -> Capture:
             error=reason[:2000],
         )  # fmt: skip
         append_event(
-            line.case, "evidence_capture_failed", {"line": line.pk, "reason": reason[:500]},
+            line.case, LogKind.EVIDENCE_CAPTURE_FAILED, {"line": line.pk, "reason": reason[:500]},
             actor="system", at=now,
         )  # fmt: skip
     return capture

@@ -10,6 +10,9 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from fairclaim.accounts.models import User
+from fairclaim.rules.case_events import LogKind
+from fairclaim.rules.case_states import CaseEvent as FlowEvent
+from fairclaim.rules.case_states import CaseState
 
 from .actions import do_transition
 from .log import append_event
@@ -41,7 +44,7 @@ def do_record_outcome(
     """Settled: the agreed amount is recorded and the case closes (`settled`); withdrawn: the case
     closes (`withdrawn`); court: logged, the case stays with the firm."""
     _require_firm(case, user)
-    if case.state != "escalated":
+    if case.state != CaseState.ESCALATED:
         raise FirmActionRefused(f"The case is {case.get_state_display().lower()}, not escalated.")
     if outcome not in OUTCOMES:
         raise FirmActionRefused(f"Unknown outcome {outcome!r}; choose one of {sorted(OUTCOMES)}.")
@@ -56,12 +59,12 @@ def do_record_outcome(
         payload |= {"amount": str(agreed.quantize(Decimal("0.01"))), "currency": case.currency}
     actor = user.get_username()
     with transaction.atomic():
-        append_event(case, "law_firm_outcome", payload, actor=actor, at=now)
+        append_event(case, LogKind.LAW_FIRM_OUTCOME, payload, actor=actor, at=now)
         if outcome == "settled":
             Case.objects.filter(pk=case.pk).update(settlement_amount=payload["amount"])
-            do_transition(case, "settled", actor=actor, now=now, payload=payload)
+            do_transition(case, FlowEvent.SETTLED, actor=actor, now=now, payload=payload)
         elif outcome == "withdrawn":
-            do_transition(case, "withdrawn", actor=actor, now=now, payload=payload)
+            do_transition(case, FlowEvent.WITHDRAWN, actor=actor, now=now, payload=payload)
     case.refresh_from_db()
     return case
 
@@ -70,8 +73,8 @@ def do_add_note(case: Case, text: str, *, user: User, now: datetime) -> None:
     _require_firm(case, user)
     if not text.strip():
         raise FirmActionRefused("A note needs some text.")
-    append_event(case, "law_firm_note", {"note": text.strip()[:10_000]}, actor=user.get_username(),
-                 at=now)  # fmt: skip
+    append_event(case, LogKind.LAW_FIRM_NOTE, {"note": text.strip()[:10_000]},
+                 actor=user.get_username(), at=now)  # fmt: skip
 
 
 def do_message_manager(case: Case, text: str, *, user: User, now: datetime) -> None:
@@ -80,6 +83,6 @@ def do_message_manager(case: Case, text: str, *, user: User, now: datetime) -> N
     if not text.strip():
         raise FirmActionRefused("A message needs some text.")
     append_event(
-        case, "law_firm_message", {"body": text.strip()[:10_000]}, actor=user.get_username(),
+        case, LogKind.LAW_FIRM_MESSAGE, {"body": text.strip()[:10_000]}, actor=user.get_username(),
         at=now,
     )  # fmt: skip

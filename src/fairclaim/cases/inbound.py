@@ -9,6 +9,8 @@ from email import policy
 
 from django.db import transaction
 
+from fairclaim.rules.case_events import LogKind
+
 from .log import append_event
 from .models import Message, Notice
 
@@ -43,7 +45,7 @@ def record_inbound(raw: bytes, now: datetime) -> Notice | None:
             )
             append_event(
                 notice.case,
-                "notice_bounced",
+                LogKind.NOTICE_BOUNCED,
                 {"notice": notice.pk, "report": text[:500]},
                 actor="mail",
                 at=now,
@@ -56,7 +58,7 @@ def record_inbound(raw: bytes, now: datetime) -> Notice | None:
             )
             append_event(
                 notice.case,
-                "reply_received",
+                LogKind.REPLY_RECEIVED,
                 {"notice": notice.pk, "message": message.pk},
                 actor="mail",
                 at=now,

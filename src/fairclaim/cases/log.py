@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from fairclaim.rules.case_events import LogKind, entry_kind
 from fairclaim.rules.case_log import (
     ChainVerdict,
     LogEntry,
@@ -20,26 +21,36 @@ from fairclaim.rules.case_log import (
     format_at,
     verify_chain,
 )
+from fairclaim.rules.case_states import CaseEvent as FlowEvent
 
 from .models import Case, CaseEvent
 
 
 def append_event(
-    case: Case, kind: str, payload: dict | None = None, *, actor: str, at: datetime | None = None
+    case: Case,
+    kind: FlowEvent | LogKind,
+    payload: dict | None = None,
+    *,
+    actor: str,
+    at: datetime | None = None,
 ) -> CaseEvent:
     """Append one entry. Locks the case row so concurrent appends cannot fork the chain. Times
     never run backwards along the sequence (`rules.case_log.append_entry` says how).
 
+    `kind` is one of the declared kinds (`rules.case_events`); any other is refused before
+    anything is stored.
+
     Payload values must be JSON strings, integers, booleans, lists or objects (money as decimal
     strings); anything else is refused by the pure core before it is stored.
     """
+    kind = entry_kind(kind)
     payload = json.loads(json.dumps(payload or {}))
     # The database keeps microseconds; the hash is over the same value.
     at = (at or timezone.now()).astimezone(UTC)
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).exists()
         last = CaseEvent.objects.filter(case=case).order_by("-seq").first()
-        entry = append_entry(_entry(last) if last else None, kind, payload, actor, at)
+        entry = append_entry(_entry(last) if last else None, kind.value, payload, actor, at)
         event = CaseEvent.objects.create(
             case=case,
             seq=entry.seq,

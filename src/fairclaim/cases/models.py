@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from fairclaim.accounts.models import Organisation
 from fairclaim.monitoring.models import Match
 from fairclaim.rules.case_states import CaseState, is_terminal
+from fairclaim.rules.references import case_reference
 from fairclaim.works.models import Work
 
 # What people read for each state of the pure flow (rules.case_states); a missing label fails
@@ -97,7 +98,7 @@ class Case(models.Model):
             if not self.reference:
                 # Derived from the primary key: unique without a counter table or a race.
                 year = (self.created_at or timezone.now()).year
-                self.reference = f"FC-{year}-{self.pk:06d}"
+                self.reference = case_reference(year, self.pk)
                 Case.objects.filter(pk=self.pk).update(reference=self.reference)
 
     def get_absolute_url(self):

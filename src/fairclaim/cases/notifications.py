@@ -27,6 +27,9 @@ from django.utils import translation
 from fairclaim.accounts.models import User
 from fairclaim.letters.mail import build_mail
 from fairclaim.links import public_url
+from fairclaim.rules.case_events import LogKind
+from fairclaim.rules.case_states import CaseEvent as FlowEvent
+from fairclaim.rules.case_states import CaseState
 from fairclaim.rules.notify import parties_to_tell
 
 from .models import Case, CaseEvent, Notification, NotificationPreference
@@ -62,7 +65,9 @@ def queue_for_event(case: Case, event: CaseEvent) -> list[Notification]:
     its transaction)."""
     if _PAST.get():
         return []
-    parties = parties_to_tell(event.kind, event.payload, escalated=case.state == "escalated")
+    parties = parties_to_tell(
+        event.kind, event.payload, escalated=case.state == CaseState.ESCALATED
+    )
     if not parties:
         return []
     queued = []
@@ -83,7 +88,9 @@ def _staff_for(case: Case, party: str, event: CaseEvent):
     users = User.objects.filter(is_active=True, role=STAFF_ROLES[party])
     if party == "law_firm":
         # On escalation the firm is named in the entry (the case row is updated just after).
-        firm = event.payload.get("law_firm") if event.kind == "escalated" else case.law_firm_id
+        firm = (
+            event.payload.get("law_firm") if event.kind == FlowEvent.ESCALATED else case.law_firm_id
+        )
         return list(users.filter(organisation_id=firm)) if firm else []
     return [u for u in users if cases_for(u).filter(pk=case.pk).exists()]
 
@@ -250,7 +257,7 @@ def _mark_sent(items: list[Notification], now: datetime) -> None:
         for n in items:
             append_event(
                 n.case,
-                "notification_sent",
+                LogKind.NOTIFICATION_SENT,
                 {
                     "notification": n.pk,
                     "about": n.event_seq,

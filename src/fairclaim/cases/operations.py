@@ -17,7 +17,9 @@ from django.db import transaction
 
 from fairclaim.accounts.access import can_change_cases, get_case_for_user
 from fairclaim.accounts.models import User
-from fairclaim.rules.case_states import is_terminal
+from fairclaim.rules.case_events import LogKind
+from fairclaim.rules.case_states import CaseEvent as FlowEvent
+from fairclaim.rules.case_states import CaseState, is_terminal
 from fairclaim.rules.money import currency_for
 
 from .actions import do_transition
@@ -39,7 +41,7 @@ RECIPIENT_FIELDS = (
 RIGHTS_HOLDER_OPERATIONS = frozenset({"withdraw", "drop_line", "note", "settle"})
 OPERATIONS = RIGHTS_HOLDER_OPERATIONS | {"recipient", "evidence_stands"}
 # A settlement is agreed with a recipient who has the notice and has not paid or chosen to pay.
-SETTLEMENT_STATES = frozenset({"notice_sent", "overdue", "escalated"})
+SETTLEMENT_STATES = frozenset({CaseState.NOTICE_SENT, CaseState.OVERDUE, CaseState.ESCALATED})
 MAX_TEXT = 10_000
 
 
@@ -101,7 +103,7 @@ def check_edit_recipient(case: Case, changes: dict[str, str]) -> dict[str, dict[
         for name in RECIPIENT_FIELDS
         if name in changes and (changes.get(name) or "").strip() != (getattr(case, name) or "")
     }
-    if "jurisdiction" in diff and case.state != "draft":
+    if "jurisdiction" in diff and case.state != CaseState.DRAFT:
         raise OperationRefused(
             "The law a case is claimed under is fixed once it is submitted; withdraw the case "
             "and claim again to change it."
@@ -125,7 +127,7 @@ def do_edit_recipient(case: Case, changes: dict[str, str], *, user, now: datetim
             fields += ["currency", "language"]
         case.updated_at = now
         case.save(update_fields=fields)
-        append_event(case, "recipient_changed", {"changes": diff}, actor=_actor(user), at=now)
+        append_event(case, LogKind.RECIPIENT_CHANGED, {"changes": diff}, actor=_actor(user), at=now)
     if "jurisdiction" in diff:
         for claim in case.claims.all():
             claim.inputs = {**claim.inputs, "jurisdiction": case.jurisdiction}
@@ -144,7 +146,7 @@ def do_withdraw_case(case: Case, reason: str, *, user, now: datetime) -> Case:
     if is_terminal(case.state):
         raise OperationRefused(f"{case.reference} is already closed.")
     return do_transition(
-        case, "withdrawn", actor=_actor(user), now=now, payload={"reason": _reason(reason)}
+        case, FlowEvent.WITHDRAWN, actor=_actor(user), now=now, payload={"reason": _reason(reason)}
     )
 
 
@@ -179,7 +181,7 @@ def do_drop_line(line: CaseLine, reason: str, *, user, now: datetime) -> CaseLin
         after = case_offers(case).get("past_only")
         append_event(
             case,
-            "line_dropped",
+            LogKind.LINE_DROPPED,
             {
                 "line": line.pk,
                 "work": line.work_id,
@@ -197,7 +199,9 @@ def do_drop_line(line: CaseLine, reason: str, *, user, now: datetime) -> CaseLin
 
 def do_add_note(case: Case, text: str, *, user, now: datetime):
     """A note for the case's parties (not the recipient), kept in the log word for word."""
-    return append_event(case, "note_added", {"text": _reason(text)}, actor=_actor(user), at=now)
+    return append_event(
+        case, LogKind.NOTE_ADDED, {"text": _reason(text)}, actor=_actor(user), at=now
+    )
 
 
 # --- evidence --------------------------------------------------------------------------------
@@ -216,7 +220,7 @@ def do_accept_earlier_evidence(line: CaseLine, reason: str, *, user, now: dateti
         line.save(update_fields=["evidence_decision_capture", "evidence_decision"])
         append_event(
             line.case,
-            "evidence_decision",
+            LogKind.EVIDENCE_DECISION,
             {"line": line.pk, "capture": latest.pk, "status": status.value, "reason": reason},
             actor=_actor(user),
             at=now,
@@ -256,7 +260,7 @@ def do_agree_settlement(case: Case, amount: Decimal, reason: str, *, user, now: 
         case.settlement_amount = amount
         append_event(
             case,
-            "settlement_agreed",
+            LogKind.SETTLEMENT_AGREED,
             {
                 "before": str(previous if previous is not None else before),
                 "after": str(amount),
@@ -289,7 +293,7 @@ def check_close_claim(claim: Claim, how: str) -> None:
 def do_close_claim(claim: Claim, how: str, reason: str, *, user: User, now: datetime) -> Claim:
     """The rights holder's decision on a claim that is not going anywhere: withdraw it, dismiss
     the match (ignored from now on), or mark the use licensed (the licence enters the ledger,
-    so this licensee is never claimed again for the work: DESIGN.md rule 2)."""
+    so this licensee is never claimed again for the work: product rule 2, docs/architecture.md)."""
     from fairclaim.monitoring.models import Match
     from fairclaim.monitoring.triage import do_triage
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from fairclaim.accounts.access import can_change_cases
 from fairclaim.accounts.models import Organisation
-from fairclaim.rules.case_states import clock_paused, is_terminal
+from fairclaim.rules.case_states import CaseState, clock_paused, is_terminal
 from fairclaim.rules.case_status import DEADLINE_RUNS, case_status
 from fairclaim.rules.send_gate import ALLOWED_STATES, Evidence, NoticeKind
 
@@ -35,9 +35,9 @@ from .operations import (
 
 # The next thing the case would send, by state: the gate's verdict on it is shown before its button.
 NEXT_SEND = {
-    "review": NoticeKind.DEMAND,
-    "notice_sent": NoticeKind.REMINDER,
-    "overdue": NoticeKind.ESCALATION,
+    CaseState.REVIEW: NoticeKind.DEMAND,
+    CaseState.NOTICE_SENT: NoticeKind.REMINDER,
+    CaseState.OVERDUE: NoticeKind.ESCALATION,
 }
 NEXT_STEP_NAMES = {
     NoticeKind.DEMAND: "before sending the demand",

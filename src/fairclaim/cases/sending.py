@@ -25,6 +25,9 @@ from fairclaim.letters.mail import build_mail
 from fairclaim.letters.render import render_notice, sign_pdf
 from fairclaim.portal.access import new_access_code, one_time_link_token
 from fairclaim.portal.signing import platform_signer, published_keyring
+from fairclaim.rules.case_events import LogKind
+from fairclaim.rules.case_states import CaseEvent as FlowEvent
+from fairclaim.rules.case_states import CaseState
 from fairclaim.rules.deadlines import cadence_for, deadline, reminder_deadline
 from fairclaim.rules.send_gate import NoticeKind, Verdict
 
@@ -98,7 +101,7 @@ def do_create_demand(case: Case, *, now: datetime, actor: str) -> Notice:
         )
         append_event(
             case,
-            "notice_queued",
+            LogKind.NOTICE_QUEUED,
             {
                 "notice": notice.pk,
                 "pdf_sha256": rendered.pdf_sha256,
@@ -124,7 +127,7 @@ def do_request_demand(case: Case, *, now: datetime, actor: str) -> Notice | None
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(send_requested_by=actor[:150], updated_at=now)
         case.send_requested_by = actor[:150]
-        append_event(case, "send_requested", {"waiting_for": "evidence"}, actor=actor, at=now)
+        append_event(case, LogKind.SEND_REQUESTED, {"waiting_for": "evidence"}, actor=actor, at=now)
         transaction.on_commit(lambda: _enqueue_capture(case.pk))
     return None
 
@@ -144,7 +147,7 @@ def send_after_capture(case_id: int, now: datetime) -> Notice | None:
         return do_create_demand(case, now=now, actor=requester)
     except NoticeNotAllowed as refused:
         verdict = refused.verdict.as_json() if refused.verdict else {"reason": str(refused)}
-        append_event(case, "send_blocked", verdict, actor="system", at=now)
+        append_event(case, LogKind.SEND_BLOCKED, verdict, actor="system", at=now)
         return None
 
 
@@ -232,10 +235,10 @@ def do_send_notice(notice_id: int, now: datetime) -> bool:
             "pdf_sha256": notice.pdf_sha256,
             "attempts": notice.attempts,
         }
-        if notice.kind == Notice.Kind.DEMAND and case.state == "review":
-            do_transition(case, "notice_sent", actor="system", now=now, payload=payload)
+        if notice.kind == Notice.Kind.DEMAND and case.state == CaseState.REVIEW:
+            do_transition(case, FlowEvent.NOTICE_SENT, actor="system", now=now, payload=payload)
         else:
-            append_event(case, f"{notice.kind}_delivered", payload, actor="system", at=now)
+            append_event(case, LogKind.delivered(notice.kind), payload, actor="system", at=now)
     return True
 
 
@@ -253,7 +256,7 @@ def _held_by_gate(notice: Notice, now: datetime) -> bool:
         )
         append_event(
             notice.case,
-            "notice_held",
+            LogKind.NOTICE_HELD,
             {"notice": notice.pk, **verdict.as_json()},
             actor="system",
             at=now,
@@ -314,14 +317,14 @@ def do_follow_up(case_id: int, now: datetime) -> str:
     claimed with a conditional UPDATE: two schedulers never send two reminders."""
     case = Case.objects.get(pk=case_id)
     today = now.date()
-    if case.state != "notice_sent" or case.deadline is None or case.deadline >= today:
+    if case.state != CaseState.NOTICE_SENT or case.deadline is None or case.deadline >= today:
         return "nothing"
     sent = case.notices.filter(kind=Notice.Kind.REMINDER).count()
     cadence = cadence_for(case.jurisdiction)
     if sent >= cadence.max_reminders:
         do_transition(
             case,
-            "deadline_passed",
+            FlowEvent.DEADLINE_PASSED,
             actor="system",
             now=now,
             payload={"deadline": case.deadline.isoformat(), "reminders": sent},
@@ -343,9 +346,9 @@ def _log_reminder_held(case: Case, verdict: Verdict, now: datetime) -> None:
     """Say once why the reminder waits (the scheduler asks again on every pass)."""
     payload = verdict.as_json()
     last = case.events.order_by("-seq").first()
-    if last is not None and last.kind == "reminder_held" and last.payload == payload:
+    if last is not None and last.kind == LogKind.REMINDER_HELD and last.payload == payload:
         return
-    append_event(case, "reminder_held", payload, actor="system", at=now)
+    append_event(case, LogKind.REMINDER_HELD, payload, actor="system", at=now)
 
 
 def _queue_reminder(case: Case, number: int, due: date, now: datetime) -> Notice:
@@ -360,7 +363,7 @@ def _queue_reminder(case: Case, number: int, due: date, now: datetime) -> Notice
         )
         do_transition(
             case,
-            "reminder_sent",
+            FlowEvent.REMINDER_SENT,
             actor="system",
             now=now,
             payload={
@@ -376,7 +379,9 @@ def _queue_reminder(case: Case, number: int, due: date, now: datetime) -> Notice
 
 def cases_past_deadline(today: date) -> list[int]:
     return list(
-        Case.objects.filter(state="notice_sent", deadline__lt=today).values_list("pk", flat=True)
+        Case.objects.filter(state=CaseState.NOTICE_SENT, deadline__lt=today).values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -403,7 +408,7 @@ def do_create_dmca(
         notice.recipient_email = agent_email
         append_event(
             case,
-            "dmca_queued",
+            LogKind.DMCA_QUEUED,
             {
                 "notice": notice.pk,
                 "host": host_name,
@@ -418,10 +423,10 @@ def do_create_dmca(
 
 
 def do_issue_settlement(case_id: int, now: datetime) -> list[Notice]:
-    """Once a case is paid: the signed settlement and release, and with a licence for the future
-    its certificate, e-mailed as receipts and kept on the case. The future licence also enters
-    the ledger, so the licensee is never claimed again for these works (DESIGN.md rule 2).
-    Idempotent: a case that already has its release gets nothing new."""
+    """Once a case is paid: the signed settlement and release, and with a licence for the future its
+    certificate, e-mailed as receipts and kept on the case. The future licence also enters the
+    ledger, so the licensee is never claimed again for these works (product rule 2,
+    docs/architecture.md). Idempotent: a case that already has its release gets nothing new."""
     from fairclaim.payments.models import Payment
     from fairclaim.works.models import Licence
 
@@ -468,7 +473,7 @@ def do_issue_settlement(case_id: int, now: datetime) -> list[Notice]:
             issued.append(notice)
             append_event(
                 case,
-                f"{kind}_issued",
+                LogKind.issued(kind),
                 {"notice": notice.pk, "pdf_sha256": rendered.pdf_sha256},
                 actor="system",
                 at=now,

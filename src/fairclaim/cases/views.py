@@ -17,6 +17,7 @@ from fairclaim.accounts.access import (
     get_claim_for_user,
 )
 from fairclaim.accounts.models import Organisation
+from fairclaim.rules.case_states import CaseEvent as FlowEvent
 
 from .actions import (
     CaseChanged,
@@ -246,7 +247,9 @@ def act_on_case(request, reference):
         if action == "submit_for_review":
             if not (can_change_cases(request.user) or can_approve_claims(request.user)):
                 raise PermissionDenied("You may not submit this case.")
-            do_transition(case, "submitted_for_review", actor=request.user.get_username(), now=now)
+            do_transition(
+                case, FlowEvent.SUBMITTED_FOR_REVIEW, actor=request.user.get_username(), now=now
+            )
         elif action == "send_notice":
             notice = do_request_demand(case, now=now, actor=request.user.get_username())
             if notice is None:

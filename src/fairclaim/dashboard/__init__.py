@@ -1,0 +1,1 @@
+"""Figures, charts, filtered lists and exports for rights holders and case managers."""

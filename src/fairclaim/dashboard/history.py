@@ -25,6 +25,8 @@ from fairclaim.payments.ledger import record_fact, resettle
 from fairclaim.payments.models import Payment, PayoutRun
 from fairclaim.payments.payouts import do_draft_run, do_finalise_run
 from fairclaim.payments.schedule import month_cutoff
+from fairclaim.rules.case_events import LogKind
+from fairclaim.rules.case_states import CaseState as S
 from fairclaim.rules.deadlines import next_open_day, weekend
 from fairclaim.works.models import Work
 
@@ -40,14 +42,14 @@ DOMAINS = [
 ]
 # Final states and how many cases reach each, then open states (the resolution mix).
 STATES = (
-    ["resolved_paid"] * 9
-    + ["resolved_licensed"] * 3
-    + ["defence_upheld"] * 2
-    + ["withdrawn"] * 2
-    + ["escalated"] * 2
-    + ["notice_sent"] * 4
-    + ["payment_pending"] * 3
-    + ["overdue"] * 1
+    [S.RESOLVED_PAID] * 9
+    + [S.RESOLVED_LICENSED] * 3
+    + [S.DEFENCE_UPHELD] * 2
+    + [S.WITHDRAWN] * 2
+    + [S.ESCALATED] * 2
+    + [S.NOTICE_SENT] * 4
+    + [S.PAYMENT_PENDING] * 3
+    + [S.OVERDUE] * 1
 )
 
 
@@ -111,20 +113,22 @@ def _case(organisation, match, state, opened, now, currency, rng, index, law_fir
         recipient_domain=match.sighting.page_domain,
         recipient_country="DE",
         state=state,
-        law_firm=law_firm if state == "escalated" else None,
-        # Deadlines never end on a weekend (DESIGN.md product rule 5).
+        law_firm=law_firm if state == S.ESCALATED else None,
+        # Deadlines never end on a weekend (product rule 5, docs/architecture.md).
         deadline=next_open_day((now + timedelta(days=(index % 9) + 1)).date(), weekend)
-        if state in {"notice_sent", "payment_pending", "overdue"}
+        if state in {S.NOTICE_SENT, S.PAYMENT_PENDING, S.OVERDUE}
         else None,
     )
     Case.objects.filter(pk=case.pk).update(created_at=opened)
     CaseLine.objects.create(
         case=case, work=match.work, match=match, description="Image on the page", amount=amount
     )
-    append_event(case, "case_opened", {"recipient": case.recipient_domain}, actor="demo", at=opened)
-    if state in {"resolved_paid", "escalated"} or (state == "payment_pending" and index % 2):
+    append_event(
+        case, LogKind.CASE_OPENED, {"recipient": case.recipient_domain}, actor="demo", at=opened
+    )
+    if state in {S.RESOLVED_PAID, S.ESCALATED} or (state == S.PAYMENT_PENDING and index % 2):
         # Open cases are paid in part only, so no payment moves them on (a closed case stays).
-        _pay(case, amount, opened, now, rng, index, partial=state != "resolved_paid")
+        _pay(case, amount, opened, now, rng, index, partial=state != S.RESOLVED_PAID)
     return case
 
 

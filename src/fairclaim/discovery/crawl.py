@@ -138,9 +138,9 @@ def run_crawl(
 
     counts = ScanCounts()
     process = CrawlerProcess(settings=crawl_settings(options))
-    from fairclaim.discovery.spider import make_spider_class
+    from fairclaim.discovery.spider import SightingSpider
 
-    crawler = process.create_crawler(make_spider_class())
+    crawler = process.create_crawler(SightingSpider)
     process.crawl(
         crawler,
         start=list(start_urls),

@@ -7,14 +7,14 @@ decompression bomb is refused before any pixels are decoded. Pure: bytes in, val
 
 from __future__ import annotations
 
-import io
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import Image, IptcImagePlugin, UnidentifiedImageError
+from PIL import Image, IptcImagePlugin
 
 from fairclaim.discovery.errors import BadImage, TooManyPixels
+from fairclaim.matching.errors import DecompressionBomb, ImageDecodeError
+from fairclaim.matching.untrusted import open_untrusted_image
 
 EXIF_ARTIST = 0x013B
 EXIF_COPYRIGHT = 0x8298
@@ -35,19 +35,16 @@ class ImageFacts:
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:
-    # Pillow's own bomb check warns (and errors at 2x) using a global limit; we apply ours instead.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data))
-        except Image.DecompressionBombError as exc:
+    """The image, header only, through the one guarded opener (matching.untrusted)."""
+    try:
+        return open_untrusted_image(data, max_pixels=max_pixels)
+    except DecompressionBomb as exc:
+        if exc.size is None:
             raise TooManyPixels(f"image exceeds max_pixels={max_pixels}: {exc}") from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise BadImage(f"not a readable image: {exc}") from exc
-    width, height = image.size
-    if width * height > max_pixels:
-        raise TooManyPixels(f"image {width}x{height} exceeds max_pixels={max_pixels}")
-    return image
+        width, height = exc.size
+        raise TooManyPixels(f"image {width}x{height} exceeds max_pixels={max_pixels}") from exc
+    except ImageDecodeError as exc:
+        raise BadImage(f"not a readable image: {exc}") from exc
 
 
 def check_pixels(data: bytes, *, max_pixels: int) -> tuple[int, int]:

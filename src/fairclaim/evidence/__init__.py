@@ -1,7 +1,7 @@
 """Evidence capture, WARC/WACZ packaging, manifests, signing and verification.
 
-Framework-free package: Django must never be imported here (STYLE.md, "Layout"), so the CLI and a
-recipient's verifier work without a database. Modules:
+Framework-free package: Django must never be imported here (docs/architecture.md, "Layers"), so the
+CLI and a recipient's verifier work without a database. Modules:
 
 - capture.py    headless Chromium capture of one page into a signed bundle (capture_page,
                 CaptureSession, CaptureResult, CaptureError, CaptureTimeout)

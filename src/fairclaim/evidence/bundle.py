@@ -91,8 +91,12 @@ def write_bundle(
     title: str,
     tsa_url: str | None = None,
     tsa_retry: RetryPolicy | None = None,
+    tsa_allow_loopback: bool | None = None,
 ) -> BundleWritten:
     """Package, sign, optionally timestamp, and atomically write one capture.
+
+    The TSA is asked through the guarded fetch; `tsa_allow_loopback` (default: the
+    FAIRCLAIM_ALLOW_LOOPBACK variable) lets it be on 127.0.0.1, as in tests and the demo.
 
     `facts` is the capture description (URLs, statuses, headers, user agent, image_present...);
     it goes into the manifest and into the WARC's metadata record as-is.
@@ -135,7 +139,9 @@ def write_bundle(
         # A TSA outage must not lose the capture (the page may change): the bundle is written
         # without a token and the caller is told, so it can ask for a timestamp again later.
         try:
-            members[TIMESTAMP_PATH] = request_token(tsa_url, manifest_digest, retry=tsa_retry)
+            members[TIMESTAMP_PATH] = request_token(
+                tsa_url, manifest_digest, retry=tsa_retry, allow_loopback=tsa_allow_loopback
+            )
         except TimestampError as exc:
             timestamp_error = str(exc)
 
@@ -151,7 +157,13 @@ def write_bundle(
         # `wacz validate --verify-auth` check. Without a timestamp the anonymous one stays.
         with contextlib.suppress(TimestampError):
             spec_signature = domain_signed_data(
-                signer.wacz_domain, package, wacz.rfc3339(created), SOFTWARE, tsa_url, tsa_retry
+                signer.wacz_domain,
+                package,
+                wacz.rfc3339(created),
+                SOFTWARE,
+                tsa_url,
+                tsa_retry,
+                allow_loopback=tsa_allow_loopback,
             )
     members[wacz.DIGEST_PATH] = wacz.datapackage_digest(package, spec_signature)
     wacz.write_zip_atomically(out_path, members, created)

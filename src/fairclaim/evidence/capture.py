@@ -24,7 +24,7 @@ import os
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from fairclaim.discovery.addresses import allow_loopback_from_env
@@ -33,7 +33,7 @@ from fairclaim.evidence.addresses import AddressPolicy, AddressRefused, CachingC
 from fairclaim.evidence.bundle import write_bundle
 from fairclaim.evidence.egress import EgressPolicy, EgressProxy
 from fairclaim.evidence.keys import Signer
-from fairclaim.evidence.rendering import render
+from fairclaim.evidence.rendering import Rendered, render
 from fairclaim.evidence.responses import (
     collect_exchanges,
     exchange_facts,
@@ -44,6 +44,9 @@ from fairclaim.evidence.responses import (
 )
 from fairclaim.evidence.retry import RetryPolicy, with_retries
 from fairclaim.evidence.timeline import CaptureSummary
+
+if TYPE_CHECKING:  # Playwright is imported only when a capture starts
+    from playwright.sync_api import ViewportSize
 
 CHROMIUM_PATH = "/usr/bin/chromium"  # Debian's Chromium; never a browser Playwright downloads
 CHROMIUM_ARGS = [
@@ -59,7 +62,8 @@ CHROMIUM_ARGS = [
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ]
 DEFAULT_TIMEOUT = 30.0  # seconds for the page load; slow shared hosts need well over 10 s
-VIEWPORT = {"width": 1280, "height": 800}  # a common desktop size: what most visitors see
+# A common desktop size: what most visitors see.
+VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 TRANSIENT_ERRORS = (  # Chromium net errors worth a retry: the connection, not the URL, failed
     "ERR_CONNECTION_RESET",
     "ERR_CONNECTION_CLOSED",
@@ -268,141 +272,25 @@ class CaptureSession(CaptureBackend):
         timeout: float,
         retry: RetryPolicy,
     ) -> CaptureResult:
-        from playwright.sync_api import Error
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-        checker = CachingChecker(policy)
-        blocked: list[dict[str, str]] = []
-        seen: list[tuple[datetime, Any]] = []
-
-        def route_request(route: Any) -> None:
-            url = route.request.url
-            problem = None
-            if not url.startswith(("data:", "blob:")):
-                problem = checker.problem(url) or _problem_with(proxy.guard, url)
-            if problem:
-                blocked.append({"url": url, "reason": problem})
-                route.abort("blockedbyclient")
-            else:
-                route.continue_()
-
-        context.route("**/*", route_request)
+        """One capture in an open browser context: guard, load, render, collect, describe, write."""
+        run = _OneCapture(context, page_url, image_url, policy, proxy, timeout, retry)
+        run.guard_requests()
         captured_at = _now()
-        pages: list[Any] = []
-
-        def load() -> Any:
-            # Each attempt gets a fresh tab: after a failed load Chromium navigates the old tab
-            # to its error page, which would interrupt a second goto in the same tab.
-            seen.clear()
-            if pages:
-                pages.pop().close()
-            page = context.new_page()
-            page.on("response", lambda response: seen.append((_now(), response)))
-            pages.append(page)
-            return page.goto(page_url, wait_until="load", timeout=timeout * 1000)
-
-        def transient(exc: BaseException) -> bool:
-            return _is_transient(exc) and not proxy.refused  # a refusal is no network blip
-
-        try:
-            main_response = with_retries(load, transient, retry)
-        except PlaywrightTimeout as exc:
-            raise CaptureTimeout(f"{page_url} did not load within {timeout:g} s") from exc
-        except Error as exc:
-            reason = _first_line(exc.message)
-            if proxy.refused:  # the page led the browser to a refused destination
-                where = "; ".join(f"{item['url']}: {item['reason']}" for item in proxy.refused)
-                raise AddressRefused(
-                    page_url, f"the page led to refused destinations ({where})"
-                ) from exc
-            raise CaptureError(f"{page_url} could not be loaded: {reason}") from exc
-
-        page = pages[-1]
+        page, main_response = run.load()
         page_status = main_response.status if main_response is not None else None
-        try:
-            rendered = render(page, image_url, page_status)
-        except PlaywrightTimeout as exc:
-            reason = _first_line(exc.message)
-            raise CaptureTimeout(f"{page_url} did not finish rendering: {reason}") from exc
-        except Error as exc:  # e.g. the page navigated away or the renderer crashed
-            reason = _first_line(exc.message)
-            raise CaptureError(f"{page_url} could not be rendered: {reason}") from exc
-        element = rendered.element
-
-        exchanges, by_response, left_out = collect_exchanges(
-            seen, page_url, image_url, main_response
+        rendered = run.render(page, page_status)
+        recorded = run.collect(main_response)
+        present, absence_reason = _presence(
+            page_status, rendered.element, recorded.image, image_url
         )
-        image_response = final_response(seen, image_url)
-        image_exchange = by_response.get(id(image_response)) if image_response else None
-        image_source = "browser"
-        if image_exchange is None:
-            hops = fetch_directly(context, image_url, timeout, checker)
-            image_source = "direct fetch (the page did not load it)"
-            exchanges.extend(hops)
-            image_exchange = hops[-1] if hops else None
-        page_exchange = by_response.get(id(main_response)) if main_response else None
-        pinned = {id(item): _with_pinned_address(item, proxy.guard) for item in exchanges}
-        exchanges = [pinned[id(item)] for item in exchanges]
-        page_exchange = pinned.get(id(page_exchange), page_exchange)
-        image_exchange = pinned.get(id(image_exchange), image_exchange)
-        exchanges, refused = split_by_address(exchanges, policy)
-        for exchange in refused:
-            if exchange is page_exchange or exchange is image_exchange:
-                raise AddressRefused(
-                    exchange.url,
-                    f"answered from {exchange.server_ip}, a refused address (DNS changed "
-                    "between the check and the browser's connection)",
-                )
-            blocked.append({"url": exchange.url, "reason": f"answered from {exchange.server_ip}"})
-        known = {item["url"] for item in blocked}
-        blocked.extend(item for item in proxy.refused if item["url"] not in known)
-        present, reason = _presence(page_status, element, image_exchange, image_url)
-        facts = {
-            "captured_at": captured_at.isoformat().replace("+00:00", "Z"),
-            "completed_at": _now().isoformat().replace("+00:00", "Z"),
-            "page_url": page_url,
-            "image_url": image_url,
-            "image_present": present,
-            "absence_reason": reason,
-            "user_agent": rendered.user_agent,
-            "browser": {"name": "chromium", "version": self.browser.version, "headless": True},
-            "viewport": VIEWPORT,
-            "page": exchange_facts(page_exchange)
-            | {
-                "requested_url": page_url,
-                "final_url": rendered.final_url,
-                "title": rendered.title,
-                "resolved_addresses": page_addresses,
-            },
-            "image": exchange_facts(image_exchange)
-            | {"requested_url": image_url, "source": image_source, "element": element},
-            "blocked_requests": blocked,
-            "responses_recorded": len(exchanges),
-            "responses_left_out": left_out,
-        }
-        # The bytes served at the image URL are evidence even when the page no longer shows them
-        # (the file often stays online after the page is edited).
-        if image_exchange is not None and 200 <= image_exchange.status < 300:
-            facts["image"]["sha256"] = wacz.sha256_hex(image_exchange.body)
-            facts["image"]["bytes"] = len(image_exchange.body)
-        attachments = [
-            wacz.Attachment(
-                "fairclaim/screenshot-full.png", rendered.full_png, "image/png",
-                "urn:view:" + page_url, "screenshot-full",
-            ),
-            wacz.Attachment(
-                "fairclaim/screenshot-viewport.png", rendered.viewport_png, "image/png",
-                "urn:fairclaim:viewport-outlined:" + page_url, "screenshot-viewport",
-            ),
-            wacz.Attachment(
-                "fairclaim/dom.html", rendered.dom, "text/html; charset=utf-8",
-                "urn:fairclaim:dom:" + page_url, "dom",
-            ),
-        ]  # fmt: skip
+        facts = run.describe(
+            captured_at, rendered, recorded, page_addresses, self.browser.version,
+            present=present, absence_reason=absence_reason,
+        )  # fmt: skip
         written = write_bundle(
             str(out_path),
-            exchanges=exchanges,
-            attachments=attachments,
+            exchanges=recorded.exchanges,
+            attachments=_attachments(rendered, page_url),
             facts=facts,
             signer=signer,
             created=captured_at,
@@ -410,6 +298,7 @@ class CaptureSession(CaptureBackend):
             title=rendered.title or page_url,
             tsa_url=tsa_url,
             tsa_retry=retry,
+            tsa_allow_loopback=policy.allow_loopback,
         )
         return CaptureResult(
             path=written.path,
@@ -418,11 +307,214 @@ class CaptureSession(CaptureBackend):
             key_id=written.key_id,
             captured_at=captured_at,
             image_present=present,
-            absence_reason=reason,
+            absence_reason=absence_reason,
             page_status=page_status,
             timestamped=written.timestamped,
             timestamp_error=written.timestamp_error,
         )
+
+
+@dataclass
+class _Recorded:
+    """What the browser (or the direct fetch) received, pinned to the addresses it came from."""
+
+    exchanges: list[wacz.HttpExchange]
+    page: wacz.HttpExchange | None
+    image: wacz.HttpExchange | None
+    image_source: str
+    left_out: int
+
+
+class _OneCapture:
+    """The steps of one capture, sharing what they record: the requests the guard blocked and
+    the responses the browser saw."""
+
+    def __init__(
+        self,
+        context: Any,
+        page_url: str,
+        image_url: str,
+        policy: AddressPolicy,
+        proxy: EgressProxy,
+        timeout: float,
+        retry: RetryPolicy,
+    ) -> None:
+        self.context = context
+        self.page_url = page_url
+        self.image_url = image_url
+        self.policy = policy
+        self.proxy = proxy
+        self.timeout = timeout
+        self.retry = retry
+        self.checker = CachingChecker(policy)
+        self.blocked: list[dict[str, str]] = []
+        self.seen: list[tuple[datetime, Any]] = []
+
+    def guard_requests(self) -> None:
+        """Every request the page makes is checked before it starts (the proxy checks again)."""
+
+        def route_request(route: Any) -> None:
+            url = route.request.url
+            problem = None
+            if not url.startswith(("data:", "blob:")):
+                problem = self.checker.problem(url) or _problem_with(self.proxy.guard, url)
+            if problem:
+                self.blocked.append({"url": url, "reason": problem})
+                route.abort("blockedbyclient")
+            else:
+                route.continue_()
+
+        self.context.route("**/*", route_request)
+
+    def load(self) -> tuple[Any, Any]:
+        """The page and its main response, retried on network blips; typed errors otherwise."""
+        from playwright.sync_api import Error
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        pages: list[Any] = []
+
+        def load_once() -> Any:
+            # Each attempt gets a fresh tab: after a failed load Chromium navigates the old tab
+            # to its error page, which would interrupt a second goto in the same tab.
+            self.seen.clear()
+            if pages:
+                pages.pop().close()
+            page = self.context.new_page()
+            page.on("response", lambda response: self.seen.append((_now(), response)))
+            pages.append(page)
+            return page.goto(self.page_url, wait_until="load", timeout=self.timeout * 1000)
+
+        def transient(exc: BaseException) -> bool:
+            return _is_transient(exc) and not self.proxy.refused  # a refusal is no network blip
+
+        try:
+            main_response = with_retries(load_once, transient, self.retry)
+        except PlaywrightTimeout as exc:
+            raise CaptureTimeout(f"{self.page_url} did not load within {self.timeout:g} s") from exc
+        except Error as exc:
+            reason = _first_line(exc.message)
+            if self.proxy.refused:  # the page led the browser to a refused destination
+                where = "; ".join(f"{item['url']}: {item['reason']}" for item in self.proxy.refused)
+                raise AddressRefused(
+                    self.page_url, f"the page led to refused destinations ({where})"
+                ) from exc
+            raise CaptureError(f"{self.page_url} could not be loaded: {reason}") from exc
+        return pages[-1], main_response
+
+    def render(self, page: Any, page_status: int | None) -> Rendered:
+        """Screenshots, DOM and the image's element, or a typed error."""
+        from playwright.sync_api import Error
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            return render(page, self.image_url, page_status)
+        except PlaywrightTimeout as exc:
+            reason = _first_line(exc.message)
+            raise CaptureTimeout(f"{self.page_url} did not finish rendering: {reason}") from exc
+        except Error as exc:  # e.g. the page navigated away or the renderer crashed
+            reason = _first_line(exc.message)
+            raise CaptureError(f"{self.page_url} could not be rendered: {reason}") from exc
+
+    def collect(self, main_response: Any) -> _Recorded:
+        """The exchanges to keep: the image fetched directly when the page did not load it,
+        each pinned to the address it came from, and those from refused addresses left out
+        (AddressRefused when that is the page or the image itself)."""
+        exchanges, by_response, left_out = collect_exchanges(
+            self.seen, self.page_url, self.image_url, main_response
+        )
+        image_response = final_response(self.seen, self.image_url)
+        image_exchange = by_response.get(id(image_response)) if image_response else None
+        image_source = "browser"
+        if image_exchange is None:
+            hops = fetch_directly(self.context, self.image_url, self.timeout, self.checker)
+            image_source = "direct fetch (the page did not load it)"
+            exchanges.extend(hops)
+            image_exchange = hops[-1] if hops else None
+        page_exchange = by_response.get(id(main_response)) if main_response else None
+        guard = self.proxy.guard
+        pinned = {id(item): _with_pinned_address(item, guard) for item in exchanges}
+        exchanges = [pinned[id(item)] for item in exchanges]
+        page_exchange = pinned.get(id(page_exchange), page_exchange)
+        image_exchange = pinned.get(id(image_exchange), image_exchange)
+        exchanges, refused = split_by_address(exchanges, self.policy)
+        for exchange in refused:
+            if exchange is page_exchange or exchange is image_exchange:
+                raise AddressRefused(
+                    exchange.url,
+                    f"answered from {exchange.server_ip}, a refused address (DNS changed "
+                    "between the check and the browser's connection)",
+                )
+            self.blocked.append(
+                {"url": exchange.url, "reason": f"answered from {exchange.server_ip}"}
+            )
+        known = {item["url"] for item in self.blocked}
+        self.blocked.extend(item for item in self.proxy.refused if item["url"] not in known)
+        return _Recorded(exchanges, page_exchange, image_exchange, image_source, left_out)
+
+    def describe(
+        self,
+        captured_at: datetime,
+        rendered: Rendered,
+        recorded: _Recorded,
+        page_addresses: list[str],
+        browser_version: str,
+        *,
+        present: bool,
+        absence_reason: str | None,
+    ) -> dict[str, Any]:
+        """The capture's facts, as the manifest and the WARC's metadata record carry them."""
+        facts: dict[str, Any] = {
+            "captured_at": captured_at.isoformat().replace("+00:00", "Z"),
+            "completed_at": _now().isoformat().replace("+00:00", "Z"),
+            "page_url": self.page_url,
+            "image_url": self.image_url,
+            "image_present": present,
+            "absence_reason": absence_reason,
+            "user_agent": rendered.user_agent,
+            "browser": {"name": "chromium", "version": browser_version, "headless": True},
+            "viewport": VIEWPORT,
+            "page": exchange_facts(recorded.page)
+            | {
+                "requested_url": self.page_url,
+                "final_url": rendered.final_url,
+                "title": rendered.title,
+                "resolved_addresses": page_addresses,
+            },
+            "image": exchange_facts(recorded.image)
+            | {
+                "requested_url": self.image_url,
+                "source": recorded.image_source,
+                "element": rendered.element,
+            },
+            "blocked_requests": self.blocked,
+            "responses_recorded": len(recorded.exchanges),
+            "responses_left_out": recorded.left_out,
+        }
+        # The bytes served at the image URL are evidence even when the page no longer shows them
+        # (the file often stays online after the page is edited).
+        image = recorded.image
+        if image is not None and 200 <= image.status < 300:
+            facts["image"]["sha256"] = wacz.sha256_hex(image.body)
+            facts["image"]["bytes"] = len(image.body)
+        return facts
+
+
+def _attachments(rendered: Rendered, page_url: str) -> list[wacz.Attachment]:
+    """The screenshots and the DOM, kept beside the WARC and as its resource records."""
+    return [
+        wacz.Attachment(
+            "fairclaim/screenshot-full.png", rendered.full_png, "image/png",
+            "urn:view:" + page_url, "screenshot-full",
+        ),
+        wacz.Attachment(
+            "fairclaim/screenshot-viewport.png", rendered.viewport_png, "image/png",
+            "urn:fairclaim:viewport-outlined:" + page_url, "screenshot-viewport",
+        ),
+        wacz.Attachment(
+            "fairclaim/dom.html", rendered.dom, "text/html; charset=utf-8",
+            "urn:fairclaim:dom:" + page_url, "dom",
+        ),
+    ]  # fmt: skip
 
 
 def _check_with(guard: EgressPolicy, url: str) -> None:

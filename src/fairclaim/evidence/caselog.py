@@ -2,9 +2,11 @@
 
 Export format (what the Django layer writes and `fairclaim evidence verify CASELOG.json` reads)::
 
-    {"case": "FC-2026-0001",
-     "events": [{"seq": 1, "kind": "NoticeSent", "payload": {...}, "actor": "manager:7",
-                 "at": "2026-11-28T12:00:00Z", "prev_hash": "000…0", "hash": "…"}, ...]}
+    {"case": "FC-2026-000001", "encoding": "fairclaim.rules.case_log v1",
+     "events": [{"seq": 1, "kind": "notice_sent", "payload": {...}, "actor": "manager",
+                 "at": "2026-11-28T12:00:00.000000Z", "prev_hash": "000…0", "hash": "…"}, ...]}
+
+The kinds are declared in `fairclaim.rules.case_events` (state changes and log-only entries).
 
 Each event's hash is the one `fairclaim.rules.case_log` defines (its module docstring documents
 the exact bytes: sorted-key JSON of actor, at, kind, payload, prev, seq, with `at` in UTC as

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 
@@ -72,7 +75,16 @@ def _private_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> bytes:
     )
 
 
-def _load_private(path: Path, kind: type, *, create: bool, generate) -> object:
+PrivateKey = TypeVar("PrivateKey", rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)
+
+
+def _load_private(
+    path: Path,
+    kind: type[PrivateKey],
+    *,
+    create: bool,
+    generate: Callable[[], PrivateKey] | None,
+) -> PrivateKey:
     if not path.exists():
         if not create:
             raise CertificateError(
@@ -80,9 +92,11 @@ def _load_private(path: Path, kind: type, *, create: bool, generate) -> object:
                 "the backup, or create it deliberately with `fairclaim evidence public-key --key "
                 "PATH-OF-THE-ED25519-KEY`)"
             )
-        key = generate()
-        if _write_exclusive(path, _private_pem(key), KEY_FILE_MODE):
-            return key
+        if generate is None:
+            raise CertificateError(f"key file {path} does not exist")
+        created = generate()
+        if _write_exclusive(path, _private_pem(created), KEY_FILE_MODE):
+            return created
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as exc:
@@ -90,6 +104,12 @@ def _load_private(path: Path, kind: type, *, create: bool, generate) -> object:
     if not isinstance(key, kind):
         raise CertificateError(f"key {path} is a {type(key).__name__}, expected {kind.__name__}")
     return key
+
+
+def _same_key(one: CertificatePublicKeyTypes, other: CertificatePublicKeyTypes) -> bool:
+    """Whether two public keys are the same key (compared as SubjectPublicKeyInfo)."""
+    der, spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    return one.public_bytes(der, spki) == other.public_bytes(der, spki)
 
 
 def self_signed_certificate(
@@ -152,7 +172,7 @@ class DocumentKey:
             certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
         except (OSError, ValueError) as exc:
             raise CertificateError(f"cannot load certificate {cert_path}: {exc}") from exc
-        if certificate.public_key().public_numbers() != key.public_key().public_numbers():
+        if not _same_key(certificate.public_key(), key.public_key()):
             raise CertificateError(f"certificate {cert_path} is not for key {DOCUMENT_KEY_FILE}")
         return cls(key, certificate)
 
@@ -232,7 +252,7 @@ class DomainKey:
             certificate = x509.load_pem_x509_certificates(chain_pem)[0]
         except (OSError, ValueError, IndexError) as exc:
             raise CertificateError(f"cannot load certificate chain {chain_path}: {exc}") from exc
-        if certificate.public_key().public_numbers() != key.public_key().public_numbers():
+        if not _same_key(certificate.public_key(), key.public_key()):
             raise CertificateError(f"{chain_path} does not start with the certificate of its key")
         return cls(key, chain_pem, certificate)
 

@@ -166,8 +166,8 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def _local_keyring() -> Any:
     """This installation's own key list (current and retired keys), when its signing key exists:
-    what `fairclaim evidence capture` signed here verifies without flags (DESIGN.md contract),
-    while a bundle signed by any other key is still not trusted. Never creates a key."""
+    what `fairclaim evidence capture` signed here verifies without flags (docs/architecture.md,
+    Contracts), while a bundle signed by any other key is still not trusted. Never creates a key."""
     from fairclaim.evidence.keyring import platform_keyring
     from fairclaim.evidence.keys import Signer
 

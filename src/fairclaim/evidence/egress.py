@@ -164,6 +164,8 @@ class EgressProxy:
     @property
     def server(self) -> str:
         host, port = self._server.server_address[:2]
+        if isinstance(host, bytes):
+            host = host.decode("ascii")
         return f"http://{host}:{port}"
 
     @property

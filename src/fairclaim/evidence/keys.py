@@ -110,12 +110,12 @@ def load_or_create_private_key(
             return key
     try:
         data = path.read_bytes()
-        key = serialization.load_pem_private_key(data, password=None)
+        loaded = serialization.load_pem_private_key(data, password=None)
     except (OSError, ValueError, TypeError) as exc:
         raise SigningKeyError(f"cannot load signing key {path}: {exc}") from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise SigningKeyError(f"signing key {path} is not Ed25519 ({type(key).__name__})")
-    return key
+    if not isinstance(loaded, Ed25519PrivateKey):
+        raise SigningKeyError(f"signing key {path} is not Ed25519 ({type(loaded).__name__})")
+    return loaded
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ message imprint equals the manifest digest, the signed attributes' message diges
 of the TSTInfo, the signature over the signed attributes holds for the certificate in the token,
 and that certificate is meant for timestamping (extended key usage id-kp-timeStamping).
 
-What this does not do: check the TSA certificate against a trust list (eIDAS qualified TSAs, see
-market-and-law.md D3). The verifier reports the certificate's subject and SHA-256 so a person or
-a later trust-list check can decide whether that TSA is trusted.
+What this does not do: check the TSA certificate against a trust list (eIDAS qualified TSAs,
+Regulation (EU) No 910/2014, art. 41-42). The verifier reports the certificate's subject and SHA-256
+so a person or a later trust-list check can decide whether that TSA is trusted.
 
 Framework-free: no Django imports.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,10 +38,14 @@ QUERY_TYPE = "application/timestamp-query"
 REPLY_TYPE = "application/timestamp-reply"
 GRANTED = ("granted", "granted_with_mods")
 
-_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
 
 
-class TimeStampResponse(core.Sequence):
+class TimeStampResponse(core.Sequence):  # type: ignore[misc]  # asn1crypto has no types
     """RFC 3161 TimeStampResp; asn1crypto's own marks the token required, but a refusal has none."""
 
     _fields = [
@@ -77,7 +82,8 @@ def build_request(digest: bytes, nonce: int) -> bytes:
             "cert_req": True,
         }
     )
-    return request.dump()
+    der: bytes = request.dump()
+    return der
 
 
 def token_from_response(response_der: bytes, digest: bytes, nonce: int) -> bytes:
@@ -94,7 +100,7 @@ def token_from_response(response_der: bytes, digest: bytes, nonce: int) -> bytes
     tst_info = _tst_info(token)
     if tst_info["nonce"].native != nonce:
         raise TimestampError("TSA answered with another nonce (a replayed or foreign token)")
-    token_der = token.dump()
+    token_der: bytes = token.dump()
     check_token(token_der, digest)
     return token_der
 
@@ -105,37 +111,72 @@ def request_token(
     *,
     timeout: float = TSA_TIMEOUT_SECONDS,
     retry: RetryPolicy | None = None,
+    allow_loopback: bool | None = None,
 ) -> bytes:
     """Ask the TSA at `tsa_url` for a token over `digest` (SHA-256); return the DER token."""
-    import requests
-
     nonce = secrets.randbits(NONCE_BITS)
-    body = build_request(digest, nonce)
+    answer = post_query(
+        tsa_url,
+        build_request(digest, nonce),
+        timeout=timeout,
+        retry=retry,
+        allow_loopback=allow_loopback,
+    )
+    return token_from_response(answer, digest, nonce)
+
+
+def post_query(
+    tsa_url: str,
+    query: bytes,
+    *,
+    timeout: float = TSA_TIMEOUT_SECONDS,
+    retry: RetryPolicy | None = None,
+    allow_loopback: bool | None = None,
+) -> bytes:
+    """POST one DER TimeStampReq to the TSA and return its answer's bytes; TimestampError else.
+
+    Through discovery's `fetch`, the one guarded way out (the TSA's address is checked after DNS
+    resolution like any other; loopback only when allowed, by default per
+    FAIRCLAIM_ALLOW_LOOPBACK). Connection failures and timeouts are retried per `retry`."""
+    from fairclaim.discovery.addresses import allow_loopback_from_env
+    from fairclaim.discovery.errors import (
+        ConnectFailed,
+        DiscoveryError,
+        DnsFailed,
+        FetchTimeout,
+        TooLarge,
+    )
+    from fairclaim.discovery.fetch import FetchLimits, fetch
+
+    limits = FetchLimits(
+        total_timeout=timeout, connect_timeout=timeout, max_bytes=TSA_MAX_RESPONSE_BYTES
+    )
+    loopback = allow_loopback_from_env() if allow_loopback is None else allow_loopback
 
     def post() -> bytes:
-        response = requests.post(
-            tsa_url,
-            data=body,
-            headers={"Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE},
-            timeout=timeout,
-            stream=True,
-        )
-        with response:
-            if response.status_code != 200:
-                raise TimestampError(f"TSA {tsa_url} answered HTTP {response.status_code}")
-            data = response.raw.read(TSA_MAX_RESPONSE_BYTES + 1, decode_content=True)
-        if len(data) > TSA_MAX_RESPONSE_BYTES:
-            raise TimestampError(f"TSA answer exceeds {TSA_MAX_RESPONSE_BYTES} bytes")
-        return data
+        try:
+            result = fetch(
+                tsa_url,
+                method="POST",
+                body=query,
+                headers={"Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE},
+                limits=limits,
+                allow_loopback=loopback,
+                raise_for_status=False,
+            )
+        except TooLarge as exc:
+            raise TimestampError(f"TSA answer exceeds {TSA_MAX_RESPONSE_BYTES} bytes") from exc
+        if result.status != 200:
+            raise TimestampError(f"TSA {tsa_url} answered HTTP {result.status}")
+        return result.body
 
     def transient(exc: BaseException) -> bool:
-        return isinstance(exc, requests.ConnectionError | requests.Timeout)
+        return isinstance(exc, ConnectFailed | FetchTimeout | DnsFailed)
 
     try:
-        answer = with_retries(post, transient, retry or RetryPolicy())
-    except requests.RequestException as exc:
+        return with_retries(post, transient, retry or RetryPolicy())
+    except DiscoveryError as exc:
         raise TimestampError(f"TSA {tsa_url} unreachable: {exc}") from exc
-    return token_from_response(answer, digest, nonce)
 
 
 def _tst_info(token: cms.ContentInfo) -> tsp.TSTInfo:

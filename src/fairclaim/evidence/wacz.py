@@ -5,7 +5,7 @@ HTTP exchange the browser made (page, image, and the page's other resources), re
 the screenshots and the rendered DOM, and a metadata record describing the capture. The WACZ is a
 ZIP with archive/data.warc.gz, indexes/index.cdx, pages/pages.jsonl, datapackage.json (each file's
 sha256 and size) and datapackage-digest.json, so the capture replays in ReplayWeb.page, pywb and
-other standard tools (spec: webrecorder/specs wacz/1.1.1; market-and-law.md D1, D2). Our own
+other standard tools (spec: webrecorder/specs wacz/1.1.1; WARC is ISO 28500). Our own
 files (manifest, signature, timestamp, screenshots, DOM) live under fairclaim/, since the spec
 forbids custom files in archive/, indexes/ and pages/ and asks that all files be listed in
 datapackage.json.
@@ -162,50 +162,57 @@ def write_warc(
     created: datetime,
     page_url: str,
 ) -> WarcResult:
-    """Build the gzipped WARC in memory and its CDXJ index lines (unsorted)."""
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
+    """Build the gzipped WARC in memory and its CDXJ index lines (unsorted).
 
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True, warc_version="WARC/1.1")
-    result = WarcResult(data=b"")
-    filename = WARC_PATH.rsplit("/", 1)[1]
-
-    def write(record: Any, *, url: str, mime: str, status: str | None, moment: datetime) -> None:
-        offset = buffer.tell()
-        writer.write_record(record)
-        entry = {
-            "url": url,
-            "mime": _bare_mime(mime),
-            **({"status": status} if status else {}),
-            "digest": record.rec_headers.get_header("WARC-Payload-Digest")
-            or record.rec_headers.get_header("WARC-Block-Digest"),
-            "length": str(buffer.tell() - offset),
-            "offset": str(offset),
-            "filename": filename,
-        }
-        result.index_lines.append(
-            f"{surt_key(url)} {cdx_timestamp(moment)} {json.dumps(entry, sort_keys=True)}"
-        )
-
-    info = writer.create_warcinfo_record(
-        filename, {"software": software, "format": "WARC File Format 1.1", "isPartOf": page_url}
-    )
-    info.rec_headers.replace_header("WARC-Date", warc_date(created))
-    writer.write_record(info)
-    warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
-
+    Records in this order: the warcinfo; per exchange its response, then its request; the
+    attachments as resources; last the capture's metadata, referring to the page's response."""
+    warc = _WarcBuilder(created)
+    warc.write_warcinfo(software, page_url)
     for exchange in exchanges:
+        response_id = warc.write_response(exchange)
+        warc.write_request(exchange, concurrent_to=response_id)
+    for attachment in attachments:
+        warc.write_resource(attachment)
+    warc.write_metadata(capture_metadata, page_url)
+    return warc.finish()
+
+
+class _WarcBuilder:
+    """One WARC being written: a writer per record type, each indexing what it writes."""
+
+    def __init__(self, created: datetime) -> None:
+        from warcio.warcwriter import WARCWriter
+
+        self.created = created
+        self.buffer = io.BytesIO()
+        self.writer = WARCWriter(self.buffer, gzip=True, warc_version="WARC/1.1")
+        self.result = WarcResult(data=b"")
+        self.filename = WARC_PATH.rsplit("/", 1)[1]
+        self.warcinfo_id = ""
+
+    def write_warcinfo(self, software: str, page_url: str) -> None:
+        info = self.writer.create_warcinfo_record(
+            self.filename,
+            {"software": software, "format": "WARC File Format 1.1", "isPartOf": page_url},
+        )
+        info.rec_headers.replace_header("WARC-Date", warc_date(self.created))
+        self.writer.write_record(info)
+        self.warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
+
+    def write_response(self, exchange: HttpExchange) -> str:
+        """The response as the server sent it (decoded body, replayable headers); its id."""
+        from warcio.statusandheaders import StatusAndHeaders
+
         headers = _replay_headers(exchange.response_headers, len(exchange.body))
         status_line = f"{exchange.status} {exchange.status_text}".strip()
         http_headers = StatusAndHeaders(status_line, headers, protocol=exchange.http_version)
         warc_headers = {
             "WARC-Date": warc_date(exchange.fetched_at),
-            "WARC-Warcinfo-ID": warcinfo_id,
+            "WARC-Warcinfo-ID": self.warcinfo_id,
         }
         if exchange.server_ip:
             warc_headers["WARC-IP-Address"] = exchange.server_ip
-        response = writer.create_warc_record(
+        response = self.writer.create_warc_record(
             exchange.url,
             "response",
             payload=io.BytesIO(exchange.body),
@@ -214,17 +221,22 @@ def write_warc(
             warc_headers_dict=warc_headers,
         )
         mime = http_headers.get_header("Content-Type", "")
-        write(
+        self._write_indexed(
             response, url=exchange.url, mime=mime, status=str(exchange.status),
             moment=exchange.fetched_at,
         )  # fmt: skip
-        response_id = response.rec_headers.get_header("WARC-Record-ID")
-        result.record_ids.setdefault(exchange.url, response_id)
+        response_id: str = response.rec_headers.get_header("WARC-Record-ID")
+        self.result.record_ids.setdefault(exchange.url, response_id)
+        return response_id
+
+    def write_request(self, exchange: HttpExchange, *, concurrent_to: str) -> None:
+        """The request that fetched it (a Host header added when the browser left it out)."""
+        from warcio.statusandheaders import StatusAndHeaders
 
         request_headers = list(exchange.request_headers)
         if not any(name.lower() == "host" for name, _ in request_headers):
             request_headers.insert(0, ("Host", urlsplit(exchange.url).netloc))
-        request = writer.create_warc_record(
+        request = self.writer.create_warc_record(
             exchange.url,
             "request",
             payload=io.BytesIO(exchange.request_body),
@@ -234,47 +246,73 @@ def write_warc(
             ),
             warc_headers_dict={
                 "WARC-Date": warc_date(exchange.fetched_at),
-                "WARC-Concurrent-To": response_id,
-                "WARC-Warcinfo-ID": warcinfo_id,
+                "WARC-Concurrent-To": concurrent_to,
+                "WARC-Warcinfo-ID": self.warcinfo_id,
             },
         )
-        writer.write_record(request)
+        self.writer.write_record(request)
 
-    for attachment in attachments:
-        record = writer.create_warc_record(
+    def write_resource(self, attachment: Attachment) -> None:
+        """An attachment (screenshot, DOM) as a resource record under its own URI."""
+        record = self.writer.create_warc_record(
             attachment.warc_uri,
             "resource",
             payload=io.BytesIO(attachment.data),
             length=len(attachment.data),
             warc_content_type=attachment.content_type,
-            warc_headers_dict={"WARC-Date": warc_date(created), "WARC-Warcinfo-ID": warcinfo_id},
+            warc_headers_dict={
+                "WARC-Date": warc_date(self.created),
+                "WARC-Warcinfo-ID": self.warcinfo_id,
+            },
         )
-        write(
+        self._write_indexed(
             record, url=attachment.warc_uri, mime=attachment.content_type, status=None,
-            moment=created,
+            moment=self.created,
         )  # fmt: skip
 
-    metadata = json.dumps(capture_metadata, sort_keys=True, indent=2).encode("utf-8")
-    metadata_uri = "urn:fairclaim:capture:" + page_url
-    record = writer.create_warc_record(
-        metadata_uri,
-        "metadata",
-        payload=io.BytesIO(metadata),
-        length=len(metadata),
-        warc_content_type="application/json",
-        warc_headers_dict={
-            "WARC-Date": warc_date(created),
-            "WARC-Warcinfo-ID": warcinfo_id,
-            **(
-                {"WARC-Refers-To": result.record_ids[page_url]}
-                if page_url in result.record_ids
-                else {}
-            ),
-        },
-    )
-    write(record, url=metadata_uri, mime="application/json", status=None, moment=created)
-    result.data = buffer.getvalue()
-    return result
+    def write_metadata(self, capture_metadata: dict[str, Any], page_url: str) -> None:
+        """The capture's description as JSON, referring to the page's response when recorded."""
+        metadata = json.dumps(capture_metadata, sort_keys=True, indent=2).encode("utf-8")
+        metadata_uri = "urn:fairclaim:capture:" + page_url
+        refers_to = self.result.record_ids.get(page_url)
+        record = self.writer.create_warc_record(
+            metadata_uri,
+            "metadata",
+            payload=io.BytesIO(metadata),
+            length=len(metadata),
+            warc_content_type="application/json",
+            warc_headers_dict={
+                "WARC-Date": warc_date(self.created),
+                "WARC-Warcinfo-ID": self.warcinfo_id,
+                **({"WARC-Refers-To": refers_to} if refers_to else {}),
+            },
+        )
+        self._write_indexed(
+            record, url=metadata_uri, mime="application/json", status=None, moment=self.created
+        )
+
+    def finish(self) -> WarcResult:
+        self.result.data = self.buffer.getvalue()
+        return self.result
+
+    def _write_indexed(
+        self, record: Any, *, url: str, mime: str, status: str | None, moment: datetime
+    ) -> None:
+        offset = self.buffer.tell()
+        self.writer.write_record(record)
+        entry = {
+            "url": url,
+            "mime": _bare_mime(mime),
+            **({"status": status} if status else {}),
+            "digest": record.rec_headers.get_header("WARC-Payload-Digest")
+            or record.rec_headers.get_header("WARC-Block-Digest"),
+            "length": str(self.buffer.tell() - offset),
+            "offset": str(offset),
+            "filename": self.filename,
+        }
+        self.result.index_lines.append(
+            f"{surt_key(url)} {cdx_timestamp(moment)} {json.dumps(entry, sort_keys=True)}"
+        )
 
 
 def pages_jsonl(page_url: str, title: str, captured_at: datetime, page_id: str) -> bytes:

@@ -68,6 +68,8 @@ def domain_signed_data(
     software: str,
     tsa_url: str,
     retry: RetryPolicy | None = None,
+    *,
+    allow_loopback: bool | None = None,
 ) -> dict[str, Any]:
     """The spec's domain-identity variant: the domain key signs the hash (DER ECDSA-SHA256), a
     TSA timestamps that signature (`timeSignature`: a base64 TimeStampResp over the SHA-256 of
@@ -77,7 +79,12 @@ def domain_signed_data(
 
     digest = "sha256:" + hashlib.sha256(package_bytes).hexdigest()
     signature = base64.b64encode(key.sign_der(digest.encode("utf-8"))).decode("ascii")
-    token = request_token(tsa_url, hashlib.sha256(signature.encode("ascii")).digest(), retry=retry)
+    token = request_token(
+        tsa_url,
+        hashlib.sha256(signature.encode("ascii")).digest(),
+        retry=retry,
+        allow_loopback=allow_loopback,
+    )
     content = cms.ContentInfo.load(token)
     response = TimeStampResponse({"status": {"status": "granted"}, "time_stamp_token": content})
     tsa_chain = "".join(

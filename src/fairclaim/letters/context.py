@@ -13,6 +13,7 @@ from django.conf import settings
 from fairclaim.cases.claims import case_offers, latest_statements, statement_lines
 from fairclaim.cases.models import Case
 from fairclaim.links import public_url
+from fairclaim.rules.case_states import CaseEvent as FlowEvent
 
 # Expense lines are "Aufwendungsersatz" under §97a(2) no. 3 UrhG; everything else is damages.
 EXPENSE_CODES = {"documentation", "lawyer_fee"}
@@ -135,14 +136,14 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
 
 def _history(case: Case) -> tuple[dict, date | None]:
     rejection = (
-        case.events.filter(kind__in=["defence_rejected", "licence_rejected"])
+        case.events.filter(kind__in=[FlowEvent.DEFENCE_REJECTED, FlowEvent.LICENCE_REJECTED])
         .order_by("-seq")
         .first()
     )
     last = {}
     if rejection is not None:
         last = {
-            "what": "defence" if rejection.kind == "defence_rejected" else "licence",
+            "what": "defence" if rejection.kind == FlowEvent.DEFENCE_REJECTED else "licence",
             "on": rejection.at.date(),
             "reasons": rejection.payload.get("reasons", ""),
         }

@@ -1,6 +1,6 @@
 """DKIM-signed mail: Django's SMTP backend, signing each message when a key is configured
 (FAIRCLAIM_DKIM_KEY_FILE, FAIRCLAIM_DKIM_SELECTOR, FAIRCLAIM_DKIM_DOMAIN). Receivers can then
-tell a genuine fairclaim notice from a look-alike (market-and-law.md (e) 6: anti-phishing)."""
+tell a genuine fairclaim notice from a look-alike (anti-phishing: RFC 6376)."""
 
 from __future__ import annotations
 

@@ -134,6 +134,7 @@ def issue_pdf(
         location=settings.FAIRCLAIM_PUBLIC_URL,
         contact=settings.DEFAULT_FROM_EMAIL,
         tsa_url=settings.FAIRCLAIM_TSA_URL or None,
+        allow_loopback=settings.FAIRCLAIM_ALLOW_LOOPBACK,
     )
 
 

@@ -11,7 +11,6 @@ Must not import Django.
 
 from __future__ import annotations
 
-import io
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,11 +23,11 @@ from fairclaim.matching.errors import (
     CorruptImage,
     DecompressionBomb,
     EmptyImage,
-    NotAnImage,
     TooLarge,
     TruncatedImage,
     UnsupportedImage,
 )
+from fairclaim.matching.untrusted import open_untrusted_image
 
 # Default pixel cap: a 12,000 × 8,000 photo (96 MP) is the largest real camera output we expect;
 # anything larger is far more likely a decompression bomb than a photograph.
@@ -99,7 +98,7 @@ def decode_image(
         >>> decoded.rgb.shape
         (320, 512, 3)
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     if not data:
         raise EmptyImage("empty input: zero bytes")
@@ -109,29 +108,12 @@ def decode_image(
     if any(head.startswith(marker) for marker in _SVG_MARKERS) or b"<svg" in head:
         raise UnsupportedImage("SVG vector image: only raster images (JPEG, PNG, WebP, ...) match")
 
+    image = open_untrusted_image(data, max_pixels=max_pixels)
+    fmt = image.format or "unknown"
+    width, height = image.size
     with warnings.catch_warnings():
         # Pillow warns (and past 2× its own cap raises) on huge images; we apply our own limit.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data))
-        except Image.DecompressionBombError as exc:
-            raise DecompressionBomb(f"declared size exceeds the pixel limit: {exc}") from exc
-        except UnidentifiedImageError as exc:
-            raise NotAnImage(
-                f"not a recognised raster image (first bytes {data[:8]!r}, {len(data)} bytes)"
-            ) from exc
-        except (OSError, ValueError, SyntaxError) as exc:
-            raise CorruptImage(f"cannot read the image header: {exc}") from exc
-
-        fmt = image.format or "unknown"
-        width, height = image.size
-        if width <= 0 or height <= 0:
-            raise EmptyImage(f"image has a zero-length side ({width}×{height})")
-        if width * height > max_pixels:
-            raise DecompressionBomb(
-                f"{fmt} declares {width}×{height} = {width * height} pixels, over the limit "
-                f"of {max_pixels} pixels"
-            )
         if getattr(image, "n_frames", 1) > 1:
             raise AnimatedImage(
                 f"animated {fmt} with {image.n_frames} frames: extract the frame to compare"

@@ -48,9 +48,26 @@ class TruncatedImage(ImageDecodeError):
 
 
 class DecompressionBomb(ImageDecodeError):
-    """The declared pixel count exceeds the limit: decoding it could exhaust memory."""
+    """The declared pixel count exceeds the limit: decoding it could exhaust memory.
+
+    `pixels` is the declared count and `size` the declared (width, height) (each None when the
+    decoder refused before naming it), `limit` the limit applied, so each caller can word the
+    refusal for its reader."""
 
     code = "decompression_bomb"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        pixels: int | None = None,
+        size: tuple[int, int] | None = None,
+        limit: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.pixels = pixels
+        self.size = size
+        self.limit = limit
 
 
 class TooLarge(ImageDecodeError):

@@ -1,0 +1,1 @@
+"""Sightings and matches: what discovery finds, matched against the works, and their triage."""

@@ -1,7 +1,8 @@
 """A rights holder's decisions on matches: claim, licensed, ignore, not mine, whitelist a domain.
 
-A licence recorded here or a whitelisted domain also settles every later match of the same
-kind (`suppression_for`), so a known licensee is never claimed twice (DESIGN.md rule 2).
+A licence recorded here or a whitelisted domain also settles every later match of the same kind
+(`suppression_for`), so a known licensee is never claimed twice (product rule 2,
+docs/architecture.md).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Money for cases: instalments, providers (Stripe, bank transfer), settlement and payouts."""

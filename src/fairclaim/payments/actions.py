@@ -16,6 +16,7 @@ from django.utils import timezone
 from fairclaim.cases.claims import recipient_calendar
 from fairclaim.cases.log import append_event
 from fairclaim.cases.models import Case
+from fairclaim.rules.case_events import LogKind
 from fairclaim.rules.case_states import is_terminal
 from fairclaim.rules.fees import OfferTotal
 
@@ -101,7 +102,7 @@ def do_choose_offer(
             ],
             "replaces": [p.pk for p in earlier],
         }
-        append_event(case, "payment_plan_created", payload, actor=actor, at=now)
+        append_event(case, LogKind.PAYMENT_PLAN_CREATED, payload, actor=actor, at=now)
     return payments
 
 
@@ -128,7 +129,7 @@ def do_cancel_plan(case: Case, now: datetime, *, actor: str = "recipient") -> li
         )
         append_event(
             case,
-            "payment_plan_cancelled",
+            LogKind.PAYMENT_PLAN_CANCELLED,
             {"payments": [p.pk for p in plan], "offer": plan[0].offer},
             actor=actor,
             at=now,
@@ -199,7 +200,7 @@ def do_refund(
     now = now or timezone.now()
     append_event(
         payment.case,
-        "refund_requested",
+        LogKind.REFUND_REQUESTED,
         {"payment": payment.pk, "amount": str(amount), "currency": payment.currency},
         actor=actor,
         at=now,

@@ -17,8 +17,9 @@ from django.db import IntegrityError, transaction
 from fairclaim.cases.actions import CaseChanged, do_transition
 from fairclaim.cases.log import append_event
 from fairclaim.cases.models import Case
+from fairclaim.rules.case_events import LogKind
 from fairclaim.rules.case_states import CaseEvent as FlowEvent
-from fairclaim.rules.case_states import allowed_events
+from fairclaim.rules.case_states import CaseState, allowed_events
 
 from .journal import book_split
 from .models import Payment, PaymentFact
@@ -30,9 +31,9 @@ COMPLETION_EVENTS = (FlowEvent.PAYMENT_COMPLETED, FlowEvent.SETTLED)
 
 # The case-log event each kind of money fact appends.
 FACT_EVENTS = {
-    PaymentFact.Kind.RECEIPT: "payment_received",
-    PaymentFact.Kind.REFUND: "payment_refunded",
-    PaymentFact.Kind.CHARGEBACK: "payment_charged_back",
+    PaymentFact.Kind.RECEIPT: LogKind.PAYMENT_RECEIVED,
+    PaymentFact.Kind.REFUND: LogKind.PAYMENT_REFUNDED,
+    PaymentFact.Kind.CHARGEBACK: LogKind.PAYMENT_CHARGED_BACK,
 }
 
 
@@ -112,7 +113,7 @@ def resettle(payment: Payment, *, now: datetime, actor: str) -> Payment:
     if changed:
         append_event(
             payment.case,
-            "payment_status_changed",
+            LogKind.PAYMENT_STATUS_CHANGED,
             {
                 "payment": payment.pk,
                 "instalment": f"{payment.instalment_number}/{payment.instalment_count}",
@@ -137,7 +138,7 @@ def commit_plan_on_first_money(payment: Payment, *, now: datetime, actor: str) -
     only logged and blocks nothing. True when the case moved."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=payment.case_id)
-        if case.state == "payment_pending" or FlowEvent.OFFER_CHOSEN not in allowed_events(
+        if case.state == CaseState.PAYMENT_PENDING or FlowEvent.OFFER_CHOSEN not in allowed_events(
             case.state
         ):
             return False

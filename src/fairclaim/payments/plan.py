@@ -62,8 +62,8 @@ def instalment_plan(
     total: Money, count: int, first_due: date, closed: Closed | None = None
 ) -> list[Instalment]:
     """The plan: instalment n falls due n-1 months after `first_due`, moved forward past days the
-    recipient is closed (weekends, public holidays; DESIGN.md product rule 5) when `closed` is
-    given."""
+    recipient is closed (weekends, public holidays; product rule 5, docs/architecture.md) when
+    `closed` is given."""
     parts = split_amount(total, count)
     plan = []
     for index, amount in enumerate(parts):

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from fairclaim.accounts.throttle import Policy, clear, first_wait, record_failure, wait_text
 from fairclaim.cases.models import Case
+from fairclaim.rules.case_states import RECIPIENT_VISIBLE_STATES
+from fairclaim.rules.references import normalise_reference
 
 # 16 characters from 31 unambiguous ones (no 0/O, 1/I/L): 79 bits, typed from paper in 4 groups.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -37,18 +39,7 @@ PORTAL_PER_CLIENT = Policy(
 LINK_MAX_AGE = timedelta(days=60)  # a link in a notice outlives the longest deadline + reminders
 LINK_SALT = "fairclaim.portal.link"
 SESSION_KEY = "portal_cases"  # the ids of the cases this session has shown a code or link for
-# States in which the recipient has been told about the case (before that, there is nothing).
-VISIBLE_STATES = [
-    "notice_sent",
-    "licence_review",
-    "defence_review",
-    "payment_pending",
-    "overdue",
-    "escalated",
-    "resolved_paid",
-    "resolved_licensed",
-    "defence_upheld",
-]
+VISIBLE_STATES = RECIPIENT_VISIBLE_STATES
 _DUMMY_HASHES: dict[str, str] = {}
 
 
@@ -80,13 +71,6 @@ def new_access_code(case: Case) -> str:
 
 def normalise_code(code: str) -> str:
     return re.sub(r"[\s-]", "", code).upper()
-
-
-def normalise_reference(reference: str) -> str:
-    parts = re.findall(r"[A-Za-z]+|\d+", reference)
-    if len(parts) == 3 and parts[0].upper() == "FC":
-        return f"FC-{parts[1]}-{int(parts[2]):06d}"
-    return reference.strip().upper()
 
 
 def check_access_code(case: Case, code: str) -> bool:

@@ -17,6 +17,8 @@ from fairclaim.cases.actions import do_transition
 from fairclaim.cases.claims import recipient_calendar
 from fairclaim.cases.log import append_event
 from fairclaim.cases.models import Case, Defence, Message
+from fairclaim.rules.case_events import LogKind
+from fairclaim.rules.case_states import CaseEvent as FlowEvent
 from fairclaim.rules.case_states import allowed_events
 from fairclaim.rules.deadlines import resumed_deadline
 from fairclaim.works.models import Licence
@@ -29,7 +31,7 @@ class StepNotAllowed(Exception):
     """The case is not in a state where this step makes sense; the message says why."""
 
 
-def _require(case: Case, event: str, what: str) -> None:
+def _require(case: Case, event: FlowEvent, what: str) -> None:
     if event not in allowed_events(case.state):
         raise StepNotAllowed(
             f"{what} is not possible while the case is “{case.get_state_display()}”."
@@ -37,7 +39,7 @@ def _require(case: Case, event: str, what: str) -> None:
 
 
 def do_submit_licence(case: Case, details: dict, proof: CheckedProof, now: datetime):
-    _require(case, "licence_uploaded", "Showing a licence")
+    _require(case, FlowEvent.LICENCE_UPLOADED, "Showing a licence")
     with transaction.atomic():
         submission = LicenceSubmission(case=case, proof_content_type=proof.content_type, **details)
         digest = hashlib.sha256(proof.data).hexdigest()
@@ -45,7 +47,7 @@ def do_submit_licence(case: Case, details: dict, proof: CheckedProof, now: datet
         submission.save()
         do_transition(
             case,
-            "licence_uploaded",
+            FlowEvent.LICENCE_UPLOADED,
             actor="recipient",
             now=now,
             payload={
@@ -58,7 +60,7 @@ def do_submit_licence(case: Case, details: dict, proof: CheckedProof, now: datet
 
 
 def do_raise_defence(case: Case, kind: str, statement: str, proof: CheckedProof | None, now):
-    _require(case, "defence_raised", "Raising a defence")
+    _require(case, FlowEvent.DEFENCE_RAISED, "Raising a defence")
     with transaction.atomic():
         defence = Defence(case=case, kind=kind, statement=statement)
         digest = ""
@@ -68,7 +70,7 @@ def do_raise_defence(case: Case, kind: str, statement: str, proof: CheckedProof 
         defence.save()
         do_transition(
             case,
-            "defence_raised",
+            FlowEvent.DEFENCE_RAISED,
             actor="recipient",
             now=now,
             payload={
@@ -88,7 +90,7 @@ def do_post_message(case: Case, body: str, *, author_kind: str, author: User | N
         )
         append_event(
             case,
-            "message_posted",
+            LogKind.MESSAGE_POSTED,
             {
                 "message": message.pk,
                 "author": author_kind,
@@ -103,16 +105,16 @@ def do_post_message(case: Case, body: str, *, author_kind: str, author: User | N
 def do_decide_licence(
     submission: LicenceSubmission, *, accept: bool, reasons: str, user: User, now: datetime
 ) -> LicenceSubmission:
-    """Accepted: the case closes and the licence joins the ledger, so this licensee is never
-    claimed again for these works (DESIGN.md rule 2). Rejected: the clock runs again, with every
-    paused day given back."""
+    """Accepted: the case closes and the licence joins the ledger, so this licensee is never claimed
+    again for these works (product rule 2, docs/architecture.md). Rejected: the clock runs again,
+    with every paused day given back."""
     if submission.status != LicenceSubmission.Status.OPEN:
         raise StepNotAllowed("This licence proof has already been decided.")
     if not reasons.strip():
         raise StepNotAllowed("A decision needs its reasons in writing.")
     case = submission.case
     with transaction.atomic():
-        event = "licence_accepted" if accept else "licence_rejected"
+        event = FlowEvent.LICENCE_ACCEPTED if accept else FlowEvent.LICENCE_REJECTED
         do_transition(
             case,
             event,
@@ -148,7 +150,7 @@ def do_decide_defence(defence: Defence, *, uphold: bool, reasons: str, user: Use
         raise StepNotAllowed("A decision needs its reasons in writing.")
     case = defence.case
     with transaction.atomic():
-        event = "defence_upheld" if uphold else "defence_rejected"
+        event = FlowEvent.DEFENCE_UPHELD if uphold else FlowEvent.DEFENCE_REJECTED
         do_transition(
             case,
             event,
@@ -185,7 +187,7 @@ def _resume_clock(case: Case, now: datetime) -> None:
         Case.objects.filter(pk=case.pk).update(deadline=new)
         append_event(
             case,
-            "deadline_extended",
+            LogKind.DEADLINE_EXTENDED,
             {
                 "from": case.deadline.isoformat(),
                 "to": new.isoformat(),

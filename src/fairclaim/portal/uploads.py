@@ -15,9 +15,11 @@ import io
 import re
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from fairclaim.matching.decode import truncation_is_an_error
+from fairclaim.matching.errors import DecompressionBomb, ImageDecodeError, NotAnImage
+from fairclaim.matching.untrusted import open_untrusted_image
 
 MAX_PROOF_BYTES = 20 * 1024 * 1024  # a scanned multi-page invoice fits; a video does not
 MAX_PROOF_PIXELS = 80_000_000
@@ -76,13 +78,11 @@ def check_proof(name: str, data: bytes) -> CheckedProof:
             f"{name}: web pages and SVG drawings are not accepted; upload a PDF, JPEG or PNG."
         )
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with open_untrusted_image(data, max_pixels=MAX_PROOF_PIXELS) as image:
             if image.format not in {"JPEG", "PNG"}:
                 raise ProofRefused(
                     f"{name}: {image.format} files are not accepted; upload a PDF, JPEG or PNG."
                 )
-            if image.width * image.height > MAX_PROOF_PIXELS:
-                raise ProofRefused(f"{name}: the image has too many pixels.")
             with truncation_is_an_error():  # whatever another import did to Pillow's global flag
                 image.load()
             out = io.BytesIO()
@@ -91,7 +91,9 @@ def check_proof(name: str, data: bytes) -> CheckedProof:
                 return CheckedProof(out.getvalue(), "image/jpeg", ".jpg")
             image.save(out, "PNG")
             return CheckedProof(out.getvalue(), "image/png", ".png")
-    except (UnidentifiedImageError, Image.DecompressionBombError):
+    except (DecompressionBomb, Image.DecompressionBombError):
+        raise ProofRefused(f"{name}: the image has too many pixels.") from None
+    except NotAnImage:
         raise ProofRefused(f"{name}: this is not a PDF, JPEG or PNG file.") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ProofRefused(f"{name}: the file is damaged ({exc}).") from None
+    except (ImageDecodeError, OSError, SyntaxError, ValueError) as exc:
+        raise ProofRefused(f"{name}: the file is damaged ({exc.__cause__ or exc}).") from None

@@ -1,8 +1,8 @@
 """The append-only, hash-chained case log: entry hashing and chain verification (pure).
 
-DESIGN.md product rule 7: every decision and message is kept in an append-only, hash-chained case
-log. The Django layer stores `LogEntry` rows; this module computes and checks their hashes. No
-Django, no I/O, no clock (the caller passes `at`).
+Product rule 7 (docs/architecture.md): every decision and message is kept in an append-only,
+hash-chained case log. The Django layer stores `LogEntry` rows; this module computes and checks
+their hashes. No Django, no I/O, no clock (the caller passes `at`).
 
 Exact encoding (so an outside verifier can recompute a hash without this code):
 

@@ -1,6 +1,6 @@
 """The case flow as data: states, events, the allowed transitions, and `next_state`.
 
-Source: DESIGN.md "The flow" and the case state machine of the domain model. The
+Source: "The flow" in docs/architecture.md and the case state machine of the domain model. The
 Django layer stores `CaseState` values in `Case.state` and appends each `CaseEvent` to the case log
 (`rules.case_log`). Pure: no Django, no I/O, no clock.
 
@@ -8,8 +8,9 @@ Choices made where the sources leave room (each also visible in `TRANSITIONS`):
 - Reminders are events that keep `notice_sent` (product rule 5 caps them; the cap is the caller's
   policy, not a state).
 - A licence upload or a defence pauses the clock (`clock_paused`): reminders stop until a decision
-  with written reasons (DESIGN.md product rule 5). A rejection returns the case to `notice_sent`,
-  where the caller sets a fresh deadline; this also holds for uploads made while `overdue`.
+  with written reasons (product rule 5, docs/architecture.md). A rejection returns the case to
+  `notice_sent`, where the caller sets a fresh deadline; this also holds for uploads made while
+  `overdue`.
 - After escalation the law firm decides licence proofs and defences itself: those events keep the
   case `escalated` (they are still logged), and an acceptance or an upheld defence ends it.
 - Payment needs a chosen offer first (`offer_chosen` → `payment_pending`); a bank transfer that
@@ -98,8 +99,24 @@ TERMINAL_STATES: frozenset[CaseState] = frozenset(
 )
 
 # Clock paused = the notice deadline and reminders are suspended while a licence proof or a
-# defence is decided (DESIGN.md product rule 5).
+# defence is decided (product rule 5, docs/architecture.md).
 CLOCK_PAUSED_STATES: frozenset[CaseState] = frozenset({S.LICENCE_REVIEW, S.DEFENCE_REVIEW})
+
+# States in which the recipient has been told about the case and may open it in the portal:
+# before the first notice there is nothing to show, and a withdrawn case is no longer pursued.
+RECIPIENT_VISIBLE_STATES: frozenset[CaseState] = frozenset(
+    {
+        S.NOTICE_SENT,
+        S.LICENCE_REVIEW,
+        S.DEFENCE_REVIEW,
+        S.PAYMENT_PENDING,
+        S.OVERDUE,
+        S.ESCALATED,
+        S.RESOLVED_PAID,
+        S.RESOLVED_LICENSED,
+        S.DEFENCE_UPHELD,
+    }
+)
 
 _FLOW: dict[CaseState, dict[CaseEvent, CaseState]] = {
     S.DRAFT: {

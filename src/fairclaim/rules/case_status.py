@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .case_states import CLOCK_PAUSED_STATES, TERMINAL_STATES, CaseEvent, allowed_events, as_state
+from .case_states import (
+    CLOCK_PAUSED_STATES,
+    TERMINAL_STATES,
+    CaseEvent,
+    CaseState,
+    allowed_events,
+    as_state,
+)
 
 
 @dataclass(frozen=True)
@@ -29,9 +36,11 @@ class CaseStatus:
 
 
 # States whose deadline the recipient is asked to meet.
-DEADLINE_RUNS = frozenset({"notice_sent", "payment_pending"})
-RESOLVED = frozenset({"resolved_paid", "resolved_licensed", "defence_upheld"})
-NOT_SENT = frozenset({"draft", "review"})
+DEADLINE_RUNS = frozenset({CaseState.NOTICE_SENT, CaseState.PAYMENT_PENDING})
+RESOLVED = frozenset(
+    {CaseState.RESOLVED_PAID, CaseState.RESOLVED_LICENSED, CaseState.DEFENCE_UPHELD}
+)
+NOT_SENT = frozenset({CaseState.DRAFT, CaseState.REVIEW})
 
 
 def case_status(state: str, deadline: date | None, today: date) -> CaseStatus:
@@ -44,10 +53,10 @@ def case_status(state: str, deadline: date | None, today: date) -> CaseStatus:
         return CaseStatus("preparing", None, False, False, False)
     runs = state in DEADLINE_RUNS and deadline is not None and deadline >= today
     code = {
-        "notice_sent": "respond",
-        "payment_pending": "paying",
-        "overdue": "overdue",
-        "escalated": "escalated",
+        CaseState.NOTICE_SENT: "respond",
+        CaseState.PAYMENT_PENDING: "paying",
+        CaseState.OVERDUE: "overdue",
+        CaseState.ESCALATED: "escalated",
     }.get(state, "under_review" if state in CLOCK_PAUSED_STATES else "respond")
     return CaseStatus(
         code=code,

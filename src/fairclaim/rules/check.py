@@ -1,7 +1,8 @@
 """One claim, checked: the linter's findings, the decision and the fee statement together.
 
 This is what `fairclaim rules check` prints and what the Django layer calls before a claim may
-become a case (DESIGN.md product rule 1). Pure: `today` comes from the facts or the caller.
+become a case (product rule 1, docs/architecture.md). Pure: `today` comes from the facts or the
+caller.
 """
 
 from __future__ import annotations

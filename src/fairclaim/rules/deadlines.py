@@ -1,4 +1,4 @@
-"""Deadlines and reminders a recipient can live with (DESIGN.md product rule 5).
+"""Deadlines and reminders a recipient can live with (product rule 5, docs/architecture.md).
 
 The one definition of: the notice period per jurisdiction (`cadence_for`), the reminder periods
 (`reminder_deadline`, used by `schedule` and by the app's reminder job), and the recipient's

@@ -3,7 +3,7 @@
 One definition for every part of fairclaim that asks "is this the same site?": the claim linter
 (a rights holder's own sites, the whitelist, a licence's domains) and grouping recipients. The
 private section matters: `anna.github.io` and `bob.github.io` are two sites, not one
-`github.io` (DESIGN.md product rule 9: never group by a shared hosting suffix).
+`github.io` (product rule 9, docs/architecture.md: never group by a shared hosting suffix).
 
 Pure: tldextract's snapshot of the list ships inside the package and is read once, on first use;
 `suffix_list_urls=()` and `cache_dir=None` mean nothing is ever fetched or written at run time.

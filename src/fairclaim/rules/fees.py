@@ -87,9 +87,9 @@ CURE_LABELS = {
 }
 
 
-# "[G10]", "[U1][U4]", "— market-and-law.md C2": pointers into the project's legal research
-# notes. Staff and tools see them; a recipient cannot look them up, and the sources they stand
-# for are named in the text itself.
+# "[G10]", "[U1][U4]", "— <research notes> C2": pointers into legal research notes kept outside
+# the product, still found in statements stored before. A recipient cannot look them up, and the
+# sources they stand for are named in the text itself.
 RESEARCH_TAG = re.compile(
     r"\s*\[[A-Z]{1,2}\d{1,3}\]"
     r"|\s*—\s*market-and-law\.md\s+[A-Z]\d+\b"
@@ -493,7 +493,7 @@ def _surcharge_lines(
                 _refused(
                     surcharge.code,
                     f"not applied: {label!r} has no legal basis fairclaim can cite",
-                    "DESIGN.md product rule 3 (every line names its basis)",
+                    "product rule 3, docs/architecture.md (every line names its basis)",
                 )
             )
     return lines

@@ -84,7 +84,7 @@ NINTH_CIRCUIT = frozenset({"AK", "AZ", "CA", "HI", "ID", "MT", "NV", "OR", "WA",
 
 
 def use_period(facts: ClaimFacts) -> Period:
-    """The evidenced use: earliest evidence to the latest capture (DESIGN.md: evidence timeline)."""
+    """The evidenced use: earliest evidence to the latest capture (the evidence timeline)."""
     return Period(facts.use_start, facts.sighting.last_seen)
 
 

@@ -1,8 +1,9 @@
 """The send gate: may this case send this notice now? One decision for every kind of notice.
 
-DESIGN.md product rule 1: no notice without a clear claim-linter result re-run at send time, a
-positive itemised amount (or an explicit non-monetary cure), a recipient address, and a finished,
-verified capture that shows the image on the page. The Django layer gathers the facts (it re-runs
+Product rule 1 (docs/architecture.md): no notice without a clear claim-linter result re-run at send
+time, a positive itemised amount (or an explicit non-monetary cure), a recipient address, and a
+finished, verified capture that shows the image on the page. The Django layer gathers the facts (it
+re-runs
 the linter, verifies the bundles) into the plain values below; this module only decides, and
 names every reason it says no, so the case page, the sending task and the scheduler's reminders
 all refuse for the same reasons in the same words.
@@ -16,6 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
+
+from .case_states import CaseState
 
 
 class NoticeKind(StrEnum):
@@ -51,11 +55,11 @@ class Code(StrEnum):
 # leaves review; a reminder only runs while the recipient's clock runs; a takedown is the
 # alternative to a demand, never on a case the recipient contests, pays or that is closed; an
 # escalation follows the missed deadlines.
-ALLOWED_STATES: dict[NoticeKind, frozenset[str]] = {
-    NoticeKind.DEMAND: frozenset({"review"}),
-    NoticeKind.REMINDER: frozenset({"notice_sent"}),
-    NoticeKind.DMCA: frozenset({"review", "notice_sent", "overdue"}),
-    NoticeKind.ESCALATION: frozenset({"overdue"}),
+ALLOWED_STATES: dict[NoticeKind, frozenset[CaseState]] = {
+    NoticeKind.DEMAND: frozenset({CaseState.REVIEW}),
+    NoticeKind.REMINDER: frozenset({CaseState.NOTICE_SENT}),
+    NoticeKind.DMCA: frozenset({CaseState.REVIEW, CaseState.NOTICE_SENT, CaseState.OVERDUE}),
+    NoticeKind.ESCALATION: frozenset({CaseState.OVERDUE}),
 }
 # A takedown asks for removal, not money: the explicit non-monetary cure of rule 1.
 NON_MONETARY: frozenset[NoticeKind] = frozenset({NoticeKind.DMCA})
@@ -120,7 +124,7 @@ class Verdict:
             f"{r.line}: {r.message}" if r.line else r.message for r in self.reasons
         ).strip()
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind.value,
             "go": self.go,

@@ -1,0 +1,1 @@
+"""The works registry: photos, rights metadata, copyright registrations, the licence ledger."""

@@ -1,4 +1,4 @@
-"""Registering and processing works. `check_*` validates; `do_*` performs (see STYLE.md)."""
+"""Registering and processing works. `check_*` validates; `do_*` performs it."""
 
 from __future__ import annotations
 

@@ -6,10 +6,8 @@ serve the web upload, zip archives and the demo loader. Every refusal names the 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
-import re
 import warnings
 import zipfile
 import zlib
@@ -17,9 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from fairclaim.matching.decode import truncation_is_an_error
+from fairclaim.matching.errors import DecompressionBomb, ImageDecodeError, NotAnImage
+from fairclaim.matching.untrusted import open_untrusted_image
 
 # Formats a photographer registers; Pillow identifies them from content, never from the name.
 ACCEPTED_FORMATS = {
@@ -108,45 +108,37 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
             f"the file is {human_size(len(data))}; the limit is {human_size(limits.max_bytes)}",
         )
     try:
-        with warnings.catch_warnings(), _pillow_pixel_limit(limits.max_pixels):
-            # Our own limit (below) decides; Pillow's warning at its default 89 MP would otherwise
-            # refuse what FAIRCLAIM_MAX_IMAGE_PIXELS allows.
+        image = open_untrusted_image(data, max_pixels=limits.max_pixels)
+        image_format = image.format or ""
+        width, height = image.size
+        if image_format not in ACCEPTED_FORMATS:
+            raise UploadRefused(
+                filename, f"{image_format or 'this'} images are not accepted; "
+                "upload JPEG, PNG, WebP, GIF, TIFF or AVIF"
+            )  # fmt: skip
+        with warnings.catch_warnings(), truncation_is_an_error():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            image_format = image.format or ""
-            width, height = image.size
-            if image_format not in ACCEPTED_FORMATS:
-                raise UploadRefused(
-                    filename, f"{image_format or 'this'} images are not accepted; "
-                    "upload JPEG, PNG, WebP, GIF, TIFF or AVIF"
-                )  # fmt: skip
-            if width * height > limits.max_pixels:
-                raise UploadRefused(
-                    filename,
-                    f"the image claims {width}×{height} pixels ({_megapixels(width * height)}); "
-                    f"the limit is {_megapixels(limits.max_pixels)} "
-                    "(protection against decompression bombs)",
-                )
-            with truncation_is_an_error():
-                image.load()
+            image.load()
     except UploadRefused:
         raise
-    except UnidentifiedImageError:
+    except NotAnImage:
         raise UploadRefused(
             filename, f"this is not an image: its content is {describe_content(data)}"
         ) from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        # Pillow refuses far-too-large headers itself, before we see the size; it names the count.
-        claimed = re.search(r"\((\d+) pixels\)", str(exc))
-        size = _megapixels(int(claimed.group(1))) if claimed else "too many pixels"
+    except (DecompressionBomb, Image.DecompressionBombError) as exc:
+        size, pixels = getattr(exc, "size", None), getattr(exc, "pixels", None)
+        if size is not None:
+            claimed = f"{size[0]}×{size[1]} pixels ({_megapixels(size[0] * size[1])})"
+        else:  # Pillow refused a far-too-large header itself, naming only the count
+            claimed = _megapixels(pixels) if pixels else "too many pixels"
         raise UploadRefused(
             filename,
-            f"the image claims {size}; the limit is {_megapixels(limits.max_pixels)} "
+            f"the image claims {claimed}; the limit is {_megapixels(limits.max_pixels)} "
             "(protection against decompression bombs)",
         ) from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except (ImageDecodeError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise UploadRefused(
-            filename, f"the image is damaged and cannot be decoded ({exc})"
+            filename, f"the image is damaged and cannot be decoded ({exc.__cause__ or exc})"
         ) from None
     return CheckedImage(
         filename=filename,
@@ -162,19 +154,6 @@ def check_image(filename: str, data: bytes, limits: Limits) -> CheckedImage:
 def _megapixels(pixels: int) -> str:
     """100.9 MP, not "101 MP" against a limit of "100 MP" (which reads as within it)."""
     return f"{pixels / 1e6:.1f} MP"
-
-
-@contextlib.contextmanager
-def _pillow_pixel_limit(max_pixels: int) -> Iterator[None]:
-    """Pillow refuses outright at twice its global MAX_IMAGE_PIXELS; align it with our limit
-    while we open a file, so the setting can raise the limit as well as lower it. Uploads are
-    checked one at a time per process (as decode.truncation_is_an_error assumes)."""
-    previous = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = max_pixels
-    try:
-        yield
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
 
 
 def is_zip(filename: str, head: bytes) -> bool:

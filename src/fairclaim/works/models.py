@@ -166,7 +166,7 @@ class Registration(models.Model):
 class Licence(models.Model):
     """A known licence: a sale, an agency or stock licence, a CC grant, or a recipient's proof.
 
-    A match covered by a licence is never claimed (DESIGN.md product rule 2).
+    A match covered by a licence is never claimed (product rule 2, docs/architecture.md).
     """
 
     class Usage(models.TextChoices):
@@ -200,8 +200,8 @@ class Licence(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     reference = models.CharField(max_length=100, blank=True, help_text="Invoice or order number")
-    # The case in which a recipient proved this licence: that licensee is never claimed again
-    # for the work (DESIGN.md product rule 2). A case reference, not a key: works sits below
+    # The case in which a recipient proved this licence: that licensee is never claimed again for
+    # the work (product rule 2, docs/architecture.md). A case reference, not a key: works sits below
     # cases and must not import it.
     proven_in_case = models.CharField(
         max_length=40, blank=True, help_text="Reference of the case in which it was proven"

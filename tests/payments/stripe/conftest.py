@@ -25,6 +25,7 @@ def fake_stripe(fake_stripe_server, settings):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.STRIPE_API_BASE = fake_stripe_server.url
     settings.STRIPE_TIMEOUT_SECONDS = 5
+    settings.FAIRCLAIM_ALLOW_LOOPBACK = True  # the local Stripe listens on 127.0.0.1
     return fake_stripe_server
 
 

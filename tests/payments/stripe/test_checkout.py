@@ -90,6 +90,13 @@ def test_unreachable_stripe_is_a_retry_safe_error(fake_stripe, plan, settings):
     assert plan[0].checkout_session_id is None
 
 
+def test_stripe_is_reached_only_through_the_address_guard(fake_stripe, plan, settings):
+    settings.FAIRCLAIM_ALLOW_LOOPBACK = False  # the local Stripe is on 127.0.0.1
+    with pytest.raises(ProviderUnavailable, match="loopback address"):
+        do_start_card_payment(plan[0], OK, NO)
+    assert fake_stripe.requests == []
+
+
 def test_changing_the_offer_expires_the_open_checkout(fake_stripe, plan):
     do_start_card_payment(plan[0], OK, NO)
     plan[0].refresh_from_db()

@@ -32,7 +32,8 @@ from fairclaim.payments.providers.base import (
     check_open,
     check_refund,
 )
-from fairclaim.payments.references import find_case_references
+from fairclaim.rules.case_events import LogKind
+from fairclaim.rules.references import find_case_references
 
 from .statements import ParsedLine, parse_statement
 
@@ -281,7 +282,7 @@ def assign_line(line: StatementLine, case: Case, *, actor: str, now: datetime) -
             raise PaymentError(f"statement line {line.pk} is {line.get_status_display().lower()}")
         append_event(
             case,
-            "statement_line_assigned",
+            LogKind.STATEMENT_LINE_ASSIGNED,
             {"line": line.pk, "amount": str(line.amount), "currency": line.currency},
             actor=actor,
             at=now,

@@ -39,6 +39,8 @@ from fairclaim.payments.providers.base import (
     check_open,
     check_refund,
 )
+from fairclaim.payments.providers.stripe.http import GuardedStripeClient
+from fairclaim.rules.case_events import LogKind
 from fairclaim.rules.money import MINOR_UNIT_DIGITS
 
 DEFAULT_API_BASE = "https://api.stripe.com"
@@ -99,7 +101,9 @@ class StripeProvider(PaymentProvider):
         return stripe.StripeClient(
             self.api_key,
             base_addresses={"api": self.api_base},
-            http_client=stripe.RequestsClient(timeout=self.timeout),
+            http_client=GuardedStripeClient(
+                timeout=self.timeout, allow_loopback=settings.FAIRCLAIM_ALLOW_LOOPBACK
+            ),
             max_network_retries=self.retries,
         )
 
@@ -161,7 +165,7 @@ class StripeProvider(PaymentProvider):
         )
         append_event(
             payment.case,
-            "card_checkout_started",
+            LogKind.CARD_CHECKOUT_STARTED,
             {"payment": payment.pk, "session": session["id"], "attempt": attempt},
             actor=ACTOR,
             at=now,
