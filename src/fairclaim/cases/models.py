@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.models import Organisation
 from fairclaim.monitoring.models import Match
+from fairclaim.rules import fees
 from fairclaim.rules.case_states import CaseState, is_terminal
 from fairclaim.works.models import Work
 
@@ -391,6 +392,10 @@ class FeeStatement(models.Model):
 
     def __str__(self):
         return f"Statement v{self.version} of {self.claim}"
+
+    def value(self) -> fees.FeeStatement:
+        """The stored statement as the typed value `rules.fees` made it."""
+        return fees.FeeStatement.from_json(self.statement)
 
 
 def capture_path(capture: "Capture", filename: str) -> str:

@@ -21,10 +21,11 @@ from fairclaim.rules.case_states import is_terminal
 from fairclaim.rules.money import currency_for
 
 from .actions import do_transition
-from .claims import FALLBACK_CURRENCY, case_offers, do_check_claim
+from .claims import FALLBACK_CURRENCY, do_check_claim
 from .gate import line_evidence
 from .log import append_event
 from .models import Case, CaseLine, Claim
+from .statements import case_offers, latest_statement, past_use_total
 
 # Editable recipient details, in the order the form shows them.
 RECIPIENT_FIELDS = (
@@ -131,7 +132,7 @@ def do_edit_recipient(case: Case, changes: dict[str, str], *, user, now: datetim
             claim.inputs = {**claim.inputs, "jurisdiction": case.jurisdiction}
             claim.save(update_fields=["inputs", "updated_at"])
             do_check_claim(claim, now.date())
-            total = claim.result["statement"]["totals"]["past_only"].get("gross")
+            total = past_use_total(latest_statement(claim))
             case.lines.filter(match_id=claim.match_id).update(amount=total)
     return case
 

@@ -29,7 +29,7 @@ from fairclaim.rules.deadlines import cadence_for, deadline, reminder_deadline
 from fairclaim.rules.send_gate import NoticeKind, Verdict
 
 from .actions import do_transition
-from .claims import recipient_calendar
+from .claim_facts import recipient_calendar
 from .gate import evaluate
 from .log import append_event
 from .models import Case, Notice

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from fairclaim.cases.claims import case_offers, latest_statements, statement_lines
 from fairclaim.cases.models import Case
+from fairclaim.cases.statements import case_offers, latest_statements, statement_lines
 from fairclaim.links import public_url
 
 # Expense lines are "Aufwendungsersatz" under §97a(2) no. 3 UrhG; everything else is damages.
