@@ -159,7 +159,7 @@ def _offers(statements: list[FeeStatement], currency: str, locale: str) -> dict[
             formats.money(total.net, locale),
             formats.money(total.vat, locale),
             formats.money(total.gross, locale),
-            rate,
+            rate if total.vat.amount else "",
             total,
         )
     return offers

@@ -23,6 +23,9 @@ USAGES = {
     "advertising": lambda: pgettext("use type", "advertising"),
 }
 PLACEMENTS = {
+    "homepage": lambda: pgettext("placement", "home page"),
+    "subpage": lambda: pgettext("placement", "subpage"),
+    "article": lambda: pgettext("placement", "in an article"),
     "hero": lambda: pgettext("placement", "header image"),
     "inline": lambda: pgettext("placement", "in the text"),
     "product": lambda: pgettext("placement", "product image"),
