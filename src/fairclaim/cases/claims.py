@@ -15,6 +15,7 @@ from itertools import groupby
 from django.db import transaction
 
 from fairclaim.accounts.models import User
+from fairclaim.letters.formats import letter_language
 from fairclaim.monitoring.models import Match
 from fairclaim.rules.check import check_claim
 from fairclaim.rules.facts import InvalidFacts, parse_facts
@@ -125,7 +126,7 @@ def do_open_cases(claims: list[Claim], *, actor: str, now: datetime) -> list[Cas
                 rights_holder_id=owner_id,
                 jurisdiction=jurisdiction,
                 currency=currency_for(jurisdiction, FALLBACK_CURRENCY),
-                language="de" if jurisdiction in {"DE", "AT"} else "en",
+                language=letter_language(jurisdiction, inputs["recipient_country"]),
                 recipient_name=inputs["recipient_name"],
                 recipient_domain=domain,
                 recipient_email=_first_email(first),

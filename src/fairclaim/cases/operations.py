@@ -17,6 +17,7 @@ from django.db import transaction
 
 from fairclaim.accounts.access import can_change_cases, get_case_for_user
 from fairclaim.accounts.models import User
+from fairclaim.letters.formats import letter_language
 from fairclaim.rules.case_states import is_terminal
 from fairclaim.rules.money import currency_for
 
@@ -122,7 +123,7 @@ def do_edit_recipient(case: Case, changes: dict[str, str], *, user, now: datetim
         fields = [*diff, "updated_at"]
         if "jurisdiction" in diff:
             case.currency = currency_for(case.jurisdiction, FALLBACK_CURRENCY)
-            case.language = "de" if case.jurisdiction in {"DE", "AT"} else "en"
+            case.language = letter_language(case.jurisdiction, case.recipient_country)
             fields += ["currency", "language"]
         case.updated_at = now
         case.save(update_fields=fields)

@@ -20,6 +20,18 @@ LETTER_LANGUAGES = ("en", "de", "fr", "es", "it")
 LOCALES = {"de": "de_DE", "fr": "fr_FR", "es": "es_ES", "it": "it_IT", "en": "en_GB"}
 
 
+# The letter's language by the recipient's country, where it is one of ours; a claim under
+# German or Austrian law is written in German whatever the country (as before).
+LANGUAGE_BY_COUNTRY = {"DE": "de", "AT": "de", "LI": "de", "FR": "fr", "MC": "fr", "ES": "es",
+                       "IT": "it", "SM": "it", "VA": "it"}  # fmt: skip
+
+
+def letter_language(jurisdiction: str, recipient_country: str = "") -> str:
+    if jurisdiction.upper() in {"DE", "AT"}:
+        return "de"
+    return LANGUAGE_BY_COUNTRY.get(recipient_country.upper(), "en")
+
+
 def locale_for(language: str, jurisdiction: str = "") -> str:
     if language == "en" and jurisdiction.upper() == "US":
         return "en_US"
