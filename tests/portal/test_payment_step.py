@@ -58,7 +58,7 @@ def priced_case(cast, client):
 
 def test_bank_transfer_in_three_instalments_shows_the_reference_and_the_plan(client, priced_case):
     case, claim = priced_case
-    gross = claim.result["statement"]["totals"]["past_and_future"]["gross"]
+    gross = claim.check_result()["statement"]["totals"]["past_and_future"]["gross"]
     response = client.post(
         reverse("portal:pay", args=[case.reference]),
         {"offer": "past_and_future", "instalments": 3, "method": "bank_transfer"},

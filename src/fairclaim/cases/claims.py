@@ -81,7 +81,9 @@ def do_check_claim(claim: Claim, today: date) -> Claim:
             statement=payload["statement"],
         )
         claim.decision = payload["decision"]
-        claim.result = payload
+        # The statement is kept once, in the FeeStatement above; the result names its version.
+        statement = payload.pop("statement")
+        claim.result = {**payload, "statement_version": statement["version"]}
         claim.status = Claim.Status.CHECKED
         claim.save(update_fields=["decision", "result", "status", "updated_at"])
     return claim

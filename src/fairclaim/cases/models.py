@@ -372,6 +372,15 @@ class Claim(models.Model):
     def get_absolute_url(self):
         return reverse("cases:claim", args=[self.pk])
 
+    def check_result(self) -> dict:
+        """The claim check as `rules check` prints it. The statement is stored once, in the
+        claim's `FeeStatement` of the version `result` names; a result stored before that
+        still carries its own copy."""
+        if not self.result or "statement" in self.result:
+            return self.result
+        kept = self.statements.filter(version=self.result.get("statement_version")).first()
+        return {**self.result, "statement": kept.statement if kept else None}
+
 
 class FeeStatement(models.Model):
     """Every calculation of a claim's statement, kept (fairness rule 3: amounts are explained,

@@ -113,7 +113,7 @@ def show_claim(request, pk):
     context = {
         "claim": claim,
         "form": form,
-        "result": claim.result or None,
+        "result": claim.check_result() or None,
         "can_edit": can_approve_claims(request.user)
         and claim.status in {"draft", "checked", "approved"},
         "can_close": can_approve_claims(request.user)

@@ -36,6 +36,8 @@ SIZES = {
     "medium": lambda: pgettext("image size", "medium"),
     "large": lambda: pgettext("image size", "large"),
 }
+# The case records the UK as GB (ISO); the rules call its law UK.
+LAWS = {"DE": "DE", "US": "US", "UK": "UK", "GB": "UK"}
 TERRITORIES = {
     "worldwide": lambda: pgettext("territory", "worldwide"),
 }
@@ -157,7 +159,9 @@ def _ground(line: FeeLine, jurisdiction: str) -> str:
             "UK": lambda: _(
                 "Damages on the user principle: a reasonable licence fee for this use."
             ),
-        }.get(jurisdiction.upper(), lambda: _("A reasonable licence fee for this use."))()
+        }.get(
+            LAWS.get(jurisdiction.upper(), ""), lambda: _("A reasonable licence fee for this use.")
+        )()
     if code == "licence_fee":
         return _("A reasonable licence fee for this use.")
     if code == "future_licence_offer":
