@@ -92,7 +92,7 @@ def test_own_domains_come_from_the_organisation_and_block_a_subdomain(make_claim
     do_check_claim(claim, TODAY)
     assert claim.decision == "block"
     assert "OWN_SITE" in codes(claim)
-    assert claim.result["statement"]["lines"] == []
+    assert claim.check_result()["statement"]["lines"] == []
 
 
 def test_agency_domains_come_from_the_organisation(make_claim, org):

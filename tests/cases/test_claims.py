@@ -54,7 +54,7 @@ def test_a_checked_claim_keeps_every_statement_version(claim):
     assert claim.decision == "send"
     versions = list(FeeStatement.objects.filter(claim=claim).values_list("version", flat=True))
     assert versions == [1, 2]
-    lines = claim.result["statement"]["lines"]
+    lines = claim.check_result()["statement"]["lines"]
     assert all(line["basis"] for line in lines)
 
 
@@ -88,7 +88,7 @@ def test_approval_opens_one_case_per_recipient_with_a_line_per_work(client, cast
     assert (case.recipient_domain, case.jurisdiction, case.currency) == ("laden.de", "DE", "EUR")
     [line] = case.lines.all()
     assert line.work == cast.work
-    assert str(line.amount) == claim.result["statement"]["totals"]["past_only"]["gross"]
+    assert str(line.amount) == claim.check_result()["statement"]["totals"]["past_only"]["gross"]
     assert claim.status == "in_case"
     assert [e.kind for e in case.events.order_by("seq")] == ["case_opened", "claim_added"]
 

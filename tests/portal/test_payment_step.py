@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from fairclaim.cases.claims import do_check_claim
 from fairclaim.cases.models import Case, Claim, RateCard
+from fairclaim.cases.statements import statement_lines
 from fairclaim.payments.models import Payment
 from fairclaim.portal.access import new_access_code
 from tests.payments.stripe.conftest import API_KEY
@@ -56,7 +58,7 @@ def priced_case(cast, client):
 
 def test_bank_transfer_in_three_instalments_shows_the_reference_and_the_plan(client, priced_case):
     case, claim = priced_case
-    gross = claim.result["statement"]["totals"]["past_and_future"]["gross"]
+    gross = claim.check_result()["statement"]["totals"]["past_and_future"]["gross"]
     response = client.post(
         reverse("portal:pay", args=[case.reference]),
         {"offer": "past_and_future", "instalments": 3, "method": "bank_transfer"},
@@ -141,13 +143,13 @@ def test_a_paid_plan_brings_a_signed_release_and_licence_certificate(
 
 
 def test_the_case_page_itemises_every_amount_with_its_basis(client, priced_case):
-    case, claim = priced_case
+    case, _claim = priced_case
     page = client.get(reverse("portal:case", args=[case.reference])).content.decode()
-    lines = claim.result["statement"]["lines"]
+    lines = statement_lines(case)  # the statement's lines as worded for the reader
     assert lines
     assert "How the amounts are made up" in page
     for line in lines:
-        assert line["label"] in page
+        assert escape(line["label"]) in page
         assert f"{line['amount']} {line['currency']}" in page
     # The legal sources are named in full; no research notes' tags ([G10], [U1]) are shown
     # (rules/ no longer writes them; statements stored before still have them stripped).

@@ -6,7 +6,7 @@ import pytest
 
 from fairclaim.rules.check import check_claim
 from fairclaim.rules.facts import PriceEntry
-from fairclaim.rules.fees import basis_for_recipient, cheapest_cover, size_class
+from fairclaim.rules.fees import FeeStatement, basis_for_recipient, cheapest_cover, size_class
 from fairclaim.rules.linter import SOURCE_97A3
 
 US = {"jurisdiction": "US", "recipient.country": "US", "recipient.us_state": "NY",
@@ -66,8 +66,11 @@ def test_base_statement_has_past_and_future_licence_with_vat_on_future_only(make
     assert result.decision == "send"
     assert summary(result) == [("past_licence", "600.00"), ("future_licence", "600.00")]
     past = result.statement.lines[0]
-    assert "2026-01-15–2026-11-20 (11 started months)" in past.label
-    assert "§97(2) sentence 3 UrhG" in past.basis
+    assert (str(past.period.start), str(past.period.end)) == ("2026-01-15", "2026-11-20")
+    assert (past.months_covered, past.count, past.unit_months) == (11, 1, 12)
+    assert past.basis.code == "licence_analogy"
+    assert "§ 97 Abs. 2 S. 3 UrhG" in past.basis.statutes
+    assert past.label == "past_licence"  # a code: the letters word it
     assert past.offers == ("past_only", "past_and_future")
     assert result.statement.lines[1].offers == ("past_and_future",)
     assert totals(result) == {
@@ -95,7 +98,8 @@ def test_missing_credit_surcharge_in_germany(make_facts, pct, amount, capped):
     )
     line = next(line for line in result.statement.lines if line.code == "credit_surcharge")
     assert str(line.amount) == amount
-    assert "§13" in line.basis
+    assert "§ 13 UrhG" in line.basis.statutes
+    assert (line.pct, str(line.base)) == (min(Decimal(pct), Decimal(100)), "600.00")
     assert ("SURCHARGE_CAPPED" in {f.code for f in result.findings}) is capped
 
 
@@ -124,7 +128,7 @@ def test_german_surcharge_only_on_days_within_the_regular_period(make_facts):
         ("future_licence", "600.00"),
     ]
     surcharge = result.statement.lines[1]
-    assert "2023-01-01–2026-11-20" in surcharge.label
+    assert [(str(p.start), str(p.end)) for p in surcharge.periods] == [("2023-01-01", "2026-11-20")]
     assert result.decision == "send"
 
 
@@ -141,10 +145,11 @@ def test_us_time_barred_days_are_not_priced(make_facts):
     )
     past = result.statement.lines[0]
     assert (str(past.period.start), str(past.period.end)) == ("2023-11-28", "2024-06-30")
-    assert "(8 started months)" in past.label
+    assert past.months_covered == 8
     assert str(past.amount) == "600.00"
     assert past.amount.currency == "USD"
-    assert "§504(b)" in past.basis
+    assert "17 U.S.C. § 504(b)" in past.basis.statutes
+    assert past.basis.authorities[0].startswith("Barcroft Media v. Coed Media Group")
 
 
 def test_production_surcharge_from_a_schedule_applies_to_past_and_future(make_facts):
@@ -209,7 +214,8 @@ def test_documentation_expense_is_a_past_use_line_with_its_basis(make_facts):
         )
     )
     line = next(line for line in result.statement.lines if line.code == "documentation")
-    assert (str(line.amount), line.basis) == ("85.00", "evidence capture")
+    assert (str(line.amount), line.basis.note) == ("85.00", "evidence capture")
+    assert line.group == "expenses"
     assert totals(result)["past_only"]["gross"] == "685.00"
 
 
@@ -316,3 +322,49 @@ def test_a_recipient_reads_the_basis_without_research_tags():
     assert basis_for_recipient("§97a(2) UrhG [a note in brackets]") == (
         "§97a(2) UrhG [a note in brackets]"
     )
+
+
+LEGACY_KEYS = {"code", "label", "amount", "currency", "basis", "offers", "vat_applies", "period",
+               "details"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {**NO_CREDIT_100, "sighting.first_seen": "2021-06-01"},
+        {"pricing.expenses": [{"kind": "documentation", "amount": "85.00", "basis": "capture"}]},
+        {**US, **REGISTERED},
+    ],
+)
+def test_a_statement_read_back_from_json_is_the_same_typed_value(make_facts, overrides):
+    statement = check_claim(make_facts(overrides)).statement
+    stored = statement.to_json()
+    again = FeeStatement.from_json(stored)
+    assert again.lines == statement.lines
+    assert again.offers == statement.offers
+    assert again.to_json() == stored
+    for line in stored["lines"]:
+        assert set(line) >= LEGACY_KEYS  # the documented shape: keys added, none removed
+        assert line["label"] == line["code"]  # no sentence leaves rules/
+
+
+def test_a_statement_stored_before_line_values_still_reads():
+    legacy = {
+        "version": 1, "inputs_digest": "0" * 64, "rules_version": "2026.11.1",
+        "currency": "EUR", "rounding": "half_up_per_line", "vat": {"rate": "0.19"},
+        "attribution_only": False, "priced_period": ["2026-06-01", "2026-12-04"],
+        "priced_periods": [["2026-06-01", "2026-12-04"]], "nothing_owed": False,
+        "future_licence_months": 12,
+        "lines": [{"code": "past_licence", "label": "Licence for past use", "amount": "450.00",
+                   "currency": "EUR", "basis": "licence analogy", "offers": ["past_only"],
+                   "vat_applies": False, "period": ["2026-06-01", "2026-12-04"],
+                   "details": {"months_covered": 7, "count": 1, "unit_months": 12}}],
+        "totals": {"past_only": {"net": "450.00", "vat": "0.00", "gross": "450.00"}},
+    }  # fmt: skip
+    statement = FeeStatement.from_json(legacy)
+    line = statement.lines[0]
+    assert (line.amount.amount, line.months_covered, line.label) == (
+        Decimal("450.00"), 7, "Licence for past use"
+    )  # fmt: skip
+    assert line.basis.note == "licence analogy"
+    assert statement.offers["past_only"].gross.amount == Decimal("450.00")

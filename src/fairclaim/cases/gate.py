@@ -10,7 +10,6 @@ captures and verify its latest bundle; the pure core decides.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from fairclaim.rules.check import check_claim
 from fairclaim.rules.facts import InvalidFacts, parse_facts
@@ -23,8 +22,9 @@ from fairclaim.rules.send_gate import (
     send_gate,
 )
 
-from .claims import ClaimNotReady, build_facts, latest_statements, statement_amount
+from .claim_facts import ClaimNotReady, build_facts
 from .models import Capture, Case, CaseLine, Claim
+from .statements import latest_statements, past_use_total
 
 # Findings that stop a claim; the others (info, downgrade) are part of a clear result.
 STOPPING_EFFECTS = {"block", "hold"}
@@ -79,7 +79,7 @@ def line_facts(line: CaseLine, statements: dict, today: date) -> LineFacts:
         label=line_label(line),
         linter_decision=decision,
         linter_reasons=reasons,
-        amount=_past_use_total(statement),
+        amount=past_use_total(statement),
         evidence=status,
         bundle_verifies=bundle_verifies(latest) if latest is not None else False,
         absence_decided=decided,
@@ -146,13 +146,3 @@ def _claim_of(line: CaseLine) -> Claim | None:
     if line.match_id is None:
         return None
     return Claim.objects.filter(match_id=line.match_id, case_id=line.case_id).first()
-
-
-def _past_use_total(statement) -> Decimal | None:
-    if statement is None:
-        return None
-    total = (statement.statement.get("totals") or {}).get("past_only") or {}
-    try:
-        return statement_amount(total.get("gross", ""))
-    except (InvalidOperation, IndexError):
-        return None

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.models import Organisation
 from fairclaim.monitoring.models import Match
+from fairclaim.rules import fees
 from fairclaim.rules.case_states import CaseState, is_terminal
 from fairclaim.rules.references import case_reference
 from fairclaim.works.models import Work
@@ -372,6 +373,15 @@ class Claim(models.Model):
     def get_absolute_url(self):
         return reverse("cases:claim", args=[self.pk])
 
+    def check_result(self) -> dict:
+        """The claim check as `rules check` prints it. The statement is stored once, in the
+        claim's `FeeStatement` of the version `result` names; a result stored before that
+        still carries its own copy."""
+        if not self.result or "statement" in self.result:
+            return self.result
+        kept = self.statements.filter(version=self.result.get("statement_version")).first()
+        return {**self.result, "statement": kept.statement if kept else None}
+
 
 class FeeStatement(models.Model):
     """Every calculation of a claim's statement, kept (fairness rule 3: amounts are explained,
@@ -392,6 +402,10 @@ class FeeStatement(models.Model):
 
     def __str__(self):
         return f"Statement v{self.version} of {self.claim}"
+
+    def value(self) -> fees.FeeStatement:
+        """The stored statement as the typed value `rules.fees` made it."""
+        return fees.FeeStatement.from_json(self.statement)
 
 
 def capture_path(capture: "Capture", filename: str) -> str:

@@ -20,13 +20,15 @@ from fairclaim.accounts.models import User
 from fairclaim.rules.case_events import LogKind
 from fairclaim.rules.case_states import CaseEvent as FlowEvent
 from fairclaim.rules.case_states import CaseState, is_terminal
+from fairclaim.letters.formats import letter_language
 from fairclaim.rules.money import currency_for
 
 from .actions import do_transition
-from .claims import FALLBACK_CURRENCY, case_offers, do_check_claim
+from .claims import FALLBACK_CURRENCY, do_check_claim
 from .gate import line_evidence
 from .log import append_event
 from .models import Case, CaseLine, Claim
+from .statements import case_offers, latest_statement, past_use_total
 
 # Editable recipient details, in the order the form shows them.
 RECIPIENT_FIELDS = (
@@ -123,7 +125,7 @@ def do_edit_recipient(case: Case, changes: dict[str, str], *, user, now: datetim
         fields = [*diff, "updated_at"]
         if "jurisdiction" in diff:
             case.currency = currency_for(case.jurisdiction, FALLBACK_CURRENCY)
-            case.language = "de" if case.jurisdiction in {"DE", "AT"} else "en"
+            case.language = letter_language(case.jurisdiction, case.recipient_country)
             fields += ["currency", "language"]
         case.updated_at = now
         case.save(update_fields=fields)
@@ -133,7 +135,7 @@ def do_edit_recipient(case: Case, changes: dict[str, str], *, user, now: datetim
             claim.inputs = {**claim.inputs, "jurisdiction": case.jurisdiction}
             claim.save(update_fields=["inputs", "updated_at"])
             do_check_claim(claim, now.date())
-            total = claim.result["statement"]["totals"]["past_only"].get("gross")
+            total = past_use_total(latest_statement(claim))
             case.lines.filter(match_id=claim.match_id).update(amount=total)
     return case
 

@@ -13,7 +13,6 @@ from fairclaim.rules.case_states import CaseState, clock_paused, is_terminal
 from fairclaim.rules.case_status import DEADLINE_RUNS, case_status
 from fairclaim.rules.send_gate import ALLOWED_STATES, Evidence, NoticeKind
 
-from .claims import case_offers
 from .evidence import timeline_for
 from .forms import LineReasonForm, NoteForm, ReasonForm, RecipientForm, SettlementForm
 from .gate import evaluate, line_evidence
@@ -32,6 +31,7 @@ from .operations import (
     imprint_suggestion,
     may_operate,
 )
+from .statements import case_offers
 
 # The next thing the case would send, by state: the gate's verdict on it is shown before its button.
 NEXT_SEND = {

@@ -10,13 +10,38 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from fairclaim.cases.claims import case_offers, latest_statements, statement_lines
+from fairclaim.accounts.models import Organisation, User
 from fairclaim.cases.models import Case
+from fairclaim.cases.statements import case_offers, latest_statements, statement_lines, work_title
 from fairclaim.links import public_url
 from fairclaim.rules.case_states import CaseEvent as FlowEvent
+from fairclaim.rules.fees import EXPENSE_CODES, OFFER_CODES, FeeStatement
 
-# Expense lines are "Aufwendungsersatz" under §97a(2) no. 3 UrhG; everything else is damages.
-EXPENSE_CODES = {"documentation", "lawyer_fee"}
+# Who signs for the platform when a rights holder has no operator acting for it.
+PLATFORM_NAME = "fairclaim"
+
+
+@dataclass
+class Sender:
+    """Who writes: the rights holder, the organisation acting for it, and a person to ask."""
+
+    rights_holder: str
+    rights_holder_address: str = ""
+    rights_holder_country: str = ""
+    agent: str = PLATFORM_NAME
+    agent_address: str = ""
+    agent_country: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+
+    @property
+    def agent_address_line(self) -> str:
+        return ", ".join(line.strip() for line in self.agent_address.splitlines() if line.strip())
+
+    @property
+    def rights_holder_address_line(self) -> str:
+        lines = self.rights_holder_address.splitlines()
+        return ", ".join(line.strip() for line in lines if line.strip())
 
 
 @dataclass
@@ -55,6 +80,12 @@ class NoticeContext:
     uses: list[WorkUse] = field(default_factory=list)
     damages: list[dict] = field(default_factory=list)
     expenses: list[dict] = field(default_factory=list)
+    # The future licence: part of the second offer, never of the damages.
+    offer_lines: list[dict] = field(default_factory=list)
+    # The typed statement of each work (title, latest statement): the letter's fee section is
+    # worded from them in the letter's language when it is rendered.
+    statements: list[tuple[str, FeeStatement]] = field(default_factory=list)
+    sender: Sender | None = None
     totals: dict[str, dict] = field(default_factory=dict)
     statutory_damages_available: bool = False
     consumer: bool = False
@@ -81,9 +112,14 @@ class NoticeContext:
 def build_context(case: Case, *, access_code: str, link_token: str, today: date) -> NoticeContext:
     link = public_url(f"/portal/link/{link_token}/" if link_token else "/portal/")
     statements = latest_statements(case)
-    damages, expenses = [], []
+    damages, expenses, offer_lines = [], [], []
     for line in statement_lines(case, statements):
-        (expenses if line["code"] in EXPENSE_CODES else damages).append(line)
+        if line["code"] in EXPENSE_CODES:
+            expenses.append(line)
+        elif line["code"] in OFFER_CODES or "past_only" not in line["offers"]:
+            offer_lines.append(line)
+        else:
+            damages.append(line)
     context = NoticeContext(
         reference=case.reference,
         language=case.language,
@@ -102,6 +138,9 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
         currency=case.currency,
         damages=damages,
         expenses=expenses,
+        offer_lines=offer_lines,
+        statements=[(work_title(s), s.value()) for s in statements],
+        sender=sender_of(case),
         totals={
             name: {"net": o.net.amount, "vat": o.vat.amount, "gross": o.gross.amount}
             for name, o in case_offers(case, statements).items()
@@ -132,6 +171,30 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
         )
     context.last_rejection, context.recipient_wrote_on = _history(case)
     return context
+
+
+def sender_of(case: Case) -> Sender:
+    """The rights holder, the operator acting for it (the platform when none) and the named
+    person to contact: the operator's first active case manager."""
+    holder = case.rights_holder
+    agent: Organisation | None = holder.operator
+    contact = None
+    if agent is not None:
+        contact = (
+            agent.members.filter(role=User.Role.CASE_MANAGER, is_active=True).order_by("id").first()
+        )
+    return Sender(
+        rights_holder=holder.name,
+        rights_holder_address=holder.address.strip(),
+        rights_holder_country=holder.country,
+        agent=agent.name if agent else PLATFORM_NAME,
+        agent_address=agent.address.strip() if agent else "",
+        agent_country=agent.country if agent else "",
+        contact_name=(contact.get_full_name() or contact.get_username()) if contact else "",
+        contact_email=(agent.email if agent and agent.email else "")
+        or (contact.email if contact else "")
+        or settings.DEFAULT_FROM_EMAIL,
+    )
 
 
 def _history(case: Case) -> tuple[dict, date | None]:

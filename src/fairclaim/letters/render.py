@@ -15,19 +15,24 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import strip_tags
 
 from fairclaim.evidence.keys import Signer, signature_holds
 from fairclaim.evidence.pdfsign import sign_pdf as pades_sign
+from fairclaim.rules.money import Money
 
+from . import formats
 from .context import NoticeContext
+from .fee_section import build_fee_section
 from .signing import platform_signer
 
-LANGUAGES = {"en", "de"}
+LANGUAGES = set(formats.LETTER_LANGUAGES)
 JURISDICTIONS = {"DE", "US", "GB"}  # others fall back to the neutral English/German text
 PDF_VARIANT = "pdf/a-3b"  # ISO 19005-3: archival, and allows embedded data files
 # The reason a PDF reader shows beside the signature.
@@ -60,8 +65,17 @@ class PdfAttachment:
 def render_notice(context: NoticeContext, kind: str = "demand") -> RenderedNotice:
     language = context.language if context.language in LANGUAGES else "en"
     law = context.jurisdiction if context.jurisdiction in JURISDICTIONS else "other"
-    data = {"n": context, "law_template": f"letters/{language}/law_{law.lower()}.html"}
+    law_template = f"letters/{language}/law_{law.lower()}.html"
+    locale = formats.locale_for(language, context.jurisdiction)
     with translation.override(language):
+        data = {
+            "n": context,
+            "law_template": law_template,
+            "fees": build_fee_section(context.statements, context.jurisdiction, locale),
+            "amounts": shown_amounts(context, locale),
+        }
+        # The legal basis in the plain-text part too: the same paragraphs, without markup.
+        data["law_text"] = plain(render_to_string(law_template, data))
         subject = render_to_string(f"letters/{language}/{kind}_subject.txt", data).strip()
         html = render_to_string(f"letters/{language}/{kind}.html", {**data, "subject": subject})
         text = render_to_string(f"letters/{language}/{kind}.txt", {**data, "subject": subject})
@@ -70,10 +84,28 @@ def render_notice(context: NoticeContext, kind: str = "demand") -> RenderedNotic
     return RenderedNotice(subject=subject, text=text, html=html, pdf=pdf)
 
 
+def shown_amounts(context: NoticeContext, locale: str) -> dict[str, str]:
+    """The offers' gross totals and the amount paid, formatted for the letter's locale."""
+    shown = {
+        name: formats.money(Money(Decimal(total["gross"]), context.currency), locale)
+        for name, total in context.totals.items()
+    }
+    if context.paid_total is not None:
+        shown["paid_total"] = formats.money(Money(context.paid_total, context.currency), locale)
+    return shown
+
+
+def plain(html: str) -> str:
+    """HTML paragraphs as plain text: headings and paragraphs on lines of their own."""
+    text = html.replace("</h2>", "\n").replace("</p>", "\n\n")
+    lines = (" ".join(line.split()) for line in strip_tags(text).splitlines())
+    return "\n".join(lines).strip().replace("\n\n\n", "\n\n")
+
+
 def notice_attachments(context: NoticeContext, kind: str) -> list[PdfAttachment]:
     """The fee statement (when the document states an amount) and the case-log extract."""
     attachments = []
-    if context.damages or context.expenses or context.paid_total is not None:
+    if context.damages or context.expenses or context.offer_lines or context.paid_total is not None:
         statement = {
             "format": "fairclaim-fee-statement/1",
             "reference": context.reference,
@@ -81,6 +113,7 @@ def notice_attachments(context: NoticeContext, kind: str) -> list[PdfAttachment]
             "currency": context.currency,
             "damages": context.damages,
             "expenses": context.expenses,
+            "offer_lines": context.offer_lines,
             "totals": context.totals,
             "paid_total": context.paid_total,
             "offer": context.offer or None,

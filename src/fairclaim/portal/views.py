@@ -29,8 +29,8 @@ from fairclaim.accounts.throttle import (
     record_failure,
 )
 from fairclaim.cases.actions import CaseChanged
-from fairclaim.cases.claims import case_offers, latest_statements, statement_lines
 from fairclaim.cases.evidence import bundle_download, timeline_for
+from fairclaim.cases.statements import case_offers, latest_statements, statement_lines
 from fairclaim.payments.actions import open_plan
 from fairclaim.rules.case_status import case_status
 

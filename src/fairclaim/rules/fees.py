@@ -24,14 +24,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from fairclaim.rules.facts import ClaimFacts, PriceEntry, Pricing
+from fairclaim.rules.facts import ClaimFacts, PriceEntry, Pricing, Surcharge
 from fairclaim.rules.linter import (
     SOURCE_97A3,
-    SOURCE_CC,
     SOURCE_CREDIT_DE,
     SOURCE_HOBBY,
     Effect,
@@ -53,19 +53,42 @@ SIZE_MEDIUM_MAX_PX = 1000  # article-width images; above that: hero/full-width
 
 CREDIT_SURCHARGE_MAX_PCT = Decimal(100)  # courts: 100 % usual, sometimes less, not more (OLG Hamm)
 
-LICENCE_BASIS = {
-    "DE": "licence analogy: the reasonable remuneration for this use, §97(2) sentence 3 UrhG",
-    "US": "actual damages measured by a reasonable licence fee, 17 U.S.C. §504(b); Barcroft "
-    "Media v. Coed Media Group, 297 F. Supp. 3d 339 (S.D.N.Y. 2017)",
-    "UK": "user principle: a reasonable licence fee as damages, CDPA s.96",
+# The legal sources a line rests on, as citations in each law's own form. The letters say in the
+# recipient's language what each basis means (`Basis.code`); rules/ only names the sources.
+LICENCE_STATUTES = {
+    "DE": ("§ 97 Abs. 2 S. 3 UrhG",),  # licence analogy: the reasonable remuneration
+    "US": ("17 U.S.C. § 504(b)",),  # actual damages measured by a reasonable licence fee
+    "UK": ("CDPA 1988 s. 96(2)",),  # user principle: a reasonable licence fee as damages
 }
-LICENCE_BASIS_OTHER = "a reasonable licence fee for the use (no supported law)"
-PRICE_SOURCE = {
-    "rate_card": "the rights holder's own list price for this use (own licensing practice "
-    "governs when shown with contracts: OLG Hamm 4 U 34/15)",
-    "schedule": "a published fee table (MFM tables are a usable estimate for professionals: "
-    "LG Köln 14 O 111/16, Brandenburg OLG 6 U 37/08)",
+LICENCE_AUTHORITIES = {
+    "US": ("Barcroft Media v. Coed Media Group, 297 F. Supp. 3d 339 (S.D.N.Y. 2017)",),
 }
+# Where the price comes from, and the German courts that accepted such a source as the measure.
+PRICE_AUTHORITIES = {
+    # own licensing practice governs when shown with contracts
+    "rate_card": ("OLG Hamm 4 U 34/15",),
+    # MFM tables are a usable estimate for professionals
+    "schedule": ("LG Köln 14 O 111/16", "Brandenburgisches OLG 6 U 37/08"),
+}
+CREDIT_STATUTES = ("§ 13 UrhG", "§ 72 UrhG")
+# 100 % usual (OLG Hamm), 50 % (AG Hamburg), none for non-professionals (LG Stuttgart).
+CREDIT_AUTHORITIES = (
+    "OLG Hamm 4 U 34/15",
+    "BGH I ZR 148/13",
+    "AG Hamburg 36a C 54/07",
+    "LG Stuttgart 17 O 872/12",
+)
+CURE_STATUTES = ("CC BY 4.0 § 3(a)", "CC 4.0 § 6(b)", "GPL-3.0 § 8")
+CURE_AUTHORITIES = ("OLG Köln 6 U 60/14",)
+# Expenses: German law names them apart from damages (§ 97a Abs. 2 Nr. 3, Abs. 3 UrhG); US and
+# UK law reach them as costs. The consumer cap: § 97a Abs. 3 S. 2 UrhG with the RVG fee table.
+EXPENSE_STATUTES = {
+    "DE": ("§ 97a Abs. 3 S. 1 UrhG",),
+    "US": ("17 U.S.C. § 505",),
+    "UK": ("CPR 44.2",),
+}
+CAP_STATUTES = ("§ 97a Abs. 3 S. 2 UrhG", "§ 13 RVG", "Nr. 2300, 7002 VV RVG")
+
 SOURCE_RETROACTIVE = (
     "fee tables list +75–150 % for licensing after the fact, but no court has accepted it as "
     "damages; Directive 2004/48/EC art. 13(1)(b) bases the lump sum on the royalty"
@@ -75,16 +98,20 @@ SOURCE_PRODUCTION = (
     "of a published fee table's licence price"
 )
 SOURCE_412_FEES = "17 U.S.C. §412: no attorney's fees (§505) for this infringement"
-CURE_LABELS = {
-    "credit": (
-        "attribution_request",
-        "Credit the author beside the image, as the licence ({licence}) requires; no payment",
-    ),
-    "licence_notice": (
-        "licence_notice_request",
-        "Name the licence ({licence}) and link to it beside the image, as it requires; no payment",
-    ),
+PRICE_SOURCE = {
+    "rate_card": "the rights holder's own list price for this use (own licensing practice "
+    "governs when shown with contracts: OLG Hamm 4 U 34/15)",
+    "schedule": "a published fee table (MFM tables are a usable estimate for professionals: "
+    "LG Köln 14 O 111/16, Brandenburg OLG 6 U 37/08)",
 }
+CURE_CODES = {"credit": "attribution_request", "licence_notice": "licence_notice_request"}
+
+# Line codes: what the letters group by. Damages are the licence fee and its surcharges for the
+# past use; expenses are the costs of pursuing it; the future licence is an offer, not damages.
+DAMAGES_CODES = frozenset({"past_licence", "credit_surcharge", "production_surcharge"})
+EXPENSE_CODES = frozenset({"documentation", "lawyer_fee"})
+OFFER_CODES = frozenset({"future_licence"})
+CURE_LINE_CODES = frozenset(CURE_CODES.values())
 
 
 # "[G10]", "[U1][U4]", "— <research notes> C2": pointers into legal research notes kept outside
@@ -107,28 +134,181 @@ def basis_for_recipient(basis: str) -> str:
 
 
 @dataclass(frozen=True)
-class FeeLine:
+class Basis:
+    """Why a line may be asked, as values: `code` names the legal ground (the letters word it in
+    the recipient's language), `statutes` and `authorities` the sources cited, the price list and
+    its kind where the amount comes from a price, and `note` the rights holder's own words (an
+    expense's description), which no one translates."""
+
     code: str
-    label: str
+    statutes: tuple[str, ...] = ()
+    authorities: tuple[str, ...] = ()
+    price_list: str | None = None
+    price_source: str | None = None
+    price_reference: str | None = None
+    note: str | None = None
+
+    @property
+    def citation(self) -> str:
+        """The sources, language-neutral: what the statement JSON's `basis` holds."""
+        parts = [*self.statutes, *self.authorities]
+        if self.price_list:
+            parts.append(self.price_list)
+        if self.price_reference:
+            parts.append(self.price_reference)
+        if self.note:
+            parts.insert(0, self.note)
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Use:
+    """The use a licence line prices: its type and the optional narrowing of the price entry."""
+
+    usage: str
+    placement: str | None = None
+    size: str | None = None
+    territory: str | None = None
+
+    def as_json(self) -> dict[str, str | None]:
+        return {
+            "usage": self.usage,
+            "placement": self.placement,
+            "size": self.size,
+            "territory": self.territory,
+        }
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    """One amount and what it rests on, as values only: the letters make sentences of them.
+
+    Licence lines carry `use`, `count` licences of `unit_months` at `unit_price` covering
+    `months_covered` started months of `period`; surcharges their `pct` of `base` (the credit
+    surcharge also the `periods` it counts); a capped expense `capped_from` (the amount asked
+    before the cap); a cure request the `licence` to comply with."""
+
+    code: str
     amount: Money
-    basis: str
+    basis: Basis
     offers: tuple[str, ...]
     vat_applies: bool
     period: Period | None = None
-    details: dict[str, Any] = field(default_factory=dict)
+    work_id: str | None = None
+    use: Use | None = None
+    count: int | None = None
+    unit_months: int | None = None
+    unit_price: Money | None = None
+    months_covered: int | None = None
+    pct: Decimal | None = None
+    base: Money | None = None
+    periods: tuple[Period, ...] = ()
+    capped_from: Money | None = None
+    surcharge_label: str | None = None
+    licence: str | None = None
+    legacy_label: str | None = None  # a sentence from a statement stored before these values
+
+    @property
+    def label(self) -> str:
+        """Language-neutral: the code (sentences are the letters' job)."""
+        return self.legacy_label or self.code
+
+    @property
+    def group(self) -> str:
+        """damages, expenses, offer (the future licence) or cure."""
+        if self.code in EXPENSE_CODES:
+            return "expenses"
+        if self.code in OFFER_CODES:
+            return "offer"
+        if self.code in CURE_LINE_CODES:
+            return "cure"
+        return "damages"
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """The line's parameters in the statement JSON's original `details` shape."""
+        if self.months_covered is not None:
+            return {
+                "months_covered": self.months_covered,
+                "count": self.count,
+                "unit_months": self.unit_months,
+            }
+        if self.pct is not None and self.base is not None:
+            return {"pct": str(self.pct), "base": str(self.base)}
+        return {}
 
     def as_json(self) -> dict[str, Any]:
+        details = self.details
         return {
             "code": self.code,
             "label": self.label,
             "amount": str(self.amount),
             "currency": self.amount.currency,
-            "basis": self.basis,
+            "basis": self.basis.citation,
             "offers": list(self.offers),
             "vat_applies": self.vat_applies,
-            "period": [str(self.period.start), str(self.period.end)] if self.period else None,
-            "details": self.details,
+            "period": _period_json(self.period),
+            "details": details,
+            # Added keys (the values the letters word): never rename the ones above.
+            "group": self.group,
+            "basis_code": self.basis.code,
+            "statutes": list(self.basis.statutes),
+            "authorities": list(self.basis.authorities),
+            "price_list": self.basis.price_list,
+            "price_source": self.basis.price_source,
+            "price_reference": self.basis.price_reference,
+            "basis_note": self.basis.note,
+            "work_id": self.work_id,
+            "use": self.use.as_json() if self.use else None,
+            "count": self.count,
+            "unit_months": self.unit_months,
+            "unit_price": _money_json(self.unit_price),
+            "months_covered": self.months_covered,
+            "pct": str(self.pct) if self.pct is not None else None,
+            "base": _money_json(self.base),
+            "periods": [_period_json(p) for p in self.periods],
+            "capped_from": _money_json(self.capped_from),
+            "surcharge_label": self.surcharge_label,
+            "licence": self.licence,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FeeLine:
+        """A line as stored. A statement stored before lines carried their values keeps its
+        sentences: `label` comes back as `legacy_label`, `basis` as the basis note."""
+        currency = data["currency"]
+        details = data.get("details") or {}
+        structured = "basis_code" in data
+        use = data.get("use")
+        return cls(
+            code=data["code"],
+            amount=Money(Decimal(data["amount"]), currency),
+            basis=Basis(
+                code=data.get("basis_code") or "stated",
+                statutes=tuple(data.get("statutes") or ()),
+                authorities=tuple(data.get("authorities") or ()),
+                price_list=data.get("price_list"),
+                price_source=data.get("price_source"),
+                price_reference=data.get("price_reference"),
+                note=data.get("basis_note") if structured else data.get("basis"),
+            ),
+            offers=tuple(data["offers"]),
+            vat_applies=bool(data["vat_applies"]),
+            period=_period(data.get("period")),
+            work_id=data.get("work_id"),
+            use=Use(**use) if use else None,
+            count=data.get("count", details.get("count")),
+            unit_months=data.get("unit_months", details.get("unit_months")),
+            unit_price=_money(data.get("unit_price"), currency),
+            months_covered=data.get("months_covered", details.get("months_covered")),
+            pct=_decimal(data.get("pct", details.get("pct"))),
+            base=_money(data.get("base", details.get("base")), currency),
+            periods=tuple(p for p in map(_period, data.get("periods") or ()) if p),
+            capped_from=_money(data.get("capped_from"), currency),
+            surcharge_label=data.get("surcharge_label"),
+            licence=data.get("licence"),
+            legacy_label=None if structured else data.get("label"),
+        )
 
 
 @dataclass(frozen=True)
@@ -140,6 +320,11 @@ class OfferTotal:
 
     def as_json(self) -> dict[str, str]:
         return {"net": str(self.net), "vat": str(self.vat), "gross": str(self.gross)}
+
+    @classmethod
+    def from_json(cls, offer: str, data: dict[str, str], currency: str) -> OfferTotal:
+        net, vat, gross = (Money(Decimal(data[key]), currency) for key in ("net", "vat", "gross"))
+        return cls(offer, net, vat, gross)
 
 
 @dataclass(frozen=True)
@@ -157,6 +342,8 @@ class FeeStatement:
     attribution_only: bool
     priced_periods: tuple[Period, ...] = ()
     nothing_owed: bool = False
+    work_id: str | None = None
+    jurisdiction: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -167,15 +354,69 @@ class FeeStatement:
             "rounding": ROUNDING_NAME,
             "vat": {"rate": str(self.vat_rate)},
             "attribution_only": self.attribution_only,
-            "priced_period": [str(self.priced_period.start), str(self.priced_period.end)]
-            if self.priced_period
-            else None,
-            "priced_periods": [[str(p.start), str(p.end)] for p in self.priced_periods],
+            "priced_period": _period_json(self.priced_period),
+            "priced_periods": [_period_json(p) for p in self.priced_periods],
             "nothing_owed": self.nothing_owed,
             "future_licence_months": self.future_licence_months,
             "lines": [line.as_json() for line in self.lines],
             "totals": {name: total.as_json() for name, total in self.offers.items()},
+            "work_id": self.work_id,
+            "jurisdiction": self.jurisdiction,
         }
+
+    # The stable name for the stored form (as_json stays for existing callers).
+    to_json = as_json
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FeeStatement:
+        """The statement as stored (`as_json`), typed again. Findings are not stored with the
+        statement (they live in the check result), so they come back empty."""
+        currency = data["currency"]
+        return cls(
+            version=int(data["version"]),
+            inputs_digest=data["inputs_digest"],
+            rules_version=data["rules_version"],
+            currency=currency,
+            vat_rate=Decimal(data["vat"]["rate"]),
+            lines=tuple(FeeLine.from_json(line) for line in data["lines"]),
+            offers={
+                name: OfferTotal.from_json(name, total, currency)
+                for name, total in data["totals"].items()
+            },
+            findings=(),
+            priced_period=_period(data.get("priced_period")),
+            future_licence_months=int(data["future_licence_months"]),
+            attribution_only=bool(data["attribution_only"]),
+            priced_periods=tuple(p for p in map(_period, data.get("priced_periods") or ()) if p),
+            nothing_owed=bool(data.get("nothing_owed", False)),
+            work_id=data.get("work_id"),
+            jurisdiction=data.get("jurisdiction"),
+        )
+
+    def lines_in(self, group: str) -> tuple[FeeLine, ...]:
+        return tuple(line for line in self.lines if line.group == group)
+
+
+def _period_json(period: Period | None) -> list[str] | None:
+    return [str(period.start), str(period.end)] if period else None
+
+
+def _period(value: list[str] | None) -> Period | None:
+    if not value:
+        return None
+    return Period(date.fromisoformat(value[0]), date.fromisoformat(value[1]))
+
+
+def _money_json(money: Money | None) -> str | None:
+    return str(money) if money is not None else None
+
+
+def _money(value: str | None, currency: str) -> Money | None:
+    return Money(Decimal(value), currency) if value is not None else None
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
 
 
 def inputs_digest(facts: ClaimFacts) -> str:
@@ -239,42 +480,60 @@ def cheapest_cover(entries: list[PriceEntry], months: int) -> list[tuple[PriceEn
     return [(entries[i], picks.count(i)) for i in sorted(set(picks))]
 
 
-def _describe(entry: PriceEntry) -> str:
-    parts = [entry.usage]
-    parts += [v for v in (entry.placement, entry.size, entry.territory) if v]
-    return ", ".join(parts)
+def _licence_basis(jurisdiction: str, pricing: Pricing, entry: PriceEntry | None) -> Basis:
+    """The licence analogy: the law's statute (and leading case), and the price it uses."""
+    authorities = LICENCE_AUTHORITIES.get(jurisdiction, ())
+    if jurisdiction == "DE":
+        authorities = (*authorities, *PRICE_AUTHORITIES[pricing.mode])
+    return Basis(
+        code="licence_analogy" if jurisdiction in LICENCE_STATUTES else "licence_fee",
+        statutes=LICENCE_STATUTES.get(jurisdiction, ()),
+        authorities=authorities,
+        price_list=pricing.name,
+        price_source=pricing.mode,
+        price_reference=entry.reference if entry else None,
+    )
 
 
 def _licence_lines(
     code: str,
-    what: str,
+    basis_code: str | None,
+    work_id: str,
+    jurisdiction: str,
+    pricing: Pricing,
     entries: list[PriceEntry],
+    use: Use,
     period_months: int,
-    currency: str,
-    basis: str,
     offers: tuple[str, ...],
     vat_applies: bool,
     period: Period | None,
 ) -> list[FeeLine]:
+    """The cheapest set of listed licences covering `period_months`: one line per duration."""
+    currency = pricing.currency
     lines = []
     for entry, count in cheapest_cover(entries, period_months):
-        amount = Money(entry.price, currency).times(count).rounded()
-        reference = f"; {entry.reference}" if entry.reference else ""
+        basis = _licence_basis(jurisdiction, pricing, entry)
+        if basis_code is not None:  # the future licence: an offer at the list price, no law
+            basis = Basis(
+                basis_code,
+                price_list=pricing.name,
+                price_source=pricing.mode,
+                price_reference=entry.reference,
+            )
         lines.append(
             FeeLine(
                 code=code,
-                label=f"{what}: {count} × {entry.months}-month licence ({_describe(entry)}) "
-                f"at {entry.price} {currency}",
-                amount=amount,
-                basis=f"{basis}{reference}",
+                amount=Money(entry.price, currency).times(count).rounded(),
+                basis=basis,
                 offers=offers,
                 vat_applies=vat_applies,
                 period=period,
-                details={
-                    "months_covered": period_months,
-                    "count": count,
-                    "unit_months": entry.months,
-                },
+                work_id=work_id,
+                use=Use(use.usage, entry.placement, entry.size, entry.territory),
+                count=count,
+                unit_months=entry.months,
+                unit_price=Money(entry.price, currency).rounded(),
+                months_covered=period_months,
             )
         )
     return lines
@@ -290,84 +549,103 @@ def _sum(lines: list[FeeLine], currency: str) -> Money:
 def fee_statement(facts: ClaimFacts, scope: ClaimScope) -> FeeStatement:
     """The itemised statement for `facts`, limited to what `scope` (from the linter) allows."""
     pricing = facts.pricing
-    currency = pricing.currency
     digest = inputs_digest(facts)
     findings: list[Finding] = []
-    lines: list[FeeLine] = []
-
     if scope.nothing_owed:
         # Own site, licensed, public domain, licence conditions met: nothing may be asked.
-        return _finish(facts, scope, digest, lines, findings)
+        return _finish(facts, scope, digest, [], findings)
     if scope.attribution_only:
-        for request in scope.cure_requests:
-            code, label = CURE_LABELS[request]
-            lines.append(
-                FeeLine(
-                    code=code,
-                    label=label.format(licence=scope.licence_name or "Creative Commons"),
-                    amount=Money.zero(currency),
-                    basis=SOURCE_CC,
-                    offers=BOTH,
-                    vat_applies=False,
-                )
-            )
-        return _finish(facts, scope, digest, lines, findings)
+        return _finish(facts, scope, digest, _cure_lines(facts, scope), findings)
 
     s = facts.sighting
     size = size_class(s.displayed_width, s.displayed_height)
     entries = select_entries(pricing, s.usage, s.placement, size, s.territory)
     if not entries:
-        findings.append(
-            Finding(
-                "NO_PRICE",
-                Effect.HOLD,
-                f"{pricing.name!r} lists no price for usage {s.usage!r} (placement "
-                f"{s.placement!r}, size {size!r}, territory {s.territory!r})",
-                PRICE_SOURCE[pricing.mode],
-                {"usage": s.usage, "placement": s.placement, "size": size},
-            )
-        )
-    basis = (
-        f"{LICENCE_BASIS.get(scope.jurisdiction, LICENCE_BASIS_OTHER)}; "
-        f"price: {pricing.name!r}, {PRICE_SOURCE[pricing.mode]}"
-    )
-    vat = pricing.vat
-    past_base = Money.zero(currency)
-    for priced in _priced_periods(scope) if entries else ():
-        past_lines = _licence_lines(
-            "past_licence",
-            f"Licence for past use {priced.start}–{priced.end} ({priced.started_months} "
-            "started months)",
-            entries,
-            priced.started_months,
-            currency,
-            basis,
-            BOTH,
-            vat.on_past_use,
-            priced,
-        )
-        lines += past_lines
-        past_base += _sum(past_lines, currency)
-
-    future_base = Money.zero(currency)
-    if entries:
-        future_lines = _licence_lines(
-            "future_licence",
-            f"Licence for future use ({pricing.future_licence_months} months)",
-            entries,
-            pricing.future_licence_months,
-            currency,
-            f"offer: {pricing.name!r}, {PRICE_SOURCE[pricing.mode]}",
-            (PAST_AND_FUTURE,),
-            vat.on_future_licence,
-            None,
-        )
-        lines += future_lines
-        future_base = _sum(future_lines, currency)
-
+        findings.append(_no_price(pricing, s.usage, s.placement, size, s.territory))
+    use = Use(s.usage, s.placement, size, s.territory)
+    past_lines = _past_licence_lines(facts, scope, entries, use)
+    future_lines = _future_licence_lines(facts, scope, entries, use)
+    past_base = _sum(past_lines, pricing.currency)
+    future_base = _sum(future_lines, pricing.currency)
+    lines = [*past_lines, *future_lines]
     lines += _surcharge_lines(facts, scope, entries, past_base, future_base, findings)
     lines += _expense_lines(facts, scope, findings)
     return _finish(facts, scope, digest, lines, findings)
+
+
+def _cure_lines(facts: ClaimFacts, scope: ClaimScope) -> list[FeeLine]:
+    """A curable open-licence use: the cure it asks for, with no money."""
+    return [
+        FeeLine(
+            code=CURE_CODES[request],
+            amount=Money.zero(facts.pricing.currency),
+            basis=Basis("open_licence_cure", CURE_STATUTES, CURE_AUTHORITIES),
+            offers=BOTH,
+            vat_applies=False,
+            work_id=facts.work.id,
+            licence=scope.licence_name or "Creative Commons",
+        )
+        for request in scope.cure_requests
+    ]
+
+
+def _no_price(
+    pricing: Pricing, usage: str, placement: str | None, size: str, territory: str
+) -> Finding:
+    return Finding(
+        "NO_PRICE",
+        Effect.HOLD,
+        f"{pricing.name!r} lists no price for usage {usage!r} (placement "
+        f"{placement!r}, size {size!r}, territory {territory!r})",
+        PRICE_SOURCE[pricing.mode],
+        {"usage": usage, "placement": placement, "size": size},
+    )
+
+
+def _past_licence_lines(
+    facts: ClaimFacts, scope: ClaimScope, entries: list[PriceEntry], use: Use
+) -> list[FeeLine]:
+    """Damages by licence analogy: each claimable stretch of past use priced on its own."""
+    if not entries:
+        return []
+    lines = []
+    for priced in _priced_periods(scope):
+        lines += _licence_lines(
+            "past_licence",
+            None,
+            facts.work.id,
+            scope.jurisdiction,
+            facts.pricing,
+            entries,
+            use,
+            priced.started_months,
+            BOTH,
+            facts.pricing.vat.on_past_use,
+            priced,
+        )
+    return lines
+
+
+def _future_licence_lines(
+    facts: ClaimFacts, scope: ClaimScope, entries: list[PriceEntry], use: Use
+) -> list[FeeLine]:
+    """The licence for future use: an offer in the second offer only, never damages."""
+    if not entries:
+        return []
+    pricing = facts.pricing
+    return _licence_lines(
+        "future_licence",
+        "future_licence_offer",
+        facts.work.id,
+        scope.jurisdiction,
+        pricing,
+        entries,
+        use,
+        pricing.future_licence_months,
+        (PAST_AND_FUTURE,),
+        pricing.vat.on_future_licence,
+        None,
+    )
 
 
 def _priced_periods(scope: ClaimScope) -> tuple[Period, ...]:
@@ -390,95 +668,16 @@ def _surcharge_lines(
     future_base: Money,
     findings: list[Finding],
 ) -> list[FeeLine]:
-    pricing = facts.pricing
-    currency = pricing.currency
+    """Each surcharge the price list names, applied where the law allows it and refused with a
+    finding where it does not (never silently added)."""
     lines: list[FeeLine] = []
-    for surcharge in pricing.surcharges:
-        label = surcharge.label or surcharge.code.replace("_", " ")
+    for surcharge in facts.pricing.surcharges:
         if surcharge.code == "missing_credit":
-            if not scope.credit_surcharge_allowed:
-                why = (
-                    "the author is credited"
-                    if facts.sighting.credit_present
-                    else "this law or this photographer gives no credit surcharge"
-                )
-                source = SOURCE_CREDIT_DE if facts.rights_holder_professional else SOURCE_HOBBY
-                findings.append(_refused(surcharge.code, f"not applied: {why}", source))
-                continue
-            periods = _surcharge_periods(scope)
-            if not periods or not entries:
-                findings.append(
-                    _refused(
-                        surcharge.code,
-                        "not applied: no day of use is within the regular limitation period",
-                        SOURCE_CREDIT_DE,
-                    )
-                )
-                continue
-            pct = surcharge.pct
-            if pct > CREDIT_SURCHARGE_MAX_PCT:
-                findings.append(
-                    Finding(
-                        "SURCHARGE_CAPPED",
-                        Effect.DOWNGRADE,
-                        f"credit surcharge {pct} % lowered to {CREDIT_SURCHARGE_MAX_PCT} %",
-                        SOURCE_CREDIT_DE,
-                    )
-                )
-                pct = CREDIT_SURCHARGE_MAX_PCT
-            if periods == _priced_periods(scope):
-                base = past_base
-            else:
-                base = Money.zero(currency)
-                for period in periods:
-                    for entry, count in cheapest_cover(entries, period.started_months):
-                        base += Money(entry.price, currency).times(count)
-                base = base.rounded()
-            span = Period(periods[0].start, periods[-1].end)
-            days = ", ".join(f"{p.start}–{p.end}" for p in periods)
-            lines.append(
-                FeeLine(
-                    code="credit_surcharge",
-                    label=f"Surcharge for the missing author credit: {pct} % of {base} {currency} "
-                    f"(licence fee for {days})",
-                    amount=base.percent(pct),
-                    basis=SOURCE_CREDIT_DE,
-                    offers=BOTH,
-                    vat_applies=pricing.vat.on_past_use,
-                    period=span,
-                    details={"pct": str(pct), "base": str(base)},
-                )
-            )
+            lines += _credit_surcharge(facts, scope, surcharge, entries, past_base, findings)
         elif surcharge.code == "production":
-            if not surcharge.applies:
-                continue
-            if not scope.production_surcharges_allowed:
-                why = (
-                    "hobby photographers cannot use table surcharges"
-                    if not facts.rights_holder_professional
-                    else "production surcharges belong to a published schedule, not a rate card "
-                    "(put them into the rate card's prices)"
-                )
-                findings.append(_refused(surcharge.code, f"not applied: {why}", SOURCE_PRODUCTION))
-                continue
-            for base, offers, what, vat_applies in (
-                (past_base, BOTH, "past use", pricing.vat.on_past_use),
-                (future_base, (PAST_AND_FUTURE,), "future licence", pricing.vat.on_future_licence),
-            ):
-                if base.amount == 0:
-                    continue
-                lines.append(
-                    FeeLine(
-                        code="production_surcharge",
-                        label=f"Surcharge ({label}) on the {what}: {surcharge.pct} % of {base} "
-                        f"{currency}",
-                        amount=base.percent(surcharge.pct),
-                        basis=f"{SOURCE_PRODUCTION}; {pricing.name!r}",
-                        offers=offers,
-                        vat_applies=vat_applies,
-                        details={"pct": str(surcharge.pct), "base": str(base)},
-                    )
-                )
+            lines += _production_surcharges(
+                facts, scope, surcharge, past_base, future_base, findings
+            )
         elif surcharge.code == "retroactive":
             findings.append(
                 _refused(
@@ -489,6 +688,7 @@ def _surcharge_lines(
                 )
             )
         else:
+            label = surcharge.label or surcharge.code.replace("_", " ")
             findings.append(
                 _refused(
                     surcharge.code,
@@ -499,13 +699,143 @@ def _surcharge_lines(
     return lines
 
 
+def _credit_surcharge(
+    facts: ClaimFacts,
+    scope: ClaimScope,
+    surcharge: Surcharge,
+    entries: list[PriceEntry],
+    past_base: Money,
+    findings: list[Finding],
+) -> list[FeeLine]:
+    """§ 13 UrhG: a surcharge on the licence fee for the days of use within the regular
+    limitation period, where the law and the photographer's standing allow one."""
+    if not scope.credit_surcharge_allowed:
+        why = (
+            "the author is credited"
+            if facts.sighting.credit_present
+            else "this law or this photographer gives no credit surcharge"
+        )
+        source = SOURCE_CREDIT_DE if facts.rights_holder_professional else SOURCE_HOBBY
+        findings.append(_refused(surcharge.code, f"not applied: {why}", source))
+        return []
+    periods = _surcharge_periods(scope)
+    if not periods or not entries:
+        findings.append(
+            _refused(
+                surcharge.code,
+                "not applied: no day of use is within the regular limitation period",
+                SOURCE_CREDIT_DE,
+            )
+        )
+        return []
+    pct = _capped_credit_pct(surcharge.pct, findings)
+    base = _credit_base(scope, entries, periods, past_base, facts.pricing.currency)
+    return [
+        FeeLine(
+            code="credit_surcharge",
+            amount=base.percent(pct),
+            basis=Basis("credit_surcharge", CREDIT_STATUTES, CREDIT_AUTHORITIES),
+            offers=BOTH,
+            vat_applies=facts.pricing.vat.on_past_use,
+            period=Period(periods[0].start, periods[-1].end),
+            work_id=facts.work.id,
+            pct=pct,
+            base=base,
+            periods=periods,
+        )
+    ]
+
+
+def _capped_credit_pct(pct: Decimal, findings: list[Finding]) -> Decimal:
+    if pct <= CREDIT_SURCHARGE_MAX_PCT:
+        return pct
+    findings.append(
+        Finding(
+            "SURCHARGE_CAPPED",
+            Effect.DOWNGRADE,
+            f"credit surcharge {pct} % lowered to {CREDIT_SURCHARGE_MAX_PCT} %",
+            SOURCE_CREDIT_DE,
+        )
+    )
+    return CREDIT_SURCHARGE_MAX_PCT
+
+
+def _credit_base(
+    scope: ClaimScope,
+    entries: list[PriceEntry],
+    periods: tuple[Period, ...],
+    past_base: Money,
+    currency: str,
+) -> Money:
+    """The licence fee of the surcharge's days: the past-use fee when they are the same days,
+    otherwise those days priced on their own."""
+    if periods == _priced_periods(scope):
+        return past_base
+    base = Money.zero(currency)
+    for period in periods:
+        for entry, count in cheapest_cover(entries, period.started_months):
+            base += Money(entry.price, currency).times(count)
+    return base.rounded()
+
+
+def _production_surcharges(
+    facts: ClaimFacts,
+    scope: ClaimScope,
+    surcharge: Surcharge,
+    past_base: Money,
+    future_base: Money,
+    findings: list[Finding],
+) -> list[FeeLine]:
+    """A published fee table's production surcharge, on the past use and on the future
+    licence alike (it is part of that table's licence price)."""
+    if not surcharge.applies:
+        return []
+    pricing = facts.pricing
+    if not scope.production_surcharges_allowed:
+        why = (
+            "hobby photographers cannot use table surcharges"
+            if not facts.rights_holder_professional
+            else "production surcharges belong to a published schedule, not a rate card "
+            "(put them into the rate card's prices)"
+        )
+        findings.append(_refused(surcharge.code, f"not applied: {why}", SOURCE_PRODUCTION))
+        return []
+    lines = []
+    for base, offers, vat_applies in (
+        (past_base, BOTH, pricing.vat.on_past_use),
+        (future_base, (PAST_AND_FUTURE,), pricing.vat.on_future_licence),
+    ):
+        if base.amount == 0:
+            continue
+        lines.append(
+            FeeLine(
+                code="production_surcharge",
+                amount=base.percent(surcharge.pct),
+                basis=Basis(
+                    "production_surcharge", price_list=pricing.name, price_source=pricing.mode
+                ),
+                offers=offers,
+                vat_applies=vat_applies,
+                work_id=facts.work.id,
+                pct=surcharge.pct,
+                base=base,
+                surcharge_label=surcharge.label,
+            )
+        )
+    return lines
+
+
 def _expense_lines(facts: ClaimFacts, scope: ClaimScope, findings: list[Finding]) -> list[FeeLine]:
+    """Expenses the rights holder had (documentation, a lawyer's fee), each with its own stated
+    basis; attorney's fees only where the law gives them, capped for a private person (DE)."""
     pricing = facts.pricing
     currency = pricing.currency
+    statutes = EXPENSE_STATUTES.get(scope.jurisdiction, ())
     lines = []
     for expense in pricing.expenses:
         amount = Money(expense.amount, currency).rounded()
-        basis = expense.basis
+        capped_from = None
+        line_statutes = statutes
         if expense.kind == "lawyer_fee":
             if not scope.lawyer_fee_allowed:
                 findings.append(
@@ -518,10 +848,9 @@ def _expense_lines(facts: ClaimFacts, scope: ClaimScope, findings: list[Finding]
                 )
                 continue
             if scope.consumer_cap_applies:
-                cap = scope.lawyer_fee_cap
-                if cap is None:
+                if scope.lawyer_fee_cap is None:
                     continue  # the linter holds the claim (DE_97A3_CAP_UNKNOWN)
-                capped = Money(cap, currency).rounded()
+                capped = Money(scope.lawyer_fee_cap, currency).rounded()
                 if capped.amount < amount.amount:
                     findings.append(
                         Finding(
@@ -531,16 +860,21 @@ def _expense_lines(facts: ClaimFacts, scope: ClaimScope, findings: list[Finding]
                             SOURCE_97A3,
                         )
                     )
-                    amount = capped
-                basis = f"{basis}; capped for a private person: {SOURCE_97A3}"
+                    amount, capped_from = capped, amount
+                line_statutes = (*statutes, *CAP_STATUTES)
         lines.append(
             FeeLine(
                 code=expense.kind,
-                label=expense.kind.replace("_", " ").capitalize(),
                 amount=amount,
-                basis=basis,
+                basis=Basis(
+                    "consumer_capped_expense" if line_statutes != statutes else "expense",
+                    line_statutes,
+                    note=basis_for_recipient(expense.basis),
+                ),
                 offers=BOTH,
                 vat_applies=pricing.vat.on_past_use,
+                work_id=facts.work.id,
+                capped_from=capped_from,
             )
         )
     return lines
@@ -585,4 +919,6 @@ def _finish(
         attribution_only=scope.attribution_only,
         priced_periods=_priced_periods(scope),
         nothing_owed=scope.nothing_owed,
+        work_id=facts.work.id,
+        jurisdiction=scope.jurisdiction,
     )

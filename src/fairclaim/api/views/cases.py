@@ -21,8 +21,8 @@ from fairclaim.api.serializers import (
     PaymentSerializer,
     StatementSerializer,
 )
-from fairclaim.cases.claims import case_offers, latest_statements, statement_lines
 from fairclaim.cases.models import CaseEvent
+from fairclaim.cases.statements import case_offers, latest_statements, statement_lines
 from fairclaim.payments.models import Payment
 
 from .base import ScopedView
