@@ -171,6 +171,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fairclaim.accounts.language.UserLanguageMiddleware",  # after auth: the user's own choice
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fairclaim.accounts.headers.SecurityHeadersMiddleware",  # CSP; no caching of the portal
@@ -190,6 +191,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fairclaim.cases.inbox_views.unread_count",
+                "fairclaim.accounts.language.language_choices",
             ],
         },
     },
@@ -219,7 +221,15 @@ LOGIN_REDIRECT_URL = "works:list"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# Each language named in its own language. The application speaks en and de
+# (`accounts.language.APP_LANGUAGES`); the recipient portal, public checks and notices all five.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -57,6 +57,13 @@ class User(AbstractUser):
     )
     # A member who may look but not change anything (an assistant, an accountant).
     read_only = models.BooleanField(default=False)
+    # The application's language for this person, chosen on any page; blank: the browser's.
+    language = models.CharField(
+        max_length=5,
+        blank=True,
+        default="",
+        choices=[("en", "English"), ("de", "Deutsch")],  # each named in its own language
+    )
 
     def __str__(self):
         return self.get_username()
