@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 JURISDICTIONS = [("DE", "Germany"), ("US", "United States"), ("GB", "United Kingdom"),
                  ("AT", "Austria"), ("CH", "Switzerland"), ("FR", "France")]  # fmt: skip
@@ -9,26 +10,28 @@ JURISDICTIONS = [("DE", "Germany"), ("US", "United States"), ("GB", "United King
 class ClaimInputsForm(forms.Form):
     """What the rights holder knows about the use that the web page cannot tell."""
 
-    jurisdiction = forms.ChoiceField(choices=JURISDICTIONS, help_text="Whose law applies")
+    jurisdiction = forms.ChoiceField(choices=JURISDICTIONS, help_text=_("Whose law applies"))
     site_type = forms.ChoiceField(
         choices=[
             ("commercial", "Commercial site"),
             ("non_commercial", "Non-commercial"),
             ("private", "Private person"),
         ],
-        help_text="From the imprint and content: commercial = a business, trade or profession "
-        "(shop, company, freelancer, a blog with ads or affiliate links); non-commercial = an "
-        "association, charity, school or public body; private = a person's own site used for "
-        "no trade or profession (in Germany the claim goes ahead with lawyer fees capped, "
-        "§97a(3) UrhG)",
+        help_text=_(
+            "From the imprint and content: commercial = a business, trade or profession "
+            "(shop, company, freelancer, a blog with ads or affiliate links); non-commercial = an "
+            "association, charity, school or public body; private = a person's own site used for "
+            "no trade or profession (in Germany the claim goes ahead with lawyer fees capped, "
+            "§97a(3) UrhG)"
+        ),
     )
-    usage = forms.CharField(max_length=60, help_text="As named in your rate card")
+    usage = forms.CharField(max_length=60, help_text=_("As named in your rate card"))
     placement = forms.CharField(max_length=60, required=False)
     territory = forms.CharField(max_length=60, initial="worldwide")
     use_started_on = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="If you know the use began before fairclaim first saw it",
+        help_text=_("If you know the use began before fairclaim first saw it"),
     )
     recipient_name = forms.CharField(max_length=200)
     recipient_type = forms.ChoiceField(
@@ -44,9 +47,11 @@ class ClaimInputsForm(forms.Form):
     recipient_subdivision = forms.CharField(
         max_length=3,
         required=False,
-        label="Recipient's state or region",
-        help_text="For public holidays in the payment deadline: e.g. BY (Bavaria), CA "
-        "(California), SCT (Scotland)",
+        label=_("Recipient's state or region"),
+        help_text=_(
+            "For public holidays in the payment deadline: e.g. BY (Bavaria), CA "
+            "(California), SCT (Scotland)"
+        ),
     )
 
     def clean_recipient_country(self):
@@ -55,7 +60,7 @@ class ClaimInputsForm(forms.Form):
     def clean_recipient_subdivision(self):
         value = self.cleaned_data["recipient_subdivision"].strip().upper()
         if value and not value.isalnum():
-            raise forms.ValidationError("Letters and digits only, e.g. BY or CA.")
+            raise forms.ValidationError(_("Letters and digits only, e.g. BY or CA."))
         return value
 
     def as_inputs(self) -> dict:
@@ -74,14 +79,16 @@ class RateCardForm(forms.Form):
     )
     own_domains = forms.CharField(
         required=False,
-        label="Your own sites",
-        help_text="Never claimed, subdomains included; separate several with spaces or commas "
-        "(e.g. anna-berg.de annaberg.photo)",
+        label=_("Your own sites"),
+        help_text=_(
+            "Never claimed, subdomains included; separate several with spaces or commas "
+            "(e.g. anna-berg.de annaberg.photo)"
+        ),
     )
     agency_domains = forms.CharField(
         required=False,
-        label="Your agency's sites",
-        help_text="Sites of the agency that represents or distributes your work",
+        label=_("Your agency's sites"),
+        help_text=_("Sites of the agency that represents or distributes your work"),
     )
     pricing = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false", "class": "code"}),
@@ -137,15 +144,17 @@ class RateCardForm(forms.Form):
 class RecipientForm(forms.Form):
     """Who the notice goes to; prefilled from the case (or the site's imprint when empty)."""
 
-    recipient_name = forms.CharField(label="Recipient's name", max_length=200, required=False)
-    recipient_email = forms.EmailField(label="Recipient's e-mail", required=False)
+    recipient_name = forms.CharField(label=_("Recipient's name"), max_length=200, required=False)
+    recipient_email = forms.EmailField(label=_("Recipient's e-mail"), required=False)
     recipient_address = forms.CharField(
-        label="Postal address", required=False, max_length=1000,
+        label=_("Postal address"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
-    recipient_country = forms.CharField(label="Country (ISO code)", max_length=2, required=False)
+    recipient_country = forms.CharField(label=_("Country (ISO code)"), max_length=2, required=False)
     jurisdiction = forms.ChoiceField(
-        label="Law claimed under", choices=JURISDICTIONS, help_text="Only while the case is a draft"
+        label=_("Law claimed under"),
+        choices=JURISDICTIONS,
+        help_text=_("Only while the case is a draft"),
     )
 
     def clean_recipient_country(self):

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from fairclaim.accounts.access import (
@@ -147,7 +148,7 @@ def close_claim(request, pk):
 @require_http_methods(["GET", "POST"])
 def edit_rate_card(request):
     if not can_approve_claims(request.user) or not request.user.organisation_id:
-        raise PermissionDenied("Only a rights holder's members set its prices.")
+        raise PermissionDenied(_("Only a rights holder's members set its prices."))
     card = RateCard.objects.filter(owner=request.user.organisation).first()
     initial = {
         "creator_type": card.creator_type if card else "professional",
@@ -165,7 +166,7 @@ def edit_rate_card(request):
             },
         )
         form.save_sites(request.user.organisation)
-        messages.success(request, "Prices saved. Claims checked from now on use them.")
+        messages.success(request, _("Prices saved. Claims checked from now on use them."))
         return redirect("cases:rate_card")
     return render(request, "cases/rate_card.html", {"form": form, "card": card})
 
@@ -199,7 +200,7 @@ def decide(request, reference, kind, pk):
     except StepNotAllowed as problem:
         messages.error(request, str(problem))
     else:
-        messages.success(request, "Decided; the recipient sees the decision and its reasons.")
+        messages.success(request, _("Decided; the recipient sees the decision and its reasons."))
     return redirect(case)
 
 
@@ -226,7 +227,7 @@ def download_upload(request, reference, kind, pk):
     else:
         stored = get_object_or_404(case.defences, pk=pk).evidence
     if not stored:
-        raise Http404("No file.")
+        raise Http404(_("No file."))
     response = FileResponse(
         stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/")[-1]
     )
@@ -255,12 +256,12 @@ def act_on_case(request, reference):
     try:
         if action == "submit_for_review":
             if not (can_change_cases(request.user) or can_approve_claims(request.user)):
-                raise PermissionDenied("You may not submit this case.")
+                raise PermissionDenied(_("You may not submit this case."))
             do_transition(case, "submitted_for_review", actor=request.user.get_username(), now=now)
         elif action == "send_notice":
             notice = do_request_demand(case, now=now, actor=request.user.get_username())
             if notice is None:
-                messages.success(request, "Capturing the evidence first; the notice follows it.")
+                messages.success(request, _("Capturing the evidence first; the notice follows it."))
             else:
                 messages.success(request, f"Notice queued for {notice.recipient_email}.")
         elif action == "dmca":
@@ -280,7 +281,7 @@ def act_on_case(request, reference):
             do_escalate(case, firm, actor=request.user.get_username(), now=now)
             messages.success(request, f"Escalated to {firm.name}; the firm sees the case file.")
         else:
-            messages.error(request, "Unknown action.")
+            messages.error(request, _("Unknown action."))
     except (IllegalTransition, NoticeNotAllowed, CaseChanged, EscalationNotAllowed) as problem:
         messages.error(request, str(problem))
     return redirect(case)

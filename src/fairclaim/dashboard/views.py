@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.models import User
 from fairclaim.cases.models import STATE_CHOICES, Claim, Notice
@@ -175,7 +176,7 @@ def organisation_dashboard(request, slug):
 def show_list(request, kind):
     spec = SPECS.get(kind)
     if spec is None:
-        raise Http404("No such list.")
+        raise Http404(_("No such list."))
     scope = _scope_for(request, request.GET.get("org") or None)
     result = filtered(spec, scope, request.GET)
     fmt = request.GET.get("format", "")

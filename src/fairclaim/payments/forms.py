@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Agreement
 
@@ -36,11 +37,11 @@ class AgreementForm(forms.ModelForm):
 
 class DraftRunForm(forms.Form):
     cutoff = forms.DateField(
-        label="Include money booked up to the end of",
+        label=_("Include money booked up to the end of"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     execution_date = forms.DateField(
-        label="Transfer on", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Transfer on"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, today, **kwargs):

@@ -1,5 +1,6 @@
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
 
 from .models import Licence, Registration, Work
 
@@ -26,8 +27,8 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     photos = MultipleFileField(
-        label="Photos",
-        help_text="JPEG, PNG, WebP, GIF, TIFF or AVIF — several at once, or a zip archive.",
+        label=_("Photos"),
+        help_text=_("JPEG, PNG, WebP, GIF, TIFF or AVIF — several at once, or a zip archive."),
     )
 
 
@@ -36,8 +37,8 @@ class WorkForm(forms.ModelForm):
         required=False,
         max_length=500,
         assume_scheme="https",
-        label="Licence URL",
-        help_text="e.g. https://creativecommons.org/licenses/by/4.0/",
+        label=_("Licence URL"),
+        help_text=_("e.g. https://creativecommons.org/licenses/by/4.0/"),
     )
 
     class Meta:
@@ -78,7 +79,7 @@ RegistrationFormSet = inlineformset_factory(
 
 class LicenceForm(forms.ModelForm):
     domains_text = forms.CharField(
-        label="Domains", required=False, help_text="Separate several with spaces or commas"
+        label=_("Domains"), required=False, help_text=_("Separate several with spaces or commas")
     )
 
     class Meta:
@@ -109,7 +110,9 @@ class LicenceForm(forms.ModelForm):
 
 class LedgerImportForm(forms.Form):
     csv_file = forms.FileField(
-        label="CSV file",
-        help_text="Columns: licensee, licensee_email, domains, work, usage, source, territory, "
-        "media, starts_on, ends_on, reference (only licensee is required).",
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: licensee, licensee_email, domains, work, usage, source, territory, "
+            "media, starts_on, ends_on, reference (only licensee is required)."
+        ),
     )
