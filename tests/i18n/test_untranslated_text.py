@@ -60,8 +60,21 @@ ENGLISH = set(
 )
 FALSE_FRIENDS = {
     "de": {"so", "an", "was", "will", "bin", "man", "also", "name", "manager", "status", "filter"},
-    "fr": {"page", "image", "date", "message", "messages", "document", "documents", "on", "or",
-           "code", "service", "total", "justice"},  # fmt: skip
+    "fr": {
+        "page",
+        "image",
+        "date",
+        "message",
+        "messages",
+        "document",
+        "documents",
+        "on",
+        "or",
+        "code",
+        "service",
+        "total",
+        "justice",
+    },  # fmt: skip
     "es": {"no", "date", "total", "code"},
     "it": {"no", "case", "code"},
 }
@@ -176,7 +189,11 @@ def walk(client: Client, reader: Reader, starts: list[str], limit: int = 150) ->
     queue, seen, per_view, pages = list(starts), set(), {}, 0
     while queue and pages < limit:
         path = queue.pop(0)
-        if path in seen or path.startswith(NOT_PAGES) or (reader.skip and path.startswith(reader.skip)):
+        if (
+            path in seen
+            or path.startswith(NOT_PAGES)
+            or (reader.skip and path.startswith(reader.skip))
+        ):
             continue
         seen.add(path)
         try:
