@@ -40,8 +40,7 @@ LOCALE = Path(__file__).resolve().parents[2] / "src" / "fairclaim" / "locale"
 
 # Words of English UI text. A word that is also a word of the page's language is dropped for
 # that language (FALSE_FRIENDS): "was" and "will" are German, "page" and "image" French.
-ENGLISH = set(
-    """
+VOCABULARY = """
     the and your you our we us this that these those with without from for into please here
     there has have had been being were would should could can cannot must not yes none
     all any each every what which when where who why how of to by at if than then only
@@ -56,25 +55,11 @@ ENGLISH = set(
     settings account password username overview matches sightings notifications unread nothing
     empty error refused missing required invalid enter link code language copy shown
     see read write sent received last first none created updated deadline respond
-    """.split()
-)
+"""
+ENGLISH = set(VOCABULARY.split())
 FALSE_FRIENDS = {
     "de": {"so", "an", "was", "will", "bin", "man", "also", "name", "manager", "status", "filter"},
-    "fr": {
-        "page",
-        "image",
-        "date",
-        "message",
-        "messages",
-        "document",
-        "documents",
-        "on",
-        "or",
-        "code",
-        "service",
-        "total",
-        "justice",
-    },  # fmt: skip
+    "fr": {"page", "image", "date", "message", "messages", "document", "documents", "on", "or"},
     "es": {"no", "date", "total", "code"},
     "it": {"no", "case", "code"},
 }
@@ -151,7 +136,7 @@ def dataset_strings() -> list[str]:
                 and not f.choices
             ]
             for row in m.objects.values_list(*fields) if fields else []:
-                values.update(v for v in row if isinstance(v, str) and len(v) > 1)
+                values.update(v for v in row if isinstance(v, str) and len(v) > 3)
     return sorted(values, key=len, reverse=True)
 
 
@@ -172,10 +157,12 @@ class Reader:
         text = " ".join(" ".join(parser.parts).split())
         for value in self.data:
             if value in text:
-                text = text.replace(value, " ")
+                text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", " ", text)
         found = {entry for entry in self.empty if entry in text}
         text = re.sub(r"\S+@\S+|https?://\S+|\S*/\S*|\b[0-9a-f]{16,}\b", " ", text)
-        found |= {w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in self.words}
+        for word in re.finditer(r"[A-Za-z]+", text):
+            if word.group().lower() in self.words:
+                found.add(text[max(0, word.start() - 30) : word.end() + 30].strip())
         if found:
             self.problems.setdefault(where, set()).update(found)
         return parser

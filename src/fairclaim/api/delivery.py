@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from fairclaim.discovery.errors import DiscoveryError
 from fairclaim.discovery.fetch import FetchLimits, fetch
@@ -28,12 +29,12 @@ from .signing import SIGNATURE_HEADER, sign
 log = logging.getLogger(__name__)
 
 EVENTS = {
-    "match.found": "A new verified match of one of your works",
-    "case.state_changed": "A case moved to another state (sent, paid, escalated, …)",
-    "payment.received": "Money was received on a case",
+    "match.found": gettext_noop("A new verified match of one of your works"),
+    "case.state_changed": gettext_noop("A case moved to another state (sent, paid, escalated, …)"),
+    "payment.received": gettext_noop("Money was received on a case"),
 }
 # Announced in the docs; emitted once payouts exist in `payments` (no source for it yet).
-PLANNED_EVENTS = {"payout.made": "A payout to the rights holder was made"}
+PLANNED_EVENTS = {"payout.made": gettext_noop("A payout to the rights holder was made")}
 
 FIRST_RETRY = timedelta(seconds=30)
 MAX_RETRY_DELAY = timedelta(hours=6)

@@ -16,7 +16,8 @@ class ApiKeyForm(forms.Form):
         max_length=100, help_text=_("What uses this key, e.g. “DAM sync” or “accounting export”.")
     )
     scopes = forms.MultipleChoiceField(
-        choices=list(SCOPES.items()), widget=forms.CheckboxSelectMultiple
+        choices=[(key, _(text)) for key, text in SCOPES.items()],
+        widget=forms.CheckboxSelectMultiple,
     )
 
 
@@ -26,7 +27,8 @@ class WebhookEndpointForm(forms.Form):
         help_text=_("Your system's address that receives events (HTTPS)."),
     )  # fmt: skip
     events = forms.MultipleChoiceField(
-        choices=list(EVENTS.items()), widget=forms.CheckboxSelectMultiple
+        choices=[(key, _(text)) for key, text in EVENTS.items()],
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def clean_url(self):

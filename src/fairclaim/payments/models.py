@@ -243,9 +243,9 @@ class StatementLine(models.Model):
 
 ACCOUNT_CHOICES = [(account.value, account.value.replace("_", " ")) for account in Account]
 BEARER_CHOICES = [
-    (Bearer.RIGHTS_HOLDER.value, "Rights holder (deducted from the share)"),
-    (Bearer.PLATFORM.value, "Platform (paid out of the commission)"),
-    (Bearer.SHARED.value, "Shared (deducted before the commission)"),
+    (Bearer.RIGHTS_HOLDER.value, _("Rights holder (deducted from the share)")),
+    (Bearer.PLATFORM.value, _("Platform (paid out of the commission)")),
+    (Bearer.SHARED.value, _("Shared (deducted before the commission)")),
 ]
 
 

@@ -58,12 +58,23 @@ class WorkForm(forms.ModelForm):
             "first_published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {
+            "title": _("Title"),
+            "creator": _("Creator"),
+            "copyright_notice": _("Copyright notice"),
+            "description": _("Description"),
+            "created_on": _("Created on"),
+            "first_published_on": _("First published on"),
+            "licence": _("Licence"),
+        }
 
     def clean(self):
         cleaned = super().clean()
         created, published = cleaned.get("created_on"), cleaned.get("first_published_on")
         if created and published and published < created:
-            self.add_error("first_published_on", "A photo cannot be published before it is taken.")
+            self.add_error(
+                "first_published_on", _("A photo cannot be published before it is taken.")
+            )
         return cleaned
 
 
@@ -73,6 +84,12 @@ RegistrationFormSet = inlineformset_factory(
     fields=["office", "number", "effective_date", "group_registration"],
     extra=1,
     can_delete=True,
+    labels={
+        "office": _("Office"),
+        "number": _("Number"),
+        "effective_date": _("Effective date"),
+        "group_registration": _("Group registration"),
+    },
     widgets={"effective_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
 )
 
@@ -92,6 +109,20 @@ class LicenceForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {
+            "licensee_name": _("Licensee name"),
+            "licensee_email": _("Licensee e-mail"),
+            "work": _("Work"),
+            "usage": _("Usage"),
+            "source": _("Source"),
+            "media": _("Media"),
+            "territory": _("Territory"),
+            "starts_on": _("Starts on"),
+            "ends_on": _("Ends on"),
+            "reference": _("Reference"),
+            "proven_in_case": _("Proven in case"),
+            "notes": _("Notes"),
+        }
 
     def __init__(self, *args, owner=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,7 +133,7 @@ class LicenceForm(forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
         if start and end and end < start:
-            self.add_error("ends_on", "A licence cannot end before it starts.")
+            self.add_error("ends_on", _("A licence cannot end before it starts."))
         raw = cleaned.get("domains_text", "").replace(",", " ").split()
         self.instance.domains = [d.lower().strip("/") for d in raw]
         return cleaned
