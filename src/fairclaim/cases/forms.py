@@ -3,8 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-JURISDICTIONS = [("DE", "Germany"), ("US", "United States"), ("GB", "United Kingdom"),
-                 ("AT", "Austria"), ("CH", "Switzerland"), ("FR", "France")]  # fmt: skip
+JURISDICTIONS = [("DE", _("Germany")), ("US", _("United States")), ("GB", _("United Kingdom")),
+                 ("AT", _("Austria")), ("CH", _("Switzerland")), ("FR", _("France"))]  # fmt: skip
 
 
 class ClaimInputsForm(forms.Form):

@@ -31,11 +31,11 @@ DEFAULT_MINIMUM_PAYOUT = Decimal("50.00")  # below this a bank transfer costs mo
 
 
 OUTCOME_CHOICES = [
-    (Outcome.PAID.value, "Paid"),
-    (Outcome.BELOW_MINIMUM.value, "Carried: below the minimum payout"),
-    (Outcome.NO_ACCOUNT.value, "Carried: no valid bank account"),
-    (Outcome.NOTHING_DUE.value, "Nothing due"),
-    (Outcome.OTHER_CURRENCY.value, "Held: not the payout currency"),
+    (Outcome.PAID.value, _("Paid")),
+    (Outcome.BELOW_MINIMUM.value, _("Carried: below the minimum payout")),
+    (Outcome.NO_ACCOUNT.value, _("Carried: no valid bank account")),
+    (Outcome.NOTHING_DUE.value, _("Nothing due")),
+    (Outcome.OTHER_CURRENCY.value, _("Held: not the payout currency")),
 ]
 
 
