@@ -72,14 +72,31 @@ FALSE_FRIENDS = {
         "filter",
         "code",
     },
-    "fr": {"page", "image", "date", "message", "messages", "document", "documents", "on", "or"},
+    "fr": {
+        "page",
+        "image",
+        "date",
+        "message",
+        "messages",
+        "document",
+        "documents",
+        "on",
+        "or",
+        "code",
+        "total",
+        "licence",
+        "licences",
+    },
     "es": {"no", "date", "total", "code"},
-    "it": {"no", "case", "code"},
+    "it": {"no", "case", "code", "due", "file", "all"},  # all’immagine
 }
 # Not prose: scripts, and commands or identifiers a reader types as they are.
 HIDDEN = {"script", "style", "template", "code", "kbd", "samp", "pre"}
 # Names that stay as they are in every language: licence names, CSV column lists.
-NAMES = re.compile(r"\bCC BY\b|\b[a-z]+_[a-z_]+\b(?:, [a-z_]+)*|\b[a-z_]+(?:, [a-z_]+)+_[a-z_]+\b")
+NAMES = re.compile(
+    r"\bCC BY\b|ReplayWeb\.page|fairclaim platform document signing|WACZ Signing and Verification|"
+    r"\b[a-z]+_[a-z_]+\b(?:, [a-z_]+)*|\b[a-z_]+(?:, [a-z_]+)+_[a-z_]+\b"
+)
 # Attributes a reader hears or sees.
 SPOKEN_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
 # Pages outside our catalogues: Django's own admin (translated by Django), the API's schema
@@ -181,7 +198,7 @@ class Reader:
         found = {entry for entry in self.empty if entry in text}
         text = re.sub(r"\S+@\S+|https?://\S+|\S*/\S*|\b[0-9a-f]{16,}\b", " ", text)
         text = NAMES.sub(" ", text)
-        for word in re.finditer(r"[A-Za-z]+", text):
+        for word in re.finditer(r"[^\W\d_]+", text):
             if word.group().lower() in self.words:
                 found.add(text[max(0, word.start() - 30) : word.end() + 30].strip())
         if found:
@@ -329,5 +346,8 @@ def test_the_portal_and_public_checks_speak_each_language(world, language):
 
 
 @pytest.mark.parametrize("language", ["de", "fr", "es", "it"])
-def test_every_catalogue_entry_the_portal_uses_is_translated(language):
-    assert untranslated_entries(language) == [] or language != "de"
+def test_no_catalogue_entry_waits_for_its_translation(language):
+    """An entry without a translation would show English; fuzzy ones are ignored by gettext."""
+    po = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    assert untranslated_entries(language) == []
+    assert "#, fuzzy" not in po.split("\n\n", 1)[1]
