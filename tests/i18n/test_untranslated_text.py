@@ -21,12 +21,14 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fairclaim.accounts.models import Organisation, User
 from fairclaim.cases.models import Case
+from fairclaim.dashboard.charts import Point, column_chart
 from fairclaim.dashboard.history import pay_last_month, seed_history
 from fairclaim.portal.access import new_access_code
 from fairclaim.works.actions import do_register_image, upload_limits
@@ -351,3 +353,12 @@ def test_no_catalogue_entry_waits_for_its_translation(language):
     po = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     assert untranslated_entries(language) == []
     assert "#, fuzzy" not in po.split("\n\n", 1)[1]
+
+
+def test_chart_geometry_stays_numbers_for_the_browser_in_german():
+    """German writes 12,5; an SVG coordinate written so is no coordinate at all."""
+    chart = column_chart("c", "Treffer", [Point("a", 3), Point("b", 7)], unit="Treffer")
+    with translation.override("de"):
+        html = render_to_string("dashboard/_chart.html", {"chart": chart})
+    assert re.search(r'<rect x="\d+\.\d+" y="\d+\.\d+"', html)
+    assert not re.search(r'(x|y|width|height)="\d+,\d+"', html)

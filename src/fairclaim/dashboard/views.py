@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.models import User
@@ -101,7 +101,7 @@ def dashboard_context(scope: Scope, today) -> dict:
                         received_from=start,
                         received_to=month_end(start),
                     ),
-                    shown=f"{amount:,.0f}",
+                    shown=number_format(amount, 0, force_grouping=True),
                 )
                 for start, amount in months
             ],
