@@ -31,6 +31,7 @@ from fairclaim.cases.models import Case
 from fairclaim.dashboard.charts import Point, column_chart
 from fairclaim.dashboard.history import pay_last_month, seed_history
 from fairclaim.portal.access import new_access_code
+from fairclaim.portal.actions import do_decide_defence, do_post_message, do_raise_defence
 from fairclaim.works.actions import do_register_image, upload_limits
 from fairclaim.works.intake import check_image
 from tests.cast import PASSWORD
@@ -259,6 +260,12 @@ def world(cast):
         do_register_image(ada_org, None, image, title=f"Hafen {n + 1}")
     seed_history(ada_org, now=now, iban="DE02120300000000202051", holder="Ada Lens", seed=7)
     pay_last_month(cast.manager.organisation, now)
+    # A conversation and a decided defence: author labels and statuses on the recipient's pages.
+    talked = Case.objects.filter(state="notice_sent", rights_holder=ada_org).first()
+    do_post_message(talked, "Bonjour ?", author_kind="recipient", author=None, now=now)
+    do_post_message(talked, "Guten Tag.", author_kind="case_manager", author=cast.manager, now=now)
+    defence = do_raise_defence(talked, "licence_elsewhere", "Lizenz von Getty.", None, now)
+    do_decide_defence(defence, uphold=False, reasons="Keine Lizenz.", user=cast.manager, now=now)
     cast.ada = ada
     return cast
 
