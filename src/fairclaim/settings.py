@@ -176,6 +176,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor passed
     "fairclaim.accounts.two_factor_gate.TwoFactorGateMiddleware",  # code or enrolment first
+    "fairclaim.accounts.language.UserLanguageMiddleware",  # after auth: the user's own choice
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fairclaim.accounts.headers.SecurityHeadersMiddleware",  # CSP; no caching of the portal
@@ -195,6 +196,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fairclaim.cases.inbox_views.unread_count",
+                "fairclaim.accounts.language.language_choices",
             ],
         },
     },
@@ -228,7 +230,15 @@ OTP_TOTP_ISSUER = env_str("FAIRCLAIM_OTP_ISSUER", "fairclaim")
 PASSWORD_RESET_TIMEOUT = env_int("FAIRCLAIM_PASSWORD_RESET_TIMEOUT", 60 * 60 * 2, minimum=300)
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# Each language named in its own language. The application speaks en and de
+# (`accounts.language.APP_LANGUAGES`); the recipient portal, public checks and notices all five.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

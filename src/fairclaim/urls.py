@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from fairclaim import health
+from fairclaim.accounts.language import choose_language
 from fairclaim.portal import public_keys
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("cases/", include("fairclaim.cases.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", choose_language, name="choose_language"),
     path("portal/", include("fairclaim.portal.urls")),
     path("verify/", include("fairclaim.portal.verify_urls")),
     path("payments/", include("fairclaim.payments.urls")),

@@ -127,6 +127,52 @@ def test_the_german_recipient_is_told_in_german(cast, open_case, inbox):
     assert "Fall öffnen (einmaliger Link)" in mail.get_body(("plain",)).get_content()
 
 
+@pytest.mark.parametrize(
+    ("language", "subject", "opening"),
+    [
+        (
+            "fr",
+            "une nouvelle réponse dans votre dossier",
+            "Ouvrir votre dossier (lien à usage unique)",
+        ),
+        (
+            "es",
+            "una nueva respuesta en su expediente",
+            "Abrir su expediente (enlace de un solo uso)",
+        ),
+        (
+            "it",
+            "una nuova risposta nella Sua pratica",
+            "Apra la Sua pratica (collegamento monouso)",
+        ),
+    ],
+)
+def test_a_recipient_is_told_in_the_cases_language(
+    cast, open_case, inbox, language, subject, opening
+):
+    Case.objects.filter(pk=open_case.pk).update(language=language)
+    open_case.refresh_from_db()
+    do_post_message(
+        open_case, "Oui.", author_kind="case_manager", author=cast.manager, now=timezone.now()
+    )
+    send_all()
+    [mail] = mails_to(inbox, "info@shop.example")
+    assert mail["Subject"].strip() == f"{open_case.reference}: {subject}"  # folded when encoded
+    assert opening in mail.get_body(("plain",)).get_content()
+
+
+def test_a_signed_in_party_is_told_in_the_language_they_chose(cast, open_case, inbox):
+    cast.manager.language = "de"
+    cast.manager.save()
+    do_raise_defence(open_case, "licence_elsewhere", "Wir haben eine Lizenz.", None, timezone.now())
+    send_all()
+    [to_manager] = mails_to(inbox, "manager@ops.example")
+    [to_alice] = mails_to(inbox, "alice@photo.example")
+    assert to_manager["Subject"].endswith("der Empfänger hat einen Einwand erhoben")
+    assert "Die Frist ist angehalten" in to_manager.get_body(("plain",)).get_content()
+    assert to_alice["Subject"].endswith("the recipient raised a defence")  # no choice: English
+
+
 def test_a_daily_digest_collects_everything_into_one_mail_once(cast, open_case, inbox):
     NotificationPreference.objects.create(user=cast.alice, frequency="daily")
     now = timezone.now()

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from fairclaim.cases.models import Case, Claim
 from fairclaim.monitoring.models import Match, Sighting
@@ -94,7 +95,7 @@ def can_change_cases(user: User) -> bool:
 def get_work_for_user(request, pk: int, *, write: bool = False) -> Work:
     work = get_object_or_404(works_for(request.user), pk=pk)
     if write and not can_change_works(request.user):
-        raise PermissionDenied("You may view this work but not change it.")
+        raise PermissionDenied(_("You may view this work but not change it."))
     return work
 
 
@@ -105,14 +106,14 @@ def get_sighting_for_user(request, pk: int) -> Sighting:
 def get_match_for_user(request, pk: int, *, write: bool = False) -> Match:
     match = get_object_or_404(matches_for(request.user).select_related("work", "sighting"), pk=pk)
     if write and not can_change_matches(request.user):
-        raise PermissionDenied("You may view this match but not change it.")
+        raise PermissionDenied(_("You may view this match but not change it."))
     return match
 
 
 def get_case_for_user(request, reference: str, *, write: bool = False) -> Case:
     case = get_object_or_404(cases_for(request.user), reference=reference)
     if write and not can_change_cases(request.user):
-        raise PermissionDenied("You may view this case but not change it.")
+        raise PermissionDenied(_("You may view this case but not change it."))
     return case
 
 
@@ -130,5 +131,5 @@ def get_claim_for_user(request, pk: int, *, write: bool = False) -> Claim:
         claims_for(request.user).select_related("match__work", "match__sighting"), pk=pk
     )
     if write and not can_approve_claims(request.user):
-        raise PermissionDenied("Only the rights holder's members may change or approve a claim.")
+        raise PermissionDenied(_("Only the rights holder's members may change or approve a claim."))
     return claim

@@ -1,14 +1,15 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Organisation(models.Model):
     """A party on the platform: a rights holder, the operator handling cases, or a law firm."""
 
     class Kind(models.TextChoices):
-        RIGHTS_HOLDER = "rights_holder", "Rights holder"
-        OPERATOR = "operator", "Operator (case management)"
-        LAW_FIRM = "law_firm", "Partner law firm"
+        RIGHTS_HOLDER = "rights_holder", _("Rights holder")
+        OPERATOR = "operator", _("Operator (case management)")
+        LAW_FIRM = "law_firm", _("Partner law firm")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -22,16 +23,18 @@ class Organisation(models.Model):
         related_name="clients",
         limit_choices_to={"kind": Kind.OPERATOR},
     )
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
     # A rights holder's own sites and those of the agency that represents it: a use there is
     # never claimed (compared by registrable domain, so subdomains count).
     own_domains = models.JSONField(
-        default=list, blank=True, help_text="Your own sites, e.g. anna-berg.de (subdomains count)"
+        default=list,
+        blank=True,
+        help_text=_("Your own sites, e.g. anna-berg.de (subdomains count)"),
     )
     agency_domains = models.JSONField(
-        default=list, blank=True, help_text="Sites of the agency that represents your work"
+        default=list, blank=True, help_text=_("Sites of the agency that represents your work")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -46,10 +49,10 @@ class User(AbstractUser):
     """A person signing in. Their role and organisation decide everything they may see."""
 
     class Role(models.TextChoices):
-        RIGHTS_HOLDER = "rights_holder", "Rights holder"
-        CASE_MANAGER = "case_manager", "Case manager"
-        LAW_FIRM = "law_firm", "Law firm"
-        ADMIN = "admin", "Administrator"
+        RIGHTS_HOLDER = "rights_holder", _("Rights holder")
+        CASE_MANAGER = "case_manager", _("Case manager")
+        LAW_FIRM = "law_firm", _("Law firm")
+        ADMIN = "admin", _("Administrator")
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.RIGHTS_HOLDER)
     organisation = models.ForeignKey(
@@ -59,6 +62,13 @@ class User(AbstractUser):
     read_only = models.BooleanField(default=False)
     # Runs the organisation's team: invites and removes members, sees the team's sign-ins.
     team_admin = models.BooleanField(default=False)
+    # The application's language for this person, chosen on any page; blank: the browser's.
+    language = models.CharField(
+        max_length=5,
+        blank=True,
+        default="",
+        choices=[("en", "English"), ("de", "Deutsch")],  # each named in its own language
+    )
 
     def __str__(self):
         return self.get_username()

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,7 +27,7 @@ DELIVERY_LOG_SIZE = 100
 @require_http_methods(["GET", "POST"])
 def list_keys(request):
     if request.user.organisation_id is None:
-        raise PermissionDenied("Only members of an organisation have API keys.")
+        raise PermissionDenied(_("Only members of an organisation have API keys."))
     form = ApiKeyForm(request.POST or None)
     token = None
     if request.method == "POST" and form.is_valid():
@@ -49,7 +50,7 @@ def list_keys(request):
 def revoke_key(request, pk):
     key = get_object_or_404(keys_visible_to(request.user), pk=pk)
     if not can_revoke(request.user, key):
-        raise PermissionDenied("A read-only member can revoke only keys they created.")
+        raise PermissionDenied(_("A read-only member can revoke only keys they created."))
     if do_revoke_key(key, request.user, timezone.now()):
         messages.success(request, f"Revoked “{key.name}”: requests with it are refused from now.")
     return redirect("api:keys")
@@ -58,9 +59,9 @@ def revoke_key(request, pk):
 def _check_webhook_member(user, *, write: bool) -> None:
     org = user.organisation
     if org is None or org.kind != Organisation.Kind.RIGHTS_HOLDER:
-        raise PermissionDenied("Webhooks report a rights holder's matches, cases and payments.")
+        raise PermissionDenied(_("Webhooks report a rights holder's matches, cases and payments."))
     if write and user.read_only:
-        raise PermissionDenied("You may view webhooks but not change them.")
+        raise PermissionDenied(_("You may view webhooks but not change them."))
 
 
 def _endpoints_for(user):
@@ -80,7 +81,7 @@ def list_webhooks(request):
             secret=new_secret(),
             created_by=request.user,
         )
-        messages.success(request, "Endpoint added. Use its signing secret to check deliveries.")
+        messages.success(request, _("Endpoint added. Use its signing secret to check deliveries."))
         return redirect("api:webhook", pk=endpoint.pk)
     context = {
         "form": form,
@@ -111,7 +112,7 @@ def disable_webhook(request, pk):
     _check_webhook_member(request.user, write=True)
     endpoint = get_object_or_404(_endpoints_for(request.user), pk=pk)
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False)
-    messages.success(request, "Endpoint switched off: no further events are sent to it.")
+    messages.success(request, _("Endpoint switched off: no further events are sent to it."))
     return redirect("api:webhook", pk=endpoint.pk)
 
 
@@ -126,7 +127,7 @@ def replay_delivery(request, pk):
         pk=pk,
     )
     if not delivery.endpoint.active:
-        messages.error(request, "This endpoint is switched off; nothing was sent.")
+        messages.error(request, _("This endpoint is switched off; nothing was sent."))
     else:
         do_replay(delivery, timezone.now())
         messages.success(request, f"Event {delivery.event_id} queued to be sent again.")

@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from fairclaim.discovery.errors import DiscoveryError
 from fairclaim.discovery.fetch import FetchLimits, fetch
@@ -28,10 +29,12 @@ from .signing import SIGNATURE_HEADER, sign
 log = logging.getLogger(__name__)
 
 EVENTS = {
-    "match.found": "A new verified match of one of your works",
-    "case.state_changed": "A case moved to another state (sent, paid, escalated, …)",
-    "payment.received": "Money was received on a case",
-    "payout.made": "A payout to the rights holder was made (its payout run became final)",
+    "match.found": gettext_noop("A new verified match of one of your works"),
+    "case.state_changed": gettext_noop("A case moved to another state (sent, paid, escalated, …)"),
+    "payment.received": gettext_noop("Money was received on a case"),
+    "payout.made": gettext_noop(
+        "A payout to the rights holder was made (its payout run became final)"
+    ),
 }
 # Events announced in the docs but not emitted yet (none at present; the pages still show any).
 PLANNED_EVENTS: dict[str, str] = {}

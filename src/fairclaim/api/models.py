@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.models import Organisation
 
@@ -77,7 +78,7 @@ class WebhookEndpoint(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     url = models.URLField(max_length=2048)
-    events = models.JSONField(default=list, help_text="Event types sent to this endpoint")
+    events = models.JSONField(default=list, help_text=_("Event types sent to this endpoint"))
     # Shown to the organisation once and on request; needed in clear to sign (HMAC).
     secret = models.CharField(max_length=80, editable=False)
     active = models.BooleanField(default=True)
@@ -101,11 +102,11 @@ class WebhookDelivery(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be retried"
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Gave up"
+        PENDING = "pending", _("Waiting to be retried")
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Gave up")
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"

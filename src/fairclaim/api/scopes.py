@@ -6,6 +6,8 @@ sees, scopes narrow which kinds of request it may make.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 READ = "read"  # works, licences, sightings, matches
 WORKS_WRITE = "works:write"  # register works, edit metadata and registrations, record licences
 TRIAGE = "triage"  # decide on matches
@@ -13,11 +15,11 @@ CASES_READ = "cases:read"  # claims, cases, their statements and logs
 PAYMENTS_READ = "payments:read"
 
 SCOPES = {
-    READ: "Read works, licences, sightings and matches",
-    WORKS_WRITE: "Register works, edit their metadata, record and import licences",
-    TRIAGE: "Decide on matches (claim, licensed, ignore, not mine, whitelist)",
-    CASES_READ: "Read claims, cases, their statements and case logs",
-    PAYMENTS_READ: "Read payments on cases",
+    READ: gettext_noop("Read works, licences, sightings and matches"),
+    WORKS_WRITE: gettext_noop("Register works, edit their metadata, record and import licences"),
+    TRIAGE: gettext_noop("Decide on matches (claim, licensed, ignore, not mine, whitelist)"),
+    CASES_READ: gettext_noop("Read claims, cases, their statements and case logs"),
+    PAYMENTS_READ: gettext_noop("Read payments on cases"),
 }
 # Scopes that change something: a read-only member cannot grant them to a key.
 WRITE_SCOPES = frozenset({WORKS_WRITE, TRIAGE})

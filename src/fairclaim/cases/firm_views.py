@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from fairclaim.accounts.access import get_case_for_user
@@ -25,15 +26,15 @@ def firm_action(request, reference, action):
                 case, data.get("outcome", ""), amount=data.get("amount", ""),
                 note=data.get("note", ""), user=user, now=now,
             )  # fmt: skip
-            messages.success(request, "Outcome recorded in the case log.")
+            messages.success(request, _("Outcome recorded in the case log."))
         elif action == "note":
             do_add_note(case, data.get("note", ""), user=user, now=now)
-            messages.success(request, "Note added to the case log.")
+            messages.success(request, _("Note added to the case log."))
         elif action == "message":
             do_message_manager(case, data.get("body", ""), user=user, now=now)
-            messages.success(request, "Sent to the case manager.")
+            messages.success(request, _("Sent to the case manager."))
         else:
-            messages.error(request, "Unknown action.")
+            messages.error(request, _("Unknown action."))
     except (FirmActionRefused, CaseChanged) as problem:
         messages.error(request, str(problem) or "The case changed meanwhile; please try again.")
     return redirect(case)

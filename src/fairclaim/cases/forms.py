@@ -329,15 +329,17 @@ PriceRowFormSet = forms.formset_factory(
 class RecipientForm(forms.Form):
     """Who the notice goes to; prefilled from the case (or the site's imprint when empty)."""
 
-    recipient_name = forms.CharField(label="Recipient's name", max_length=200, required=False)
-    recipient_email = forms.EmailField(label="Recipient's e-mail", required=False)
+    recipient_name = forms.CharField(label=_("Recipient's name"), max_length=200, required=False)
+    recipient_email = forms.EmailField(label=_("Recipient's e-mail"), required=False)
     recipient_address = forms.CharField(
-        label="Postal address", required=False, max_length=1000,
+        label=_("Postal address"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
-    recipient_country = forms.CharField(label="Country (ISO code)", max_length=2, required=False)
+    recipient_country = forms.CharField(label=_("Country (ISO code)"), max_length=2, required=False)
     jurisdiction = forms.ChoiceField(
-        label="Law claimed under", choices=JURISDICTIONS, help_text="Only while the case is a draft"
+        label=_("Law claimed under"),
+        choices=JURISDICTIONS,
+        help_text=_("Only while the case is a draft"),
     )
 
     def clean_recipient_country(self):

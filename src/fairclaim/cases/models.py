@@ -36,10 +36,10 @@ class Case(models.Model):
     """One case per recipient (site operator), with a line per work used."""
 
     class RecipientType(models.TextChoices):
-        UNKNOWN = "unknown", "Unknown"
-        CONSUMER = "consumer", "Consumer / private person"
-        MICRO = "micro", "Micro business"
-        BUSINESS = "business", "Business"
+        UNKNOWN = "unknown", _("Unknown")
+        CONSUMER = "consumer", _("Consumer / private person")
+        MICRO = "micro", _("Micro business")
+        BUSINESS = "business", _("Business")
 
     # NULL until the first save assigns it from the primary key (unique admits many NULLs).
     reference = models.CharField(max_length=20, unique=True, null=True, editable=False)  # noqa: DJ001
@@ -53,14 +53,16 @@ class Case(models.Model):
         limit_choices_to={"kind": Organisation.Kind.LAW_FIRM},
     )
     state = models.CharField(max_length=20, choices=STATE_CHOICES, default="draft")
-    jurisdiction = models.CharField(max_length=2, help_text="ISO country code, e.g. US, DE, GB")
+    jurisdiction = models.CharField(max_length=2, help_text=_("ISO country code, e.g. US, DE, GB"))
     language = models.CharField(max_length=5, default="en")
     currency = models.CharField(max_length=3, default="EUR")
     recipient_name = models.CharField(max_length=200, blank=True)
     recipient_domain = models.CharField(max_length=253)
     recipient_email = models.EmailField(blank=True)
     recipient_country = models.CharField(max_length=2, blank=True)
-    recipient_address = models.TextField(blank=True, help_text="Postal address, as in the imprint")
+    recipient_address = models.TextField(
+        blank=True, help_text=_("Postal address, as in the imprint")
+    )
     recipient_type = models.CharField(
         max_length=10, choices=RecipientType.choices, default=RecipientType.UNKNOWN
     )
@@ -151,10 +153,10 @@ class CaseLine(models.Model):
 
 class CaseEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise ValidationError("The case log is append-only; events cannot be changed.")
+        raise ValidationError(_("The case log is append-only; events cannot be changed."))
 
     def delete(self):
-        raise ValidationError("The case log is append-only; events cannot be deleted.")
+        raise ValidationError(_("The case log is append-only; events cannot be deleted."))
 
 
 class CaseEvent(models.Model):
@@ -185,11 +187,11 @@ class CaseEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise ValidationError("The case log is append-only; events cannot be changed.")
+            raise ValidationError(_("The case log is append-only; events cannot be changed."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("The case log is append-only; events cannot be deleted.")
+        raise ValidationError(_("The case log is append-only; events cannot be deleted."))
 
 
 def notice_pdf_path(notice: "Notice", filename: str) -> str:
@@ -200,19 +202,19 @@ class Notice(models.Model):
     """A demand, reminder or DMCA takedown sent for a case, through the outbox."""
 
     class Kind(models.TextChoices):
-        DEMAND = "demand", "Demand"
-        REMINDER = "reminder", "Reminder"
-        DMCA_TAKEDOWN = "dmca", "DMCA takedown notice"
-        RELEASE = "release", "Settlement and release"
-        LICENCE_CERTIFICATE = "certificate", "Licence certificate"
+        DEMAND = "demand", _("Demand")
+        REMINDER = "reminder", _("Reminder")
+        DMCA_TAKEDOWN = "dmca", _("DMCA takedown notice")
+        RELEASE = "release", _("Settlement and release")
+        LICENCE_CERTIFICATE = "certificate", _("Licence certificate")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        HELD = "held", "Held by the send gate"
+        DRAFT = "draft", _("Draft")
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        HELD = "held", _("Held by the send gate")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -264,9 +266,9 @@ class Defence(models.Model):
         HARDSHIP = "hardship", _("Hardship")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        UPHELD = "upheld", "Upheld"
-        REJECTED = "rejected", "Rejected"
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        REJECTED = "rejected", _("Rejected")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="defences")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -291,11 +293,11 @@ class Message(models.Model):
     """A message in a case's thread between the recipient and the case manager."""
 
     class Author(models.TextChoices):
-        RECIPIENT = "recipient", "Recipient"
-        CASE_MANAGER = "case_manager", "Case manager"
-        RIGHTS_HOLDER = "rights_holder", "Rights holder"
-        LAW_FIRM = "law_firm", "Law firm"
-        SYSTEM = "system", "fairclaim"
+        RECIPIENT = "recipient", _("Recipient")
+        CASE_MANAGER = "case_manager", _("Case manager")
+        RIGHTS_HOLDER = "rights_holder", _("Rights holder")
+        LAW_FIRM = "law_firm", _("Law firm")
+        SYSTEM = "system", _("fairclaim")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="messages")
     author_kind = models.CharField(max_length=15, choices=Author.choices)
@@ -317,12 +319,12 @@ class RateCard(models.Model):
     format of `rules.facts.Pricing` (validated there; each entry names its basis)."""
 
     owner = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="rate_card")
-    pricing = models.JSONField(help_text="rules.facts.Pricing as JSON")
+    pricing = models.JSONField(help_text=_("rules.facts.Pricing as JSON"))
     creator_type = models.CharField(
         max_length=12,
         choices=[("professional", "Professional photographer"), ("hobby", "Hobby photographer")],
         default="professional",
-        help_text="BGH I ZR 187/17: no published-table prices or surcharges for hobby work",
+        help_text=_("BGH I ZR 187/17: no published-table prices or surcharges for hobby work"),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -334,20 +336,20 @@ class Claim(models.Model):
     """A rights holder's intent to claim one match, with the facts the linter judged."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        CHECKED = "checked", "Checked"
-        APPROVED = "approved", "Approved"
-        IN_CASE = "in_case", "In a case"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        DISMISSED = "dismissed", "Dismissed"
-        LICENSED = "licensed", "Licensed"
+        DRAFT = "draft", _("Draft")
+        CHECKED = "checked", _("Checked")
+        APPROVED = "approved", _("Approved")
+        IN_CASE = "in_case", _("In a case")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DISMISSED = "dismissed", _("Dismissed")
+        LICENSED = "licensed", _("Licensed")
 
     match = models.OneToOneField(Match, on_delete=models.PROTECT, related_name="claim")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # The triage answers the rights holder gave (site type, usage, recipient ...).
     inputs = models.JSONField(default=dict)
-    decision = models.CharField(max_length=5, blank=True, help_text="send, hold or block")
-    result = models.JSONField(default=dict, blank=True, help_text="the linter's full output")
+    decision = models.CharField(max_length=5, blank=True, help_text=_("send, hold or block"))
+    result = models.JSONField(default=dict, blank=True, help_text=_("the linter's full output"))
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
     )
@@ -416,8 +418,8 @@ class Capture(models.Model):
     """One evidence capture of a case line's page: a signed WACZ bundle, or why it failed."""
 
     class Status(models.TextChoices):
-        CAPTURED = "captured", "Captured"
-        FAILED = "failed", "Failed"
+        CAPTURED = "captured", _("Captured")
+        FAILED = "failed", _("Failed")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="captures")
     line = models.ForeignKey(CaseLine, on_delete=models.PROTECT, related_name="captures")
@@ -444,8 +446,8 @@ class NotificationPreference(models.Model):
     """How a signed-in person wants to hear about their cases: at once, or in one daily digest."""
 
     class Frequency(models.TextChoices):
-        IMMEDIATE = "immediate", "Immediately"
-        DAILY = "daily", "Once a day (digest)"
+        IMMEDIATE = "immediate", _("Immediately")
+        DAILY = "daily", _("Once a day (digest)")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
@@ -462,10 +464,10 @@ class Notification(models.Model):
     Message-ID), and, for a signed-in party, an entry in their in-app list."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
     # recipient | rights_holder | case_manager | law_firm

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from fairclaim.accounts.models import User
 from fairclaim.letters.mail import build_mail
@@ -107,11 +108,20 @@ def next_digest_time(now: datetime) -> datetime:
     return today if now < today else today + timedelta(days=1)
 
 
+def notification_language(case: Case, party: str, user: User | None) -> str:
+    """The recipient reads the case's language (any of `settings.LANGUAGES`); a signed-in party
+    the language they chose for the application (English until they choose)."""
+    if party == "recipient":
+        language = case.language
+        return language if language in dict(settings.LANGUAGES) else "en"
+    return (user.language if user else "") or "en"
+
+
 def _queue(case, event, party, user, email) -> Notification:
     digest = _frequency(user) == NotificationPreference.Frequency.DAILY
-    language = case.language if party == "recipient" else "en"
+    language = notification_language(case, party, user)
     link = _link_for(case, party)
-    with translation.override(language if language in {"en", "de"} else "en"):
+    with translation.override(language):
         context = {
             "case": case,
             "event": event,
@@ -227,12 +237,19 @@ def do_send_digests(now: datetime) -> int:
         if not email:
             _mark_sent(items, now)
             continue
-        text = render_to_string("cases/notifications/digest.txt", {"items": items, "now": now})
+        language = items[0].language  # the user's language when the first item was queued
+        with translation.override(language):
+            text = render_to_string("cases/notifications/digest.txt", {"items": items, "now": now})
+            subject = ngettext(
+                "fairclaim: %(n)s update on your cases",
+                "fairclaim: %(n)s updates on your cases",
+                len(items),
+            ) % {"n": len(items)}
         try:
             build_mail(
-                subject=f"fairclaim: {len(items)} update(s) on your cases",
+                subject=subject,
                 text=text,
-                html=_html(text, "", "en"),
+                html=_html(text, "", language),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[email],
                 headers={"Message-ID": f"<digest-{items[0].idempotency_key}@{_mail_domain()}>"},

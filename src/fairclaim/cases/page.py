@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.access import can_change_cases
 from fairclaim.accounts.models import Organisation
@@ -16,6 +17,7 @@ from fairclaim.rules.send_gate import ALLOWED_STATES, Evidence, NoticeKind
 from .evidence import timeline_for
 from .forms import LineReasonForm, NoteForm, ReasonForm, RecipientForm, SettlementForm
 from .gate import evaluate, line_evidence
+from .gate_texts import reason_text
 from .log import verify_case_log
 from .models import CaseLine
 from .operations import (
@@ -40,15 +42,15 @@ NEXT_SEND = {
     CaseState.OVERDUE: NoticeKind.ESCALATION,
 }
 NEXT_STEP_NAMES = {
-    NoticeKind.DEMAND: "before sending the demand",
-    NoticeKind.REMINDER: "before the next reminder",
-    NoticeKind.ESCALATION: "before escalating",
+    NoticeKind.DEMAND: _("before sending the demand"),
+    NoticeKind.REMINDER: _("before the next reminder"),
+    NoticeKind.ESCALATION: _("before escalating"),
 }
 EVIDENCE_LABELS = {
-    Evidence.WAITING: "Waiting for the first capture",
-    Evidence.PRESENT: "Captured: the image is on the page",
-    Evidence.ABSENT: "Captured: the image is not on the page",
-    Evidence.REMOVED: "Removed later: an earlier capture showed it, the latest does not",
+    Evidence.WAITING: _("Waiting for the first capture"),
+    Evidence.PRESENT: _("Captured: the image is on the page"),
+    Evidence.ABSENT: _("Captured: the image is not on the page"),
+    Evidence.REMOVED: _("Removed later: an earlier capture showed it, the latest does not"),
 }
 
 
@@ -65,6 +67,7 @@ def case_page_context(case, user, now: datetime) -> dict:
         )
     next_send = NEXT_SEND.get(case.state)
     may = {op: may_operate(user, op) for op in OPERATIONS}
+    verdict = evaluate(case, next_send, now.date()) if next_send and can_edit else None
     return {
         "case": case,
         "lines": lines,
@@ -76,7 +79,8 @@ def case_page_context(case, user, now: datetime) -> dict:
         "may_any": any(may.values()),
         "next_step": NEXT_STEP_NAMES.get(next_send, ""),
         "closed": is_terminal(case.state),
-        "verdict": evaluate(case, next_send, now.date()) if next_send and can_edit else None,
+        "verdict": verdict,
+        "gate_reasons": [(r.line, *reason_text(r)) for r in verdict.reasons] if verdict else [],
         "dmca_allowed": can_edit and case.state in ALLOWED_STATES[NoticeKind.DMCA],
         "deadline_runs": case.state in DEADLINE_RUNS,
         "recipient_status": case_status(case.state, case.deadline, now.date()),

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from fairclaim.accounts.access import (
@@ -190,7 +190,7 @@ def decide(request, reference, kind, pk):
     except StepNotAllowed as problem:
         messages.error(request, str(problem))
     else:
-        messages.success(request, "Decided; the recipient sees the decision and its reasons.")
+        messages.success(request, _("Decided; the recipient sees the decision and its reasons."))
     return redirect(case)
 
 
@@ -217,7 +217,7 @@ def download_upload(request, reference, kind, pk):
     else:
         stored = get_object_or_404(case.defences, pk=pk).evidence
     if not stored:
-        raise Http404("No file.")
+        raise Http404(_("No file."))
     response = FileResponse(
         stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/")[-1]
     )
@@ -246,14 +246,14 @@ def act_on_case(request, reference):
     try:
         if action == "submit_for_review":
             if not (can_change_cases(request.user) or can_approve_claims(request.user)):
-                raise PermissionDenied("You may not submit this case.")
+                raise PermissionDenied(_("You may not submit this case."))
             do_transition(
                 case, FlowEvent.SUBMITTED_FOR_REVIEW, actor=request.user.get_username(), now=now
             )
         elif action == "send_notice":
             notice = do_request_demand(case, now=now, actor=request.user.get_username())
             if notice is None:
-                messages.success(request, "Capturing the evidence first; the notice follows it.")
+                messages.success(request, _("Capturing the evidence first; the notice follows it."))
             else:
                 messages.success(request, f"Notice queued for {notice.recipient_email}.")
         elif action == "dmca":
@@ -273,7 +273,7 @@ def act_on_case(request, reference):
             do_escalate(case, firm, actor=request.user.get_username(), now=now)
             messages.success(request, f"Escalated to {firm.name}; the firm sees the case file.")
         else:
-            messages.error(request, "Unknown action.")
+            messages.error(request, _("Unknown action."))
     except (IllegalTransition, NoticeNotAllowed, CaseChanged, EscalationNotAllowed) as problem:
         messages.error(request, str(problem))
     return redirect(case)

@@ -76,7 +76,7 @@ def csv_response(spec: ListSpec, queryset, filename: str) -> StreamingHttpRespon
 def write_xlsx(spec: ListSpec, queryset, out) -> int:
     """Write the list to `out` (a binary file); returns the number of data rows."""
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False})
-    sheet = workbook.add_worksheet(spec.title)
+    sheet = workbook.add_worksheet(str(spec.title))  # the title in the reader's language
     bold = workbook.add_format({"bold": True})
     money = workbook.add_format({"num_format": "#,##0.00"})
     for col, column in enumerate(spec.columns):

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fairclaim.cases.models import OPEN_CASE_STATES, STATE_CHOICES, CaseLine, Claim, Notice
 from fairclaim.monitoring.models import Match, Sighting
@@ -35,6 +36,21 @@ class Column:
 class Filtered:
     queryset: object
     problems: list[str]
+
+
+# What each sort key reads as in the list's "Sort" menu.
+SORT_LABELS = {
+    "newest": _("newest"),
+    "oldest": _("oldest"),
+    "deadline": _("deadline"),
+    "amount": _("amount"),
+    "domain": _("domain"),
+    "score": _("score"),
+    "due": _("due date"),
+    "received": _("received"),
+    "sent": _("sent"),
+    "last_seen": _("last seen"),
+}
 
 
 @dataclass(frozen=True)
@@ -231,7 +247,7 @@ def build_notices(scope: Scope, params, problems: list[str]):
 SPECS = {
     "cases": ListSpec(
         "cases",
-        "Cases",
+        _("Cases"),
         (
             Column("Reference", "reference"),
             Column("Rights holder", "rights_holder__name"),
@@ -255,7 +271,7 @@ SPECS = {
     ),
     "matches": ListSpec(
         "matches",
-        "Matches",
+        _("Matches"),
         (
             Column("Match", "id"),
             Column("Work", "work_id"),
@@ -277,7 +293,7 @@ SPECS = {
     ),
     "payments": ListSpec(
         "payments",
-        "Payments",
+        _("Payments"),
         (
             Column("Case", "case__reference"),
             Column("Instalment", "instalment_number"),
@@ -302,7 +318,7 @@ SPECS = {
     ),
     "claims": ListSpec(
         "claims",
-        "Claims",
+        _("Claims"),
         (
             Column("Claim", "id"),
             Column("Work", "match__work__title"),
@@ -323,7 +339,7 @@ SPECS = {
     ),
     "notices": ListSpec(
         "notices",
-        "Notices",
+        _("Notices"),
         (
             Column("Notice", "id"),
             Column("Case", "case__reference"),
@@ -344,7 +360,7 @@ SPECS = {
     ),
     "sightings": ListSpec(
         "sightings",
-        "Sightings",
+        _("Sightings"),
         (
             Column("Sighting", "id"),
             Column("Domain", "page_domain"),

@@ -3,6 +3,7 @@ filtered lists (with CSV/XLSX export) behind every figure."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -13,6 +14,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.models import User
 from fairclaim.cases.models import STATE_CHOICES, Claim, Notice
@@ -23,7 +26,7 @@ from . import figures
 from .charts import Point, bar_chart, column_chart
 from .exports import csv_response, xlsx_response
 from .figures import Scope
-from .lists import SPECS, filtered
+from .lists import SORT_LABELS, SPECS, filtered
 
 PAGE_SIZE = 50
 
@@ -46,6 +49,25 @@ def month_end(start):
     return (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
+def spoken_summary(chart) -> str:
+    """The chart's sentence for screen readers, in the reader's language (charts.py is pure)."""
+    values = [bar.point for bar in chart.bars]
+    if not any(p.value for p in values):
+        return _("%(title)s: nothing yet.") % {"title": chart.title}
+    high = max(values, key=lambda p: p.value)
+    total = sum(p.value for p in values)
+    return _(
+        "%(title)s: %(count)s bars, total %(total)s %(unit)s; highest %(high)s (%(label)s)."
+    ) % {
+        "title": chart.title,
+        "count": len(values),
+        "total": total,
+        "unit": chart.unit,
+        "high": high.shown or high.value,
+        "label": high.label,
+    }
+
+
 def dashboard_context(scope: Scope, today) -> dict:
     counts = figures.counts(scope, today)
     series = figures.series(scope, today)
@@ -54,23 +76,23 @@ def dashboard_context(scope: Scope, today) -> dict:
     charts = [
         column_chart(
             "matches-per-week",
-            "Matches found per week",
+            _("Matches found per week"),
             [
                 Point(
-                    f"{start:%d %b}",
+                    date_format(start, "j M"),
                     n,
                     link("matches", scope, found_from=start, found_to=start + timedelta(days=6)),
                 )
                 for start, n in weeks
             ],
-            unit="matches",
+            unit=_("matches"),
         ),
         column_chart(
             "collected-per-month",
-            f"Money collected per month ({currency})",
+            _("Money collected per month (%(currency)s)") % {"currency": currency},
             [
                 Point(
-                    f"{start:%b %y}",
+                    date_format(start, "M y"),
                     amount,
                     link(
                         "payments",
@@ -79,7 +101,7 @@ def dashboard_context(scope: Scope, today) -> dict:
                         received_from=start,
                         received_to=month_end(start),
                     ),
-                    shown=f"{amount:,.0f}",
+                    shown=number_format(amount, 0, force_grouping=True),
                 )
                 for start, amount in months
             ],
@@ -87,16 +109,16 @@ def dashboard_context(scope: Scope, today) -> dict:
         ),
         bar_chart(
             "resolution-mix",
-            "How cases ended",
+            _("How cases ended"),
             [
                 Point(label, n, link("cases", scope, state=state))
                 for state, label, n in series["resolutions"]
             ],
-            unit="cases",
+            unit=_("cases"),
         ),
         bar_chart(
             "top-domains",
-            "Top domains where images were found (12 weeks)",
+            _("Top domains where images were found (12 weeks)"),
             [
                 Point(
                     domain,
@@ -111,9 +133,10 @@ def dashboard_context(scope: Scope, today) -> dict:
                 )
                 for domain, n in series["domains"]
             ],
-            unit="matches",
+            unit=_("matches"),
         ),
     ]
+    charts = [replace(chart, summary=spoken_summary(chart)) for chart in charts]
     return {
         "scope": scope,
         "today": today,
@@ -175,7 +198,7 @@ def organisation_dashboard(request, slug):
 def show_list(request, kind):
     spec = SPECS.get(kind)
     if spec is None:
-        raise Http404("No such list.")
+        raise Http404(_("No such list."))
     scope = _scope_for(request, request.GET.get("org") or None)
     result = filtered(spec, scope, request.GET)
     fmt = request.GET.get("format", "")
@@ -195,7 +218,7 @@ def show_list(request, kind):
         "page": Paginator(result.queryset, PAGE_SIZE).get_page(request.GET.get("page")),
         "params": request.GET,
         "query": params.urlencode(),
-        "sorts": spec.sorts,
+        "sorts": [(key, SORT_LABELS.get(key, key)) for key in spec.sorts],
         # A choice of rights holder only for those who handle several.
         "organisations": (
             scope.organisations()

@@ -3,6 +3,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.models import Organisation
 from fairclaim.works.models import Work
@@ -17,16 +18,16 @@ class Sighting(models.Model):
     """An image found on a web page, with the page context later steps need."""
 
     class Source(models.TextChoices):
-        CRAWL = "crawl", "Site crawl"
-        WARC = "warc", "Web archive"
-        PROVIDER = "provider", "Reverse image search"
-        MANUAL = "manual", "Submitted by hand"
+        CRAWL = "crawl", _("Site crawl")
+        WARC = "warc", _("Web archive")
+        PROVIDER = "provider", _("Reverse image search")
+        MANUAL = "manual", _("Submitted by hand")
 
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.CASCADE,
         related_name="sightings",
-        help_text="The rights holder this sighting was discovered for",
+        help_text=_("The rights holder this sighting was discovered for"),
     )
     source = models.CharField(max_length=10, choices=Source.choices)
     key = models.CharField(max_length=64, editable=False)
@@ -77,13 +78,13 @@ class Match(models.Model):
     """A verified match between a registered work and a sighting, with the engine's report."""
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        SEEN = "seen", "Seen"
-        CLAIMED = "claimed", "Claimed"
-        LICENSED = "licensed", "Licensed"
-        IGNORED = "ignored", "Ignored"
-        NOT_MINE = "not_mine", "Not mine"
-        WHITELISTED = "whitelisted", "Domain whitelisted"
+        NEW = "new", _("New")
+        SEEN = "seen", _("Seen")
+        CLAIMED = "claimed", _("Claimed")
+        LICENSED = "licensed", _("Licensed")
+        IGNORED = "ignored", _("Ignored")
+        NOT_MINE = "not_mine", _("Not mine")
+        WHITELISTED = "whitelisted", _("Domain whitelisted")
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="matches")
     sighting = models.ForeignKey(Sighting, on_delete=models.CASCADE, related_name="matches")
@@ -144,7 +145,7 @@ class WatchList(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="watch_lists"
     )
     name = models.CharField(max_length=200)
-    start_urls = models.JSONField(default=list, help_text="Pages or whole sites to crawl")
+    start_urls = models.JSONField(default=list, help_text=_("Pages or whole sites to crawl"))
     max_pages = models.PositiveIntegerField(default=500)
     interval_hours = models.PositiveIntegerField(default=24 * 7)
     enabled = models.BooleanField(default=True)
@@ -198,10 +199,10 @@ class PageCheck(models.Model):
     runs and the result or the reason it failed ("this address is private and was not fetched")."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "Checking the page"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Checking the page")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="page_checks"

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.models import User
 from fairclaim.discovery.domains import registrable_domain
@@ -20,12 +21,12 @@ from fairclaim.works.models import Licence, Work
 from .models import Match, WhitelistedDomain
 
 ACTIONS = {
-    "claim": "Claim",
-    "licensed": "Licensed",
-    "ignore": "Ignore",
-    "not_mine": "Not mine",
-    "whitelist": "Whitelist domain",
-    "seen": "Mark seen",
+    "claim": _("Claim"),
+    "licensed": _("Licensed"),
+    "ignore": _("Ignore"),
+    "not_mine": _("Not mine"),
+    "whitelist": _("Whitelist domain"),
+    "seen": _("Mark seen"),
 }
 
 

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from fairclaim.accounts.access import (
@@ -84,11 +85,11 @@ def list_matches(request):
 @require_http_methods(["POST"])
 def triage_matches(request):
     if not can_change_matches(request.user):
-        raise PermissionDenied("You may view matches but not decide on them.")
+        raise PermissionDenied(_("You may view matches but not decide on them."))
     action = request.POST.get("action", "")
     ids = [int(i) for i in request.POST.getlist("match") if i.isdigit()]
     if action not in ACTIONS or not ids:
-        messages.error(request, "Choose one or more matches and an action.")
+        messages.error(request, _("Choose one or more matches and an action."))
     else:
         # Only matches this user may see; anything else in the form is silently not there.
         chosen = matches_for(request.user).filter(pk__in=ids)
@@ -118,7 +119,7 @@ def match_report_image(request, pk, variant="report"):
     match = get_match_for_user(request, pk)
     stored = match.overlay_image if variant == "overlay" else match.report_image
     if not stored:
-        raise Http404("This match has no such picture.")
+        raise Http404(_("This match has no such picture."))
     response = FileResponse(stored.open("rb"), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -140,9 +141,9 @@ def list_sightings(request):
 @require_http_methods(["POST"])
 def submit_page(request):
     if not (request.user.organisation_id and request.user.role == "rights_holder"):
-        raise PermissionDenied("Only a rights holder's members submit pages for their works.")
+        raise PermissionDenied(_("Only a rights holder's members submit pages for their works."))
     if request.user.read_only:
-        raise PermissionDenied("You may view sightings but not submit pages.")
+        raise PermissionDenied(_("You may view sightings but not submit pages."))
     form = SubmitPageForm(request.POST)
     if not form.is_valid():
         page = Paginator(sightings_for(request.user), PAGE_SIZE).get_page(1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.access import handled_organisations
 from fairclaim.accounts.models import Organisation, User
@@ -68,7 +69,7 @@ def can_change_payout_account(user: User) -> bool:
 def get_run_for_user(request, pk: int, *, write: bool = False) -> PayoutRun:
     run = get_object_or_404(payout_runs_for(request.user), pk=pk)
     if write and not can_run_payouts(request.user):
-        raise PermissionDenied("You may view this payout run but not change it.")
+        raise PermissionDenied(_("You may view this payout run but not change it."))
     return run
 
 
@@ -81,5 +82,5 @@ def get_statement_for_user(request, pk: int) -> PayoutStatement:
 def get_agreement_organisation_for_user(request, slug: str, *, write: bool = False):
     organisation = get_object_or_404(agreement_organisations_for(request.user), slug=slug)
     if write and not can_change_payout_account(request.user):
-        raise PermissionDenied("You may view this agreement but not change it.")
+        raise PermissionDenied(_("You may view this agreement but not change it."))
     return organisation

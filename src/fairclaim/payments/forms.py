@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Agreement
 
@@ -25,6 +26,18 @@ class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
         fields = TERMS_FIELDS + ACCOUNT_FIELDS
+        labels = {
+            "commission_percent": _("Commission percent"),
+            "card_fee_percent": _("Card fee percent"),
+            "card_fee_fixed": _("Card fee fixed"),
+            "chargeback_fee": _("Chargeback fee"),
+            "card_costs_bearer": _("Card costs bearer"),
+            "law_firm_fee_percent": _("Law firm fee percent"),
+            "law_firm_costs_bearer": _("Law firm costs bearer"),
+            "currency": _("Currency"),
+            "minimum_payout": _("Minimum payout"),
+            "account_holder": _("Account holder"),
+        }
 
     def __init__(self, *args, terms: bool, account: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,11 +49,11 @@ class AgreementForm(forms.ModelForm):
 
 class DraftRunForm(forms.Form):
     cutoff = forms.DateField(
-        label="Include money booked up to the end of",
+        label=_("Include money booked up to the end of"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     execution_date = forms.DateField(
-        label="Transfer on", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Transfer on"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, today, **kwargs):
@@ -52,7 +65,7 @@ class DraftRunForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("cutoff") and data["cutoff"] >= self.today:
-            self.add_error("cutoff", "Choose a day that has ended (yesterday or earlier).")
+            self.add_error("cutoff", _("Choose a day that has ended (yesterday or earlier)."))
         if data.get("execution_date") and data["execution_date"] < self.today:
-            self.add_error("execution_date", "Transfers cannot be requested for a past day.")
+            self.add_error("execution_date", _("Transfers cannot be requested for a past day."))
         return data

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -30,11 +31,11 @@ DEFAULT_MINIMUM_PAYOUT = Decimal("50.00")  # below this a bank transfer costs mo
 
 
 OUTCOME_CHOICES = [
-    (Outcome.PAID.value, "Paid"),
-    (Outcome.BELOW_MINIMUM.value, "Carried: below the minimum payout"),
-    (Outcome.NO_ACCOUNT.value, "Carried: no valid bank account"),
-    (Outcome.NOTHING_DUE.value, "Nothing due"),
-    (Outcome.OTHER_CURRENCY.value, "Held: not the payout currency"),
+    (Outcome.PAID.value, _("Paid")),
+    (Outcome.BELOW_MINIMUM.value, _("Carried: below the minimum payout")),
+    (Outcome.NO_ACCOUNT.value, _("Carried: no valid bank account")),
+    (Outcome.NOTHING_DUE.value, _("Nothing due")),
+    (Outcome.OTHER_CURRENCY.value, _("Held: not the payout currency")),
 ]
 
 
@@ -50,28 +51,28 @@ class Payment(models.Model):
     """
 
     class Offer(models.TextChoices):
-        PAST_ONLY = "past_only", "Past use only"
-        PAST_AND_FUTURE = "past_and_future", "Past use and licence for future use"
+        PAST_ONLY = "past_only", _("Past use only")
+        PAST_AND_FUTURE = "past_and_future", _("Past use and licence for future use")
 
     class Method(models.TextChoices):
-        UNCHOSEN = "", "Not chosen yet"
-        CARD = "card", "Card"
-        BANK_TRANSFER = "bank_transfer", "Bank transfer"
+        UNCHOSEN = "", _("Not chosen yet")
+        CARD = "card", _("Card")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        PART_PAID = "part_paid", "Partly paid (case manager to follow up)"
-        SUCCEEDED = "succeeded", "Succeeded"
-        OVERPAID = "overpaid", "Overpaid (case manager to refund the excess)"
-        PART_REFUNDED = "part_refunded", "Partly refunded"
-        REFUNDED = "refunded", "Refunded"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled (offer changed)"
+        PENDING = "pending", _("Pending")
+        PART_PAID = "part_paid", _("Partly paid (case manager to follow up)")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        OVERPAID = "overpaid", _("Overpaid (case manager to refund the excess)")
+        PART_REFUNDED = "part_refunded", _("Partly refunded")
+        REFUNDED = "refunded", _("Refunded")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled (offer changed)")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payments")
     offer = models.CharField(max_length=20, choices=Offer.choices)
     method = models.CharField(max_length=15, choices=Method.choices, blank=True, default="")
-    provider = models.CharField(max_length=30, blank=True, help_text="e.g. stripe, bank")
+    provider = models.CharField(max_length=30, blank=True, help_text=_("e.g. stripe, bank"))
     # The provider's id for the money (Stripe: the PaymentIntent); unique so one charge can never
     # pay two instalments. NULL until the provider assigns one (unique admits many NULLs).
     provider_reference = models.CharField(max_length=200, null=True, blank=True, unique=True)
@@ -120,9 +121,9 @@ class PaymentFact(models.Model):
     webhook or a re-imported statement line can never be booked twice. Append-only."""
 
     class Kind(models.TextChoices):
-        RECEIPT = "receipt", "Receipt"
-        REFUND = "refund", "Refund"
-        CHARGEBACK = "chargeback", "Chargeback (card dispute lost)"
+        RECEIPT = "receipt", _("Receipt")
+        REFUND = "refund", _("Refund")
+        CHARGEBACK = "chargeback", _("Chargeback (card dispute lost)")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="facts")
     key = models.CharField(max_length=250, unique=True)
@@ -132,7 +133,7 @@ class PaymentFact(models.Model):
     # True when `amount` is a running total reported by the provider (Stripe's
     # charge.amount_refunded), not a single refund (see payments.settlement).
     cumulative = models.BooleanField(default=False)
-    source = models.CharField(max_length=30, help_text="stripe, bank, manual")
+    source = models.CharField(max_length=30, help_text=_("stripe, bank, manual"))
     statement_line = models.ForeignKey(
         "StatementLine", null=True, blank=True, on_delete=models.PROTECT, related_name="facts"
     )
@@ -184,8 +185,8 @@ class BankStatement(models.Model):
     books nothing twice: lines are unique by `StatementLine.line_key`)."""
 
     class Format(models.TextChoices):
-        CSV = "csv", "CSV"
-        CAMT053 = "camt053", "ISO 20022 camt.053"
+        CSV = "csv", _("CSV")
+        CAMT053 = "camt053", _("ISO 20022 camt.053")
 
     filename = models.CharField(max_length=300)
     format = models.CharField(max_length=10, choices=Format.choices)
@@ -205,11 +206,11 @@ class StatementLine(models.Model):
     """One booked line of a bank statement and what became of it."""
 
     class Status(models.TextChoices):
-        MATCHED = "matched", "Matched"
-        PARTIAL = "partial", "Partial payment (case manager to follow up)"
-        OVERPAID = "overpaid", "Overpayment (case manager to refund the excess)"
-        UNMATCHED = "unmatched", "Unmatched (case manager to assign)"
-        IGNORED = "ignored", "Ignored (debit or not booked)"
+        MATCHED = "matched", _("Matched")
+        PARTIAL = "partial", _("Partial payment (case manager to follow up)")
+        OVERPAID = "overpaid", _("Overpayment (case manager to refund the excess)")
+        UNMATCHED = "unmatched", _("Unmatched (case manager to assign)")
+        IGNORED = "ignored", _("Ignored (debit or not booked)")
 
     statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="lines")
     # The bank's entry reference where it gives one, else a hash of the line (payments.providers.
@@ -242,9 +243,9 @@ class StatementLine(models.Model):
 
 ACCOUNT_CHOICES = [(account.value, account.value.replace("_", " ")) for account in Account]
 BEARER_CHOICES = [
-    (Bearer.RIGHTS_HOLDER.value, "Rights holder (deducted from the share)"),
-    (Bearer.PLATFORM.value, "Platform (paid out of the commission)"),
-    (Bearer.SHARED.value, "Shared (deducted before the commission)"),
+    (Bearer.RIGHTS_HOLDER.value, _("Rights holder (deducted from the share)")),
+    (Bearer.PLATFORM.value, _("Platform (paid out of the commission)")),
+    (Bearer.SHARED.value, _("Shared (deducted before the commission)")),
 ]
 
 
@@ -267,7 +268,7 @@ class Agreement(models.Model):
         decimal_places=2,
         default=DEFAULT_COMMISSION_PERCENT,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Platform commission, percent of what is collected",
+        help_text=_("Platform commission, percent of what is collected"),
     )
     card_fee_percent = models.DecimalField(
         max_digits=5,
@@ -280,14 +281,14 @@ class Agreement(models.Model):
         decimal_places=2,
         default=DEFAULT_CARD_FEE_FIXED,
         validators=[MinValueValidator(0)],
-        help_text="Per card payment",
+        help_text=_("Per card payment"),
     )
     chargeback_fee = models.DecimalField(
         max_digits=8,
         decimal_places=2,
         default=DEFAULT_CHARGEBACK_FEE,
         validators=[MinValueValidator(0)],
-        help_text="Per lost card dispute",
+        help_text=_("Per lost card dispute"),
     )
     card_costs_bearer = models.CharField(
         max_length=15, choices=BEARER_CHOICES, default=Bearer.RIGHTS_HOLDER.value
@@ -297,18 +298,18 @@ class Agreement(models.Model):
         decimal_places=2,
         default=DEFAULT_LAW_FIRM_FEE_PERCENT,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Law firm's fee, percent of what is collected on an escalated case",
+        help_text=_("Law firm's fee, percent of what is collected on an escalated case"),
     )
     law_firm_costs_bearer = models.CharField(
         max_length=15, choices=BEARER_CHOICES, default=Bearer.SHARED.value
     )
-    currency = models.CharField(max_length=3, default="EUR", help_text="Paid out in")
+    currency = models.CharField(max_length=3, default="EUR", help_text=_("Paid out in"))
     minimum_payout = models.DecimalField(
         max_digits=10,
         decimal_places=2,
         default=DEFAULT_MINIMUM_PAYOUT,
         validators=[MinValueValidator(0)],
-        help_text="Smaller balances are carried to the next run",
+        help_text=_("Smaller balances are carried to the next run"),
     )
     account_holder = models.CharField(max_length=70, blank=True)
     iban = models.CharField("IBAN", max_length=34, blank=True)
@@ -368,16 +369,16 @@ class PayoutRun(models.Model):
     empty): reviewed as a draft, then made final once, after which nothing in it changes."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft (for review)"
-        FINAL = "final", "Final"
-        DISCARDED = "discarded", "Discarded"
+        DRAFT = "draft", _("Draft (for review)")
+        FINAL = "final", _("Final")
+        DISCARDED = "discarded", _("Discarded")
 
     operator = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="payout_runs"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    cutoff = models.DateTimeField(help_text="Money booked up to this moment is included")
-    execution_date = models.DateField(help_text="Requested execution date of the transfers")
+    cutoff = models.DateTimeField(help_text=_("Money booked up to this moment is included"))
+    execution_date = models.DateField(help_text=_("Requested execution date of the transfers"))
     created_by = models.CharField(max_length=200)
     created_at = models.DateTimeField()
     finalised_by = models.CharField(max_length=200, blank=True)
@@ -418,7 +419,7 @@ class PayoutStatement(models.Model):
     collected = models.DecimalField(max_digits=14, decimal_places=2)
     commission = models.DecimalField(max_digits=14, decimal_places=2)
     costs = models.DecimalField(max_digits=14, decimal_places=2)
-    period = models.DecimalField(max_digits=14, decimal_places=2, help_text="Share credited")
+    period = models.DecimalField(max_digits=14, decimal_places=2, help_text=_("Share credited"))
     closing = models.DecimalField(max_digits=14, decimal_places=2)
     paid = models.DecimalField(max_digits=14, decimal_places=2)
     carried = models.DecimalField(max_digits=14, decimal_places=2)
@@ -454,8 +455,8 @@ class JournalEntry(models.Model):
     Append-only: a correction is a new entry. Unique by `key`, so nothing is booked twice."""
 
     class Kind(models.TextChoices):
-        SPLIT = "split", "Payment split"
-        PAYOUT = "payout", "Payout"
+        SPLIT = "split", _("Payment split")
+        PAYOUT = "payout", _("Payout")
 
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .access import (
@@ -38,7 +39,7 @@ def list_payouts(request):
     form = DraftRunForm(request.POST or None, today=timezone.localdate())
     if request.method == "POST":
         if not can_run_payouts(request.user):
-            raise PermissionDenied("You may view payouts but not start a payout run.")
+            raise PermissionDenied(_("You may view payouts but not start a payout run."))
         if form.is_valid():
             cutoff = datetime.combine(
                 form.cleaned_data["cutoff"], time.max, tzinfo=timezone.get_current_timezone()
@@ -54,7 +55,7 @@ def list_payouts(request):
             except PayoutError as problem:
                 messages.error(request, str(problem))
             else:
-                messages.success(request, "Draft made: review it, then make it final.")
+                messages.success(request, _("Draft made: review it, then make it final."))
                 return redirect(run)
     context = {
         "runs": payout_runs_for(request.user).select_related("operator")[:100],
@@ -95,7 +96,9 @@ def finalise_run(request, pk):
     except PayoutError as problem:
         messages.error(request, str(problem))
     else:
-        messages.success(request, "The payout run is final. Download the SEPA file for the bank.")
+        messages.success(
+            request, _("The payout run is final. Download the SEPA file for the bank.")
+        )
     return redirect(run)
 
 
@@ -114,7 +117,7 @@ def discard_run(request, pk):
 def download_sepa(request, pk):
     run = get_run_for_user(request, pk)
     if run.status != PayoutRun.Status.FINAL or not run.sepa_xml:
-        raise Http404("This run has no SEPA file (it is not final or pays nothing).")
+        raise Http404(_("This run has no SEPA file (it is not final or pays nothing)."))
     response = HttpResponse(run.sepa_xml, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="payout-run-{run.pk}-pain001.xml"'
     return response
@@ -129,7 +132,7 @@ def show_statement(request, pk):
 @login_required
 def download_statement(request, pk, fmt):
     if fmt not in {"csv", "pdf"}:
-        raise Http404("Statements are downloaded as PDF or CSV.")
+        raise Http404(_("Statements are downloaded as PDF or CSV."))
     statement = get_statement_for_user(request, pk)
     name = f"statement-{statement.run_id}-{statement.organisation.slug}-{statement.currency}"
     if fmt == "csv":
@@ -155,7 +158,7 @@ def edit_agreement(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Agreement saved. It applies to money booked from now on.")
+        messages.success(request, _("Agreement saved. It applies to money booked from now on."))
         return redirect("payments:agreement", slug=organisation.slug)
     context = {
         "organisation": organisation,

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from fairclaim.cases.models import Defence
 
@@ -85,6 +86,13 @@ class MessageForm(forms.Form):
     )
 
 
+def instalments_label(n: int):
+    # A lazy plural keyed by name: said in the reader's language when the form is shown.
+    return ngettext_lazy("In %(n)s monthly instalment", "In %(n)s monthly instalments", "n") % {
+        "n": n
+    }
+
+
 class PaymentForm(forms.Form):
     offer = forms.ChoiceField(
         label=_("What would you like to do?"),
@@ -101,8 +109,7 @@ class PaymentForm(forms.Form):
         label=_("How to pay"),
         coerce=int,
         initial=1,
-        choices=[(1, _("At once"))]
-        + [(n, _("In %(n)s monthly instalments") % {"n": n}) for n in range(2, 7)],
+        choices=[(1, _("At once"))] + [(n, instalments_label(n)) for n in range(2, 7)],
     )
     method = forms.ChoiceField(
         label=_("Payment method"),

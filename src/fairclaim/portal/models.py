@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fairclaim.cases.models import Case
 
@@ -11,13 +12,13 @@ class LicenceSubmission(models.Model):
     """A recipient's "I have a licence": the proof and its details, decided with reasons."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Under review"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
+        OPEN = "open", _("Under review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="licence_submissions")
     licensee = models.CharField(max_length=200)
-    source = models.CharField(max_length=200, help_text="Where the licence came from")
+    source = models.CharField(max_length=200, help_text=_("Where the licence came from"))
     reference = models.CharField(max_length=200, blank=True)
     licensed_on = models.DateField(null=True, blank=True)
     details = models.TextField(blank=True)

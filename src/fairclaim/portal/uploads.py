@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from fairclaim.matching.decode import truncation_is_an_error
@@ -53,35 +54,48 @@ def read_proof(upload) -> bytes:
 
 
 def _too_large(name: str) -> str:
-    return f"{name}: the file is larger than {MAX_PROOF_BYTES // 1_000_000} MB."
+    return _("%(name)s: the file is larger than %(mb)s MB.") % {
+        "name": name,
+        "mb": MAX_PROOF_BYTES // 1_000_000,
+    }
 
 
 def check_proof(name: str, data: bytes) -> CheckedProof:
     if not data:
-        raise ProofRefused(f"{name}: the file is empty.")
+        raise ProofRefused(_("%(name)s: the file is empty.") % {"name": name})
     if len(data) > MAX_PROOF_BYTES:
         raise ProofRefused(_too_large(name))
     head = data[:1024].lower()
     if data.startswith(b"%PDF-"):
         if any(marker in head for marker in MARKUP):
-            raise ProofRefused(f"{name}: this PDF also contains web page code; upload a plain PDF.")
+            raise ProofRefused(
+                _("%(name)s: this PDF also contains web page code; upload a plain PDF.")
+                % {"name": name}
+            )
         if len(data) < MIN_PDF_BYTES or b"%%EOF" not in data[-2048:]:
-            raise ProofRefused(f"{name}: this PDF is incomplete or damaged; upload it again.")
+            raise ProofRefused(
+                _("%(name)s: this PDF is incomplete or damaged; upload it again.") % {"name": name}
+            )
         if PDF_ACTIONS.search(data.lower()):
             raise ProofRefused(
-                f"{name}: this PDF contains scripts or embedded programs; "
-                "print it to a new PDF (or take a screenshot) and upload that."
+                _(
+                    "%(name)s: this PDF contains scripts or embedded programs; "
+                    "print it to a new PDF (or take a screenshot) and upload that."
+                )
+                % {"name": name}
             )
         return CheckedProof(data, "application/pdf", ".pdf")
     if any(head.lstrip().startswith(marker) for marker in MARKUP):
         raise ProofRefused(
-            f"{name}: web pages and SVG drawings are not accepted; upload a PDF, JPEG or PNG."
+            _("%(name)s: web pages and SVG drawings are not accepted; upload a PDF, JPEG or PNG.")
+            % {"name": name}
         )
     try:
         with open_untrusted_image(data, max_pixels=MAX_PROOF_PIXELS) as image:
             if image.format not in {"JPEG", "PNG"}:
                 raise ProofRefused(
-                    f"{name}: {image.format} files are not accepted; upload a PDF, JPEG or PNG."
+                    _("%(name)s: %(format)s files are not accepted; upload a PDF, JPEG or PNG.")
+                    % {"name": name, "format": image.format}
                 )
             with truncation_is_an_error():  # whatever another import did to Pillow's global flag
                 image.load()
@@ -92,8 +106,13 @@ def check_proof(name: str, data: bytes) -> CheckedProof:
             image.save(out, "PNG")
             return CheckedProof(out.getvalue(), "image/png", ".png")
     except (DecompressionBomb, Image.DecompressionBombError):
-        raise ProofRefused(f"{name}: the image has too many pixels.") from None
+        raise ProofRefused(_("%(name)s: the image has too many pixels.") % {"name": name}) from None
     except NotAnImage:
-        raise ProofRefused(f"{name}: this is not a PDF, JPEG or PNG file.") from None
+        raise ProofRefused(
+            _("%(name)s: this is not a PDF, JPEG or PNG file.") % {"name": name}
+        ) from None
     except (ImageDecodeError, OSError, SyntaxError, ValueError) as exc:
-        raise ProofRefused(f"{name}: the file is damaged ({exc.__cause__ or exc}).") from None
+        raise ProofRefused(
+            _("%(name)s: the file is damaged (%(problem)s).")
+            % {"name": name, "problem": exc.__cause__ or exc}
+        ) from None

@@ -1,5 +1,6 @@
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
 
 from .models import Licence, Registration, Work
 
@@ -26,8 +27,8 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     photos = MultipleFileField(
-        label="Photos",
-        help_text="JPEG, PNG, WebP, GIF, TIFF or AVIF — several at once, or a zip archive.",
+        label=_("Photos"),
+        help_text=_("JPEG, PNG, WebP, GIF, TIFF or AVIF — several at once, or a zip archive."),
     )
 
 
@@ -36,8 +37,8 @@ class WorkForm(forms.ModelForm):
         required=False,
         max_length=500,
         assume_scheme="https",
-        label="Licence URL",
-        help_text="e.g. https://creativecommons.org/licenses/by/4.0/",
+        label=_("Licence URL"),
+        help_text=_("e.g. https://creativecommons.org/licenses/by/4.0/"),
     )
 
     class Meta:
@@ -57,12 +58,23 @@ class WorkForm(forms.ModelForm):
             "first_published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {
+            "title": _("Title"),
+            "creator": _("Creator"),
+            "copyright_notice": _("Copyright notice"),
+            "description": _("Description"),
+            "created_on": _("Created on"),
+            "first_published_on": _("First published on"),
+            "licence": _("Licence"),
+        }
 
     def clean(self):
         cleaned = super().clean()
         created, published = cleaned.get("created_on"), cleaned.get("first_published_on")
         if created and published and published < created:
-            self.add_error("first_published_on", "A photo cannot be published before it is taken.")
+            self.add_error(
+                "first_published_on", _("A photo cannot be published before it is taken.")
+            )
         return cleaned
 
 
@@ -72,13 +84,19 @@ RegistrationFormSet = inlineformset_factory(
     fields=["office", "number", "effective_date", "group_registration"],
     extra=1,
     can_delete=True,
+    labels={
+        "office": _("Office"),
+        "number": _("Number"),
+        "effective_date": _("Effective date"),
+        "group_registration": _("Group registration"),
+    },
     widgets={"effective_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
 )
 
 
 class LicenceForm(forms.ModelForm):
     domains_text = forms.CharField(
-        label="Domains", required=False, help_text="Separate several with spaces or commas"
+        label=_("Domains"), required=False, help_text=_("Separate several with spaces or commas")
     )
 
     class Meta:
@@ -91,6 +109,20 @@ class LicenceForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {
+            "licensee_name": _("Licensee name"),
+            "licensee_email": _("Licensee e-mail"),
+            "work": _("Work"),
+            "usage": _("Usage"),
+            "source": _("Source"),
+            "media": _("Media"),
+            "territory": _("Territory"),
+            "starts_on": _("Starts on"),
+            "ends_on": _("Ends on"),
+            "reference": _("Reference"),
+            "proven_in_case": _("Proven in case"),
+            "notes": _("Notes"),
+        }
 
     def __init__(self, *args, owner=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +133,7 @@ class LicenceForm(forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
         if start and end and end < start:
-            self.add_error("ends_on", "A licence cannot end before it starts.")
+            self.add_error("ends_on", _("A licence cannot end before it starts."))
         raw = cleaned.get("domains_text", "").replace(",", " ").split()
         self.instance.domains = [d.lower().strip("/") for d in raw]
         return cleaned
@@ -109,7 +141,9 @@ class LicenceForm(forms.ModelForm):
 
 class LedgerImportForm(forms.Form):
     csv_file = forms.FileField(
-        label="CSV file",
-        help_text="Columns: licensee, licensee_email, domains, work, usage, source, territory, "
-        "media, starts_on, ends_on, reference (only licensee is required).",
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: licensee, licensee_email, domains, work, usage, source, territory, "
+            "media, starts_on, ends_on, reference (only licensee is required)."
+        ),
     )

@@ -3,6 +3,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.models import Organisation
 
@@ -56,10 +57,10 @@ class Work(models.Model):
     """A registered photograph, stored by content hash, with its rights metadata."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be processed"
-        PROCESSING = "processing", "Processing"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Processing failed"
+        PENDING = "pending", _("Waiting to be processed")
+        PROCESSING = "processing", _("Processing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Processing failed")
 
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="works")
     sha256 = models.CharField(max_length=64)
@@ -75,17 +76,17 @@ class Work(models.Model):
     creator = models.CharField(max_length=200, blank=True)
     copyright_notice = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
-    created_on = models.DateField(null=True, blank=True, help_text="When the photo was taken")
+    created_on = models.DateField(null=True, blank=True, help_text=_("When the photo was taken"))
     first_published_on = models.DateField(null=True, blank=True)
     # The licence the work itself is published under, if any (CC0, a CC licence, GPL ...): a
     # public-domain or CC0 work is never claimed; a CC work only asks for its conditions.
     licence = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Only if you publish this photo under an open licence, e.g. CC BY 4.0 or CC0",
+        help_text=_("Only if you publish this photo under an open licence, e.g. CC BY 4.0 or CC0"),
     )
     licence_url = models.URLField(
-        max_length=500, blank=True, help_text="e.g. https://creativecommons.org/licenses/by/4.0/"
+        max_length=500, blank=True, help_text=_("e.g. https://creativecommons.org/licenses/by/4.0/")
     )
     embedded_metadata = models.JSONField(default=dict, blank=True)
 
@@ -141,12 +142,12 @@ class Registration(models.Model):
     """A copyright registration of a work (what 17 USC 412 asks about)."""
 
     class Office(models.TextChoices):
-        US_COPYRIGHT_OFFICE = "us_co", "U.S. Copyright Office"
-        OTHER = "other", "Other registry"
+        US_COPYRIGHT_OFFICE = "us_co", _("U.S. Copyright Office")
+        OTHER = "other", _("Other registry")
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="registrations")
     office = models.CharField(max_length=10, choices=Office.choices)
-    number = models.CharField(max_length=60, help_text="e.g. VA 2-123-456")
+    number = models.CharField(max_length=60, help_text=_("e.g. VA 2-123-456"))
     effective_date = models.DateField()
     group_registration = models.BooleanField(default=False)
     notes = models.CharField(max_length=300, blank=True)
@@ -170,16 +171,16 @@ class Licence(models.Model):
     """
 
     class Usage(models.TextChoices):
-        ANY = "any", "Any use"
-        EDITORIAL = "editorial", "Editorial"
-        COMMERCIAL = "commercial", "Commercial"
+        ANY = "any", _("Any use")
+        EDITORIAL = "editorial", _("Editorial")
+        COMMERCIAL = "commercial", _("Commercial")
 
     class Source(models.TextChoices):
-        OWN_SALE = "own_sale", "Own sale"
-        AGENCY = "agency", "Agency"
-        STOCK = "stock", "Stock site"
-        CREATIVE_COMMONS = "cc", "Creative Commons"
-        RECIPIENT_PROOF = "recipient_proof", "Proven by a recipient"
+        OWN_SALE = "own_sale", _("Own sale")
+        AGENCY = "agency", _("Agency")
+        STOCK = "stock", _("Stock site")
+        CREATIVE_COMMONS = "cc", _("Creative Commons")
+        RECIPIENT_PROOF = "recipient_proof", _("Proven by a recipient")
 
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="licences")
     work = models.ForeignKey(
@@ -188,23 +189,23 @@ class Licence(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="licences",
-        help_text="Empty means the licence covers every work of the owner",
+        help_text=_("Empty means the licence covers every work of the owner"),
     )
     licensee_name = models.CharField(max_length=200)
     licensee_email = models.EmailField(blank=True)
-    domains = models.JSONField(default=list, blank=True, help_text="Domains the licence covers")
-    media = models.CharField(max_length=100, blank=True, help_text="e.g. web, print, social")
+    domains = models.JSONField(default=list, blank=True, help_text=_("Domains the licence covers"))
+    media = models.CharField(max_length=100, blank=True, help_text=_("e.g. web, print, social"))
     territory = models.CharField(max_length=100, blank=True, default="worldwide")
     usage = models.CharField(max_length=12, choices=Usage.choices, default=Usage.ANY)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.OWN_SALE)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
-    reference = models.CharField(max_length=100, blank=True, help_text="Invoice or order number")
+    reference = models.CharField(max_length=100, blank=True, help_text=_("Invoice or order number"))
     # The case in which a recipient proved this licence: that licensee is never claimed again for
     # the work (product rule 2, docs/architecture.md). A case reference, not a key: works sits below
     # cases and must not import it.
     proven_in_case = models.CharField(
-        max_length=40, blank=True, help_text="Reference of the case in which it was proven"
+        max_length=40, blank=True, help_text=_("Reference of the case in which it was proven")
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fairclaim.accounts.access import (
@@ -177,7 +178,7 @@ def label_work(request, pk):
 @require_http_methods(["GET", "POST"])
 def upload_works(request):
     if not _may_upload(request.user):
-        raise PermissionDenied("Only a rights holder's members may register works.")
+        raise PermissionDenied(_("Only a rights holder's members may register works."))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         outcome = do_register_uploads(
@@ -231,9 +232,9 @@ def _sightings_of(work):
 def retry_work(request, pk):
     work = get_work_for_user(request, pk, write=True)
     if do_retry_work(work):
-        messages.success(request, "Queued again: the thumbnail and fingerprint are being made.")
+        messages.success(request, _("Queued again: the thumbnail and fingerprint are being made."))
     else:
-        messages.error(request, "This photo has not failed; there is nothing to retry.")
+        messages.error(request, _("This photo has not failed; there is nothing to retry."))
     return redirect(work)
 
 
@@ -247,7 +248,7 @@ def edit_work(request, pk):
         with transaction.atomic():
             form.save()
             registrations.save()
-        messages.success(request, "Saved.")
+        messages.success(request, _("Saved."))
         return redirect(work)
     return render(
         request, "works/edit.html", {"work": work, "form": form, "registrations": registrations}
@@ -260,7 +261,7 @@ def work_image(request, pk, variant):
     work = get_work_for_user(request, pk)
     stored = work.thumbnail if variant == "thumbnail" else work.file
     if not stored:
-        raise Http404("No thumbnail yet.")
+        raise Http404(_("No thumbnail yet."))
     content_type = "image/jpeg" if variant == "thumbnail" else _content_type(work)
     response = FileResponse(stored.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
@@ -289,12 +290,12 @@ def list_licences(request):
 @require_http_methods(["GET", "POST"])
 def add_licence(request):
     if not _may_upload(request.user):
-        raise PermissionDenied("Only a rights holder's members may record licences.")
+        raise PermissionDenied(_("Only a rights holder's members may record licences."))
     owner = request.user.organisation
     form = LicenceForm(request.POST or None, owner=owner, instance=Licence(owner=owner))
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Licence recorded: matches it covers will not be claimed.")
+        messages.success(request, _("Licence recorded: matches it covers will not be claimed."))
         return redirect("works:licences")
     return render(request, "works/licence_form.html", {"form": form})
 
@@ -303,14 +304,14 @@ def add_licence(request):
 @require_http_methods(["GET", "POST"])
 def import_licences(request):
     if not _may_upload(request.user):
-        raise PermissionDenied("Only a rights holder's members may import licences.")
+        raise PermissionDenied(_("Only a rights holder's members may import licences."))
     form = LedgerImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         created, errors = do_import_ledger(request.user.organisation, form.cleaned_data["csv_file"])
         if errors:
             for error in errors[:50]:
                 messages.error(request, error)
-            messages.error(request, "Nothing was imported; fix the lines above and try again.")
+            messages.error(request, _("Nothing was imported; fix the lines above and try again."))
             return render(request, "works/licence_import.html", {"form": form}, status=400)
         messages.success(request, f"Imported {created} licences.")
         return redirect("works:licences")
