@@ -2,9 +2,9 @@
 
 import pytest
 
-from fairclaim.accounts.demo import demo_web_photos
-from fairclaim.demo_web import build_sites, serve_sites
 from fairclaim.discovery.submitted import fetch_page_sightings
+from fairclaim.ops.demo import demo_web_photos
+from fairclaim.ops.demo_web import build_sites, serve_sites
 from tests.webserver import free_port
 
 

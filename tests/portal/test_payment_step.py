@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from fairclaim.cases.access_codes import new_access_code
 from fairclaim.cases.claims import do_check_claim
 from fairclaim.cases.models import Case, Claim, RateCard
 from fairclaim.payments.models import Payment
-from fairclaim.portal.access import new_access_code
 from tests.payments.stripe.conftest import API_KEY
 from tests.payments.stripe.fake_stripe import FakeStripe
 from tests.webserver import drain

@@ -29,6 +29,7 @@ from fairclaim.letters.mail import build_mail
 from fairclaim.links import public_url
 from fairclaim.rules.notify import parties_to_tell
 
+from .access_codes import one_time_link_token
 from .models import Case, CaseEvent, Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
@@ -147,8 +148,6 @@ def _message_text(event: CaseEvent) -> str:
 
 def _link_for(case: Case, party: str) -> str:
     if party == "recipient":
-        from fairclaim.portal.access import one_time_link_token
-
         return public_url(f"/portal/link/{one_time_link_token(case)}/")
     return public_url(reverse("cases:detail", args=[case.reference]))
 

@@ -1,4 +1,5 @@
-"""What a recipient does in the portal, and how a case manager decides it.
+"""A recipient's answers to a case (licence proof, defence, messages), and how a case manager
+decides them. The portal and the case pages are faces over these.
 
 Every step moves the case through `rules.case_states` (licence proof and defence pause the clock)
 and lands in the case log; decisions carry written reasons, which the recipient sees.
@@ -13,16 +14,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from fairclaim.accounts.models import User
-from fairclaim.cases.actions import do_transition
-from fairclaim.cases.claims import recipient_calendar
-from fairclaim.cases.log import append_event
-from fairclaim.cases.models import Case, Defence, Message
 from fairclaim.rules.case_states import allowed_events
 from fairclaim.rules.deadlines import resumed_deadline
 from fairclaim.works.models import Licence
 
-from .models import LicenceSubmission
-from .uploads import CheckedProof
+from .actions import do_transition
+from .claims import recipient_calendar
+from .log import append_event
+from .models import Case, Defence, LicenceSubmission, Message
+from .proofs import CheckedProof
 
 
 class StepNotAllowed(Exception):

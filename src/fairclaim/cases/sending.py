@@ -23,11 +23,11 @@ from django.db.models import F, Q
 from fairclaim.letters.context import build_context
 from fairclaim.letters.mail import build_mail
 from fairclaim.letters.render import render_notice, sign_pdf
-from fairclaim.portal.access import new_access_code, one_time_link_token
-from fairclaim.portal.signing import platform_signer, published_keyring
+from fairclaim.letters.signing import platform_signer, published_keyring
 from fairclaim.rules.deadlines import cadence_for, deadline, reminder_deadline
 from fairclaim.rules.send_gate import NoticeKind, Verdict
 
+from .access_codes import new_access_code, one_time_link_token
 from .actions import do_transition
 from .claims import recipient_calendar
 from .gate import evaluate

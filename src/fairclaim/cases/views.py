@@ -33,6 +33,7 @@ from .log import export_case_log
 from .models import Notice, RateCard
 from .operations import OperationRefused, do_close_claim, get_case_for_operation
 from .page import case_page_context, perform_operation
+from .responses import StepNotAllowed, do_decide_defence, do_decide_licence, do_post_message
 
 # A starting point shown to a rights holder without prices: their own list, in their currency.
 EXAMPLE_PRICING = {
@@ -180,8 +181,6 @@ def download_capture(request, reference, pk):
 @require_http_methods(["POST"])
 def decide(request, reference, kind, pk):
     """A case manager's decision on a licence proof or a defence, with written reasons."""
-    from fairclaim.portal.actions import StepNotAllowed, do_decide_defence, do_decide_licence
-
     case = get_case_for_user(request, reference, write=True)
     yes = request.POST.get("decision") in {"accept", "uphold"}
     reasons = request.POST.get("reasons", "")
@@ -206,8 +205,6 @@ def decide(request, reference, kind, pk):
 @login_required
 @require_http_methods(["POST"])
 def reply(request, reference):
-    from fairclaim.portal.actions import do_post_message
-
     case = get_case_for_user(request, reference, write=True)
     body = request.POST.get("body", "").strip()
     if body:

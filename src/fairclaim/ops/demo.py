@@ -12,11 +12,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from fairclaim.accounts.models import Organisation, User
 from fairclaim.cases.models import RateCard
 from fairclaim.works.actions import do_register_image, upload_limits
 from fairclaim.works.intake import UploadRefused, check_image
-
-from .models import Organisation, User
 
 DEMO_USERS = [
     # username, role, organisation slug, staff
