@@ -9,9 +9,11 @@ thing staff may edit here is a rights holder's prices, and only for the rights h
 from django.contrib import admin
 from django.utils.html import format_html
 
-from fairclaim.accounts.access import cases_for, handled_organisations, matches_for
-from fairclaim.accounts.admin import ScopedAdmin, ScopedInline
+from fairclaim.accounts.access import handled_organisations
+from fairclaim.accounts.admin import ScopedAdmin, ScopedInline, scope_choices
+from fairclaim.monitoring.access import matches_for
 
+from .access import cases_for
 from .models import (
     Case,
     CaseEvent,
@@ -23,6 +25,8 @@ from .models import (
     Notice,
     RateCard,
 )
+
+scope_choices(Case, cases_for)
 
 
 class RecordInline(ScopedInline):

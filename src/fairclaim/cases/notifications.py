@@ -29,6 +29,7 @@ from fairclaim.letters.mail import build_mail
 from fairclaim.links import public_url
 from fairclaim.rules.notify import parties_to_tell
 
+from .access import cases_for
 from .access_codes import one_time_link_token
 from .models import Case, CaseEvent, Notification, NotificationPreference
 
@@ -79,8 +80,6 @@ def queue_for_event(case: Case, event: CaseEvent) -> list[Notification]:
 
 
 def _staff_for(case: Case, party: str, event: CaseEvent):
-    from fairclaim.accounts.access import cases_for
-
     users = User.objects.filter(is_active=True, role=STAFF_ROLES[party])
     if party == "law_firm":
         # On escalation the firm is named in the entry (the case row is updated just after).

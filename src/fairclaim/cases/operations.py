@@ -15,11 +15,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from fairclaim.accounts.access import can_change_cases, get_case_for_user
+from fairclaim.accounts.access import can_change_cases
 from fairclaim.accounts.models import User
 from fairclaim.rules.case_states import is_terminal
 from fairclaim.rules.money import currency_for
 
+from .access import get_case_for_user
 from .actions import do_transition
 from .claims import FALLBACK_CURRENCY, case_offers, do_check_claim
 from .gate import line_evidence

@@ -9,16 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from fairclaim.accounts.access import (
-    can_approve_claims,
-    can_change_cases,
-    cases_for,
-    claims_for,
-    get_case_for_user,
-    get_claim_for_user,
-)
+from fairclaim.accounts.access import can_approve_claims, can_change_cases
 from fairclaim.accounts.models import Organisation
 
+from .access import cases_for, claims_for, get_case_for_user, get_claim_for_user
 from .actions import (
     CaseChanged,
     EscalationNotAllowed,

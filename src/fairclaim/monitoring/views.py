@@ -12,14 +12,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from fairclaim.accounts.access import (
-    can_change_matches,
-    get_match_for_user,
-    handled_organisations,
-    matches_for,
-    sightings_for,
-)
+from fairclaim.accounts.access import can_change_matches, handled_organisations
 
+from .access import get_match_for_user, matches_for, sightings_for
 from .forms import SubmitPageForm
 from .models import Match, PageCheck
 from .tasks import check_submitted_page

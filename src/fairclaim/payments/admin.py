@@ -4,8 +4,8 @@ money changes only through providers and actions, which log each change in the c
 
 from django.contrib import admin
 
-from fairclaim.accounts.access import cases_for
 from fairclaim.accounts.admin import ScopedAdmin, ScopedInline
+from fairclaim.cases.access import cases_for
 
 from .models import BankStatement, Payment, PaymentFact, ProviderEvent, StatementLine
 

@@ -8,13 +8,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fairclaim.accounts.access import (
-    can_change_works,
-    get_work_for_user,
-    handled_organisations,
-    works_for,
-)
+from fairclaim.accounts.access import can_change_works, handled_organisations
 
+from .access import get_work_for_user, works_for
 from .actions import do_import_ledger, do_register_uploads, do_retry_work
 from .forms import LedgerImportForm, LicenceForm, RegistrationFormSet, UploadForm, WorkForm
 from .intake import ACCEPTED_FORMATS
