@@ -124,11 +124,16 @@ def test_a_paid_plan_brings_a_signed_release_and_licence_certificate(
     assert report.matched == 1, report
     case.refresh_from_db()
     assert case.state == "resolved_paid"
-    assert DBTaskResult.objects.filter(task_path__endswith="issue_settlement").exists()
-
-    release, certificate = do_issue_settlement(case.pk, timezone.now())
+    queued = DBTaskResult.objects.get(task_path__endswith="issue_settlement").args_kwargs
+    # Payments tells the settlement step what was paid and for which offer.
+    assert queued == {
+        "args": [case.pk],
+        "kwargs": {"paid_total": str(payment.amount), "offer": "past_and_future"},
+    }
+    paid = {"paid_total": payment.amount, "offer": "past_and_future"}
+    release, certificate = do_issue_settlement(case.pk, timezone.now(), **paid)
     assert (release.kind, certificate.kind) == ("release", "certificate")
-    assert do_issue_settlement(case.pk, timezone.now()) == []  # once only
+    assert do_issue_settlement(case.pk, timezone.now(), **paid) == []  # once only
     assert suppression_for(claim.match.work, case.recipient_domain) == "licensed"
     Notice.objects.filter(pk__in=[release.pk, certificate.pk]).update(status="sent")
     page = client.get(reverse("portal:case", args=[case.reference])).content.decode()

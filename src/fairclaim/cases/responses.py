@@ -16,6 +16,7 @@ from django.db import transaction
 from fairclaim.accounts.models import User
 from fairclaim.rules.case_states import allowed_events
 from fairclaim.rules.deadlines import resumed_deadline
+from fairclaim.works.actions import LicenceTerms, do_record_licence
 from fairclaim.works.models import Licence
 
 from .actions import do_transition
@@ -124,17 +125,21 @@ def do_decide_licence(
             status="accepted" if accept else "rejected", decision_reasons=reasons, decided_at=now
         )
         if accept:
-            for line in case.lines.select_related("work"):
-                Licence.objects.create(
-                    owner=case.rights_holder,
-                    work=line.work,
-                    licensee_name=submission.licensee,
-                    domains=[case.recipient_domain],
-                    source=Licence.Source.RECIPIENT_PROOF,
-                    reference=submission.reference[:100],
-                    proven_in_case=case.reference,
-                    notes=f"Proven in case {case.reference}: {reasons}"[:2000],
-                )
+            do_record_licence(
+                case.rights_holder_id,
+                *(
+                    LicenceTerms(
+                        work_id=line.work_id,
+                        licensee_name=submission.licensee,
+                        domains=[case.recipient_domain],
+                        source=Licence.Source.RECIPIENT_PROOF,
+                        reference=submission.reference,
+                        proven_in_case=case.reference,
+                        notes=f"Proven in case {case.reference}: {reasons}",
+                    )
+                    for line in case.lines.all()
+                ),
+            )
         else:
             _resume_clock(case, now)
     submission.refresh_from_db()

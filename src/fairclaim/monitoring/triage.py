@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from fairclaim.accounts.models import User
 from fairclaim.discovery.domains import registrable_domain
+from fairclaim.works.actions import LicenceTerms, do_record_licence
 from fairclaim.works.models import Licence, Work
 
 from .models import Match, WhitelistedDomain
@@ -69,13 +70,15 @@ def _apply(match: Match, action: str, user: User, now: datetime) -> str:
         return _set(match, Match.Status.CLAIMED, user, now)
     if action == "licensed":
         if suppression_for(match.work, domain) != Match.Status.LICENSED:
-            Licence.objects.create(
-                owner_id=match.work.owner_id,
-                work=match.work,
-                licensee_name=domain,
-                domains=[domain],
-                source=Licence.Source.OWN_SALE,
-                notes=f"Recorded from match triage by {user.get_username()} on {now:%Y-%m-%d}.",
+            do_record_licence(
+                match.work.owner_id,
+                LicenceTerms(
+                    work_id=match.work_id,
+                    licensee_name=domain,
+                    domains=[domain],
+                    source=Licence.Source.OWN_SALE,
+                    notes=f"Recorded from match triage by {user.get_username()} on {now:%Y-%m-%d}.",
+                ),
             )
         _settle_same(match.work.owner_id, domain, Match.Status.LICENSED, work=match.work)
         return _set(match, Match.Status.LICENSED, user, now)
