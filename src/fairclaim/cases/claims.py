@@ -61,6 +61,11 @@ class ClaimNotReady(Exception):
     """A claim that cannot be checked or approved yet; the message says what is missing."""
 
 
+def open_claim(sender, match: Match, **kwargs) -> None:
+    """A match claimed in triage (`monitoring.triage.match_claimed`) gets its claim, prefilled."""
+    Claim.objects.get_or_create(match=match, defaults={"inputs": initial_inputs(match)})
+
+
 def initial_inputs(match: Match) -> dict:
     """Sensible answers from what discovery saw; the rights holder confirms or corrects them."""
     context = match.sighting.context or {}
