@@ -14,6 +14,7 @@ demo: install
 # thread, which the evidence capture's own sync Playwright must not share.
 test: install
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest --ignore=tests/e2e

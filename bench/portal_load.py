@@ -46,7 +46,7 @@ from django.utils import timezone
 from fairclaim.accounts.models import Organisation
 from fairclaim.cases.models import Case, CaseLine
 from fairclaim.monitoring.models import Match, Sighting
-from fairclaim.portal.access import new_access_code
+from fairclaim.cases.access_codes import new_access_code
 from fairclaim.works.actions import do_process_work, do_register_image, upload_limits
 from fairclaim.works.intake import check_image
 from PIL import Image

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fairclaim.accounts.demo import load_demo
 from fairclaim.accounts.models import User
 from fairclaim.cases.models import Case
+from fairclaim.ops.demo import load_demo
 from fairclaim.works.models import Work
 from tests.images import photo_bytes
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from fairclaim.accounts.demo import demo_web_photos
-from fairclaim.demo_web import build_sites, serve_sites
 from fairclaim.discovery.submitted import fetch_page_sightings
+from fairclaim.ops.demo import demo_web_photos
+from fairclaim.ops.demo_web import build_sites, serve_sites
 from tests.webserver import free_port
 
 
@@ -41,3 +41,23 @@ def test_the_blog_credits_under_cc_by(demo_sites):
 def test_each_site_is_its_own_domain(demo_sites):
     hosts = {site.host for site in demo_sites.values()}
     assert len(hosts) == len(demo_sites)
+
+
+@pytest.mark.django_db
+def test_watching_the_demo_web_records_the_licensee_once():
+    from django.utils import timezone
+
+    from fairclaim.accounts.models import Organisation
+    from fairclaim.ops.demo import watch_demo_web
+    from fairclaim.works.models import Licence
+
+    owner = Organisation.objects.create(
+        name="Demo Photography", slug="demo-photography", kind=Organisation.Kind.RIGHTS_HOLDER
+    )
+    bases = {"shop": "http://127.0.0.2:8100", "licensee": "http://127.0.0.4:8100"}
+    watch_demo_web(bases, timezone.now())
+    watch_demo_web(bases, timezone.now())
+    [licence] = Licence.objects.filter(owner=owner)
+    assert (licence.licensee_name, licence.domains) == ("Licensed Ltd", ["127.0.0.4"])
+    assert (licence.source, licence.usage) == ("own_sale", "commercial")
+    assert owner.watch_lists.get().start_urls == [f"{base}/" for base in bases.values()]

@@ -94,8 +94,8 @@ def start_demo_web() -> list:
     from django.conf import settings
     from django.utils import timezone
 
-    from fairclaim.accounts.demo import demo_web_photos, watch_demo_web
-    from fairclaim.demo_web import build_sites, serve_sites
+    from fairclaim.ops.demo import demo_web_photos, watch_demo_web
+    from fairclaim.ops.demo_web import build_sites, serve_sites
 
     photos = demo_web_photos(settings.FAIRCLAIM_DEMO_PHOTOS)
     if len(photos) < 6:

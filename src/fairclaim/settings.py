@@ -163,6 +163,7 @@ INSTALLED_APPS = [
     "fairclaim.dashboard",
     *["rest_framework", "django_filters", "drf_spectacular", "drf_spectacular_sidecar"],
     "fairclaim.api",
+    "fairclaim.ops",
 ]
 
 MIDDLEWARE = [

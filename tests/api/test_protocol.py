@@ -153,7 +153,7 @@ def test_idempotency_keys_are_forgotten_after_their_window(owner, cast):
     from datetime import timedelta
 
     from fairclaim.api.idempotency import IDEMPOTENCY_WINDOW, forget_old_records
-    from fairclaim.monitoring import schedule
+    from fairclaim.ops import schedule
 
     body = {"licensee_name": "A"}
     owner.post("/api/v1/licences/", body, format="json", HTTP_IDEMPOTENCY_KEY="k1")

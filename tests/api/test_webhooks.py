@@ -26,8 +26,8 @@ from fairclaim.api.delivery import (
 from fairclaim.api.models import WebhookDelivery, WebhookEndpoint
 from fairclaim.api.signing import sign, verify
 from fairclaim.cases.actions import do_transition
-from fairclaim.monitoring import schedule
 from fairclaim.monitoring.models import Match, Sighting
+from fairclaim.ops import schedule
 from fairclaim.payments.ledger import record_fact
 from fairclaim.payments.models import Payment, PaymentFact
 from tests.api.receiver import receiving

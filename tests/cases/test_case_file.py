@@ -11,17 +11,17 @@ from django.utils import timezone
 from fairclaim.cases.casefile import build_case_file
 from fairclaim.cases.claims import case_offers
 from fairclaim.cases.models import Case, Defence
-from fairclaim.cases.sending import do_create_demand, do_send_notice
-from fairclaim.payments.actions import do_choose_offer
-from fairclaim.payments.providers.bank_transfer.backend import import_statement
-from fairclaim.portal.actions import (
+from fairclaim.cases.proofs import check_proof
+from fairclaim.cases.responses import (
     do_decide_defence,
     do_decide_licence,
     do_post_message,
     do_raise_defence,
     do_submit_licence,
 )
-from fairclaim.portal.uploads import check_proof
+from fairclaim.cases.sending import do_create_demand, do_send_notice
+from fairclaim.payments.actions import do_choose_offer
+from fairclaim.payments.providers.bank_transfer.backend import import_statement
 from tests.cases.sound import case_with_claim
 from tests.images import photo_bytes
 

@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from fairclaim.cases.access_codes import new_access_code
 from fairclaim.cases.models import Case, Defence, Notification, NotificationPreference
 from fairclaim.cases.notifications import do_send_digests, do_send_notification
-from fairclaim.portal.access import new_access_code
-from fairclaim.portal.actions import do_decide_defence, do_post_message, do_raise_defence
+from fairclaim.cases.responses import do_decide_defence, do_post_message, do_raise_defence
 from tests.cast import PASSWORD
 
 PUBLIC = "http://127.0.0.1:8765"

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from fairclaim.cases.gate import evaluate
 from fairclaim.cases.models import Case, Defence
+from fairclaim.cases.responses import do_decide_defence, do_post_message, do_raise_defence
 from fairclaim.cases.sending import do_follow_up, do_send_notice
-from fairclaim.portal.actions import do_decide_defence, do_post_message, do_raise_defence
 from fairclaim.rules.send_gate import Code
 from tests.cases.sound import case_with_claim
 

@@ -19,7 +19,7 @@ from fairclaim.cases.sending import (
     do_send_notice,
 )
 from fairclaim.cases.tasks import capture_case_evidence
-from fairclaim.monitoring.schedule import follow_up_missed_deadlines
+from fairclaim.ops.schedule import follow_up_missed_deadlines
 from fairclaim.rules.send_gate import Code
 from fairclaim.works.models import Licence
 from tests.cases.sound import case_with_claim

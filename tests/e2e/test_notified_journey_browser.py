@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, expect
 
 from fairclaim.cases.models import Defence, Notification
 from fairclaim.cases.notifications import do_send_notification
+from fairclaim.cases.responses import do_decide_defence
 from fairclaim.cases.sending import do_create_demand, do_send_notice
-from fairclaim.portal.actions import do_decide_defence
 from tests.cases.conftest import evidence_site, inbox, signing  # noqa: F401  (fixtures)
 from tests.cases.sound import case_with_claim
 

@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives import hashes
 from django.utils import timezone
 
 from fairclaim.cases.casefile import build_case_file
+from fairclaim.cases.notice_context import build_context
 from fairclaim.cases.sending import do_create_demand
 from fairclaim.evidence.pdfsign import check_pdf
-from fairclaim.letters.context import build_context
 from fairclaim.letters.render import render_notice
 from fairclaim.portal.signing import platform_signer
 from tests.cases.conftest import evidence_site, signing  # noqa: F401 - fixtures

@@ -13,7 +13,7 @@ from django.db.models import Sum
 from lxml import etree
 
 from fairclaim.accounts.models import Organisation
-from fairclaim.monitoring.schedule import run_steps
+from fairclaim.ops.schedule import run_steps
 from fairclaim.payments.actions import do_choose_offer
 from fairclaim.payments.journal import agreement_for, owed_to
 from fairclaim.payments.models import ImmutableRecord, JournalEntry, PayoutRun, Posting

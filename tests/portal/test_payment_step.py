@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from fairclaim.cases.access_codes import new_access_code
 from fairclaim.cases.claims import do_check_claim
 from fairclaim.cases.models import Case, Claim, RateCard
 from fairclaim.cases.statements import statement_lines
 from fairclaim.payments.models import Payment
-from fairclaim.portal.access import new_access_code
 from tests.payments.stripe.conftest import API_KEY
 from tests.payments.stripe.fake_stripe import FakeStripe
 from tests.webserver import drain
@@ -127,11 +127,16 @@ def test_a_paid_plan_brings_a_signed_release_and_licence_certificate(
     assert report.matched == 1, report
     case.refresh_from_db()
     assert case.state == "resolved_paid"
-    assert DBTaskResult.objects.filter(task_path__endswith="issue_settlement").exists()
-
-    release, certificate = do_issue_settlement(case.pk, timezone.now())
+    queued = DBTaskResult.objects.get(task_path__endswith="issue_settlement").args_kwargs
+    # Payments tells the settlement step what was paid and for which offer.
+    assert queued == {
+        "args": [case.pk],
+        "kwargs": {"paid_total": str(payment.amount), "offer": "past_and_future"},
+    }
+    paid = {"paid_total": payment.amount, "offer": "past_and_future"}
+    release, certificate = do_issue_settlement(case.pk, timezone.now(), **paid)
     assert (release.kind, certificate.kind) == ("release", "certificate")
-    assert do_issue_settlement(case.pk, timezone.now()) == []  # once only
+    assert do_issue_settlement(case.pk, timezone.now(), **paid) == []  # once only
     assert suppression_for(claim.match.work, case.recipient_domain) == "licensed"
     Notice.objects.filter(pk__in=[release.pk, certificate.pk]).update(status="sent")
     page = client.get(reverse("portal:case", args=[case.reference])).content.decode()

@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from fairclaim.cases.models import Case, CaseLine
+from fairclaim.cases.access_codes import new_access_code, one_time_link_token
+from fairclaim.cases.models import Case, CaseLine, LicenceSubmission
+from fairclaim.cases.responses import do_decide_defence, do_decide_licence
 from fairclaim.monitoring.triage import suppression_for
-from fairclaim.portal.access import new_access_code, one_time_link_token
-from fairclaim.portal.actions import do_decide_defence, do_decide_licence
-from fairclaim.portal.models import LicenceSubmission
 from tests.cast import sign_in
 from tests.webserver import drain
 
@@ -203,7 +202,7 @@ def test_a_rejected_defence_restarts_the_clock_with_the_paused_days_given_back(
 
 
 def test_a_decision_needs_written_reasons(noticed, cast):
-    from fairclaim.portal.actions import StepNotAllowed, do_raise_defence
+    from fairclaim.cases.responses import StepNotAllowed, do_raise_defence
 
     case, _ = noticed
     defence = do_raise_defence(case, "hardship", "We are a tiny charity.", None, timezone.now())

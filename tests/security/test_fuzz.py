@@ -18,10 +18,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fairclaim.cases.proofs import CheckedProof, ProofRefused, check_proof
 from fairclaim.discovery.fetch import sniff_type
 from fairclaim.discovery.records import ScanCounts
 from fairclaim.discovery.warc import read_warc
-from fairclaim.portal.uploads import CheckedProof, ProofRefused, check_proof
 from fairclaim.rules.facts import InvalidFacts, parse_facts
 from fairclaim.works.intake import CheckedImage, Limits, UploadRefused, check_image, expand_zip
 from tests.discovery.test_warc import write_warc

@@ -14,9 +14,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from fairclaim.cases.access_codes import new_access_code
 from fairclaim.cases.models import Case
 from fairclaim.cli import main
-from fairclaim.portal.access import new_access_code
 from tests.cast import PASSWORD
 from tests.payments.stripe.conftest import WEBHOOK_SECRET, event, sign
 

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from fairclaim.cases.access_codes import new_access_code
 from fairclaim.cases.models import Case, CaseLine
 from fairclaim.discovery.domains import host_of, is_hotlinked, registrable_domain
-from fairclaim.portal.access import new_access_code
 
 PLATFORM_SITES = [
     ("https://alice.github.io/travel/", "https://bob.github.io/shop/"),

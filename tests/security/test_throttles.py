@@ -15,8 +15,8 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 from django.urls import reverse
 
+from fairclaim.cases.access_codes import new_access_code, one_time_link_token
 from fairclaim.cases.models import Case
-from fairclaim.portal.access import new_access_code, one_time_link_token
 from tests.cast import PASSWORD
 
 NOT_GENUINE = "We cannot confirm this notice"

@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
+from fairclaim.cases.access_codes import new_access_code
 from fairclaim.cases.models import Case
-from fairclaim.portal.access import new_access_code
-from fairclaim.portal.uploads import ProofRefused, check_proof
+from fairclaim.cases.proofs import ProofRefused, check_proof
 from fairclaim.works.actions import do_register_uploads
 from fairclaim.works.models import Work
 from tests.cast import PASSWORD

@@ -17,20 +17,14 @@ from . import access
 from .forms import ThrottledAdminAuthenticationForm
 from .models import MembershipEvent, Organisation, SignInEvent, User
 
+# Model -> the access function whose rows staff may pick for a foreign key to that model. Each
+# app adds its own models from its admin module (`scope_choices`), so this app imports none.
+CHOICE_SCOPES = {Organisation: access.organisations_for}
 
-def _choice_scopes():
-    from fairclaim.cases.models import Case
-    from fairclaim.monitoring.models import Match, Sighting
-    from fairclaim.works.models import Licence, Work
 
-    return {
-        Organisation: access.organisations_for,
-        Work: access.works_for,
-        Licence: access.licences_for,
-        Sighting: access.sightings_for,
-        Match: access.matches_for,
-        Case: access.cases_for,
-    }
+def scope_choices(model, scope) -> None:
+    """Foreign keys to `model` offer only `scope(user)`'s rows in every scoped admin form."""
+    CHOICE_SCOPES[model] = scope
 
 
 def scoped_choices(user, db_field):
@@ -44,7 +38,7 @@ def scoped_choices(user, db_field):
     law_firms = isinstance(limits, dict) and limits.get("kind") == Organisation.Kind.LAW_FIRM
     if model is Organisation and law_firms:
         return Organisation.objects.filter(kind=Organisation.Kind.LAW_FIRM)
-    scope = _choice_scopes().get(model)
+    scope = CHOICE_SCOPES.get(model)
     return scope(user) if scope else None
 
 
@@ -63,10 +57,10 @@ def stored_file(field_name: str):
 class ScopedAdmin(admin.ModelAdmin):
     """Admin pages show staff only what the access functions give them (admins see all).
 
-    `scope`: user -> QuerySet from fairclaim.accounts.access; `scope_path`: the field through
-    which this model reaches that scope's rows (e.g. "case" for a case's notices), or "" when the
-    scope returns this model's own rows. `may_change`: user -> bool, the views' write check;
-    without it, what the model permissions allow. `history`: read-only for everyone, platform
+    `scope`: user -> QuerySet, an access function of the model's app; `scope_path`: the field
+    through which this model reaches that scope's rows (e.g. "case" for a case's notices), or ""
+    when the scope returns this model's own rows. `may_change`: user -> bool, the views' write
+    check; without it, what the model permissions allow. `history`: read-only for everyone, platform
     admins included (changes go through logged actions).
     """
 

@@ -10,9 +10,11 @@ handle.
 from django.contrib import admin
 from django.utils.html import format_html
 
-from fairclaim.accounts.access import cases_for, handled_organisations, matches_for
-from fairclaim.accounts.admin import ScopedAdmin, ScopedInline
+from fairclaim.accounts.access import handled_organisations
+from fairclaim.accounts.admin import ScopedAdmin, ScopedInline, scope_choices
+from fairclaim.monitoring.access import matches_for
 
+from .access import cases_for
 from .models import (
     Case,
     CaseEvent,
@@ -24,6 +26,8 @@ from .models import (
     Notice,
     RateCard,
 )
+
+scope_choices(Case, cases_for)
 
 
 class RecordInline(ScopedInline):

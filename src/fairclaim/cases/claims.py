@@ -64,6 +64,11 @@ __all__ = [
 FALLBACK_CURRENCY = "EUR"
 
 
+def open_claim(sender, match: Match, **kwargs) -> None:
+    """A match claimed in triage (`monitoring.triage.match_claimed`) gets its claim, prefilled."""
+    Claim.objects.get_or_create(match=match, defaults={"inputs": initial_inputs(match)})
+
+
 def do_check_claim(claim: Claim, today: date) -> Claim:
     """Run the linter and the fee statement; keep the statement as a new version."""
     try:

@@ -19,7 +19,7 @@ from django.core.files import File
 from django.db import transaction
 
 from fairclaim.evidence.timeline import CaptureSummary, Timeline, build_timeline
-from fairclaim.portal.signing import platform_signer
+from fairclaim.letters.signing import platform_signer
 from fairclaim.rules.case_events import LogKind
 
 from .log import append_event

@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from fairclaim.accounts.access import get_case_for_user
-
+from .access import get_case_for_user
 from .actions import CaseChanged
 from .firm import FirmActionRefused, do_add_note, do_message_manager, do_record_outcome
 

@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fairclaim.accounts.access import cases_for
-
+from .access import cases_for
 from .models import Notification, NotificationPreference
 
 

@@ -33,6 +33,8 @@ from fairclaim.rules.case_states import CaseEvent as FlowEvent
 from fairclaim.rules.case_states import CaseState
 from fairclaim.rules.notify import parties_to_tell
 
+from .access import cases_for
+from .access_codes import one_time_link_token
 from .models import Case, CaseEvent, Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
@@ -84,8 +86,6 @@ def queue_for_event(case: Case, event: CaseEvent) -> list[Notification]:
 
 
 def _staff_for(case: Case, party: str, event: CaseEvent):
-    from fairclaim.accounts.access import cases_for
-
     users = User.objects.filter(is_active=True, role=STAFF_ROLES[party])
     if party == "law_firm":
         # On escalation the firm is named in the entry (the case row is updated just after).
@@ -164,8 +164,6 @@ def _message_text(event: CaseEvent) -> str:
 
 def _link_for(case: Case, party: str) -> str:
     if party == "recipient":
-        from fairclaim.portal.access import one_time_link_token
-
         return public_url(f"/portal/link/{one_time_link_token(case)}/")
     return public_url(reverse("cases:detail", args=[case.reference]))
 

@@ -15,14 +15,15 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from fairclaim.accounts.access import can_change_cases, get_case_for_user
+from fairclaim.accounts.access import can_change_cases
 from fairclaim.accounts.models import User
+from fairclaim.letters.formats import letter_language
 from fairclaim.rules.case_events import LogKind
 from fairclaim.rules.case_states import CaseEvent as FlowEvent
 from fairclaim.rules.case_states import CaseState, is_terminal
-from fairclaim.letters.formats import letter_language
 from fairclaim.rules.money import currency_for
 
+from .access import get_case_for_user
 from .actions import do_transition
 from .claims import FALLBACK_CURRENCY, do_check_claim
 from .gate import line_evidence

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 
 from fairclaim.letters.mail import build_mail
 from fairclaim.letters.render import sign_pdf
-from fairclaim.portal.signing import platform_signer, published_keyring
+from fairclaim.letters.signing import platform_signer, published_keyring
 from fairclaim.rules.send_gate import NoticeKind, Verdict
 
 from .actions import do_transition

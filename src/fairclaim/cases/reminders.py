@@ -9,10 +9,10 @@ from django.db import transaction
 
 from fairclaim.letters.context import build_context
 from fairclaim.letters.render import render_notice
-from fairclaim.portal.access import one_time_link_token
 from fairclaim.rules.deadlines import cadence_for, reminder_deadline
 from fairclaim.rules.send_gate import NoticeKind, Verdict
 
+from .access_codes import one_time_link_token
 from .actions import do_transition
 from .claim_facts import recipient_calendar
 from .gate import evaluate

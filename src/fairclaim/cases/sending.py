@@ -9,16 +9,16 @@ from datetime import datetime
 
 from django.db import transaction
 
-from fairclaim.letters.context import build_context
 from fairclaim.letters.render import render_notice
-from fairclaim.portal.access import new_access_code, one_time_link_token
 from fairclaim.rules.deadlines import cadence_for, deadline
 from fairclaim.rules.send_gate import NoticeKind
 
+from .access_codes import new_access_code, one_time_link_token
 from .claim_facts import recipient_calendar
 from .gate import evaluate
 from .log import append_event
 from .models import Case, Notice
+from .notice_context import build_context
 from .outbox import (
     BACKOFF_BASE,
     GATED_KINDS,

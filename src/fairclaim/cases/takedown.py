@@ -6,12 +6,12 @@ from datetime import datetime
 
 from django.db import transaction
 
-from fairclaim.letters.context import build_context
 from fairclaim.letters.render import render_notice
 from fairclaim.rules.send_gate import NoticeKind
 
 from .log import append_event
 from .models import Case, Notice
+from .notice_context import build_context
 from .outbox import NoticeNotAllowed, enqueue_notice, require_gate, store_notice
 
 

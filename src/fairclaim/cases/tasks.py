@@ -1,5 +1,7 @@
 """Background entry points for cases: load ids, call the action."""
 
+from decimal import Decimal
+
 from django.utils import timezone
 from django_tasks import task
 
@@ -21,8 +23,13 @@ def send_notice(notice_id: int) -> bool:
 
 
 @task()
-def issue_settlement(case_id: int) -> int:
-    return len(do_issue_settlement(case_id, timezone.now()))
+def issue_settlement(case_id: int, paid_total: str, offer: str) -> int:
+    """Queued by payments once a case is paid, with what was paid (a decimal string) and for
+    which offer."""
+    issued = do_issue_settlement(
+        case_id, timezone.now(), paid_total=Decimal(paid_total), offer=offer
+    )
+    return len(issued)
 
 
 @task()

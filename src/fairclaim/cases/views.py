@@ -8,17 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from fairclaim.accounts.access import (
-    can_approve_claims,
-    can_change_cases,
-    cases_for,
-    claims_for,
-    get_case_for_user,
-    get_claim_for_user,
-)
+from fairclaim.accounts.access import can_approve_claims, can_change_cases
 from fairclaim.accounts.models import Organisation
 from fairclaim.rules.case_states import CaseEvent as FlowEvent
 
+from .access import cases_for, claims_for, get_case_for_user, get_claim_for_user
 from .actions import (
     CaseChanged,
     EscalationNotAllowed,
@@ -43,6 +37,7 @@ from .prices import (
     price_list_forms,
     pricing_from,
 )
+from .responses import StepNotAllowed, do_decide_defence, do_decide_licence, do_post_message
 
 PAGE_SIZE = 50
 
@@ -171,8 +166,6 @@ def download_capture(request, reference, pk):
 @require_http_methods(["POST"])
 def decide(request, reference, kind, pk):
     """A case manager's decision on a licence proof or a defence, with written reasons."""
-    from fairclaim.portal.actions import StepNotAllowed, do_decide_defence, do_decide_licence
-
     case = get_case_for_user(request, reference, write=True)
     yes = request.POST.get("decision") in {"accept", "uphold"}
     reasons = request.POST.get("reasons", "")
@@ -197,8 +190,6 @@ def decide(request, reference, kind, pk):
 @login_required
 @require_http_methods(["POST"])
 def reply(request, reference):
-    from fairclaim.portal.actions import do_post_message
-
     case = get_case_for_user(request, reference, write=True)
     body = request.POST.get("body", "").strip()
     if body:

@@ -1,8 +1,8 @@
 """The dashboard's figures for one user, over all the rights holders they handle or over one:
 counts, amounts per currency and the series behind the charts.
 
-Every query starts from an access function of `accounts.access` (or `payments.access`), so a
-figure can never count what its reader may not open. Each figure is one aggregate query over
+Every query starts from an access function of the app that owns the rows, so a figure can
+never count what its reader may not open. Each figure is one aggregate query over
 indexed columns; nothing loads rows (100,000 matches and 10,000 cases: see bench/dashboard.py).
 """
 
@@ -17,15 +17,11 @@ from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from fairclaim.accounts.access import (
-    cases_for,
-    claims_for,
-    handled_organisations,
-    matches_for,
-    sightings_for,
-)
+from fairclaim.accounts.access import handled_organisations
 from fairclaim.accounts.models import Organisation
+from fairclaim.cases.access import cases_for, claims_for
 from fairclaim.cases.models import OPEN_CASE_STATES, STATE_LABELS, CaseLine
+from fairclaim.monitoring.access import matches_for, sightings_for
 from fairclaim.monitoring.models import Match
 from fairclaim.payments.access import statements_for
 from fairclaim.payments.models import JournalEntry, Payment, PayoutRun, Posting

@@ -3,10 +3,13 @@ shows them (decisions are taken on the match pages, which record who decided).""
 
 from django.contrib import admin
 
-from fairclaim.accounts.access import matches_for, sightings_for
-from fairclaim.accounts.admin import ScopedAdmin, stored_file
+from fairclaim.accounts.admin import ScopedAdmin, scope_choices, stored_file
 
+from .access import matches_for, sightings_for
 from .models import Match, Sighting
+
+scope_choices(Sighting, sightings_for)
+scope_choices(Match, matches_for)
 
 
 @admin.register(Sighting)

@@ -1,5 +1,7 @@
 """A rights holder's decisions on matches: claim, licensed, ignore, not mine, whitelist a domain.
 
+Claiming sends `match_claimed`; the cases app opens the claim (it sits above monitoring).
+
 A licence recorded here or a whitelisted domain also settles every later match of the same kind
 (`suppression_for`), so a known licensee is never claimed twice (product rule 2,
 docs/architecture.md).
@@ -12,13 +14,19 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.models import User
 from fairclaim.discovery.domains import registrable_domain
+from fairclaim.works.actions import LicenceTerms, do_record_licence
 from fairclaim.works.models import Licence, Work
 
 from .models import Match, WhitelistedDomain
+
+# Sent inside the triage transaction when a match is claimed: the cases app, above this one,
+# opens the claim (`cases.claims.open_claim`); monitoring announces, cases acts.
+match_claimed = Signal()
 
 ACTIONS = {
     "claim": _("Claim"),
@@ -64,20 +72,19 @@ def do_triage(matches: QuerySet[Match], action: str, user: User, now: datetime) 
 def _apply(match: Match, action: str, user: User, now: datetime) -> str:
     domain = bare_domain(match.sighting.page_domain)
     if action == "claim":
-        from fairclaim.cases.claims import initial_inputs
-        from fairclaim.cases.models import Claim
-
-        Claim.objects.get_or_create(match=match, defaults={"inputs": initial_inputs(match)})
+        match_claimed.send(sender=Match, match=match)
         return _set(match, Match.Status.CLAIMED, user, now)
     if action == "licensed":
         if suppression_for(match.work, domain) != Match.Status.LICENSED:
-            Licence.objects.create(
-                owner_id=match.work.owner_id,
-                work=match.work,
-                licensee_name=domain,
-                domains=[domain],
-                source=Licence.Source.OWN_SALE,
-                notes=f"Recorded from match triage by {user.get_username()} on {now:%Y-%m-%d}.",
+            do_record_licence(
+                match.work.owner_id,
+                LicenceTerms(
+                    work_id=match.work_id,
+                    licensee_name=domain,
+                    domains=[domain],
+                    source=Licence.Source.OWN_SALE,
+                    notes=f"Recorded from match triage by {user.get_username()} on {now:%Y-%m-%d}.",
+                ),
             )
         _settle_same(match.work.owner_id, domain, Match.Status.LICENSED, work=match.work)
         return _set(match, Match.Status.LICENSED, user, now)

@@ -14,14 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from fairclaim.accounts.access import (
-    can_change_matches,
-    get_match_for_user,
-    handled_organisations,
-    matches_for,
-    sightings_for,
-)
+from fairclaim.accounts.access import can_change_matches, handled_organisations
 
+from .access import get_match_for_user, matches_for, sightings_for
 from .actions import do_request_scan, do_settle_stale_check, do_settle_stale_scan
 from .forms import SubmitPageForm, WatchListForm
 from .models import Match, PageCheck, ScanStatus, WatchList

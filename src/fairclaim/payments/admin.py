@@ -4,8 +4,9 @@ money changes only through providers and actions, which log each change in the c
 
 from django.contrib import admin
 
-from fairclaim.accounts.access import cases_for, handled_organisations
+from fairclaim.accounts.access import handled_organisations
 from fairclaim.accounts.admin import ScopedAdmin, ScopedInline
+from fairclaim.cases.access import cases_for
 
 from .models import (
     Agreement,

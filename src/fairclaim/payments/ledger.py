@@ -189,11 +189,13 @@ def complete_case_if_paid(case: Case, *, now: datetime, actor: str) -> bool:
             )
         except CaseChanged:
             return False
-        transaction.on_commit(lambda: _issue_settlement(case.pk))
+        offer = plan[0].offer
+        transaction.on_commit(lambda: _issue_settlement(case.pk, total, offer))
     return True
 
 
-def _issue_settlement(case_id: int) -> None:
+def _issue_settlement(case_id: int, paid_total: Decimal, offer: str) -> None:
+    """The settlement documents are told what was paid: cases never reads payments."""
     from fairclaim.cases.tasks import issue_settlement
 
-    issue_settlement.enqueue(case_id)
+    issue_settlement.enqueue(case_id, paid_total=str(paid_total), offer=offer)

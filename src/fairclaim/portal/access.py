@@ -21,13 +21,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from fairclaim.accounts.throttle import Policy, clear, first_wait, record_failure, wait_text
+from fairclaim.cases.access_codes import LINK_SALT
 from fairclaim.cases.models import Case
 from fairclaim.rules.case_states import RECIPIENT_VISIBLE_STATES
 from fairclaim.rules.references import normalise_reference
 
-# 16 characters from 31 unambiguous ones (no 0/O, 1/I/L): 79 bits, typed from paper in 4 groups.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 16
 # Free wrong attempts, then doubling waits: per (reference, client) for a targeted guess, per
 # client for a sweep over sequential references. Caps keep a mistyping recipient in the game.
 PORTAL_PER_REFERENCE_CLIENT = Policy(
@@ -37,7 +35,6 @@ PORTAL_PER_CLIENT = Policy(
     "portal-client", 20, timedelta(days=1), timedelta(seconds=2), timedelta(hours=1)
 )
 LINK_MAX_AGE = timedelta(days=60)  # a link in a notice outlives the longest deadline + reminders
-LINK_SALT = "fairclaim.portal.link"
 SESSION_KEY = "portal_cases"  # the ids of the cases this session has shown a code or link for
 VISIBLE_STATES = RECIPIENT_VISIBLE_STATES
 _DUMMY_HASHES: dict[str, str] = {}
@@ -59,14 +56,6 @@ class AccessRefused(Exception):
 class AccessThrottled(AccessRefused):
     """Too many wrong tries from this client: it says when to try again, and nothing about the
     case (a genuine notice must never look fake because someone else guessed)."""
-
-
-def new_access_code(case: Case) -> str:
-    """Create the case's access code; only its hash is stored. Returns `XXXX-XXXX-XXXX-XXXX`."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    Case.objects.filter(pk=case.pk).update(access_code_hash=make_password(raw))
-    case.access_code_hash = Case.objects.values_list("access_code_hash", flat=True).get(pk=case.pk)
-    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
 def normalise_code(code: str) -> str:
@@ -103,13 +92,6 @@ def open_with_code(reference: str, code: str, client: str, now: datetime) -> Cas
         raise AccessRefused(_("The reference or the access code is not right. Please check both."))
     clear(PORTAL_PER_REFERENCE_CLIENT, f"{reference}|{client}")
     return case
-
-
-def one_time_link_token(case: Case) -> str:
-    """A signed token for a link in the notice; it opens the portal once (the nonce rotates)."""
-    nonce = secrets.token_urlsafe(12)
-    Case.objects.filter(pk=case.pk).update(portal_link_nonce=nonce)
-    return signing.dumps({"case": case.pk, "nonce": nonce}, salt=LINK_SALT, compress=True)
 
 
 def open_with_link(token: str) -> Case:

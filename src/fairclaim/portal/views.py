@@ -30,6 +30,13 @@ from fairclaim.accounts.throttle import (
 )
 from fairclaim.cases.actions import CaseChanged
 from fairclaim.cases.evidence import bundle_download, timeline_for
+from fairclaim.cases.proofs import ProofRefused, check_proof, read_proof
+from fairclaim.cases.responses import (
+    StepNotAllowed,
+    do_post_message,
+    do_raise_defence,
+    do_submit_licence,
+)
 from fairclaim.cases.statements import case_offers, latest_statements, statement_lines
 from fairclaim.payments.actions import open_plan
 from fairclaim.rules.case_status import case_status
@@ -43,7 +50,6 @@ from .access import (
     open_with_link,
     recipient_cases,
 )
-from .actions import StepNotAllowed, do_post_message, do_raise_defence, do_submit_licence
 from .forms import (
     AccessForm,
     DefenceForm,
@@ -54,7 +60,6 @@ from .forms import (
     PaymentForm,
 )
 from .signing import document_certificates, published_keyring
-from .uploads import ProofRefused, check_proof, read_proof
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -25,7 +25,7 @@ from .intake import (
     is_zip,
 )
 from .metadata import read_embedded, rights_fields
-from .models import Work
+from .models import Licence, Work
 from .thumbnails import make_thumbnail
 
 log = logging.getLogger(__name__)
@@ -249,7 +249,6 @@ def _title_from_filename(filename: str) -> str:
 def do_import_ledger(owner: Organisation, upload) -> tuple[int, list[str]]:
     """Import a licence CSV for `owner`: all rows or none (see `works.ledger`)."""
     from .ledger import parse_ledger
-    from .models import Licence
 
     raw = upload.read(10 * 1024 * 1024 + 1)
     if len(raw) > 10 * 1024 * 1024:
@@ -274,16 +273,18 @@ def do_import_ledger(owner: Organisation, upload) -> tuple[int, list[str]]:
     rows, errors = parse_ledger(text, find_work)
     if errors:
         return 0, errors
-    with transaction.atomic():
-        Licence.objects.bulk_create(
-            Licence(
-                owner=owner, work_id=row.work_id, licensee_name=row.licensee_name,
+    do_record_licence(
+        owner.pk,
+        *(
+            LicenceTerms(
+                work_id=row.work_id, licensee_name=row.licensee_name,
                 licensee_email=row.licensee_email, domains=row.domains, usage=row.usage,
                 source=row.source, territory=row.territory, media=row.media,
                 starts_on=row.starts_on, ends_on=row.ends_on, reference=row.reference,
             )
             for row in rows
-        )  # fmt: skip
+        ),
+    )  # fmt: skip
     return len(rows), []
 
 
@@ -431,3 +432,50 @@ def do_bulk_edit(works, action: str, values: dict, now) -> int:
         raise BulkRefused("Name the tag or collection.")
     relation = "tags" if action in {"tag", "untag"} else "collections"
     return do_label_works(works, relation, names, remove=action in {"untag", "uncollect"})
+
+
+@dataclass(frozen=True)
+class LicenceTerms:
+    """What one licence grants: to whom, for which work (None: every work of the owner), where,
+    and where the licence came from. Defaults are the model's."""
+
+    licensee_name: str
+    source: str
+    work_id: int | None = None
+    domains: list[str] = field(default_factory=list)
+    licensee_email: str = ""
+    usage: str = Licence.Usage.ANY
+    territory: str = "worldwide"
+    media: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    reference: str = ""
+    proven_in_case: str = ""
+    notes: str = ""
+
+
+def do_record_licence(owner_id: int, *terms: LicenceTerms) -> list[Licence]:
+    """Enter licences into the owner's ledger, all or none: the one writer of `Licence` rows,
+    whether a licence is sold, imported, recorded in triage, proven by a recipient or bought in a
+    case. A licensee in the ledger is never claimed again for the work (DESIGN.md rule 2)."""
+    rows = [
+        Licence(
+            owner_id=owner_id,
+            work_id=t.work_id,
+            licensee_name=t.licensee_name[:200],
+            licensee_email=t.licensee_email,
+            domains=list(t.domains),
+            usage=t.usage,
+            territory=t.territory,
+            media=t.media,
+            source=t.source,
+            starts_on=t.starts_on,
+            ends_on=t.ends_on,
+            reference=t.reference[:100],
+            proven_in_case=t.proven_in_case,
+            notes=t.notes[:2000],
+        )
+        for t in terms
+    ]
+    with transaction.atomic():
+        return Licence.objects.bulk_create(rows)

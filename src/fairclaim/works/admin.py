@@ -1,9 +1,13 @@
 from django.contrib import admin
 
-from fairclaim.accounts.access import can_change_works, licences_for, works_for
-from fairclaim.accounts.admin import ScopedAdmin, ScopedInline, stored_file
+from fairclaim.accounts.access import can_change_works
+from fairclaim.accounts.admin import ScopedAdmin, ScopedInline, scope_choices, stored_file
 
+from .access import licences_for, works_for
 from .models import Licence, LicenceProof, Registration, Work
+
+scope_choices(Work, works_for)
+scope_choices(Licence, licences_for)
 
 
 class RegistrationInline(ScopedInline):

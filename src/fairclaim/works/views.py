@@ -11,13 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fairclaim.accounts.access import (
-    can_change_works,
-    get_work_for_user,
-    handled_organisations,
-    works_for,
-)
+from fairclaim.accounts.access import can_change_works, handled_organisations
 
+from .access import get_work_for_user, works_for
 from .actions import (
     BULK_ACTIONS,
     BulkRefused,

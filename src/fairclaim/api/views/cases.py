@@ -11,7 +11,6 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fairclaim.accounts.access import cases_for, claims_for, get_case_for_user, get_claim_for_user
 from fairclaim.api.filters import CaseFilter, ClaimFilter, PaymentFilter
 from fairclaim.api.scopes import CASES_READ, PAYMENTS_READ
 from fairclaim.api.serializers import (
@@ -21,6 +20,7 @@ from fairclaim.api.serializers import (
     PaymentSerializer,
     StatementSerializer,
 )
+from fairclaim.cases.access import cases_for, claims_for, get_case_for_user, get_claim_for_user
 from fairclaim.cases.models import CaseEvent
 from fairclaim.cases.statements import case_offers, latest_statements, statement_lines
 from fairclaim.payments.models import Payment

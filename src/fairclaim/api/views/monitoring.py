@@ -10,12 +10,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fairclaim.accounts.access import (
-    can_change_matches,
-    get_match_for_user,
-    matches_for,
-    sightings_for,
-)
+from fairclaim.accounts.access import can_change_matches
 from fairclaim.api.filters import MatchFilter, SightingFilter
 from fairclaim.api.scopes import TRIAGE
 from fairclaim.api.serializers import (
@@ -25,6 +20,7 @@ from fairclaim.api.serializers import (
     TriageResultSerializer,
     TriageSerializer,
 )
+from fairclaim.monitoring.access import get_match_for_user, matches_for, sightings_for
 from fairclaim.monitoring.triage import do_triage
 
 from .base import ScopedView

@@ -11,12 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fairclaim.accounts.access import (
-    can_change_works,
-    get_work_for_user,
-    handled_organisations,
-    works_for,
-)
+from fairclaim.accounts.access import can_change_works, handled_organisations
 from fairclaim.api.filters import LicenceFilter, WorkFilter
 from fairclaim.api.idempotency import idempotent
 from fairclaim.api.intake import do_register_from_urls
@@ -33,6 +28,7 @@ from fairclaim.api.serializers import (
     WorkSerializer,
     WorkUploadSerializer,
 )
+from fairclaim.works.access import get_work_for_user, works_for
 from fairclaim.works.actions import (
     BulkRefused,
     do_bulk_edit,

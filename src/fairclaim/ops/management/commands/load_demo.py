@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from fairclaim.accounts.demo import DEMO_USERS, demo_password, demo_totp_secret, load_demo
+from fairclaim.ops.demo import DEMO_USERS, demo_password, demo_totp_secret, load_demo
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""The scheduler: turns due watch lists (and later: evidence re-captures, reminders) into tasks.
+"""The scheduler: turns due work of every app (watch lists, captures, notices, reminders, payout
+runs, webhook retries) into tasks.
 
 One step function per kind of due work; each returns how much it queued, so a test runs one step.
 """
@@ -9,8 +10,10 @@ from datetime import datetime
 
 from django.db import transaction
 
-from .actions import claim_due_watch_lists
-from .tasks import scan_watch_list
+from fairclaim.api.delivery import enqueue_due_deliveries
+from fairclaim.api.idempotency import forget_old_records
+from fairclaim.monitoring.actions import claim_due_watch_lists
+from fairclaim.monitoring.tasks import scan_watch_list
 
 
 def enqueue_due_scans(now: datetime) -> int:
@@ -33,7 +36,7 @@ def enqueue_due_captures(now: datetime) -> int:
 
 
 def enqueue_due_provider_searches(now: datetime) -> int:
-    from .providers import enqueue_due_searches
+    from fairclaim.monitoring.providers import enqueue_due_searches
 
     return enqueue_due_searches(now)
 
@@ -92,6 +95,9 @@ STEPS = [
     send_due_notifications,
     follow_up_missed_deadlines,
     draft_monthly_payout_runs,
+    # The API's: retry due webhook deliveries, forget idempotency keys past their window.
+    enqueue_due_deliveries,
+    forget_old_records,
 ]
 
 

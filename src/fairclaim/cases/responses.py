@@ -1,4 +1,5 @@
-"""What a recipient does in the portal, and how a case manager decides it.
+"""A recipient's answers to a case (licence proof, defence, messages), and how a case manager
+decides them. The portal and the case pages are faces over these.
 
 Every step moves the case through `rules.case_states` (licence proof and defence pause the clock)
 and lands in the case log; decisions carry written reasons, which the recipient sees.
@@ -13,18 +14,18 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from fairclaim.accounts.models import User
-from fairclaim.cases.actions import do_transition
-from fairclaim.cases.claims import recipient_calendar
-from fairclaim.cases.log import append_event
-from fairclaim.cases.models import Case, Defence, Message
 from fairclaim.rules.case_events import LogKind
 from fairclaim.rules.case_states import CaseEvent as FlowEvent
 from fairclaim.rules.case_states import allowed_events
 from fairclaim.rules.deadlines import resumed_deadline
+from fairclaim.works.actions import LicenceTerms, do_record_licence
 from fairclaim.works.models import Licence
 
-from .models import LicenceSubmission
-from .uploads import CheckedProof
+from .actions import do_transition
+from .claim_facts import recipient_calendar
+from .log import append_event
+from .models import Case, Defence, LicenceSubmission, Message
+from .proofs import CheckedProof
 
 
 class StepNotAllowed(Exception):
@@ -126,17 +127,21 @@ def do_decide_licence(
             status="accepted" if accept else "rejected", decision_reasons=reasons, decided_at=now
         )
         if accept:
-            for line in case.lines.select_related("work"):
-                Licence.objects.create(
-                    owner=case.rights_holder,
-                    work=line.work,
-                    licensee_name=submission.licensee,
-                    domains=[case.recipient_domain],
-                    source=Licence.Source.RECIPIENT_PROOF,
-                    reference=submission.reference[:100],
-                    proven_in_case=case.reference,
-                    notes=f"Proven in case {case.reference}: {reasons}"[:2000],
-                )
+            do_record_licence(
+                case.rights_holder_id,
+                *(
+                    LicenceTerms(
+                        work_id=line.work_id,
+                        licensee_name=submission.licensee,
+                        domains=[case.recipient_domain],
+                        source=Licence.Source.RECIPIENT_PROOF,
+                        reference=submission.reference,
+                        proven_in_case=case.reference,
+                        notes=f"Proven in case {case.reference}: {reasons}",
+                    )
+                    for line in case.lines.all()
+                ),
+            )
         else:
             _resume_clock(case, now)
     submission.refresh_from_db()

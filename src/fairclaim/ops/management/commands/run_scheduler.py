@@ -3,11 +3,14 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from fairclaim.monitoring.schedule import run_steps
+from fairclaim.ops.schedule import run_steps
 
 
 class Command(BaseCommand):
-    help = "Queue scheduled work (watch-list scans) when it falls due; --once for a single pass."
+    help = (
+        "Queue scheduled work (scans, captures, notices, reminders, payout runs, webhook retries)"
+        " when it falls due; --once for a single pass."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true")

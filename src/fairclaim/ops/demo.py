@@ -12,11 +12,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from fairclaim.accounts.models import Organisation, User
 from fairclaim.cases.models import RateCard
-from fairclaim.works.actions import do_register_image, upload_limits
+from fairclaim.works.actions import (
+    LicenceTerms,
+    do_record_licence,
+    do_register_image,
+    upload_limits,
+)
 from fairclaim.works.intake import UploadRefused, check_image
-
-from .models import Organisation, User
 
 DEMO_USERS = [
     # username, role, organisation slug, staff
@@ -201,9 +205,10 @@ def watch_demo_web(bases: dict[str, str], now) -> None:
                   "interval_hours": 24, "next_scan_at": now},
     )  # fmt: skip
     licensee_host = bases["licensee"].split("//", 1)[1].split(":", 1)[0]
-    Licence.objects.get_or_create(
-        owner=owner,
-        licensee_name="Licensed Ltd",
-        defaults={"domains": [licensee_host], "source": Licence.Source.OWN_SALE,
-                  "reference": "INV-2026-017", "usage": Licence.Usage.COMMERCIAL},
-    )  # fmt: skip
+    if not Licence.objects.filter(owner=owner, licensee_name="Licensed Ltd").exists():
+        do_record_licence(
+            owner.pk,
+            LicenceTerms(licensee_name="Licensed Ltd", domains=[licensee_host],
+                         source=Licence.Source.OWN_SALE, reference="INV-2026-017",
+                         usage=Licence.Usage.COMMERCIAL),
+        )  # fmt: skip
