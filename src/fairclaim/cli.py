@@ -166,7 +166,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from fairclaim.dashboard.history import seed_demo
 
         seed_demo(timezone.now())
-    from fairclaim.accounts.demo import demo_totp_secret
+    from fairclaim.ops.demo import demo_totp_secret
 
     servers = start_demo_web()
     mail = start_demo_mail()

@@ -194,7 +194,7 @@ def test_the_verify_page_refuses_an_outside_next(client, cast):
 
 
 def test_demo_staff_sign_in_with_the_published_authenticator_key(client, db, tmp_path):
-    from fairclaim.accounts.demo import DEMO_TOTP_KEY, demo_password, demo_totp_secret, load_demo
+    from fairclaim.ops.demo import DEMO_TOTP_KEY, demo_password, demo_totp_secret, load_demo
 
     load_demo(tmp_path)
     manager = User.objects.get(username="demo-manager")

@@ -25,13 +25,13 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
-from fairclaim.portal.actions import do_decide_defence, do_post_message, do_raise_defence
 
 from fairclaim.accounts.models import Organisation, User
+from fairclaim.cases.access_codes import new_access_code
 from fairclaim.cases.models import Case
+from fairclaim.cases.responses import do_decide_defence, do_post_message, do_raise_defence
 from fairclaim.dashboard.charts import Point, column_chart
 from fairclaim.dashboard.history import pay_last_month, seed_history
-from fairclaim.portal.access import new_access_code
 from fairclaim.works.actions import do_register_image, upload_limits
 from fairclaim.works.intake import check_image
 from tests.cast import PASSWORD

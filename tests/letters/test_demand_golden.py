@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 
 from fairclaim.cases.claims import do_check_claim
 from fairclaim.cases.models import Case, Claim, RateCard
+from fairclaim.cases.notice_context import build_context
 from fairclaim.letters import formats
-from fairclaim.letters.context import build_context
 from fairclaim.letters.fee_section import build_fee_section
 from fairclaim.letters.render import render_notice
 from fairclaim.rules.money import Money

@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 from django.db import transaction
 
-from fairclaim.letters.context import build_context
 from fairclaim.letters.render import render_notice
 from fairclaim.rules.deadlines import cadence_for, reminder_deadline
 from fairclaim.rules.send_gate import NoticeKind, Verdict
@@ -18,6 +17,7 @@ from .claim_facts import recipient_calendar
 from .gate import evaluate
 from .log import append_event
 from .models import Case, Notice
+from .notice_context import build_context
 from .outbox import enqueue_notice, store_notice
 
 
