@@ -14,6 +14,7 @@ from fairclaim.cases.models import Claim, RateCard
 from fairclaim.rules.check import check_claim
 from fairclaim.rules.facts import parse_facts
 from fairclaim.rules.finding_texts import CATALOGUE
+from tests.cast import sign_in
 from tests.rules.finding_corpus import corpus
 from tests.rules.test_finding_texts import INTERNAL, emittable_codes
 
@@ -70,7 +71,7 @@ def page_for(client, claim, result, language):
 
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_every_finding_reads_in_words_with_its_legal_source(client, cast, claim, language):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     shown = set()
     for facts in corpus():
         result = check_claim(parse_facts(facts)).as_json()
@@ -101,7 +102,7 @@ def test_every_finding_reads_in_words_with_its_legal_source(client, cast, claim,
 
 
 def test_the_page_counts_started_months_in_words(client, cast, claim):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     one = check_claim(
         parse_facts(
             corpus()[0]
@@ -123,5 +124,5 @@ def test_the_page_counts_started_months_in_words(client, cast, claim):
 
 
 def test_a_case_manager_of_another_operator_does_not_find_the_claim(client, cast, claim):
-    client.force_login(cast.outside_manager)
+    sign_in(client, cast.outside_manager)
     assert client.get(reverse("cases:claim", args=[claim.pk])).status_code == 404

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from fairclaim.cases.models import RateCard
+from tests.cast import sign_in
 
 SETTINGS = {
     "creator_type": "professional", "name": "Alice 2026", "future_licence_months": "12",
@@ -48,7 +49,7 @@ def cell_errors(html, row, field):
 
 @pytest.fixture
 def alice(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     return cast.alice
 
 
@@ -167,7 +168,7 @@ def test_errors_and_labels_are_german_for_a_german_reader(client, alice):
      ("charlie", 404), ("lawfirm", 404)],
 )  # fmt: skip
 def test_another_organisations_prices_are_not_found(client, cast, who, status):
-    client.force_login(getattr(cast, who))
+    sign_in(client, getattr(cast, who))
     url = reverse("cases:rate_card_of", args=[cast.alice.organisation_id])
     assert client.get(url).status_code == status
     response = client.post(url, form_data(GOOD))
@@ -176,7 +177,7 @@ def test_another_organisations_prices_are_not_found(client, cast, who, status):
 
 
 def test_a_case_manager_change_is_logged_under_their_name(client, cast):
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     url = reverse("cases:rate_card_of", args=[cast.alice.organisation_id])
     client.post(url, form_data(GOOD))
     card = RateCard.objects.get(owner=cast.alice.organisation)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from fairclaim.cases.models import Case, Claim
 from fairclaim.monitoring.models import Sighting
 from fairclaim.payments.models import Payment
+from tests.cast import sign_in
 from tests.dashboard.test_dashboard import data  # noqa: F401 - the fixture
 
 
@@ -48,7 +49,7 @@ CASES = [
 
 @pytest.mark.parametrize(("kind", "keep", "drop"), CASES)
 def test_filters_narrow_the_list_and_its_export(client, world, kind, keep, drop):
-    client.force_login(world.alice)
+    sign_in(client, world.alice)
     assert len(exported(client, kind, **keep)) == 1, keep
     assert exported(client, kind, **drop) == [], drop
     page = client.get(reverse("dashboard:list", args=[kind]), keep)
@@ -58,21 +59,21 @@ def test_filters_narrow_the_list_and_its_export(client, world, kind, keep, drop)
 
 def test_country_of_a_site_is_its_country_code_domain(client, world):
     Sighting.objects.filter(pk=world.sighting.pk).update(page_domain="laden.de")
-    client.force_login(world.alice)
+    sign_in(client, world.alice)
     assert len(exported(client, "sightings", country="DE")) == 1
     assert len(exported(client, "matches", country="de")) == 1
     assert len(exported(client, "claims", country="de")) == 1
 
 
 def test_a_bad_amount_is_reported_and_not_applied(client, world):
-    client.force_login(world.alice)
+    sign_in(client, world.alice)
     page = client.get(reverse("dashboard:list", args=["payments"]), {"min_amount": "lots"})
     assert "is not an amount" in page.content.decode()
     assert world.case.reference in page.content.decode()
 
 
 def test_sorting_and_pages(client, world):
-    client.force_login(world.charlie)
+    sign_in(client, world.charlie)
     url = reverse("dashboard:list", args=["matches"])
     first = client.get(url, {"sort": "domain", "page": 1})
     assert first.status_code == 200
@@ -81,7 +82,7 @@ def test_sorting_and_pages(client, world):
 
 
 def test_the_app_lists_lead_to_their_searchable_exportable_lists(client, world):
-    client.force_login(world.alice)
+    sign_in(client, world.alice)
     for page, kind in [
         (reverse("cases:list"), "cases"),
         (reverse("cases:claims"), "claims"),

@@ -66,7 +66,7 @@ def test_the_status_endpoint_reports_the_end_and_its_reason(client, cast, settin
         "failed", True, "address_refused",
     )  # fmt: skip
     assert "was not fetched" in state["message"]
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     assert client.get(status_url).status_code == 404
 
 

@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from fairclaim.monitoring.actions import do_request_scan, do_scan_watch_list
 from fairclaim.monitoring.models import Sighting, WatchList
+from tests.cast import sign_in
 from tests.monitoring.test_watch_lists import site_routes
 from tests.webserver import serving
 
 
 def add_list(client, user, url: str) -> WatchList:
-    client.force_login(user)
+    sign_in(client, user)
     body = {"name": "Shop", "start_urls_text": url, "max_pages": 5, "interval_hours": 168}
     response = client.post(reverse("monitoring:watch_lists"), body)
     watch = WatchList.objects.latest("pk")
@@ -66,13 +67,13 @@ def test_a_scanned_site_ends_with_its_counts(client, cast, settings):
 def test_who_may_follow_start_and_add_scans(client, cast):
     watch = add_list(client, cast.alice, "https://shop.example/")
     WatchList.objects.filter(pk=watch.pk).update(scan_status="done")
-    client.force_login(cast.alice_viewer)
+    sign_in(client, cast.alice_viewer)
     assert client.get(watch.get_absolute_url()).status_code == 200
     assert client.post(reverse("monitoring:scan_now", args=[watch.pk])).status_code == 403
     body = {"name": "x", "start_urls_text": "https://x.example/", "max_pages": 5,
             "interval_hours": 24}  # fmt: skip
     assert client.post(reverse("monitoring:watch_lists"), body).status_code == 403
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     for url in (
         watch.get_absolute_url(),
         reverse("monitoring:scan_status", args=[watch.pk]),
@@ -83,14 +84,14 @@ def test_who_may_follow_start_and_add_scans(client, cast):
         watch.get_absolute_url()
         not in client.get(reverse("monitoring:watch_lists")).content.decode()
     )
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     assert client.post(reverse("monitoring:scan_now", args=[watch.pk])).status_code == 302
     watch.refresh_from_db()
     assert watch.scan_status == "queued"
 
 
 def test_bad_addresses_are_refused_with_a_clear_error(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     body = {"name": "x", "start_urls_text": "not an address\n", "max_pages": 5,
             "interval_hours": 24}  # fmt: skip
     response = client.post(reverse("monitoring:watch_lists"), body)

@@ -15,6 +15,7 @@ from fairclaim.payments.actions import do_choose_offer
 from fairclaim.payments.journal import agreement_for
 from fairclaim.payments.models import JournalEntry
 from fairclaim.payments.payouts import do_draft_run
+from tests.cast import sign_in
 from tests.payments.conftest import offer
 from tests.payments.money import book
 
@@ -41,7 +42,7 @@ def money(cast):
 
 def staff(client, user):
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="payments"))
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -18,7 +18,7 @@ from fairclaim.works.actions import (
     do_restore_works,
 )
 from fairclaim.works.models import Collection, Tag, Work
-from tests.cast import register
+from tests.cast import register, sign_in
 
 
 def bulk(client, works, action, **values):
@@ -49,7 +49,7 @@ def test_archived_work_is_not_matched_or_searched_but_keeps_its_history(cast, se
 
 
 def test_archive_and_restore_from_the_work_page(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     client.post(reverse("works:archive", args=[cast.work.pk]))
     cast.work.refresh_from_db()
     assert cast.work.archived
@@ -66,7 +66,7 @@ def test_archive_and_restore_from_the_work_page(client, cast):
 
 
 def test_work_page_lists_its_sightings_with_their_page(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     page = client.get(cast.work.get_absolute_url()).content.decode()
     assert "<h2>Sightings" in page
     assert cast.sighting.page_url in page
@@ -74,7 +74,7 @@ def test_work_page_lists_its_sightings_with_their_page(client, cast):
 
 
 def test_tags_and_collections_from_the_work_page(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     client.post(
         reverse("works:labels", args=[cast.work.pk]),
         {"tags": "Berlin, street", "collections": "Portfolio"},
@@ -93,7 +93,7 @@ def test_tags_and_collections_from_the_work_page(client, cast):
 def test_bulk_edit_tags_collects_archives_and_sets_metadata(client, cast):
     second = register(cast.alice.organisation, cast.alice, seed=5)
     works = [cast.work, second]
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     bulk(client, works, "tag", names="Berlin, 2024")
     bulk(client, works, "collect", names="Book")
     bulk(client, works, "metadata", creator="Alice A.", copyright_notice="")
@@ -126,7 +126,7 @@ def test_bulk_edit_refuses_what_makes_no_sense_and_changes_nothing(cast):
 
 
 def test_bulk_edit_reaches_only_the_members_own_works(client, cast):
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     bulk(client, [cast.work, cast.charlie_work], "archive")
     cast.work.refresh_from_db()
     cast.charlie_work.refresh_from_db()
@@ -135,13 +135,13 @@ def test_bulk_edit_reaches_only_the_members_own_works(client, cast):
 
 
 def test_read_only_members_and_strangers_cannot_change_works(client, cast):
-    client.force_login(cast.alice_viewer)
+    sign_in(client, cast.alice_viewer)
     assert bulk(client, [cast.work], "archive").status_code == 403
     assert client.post(reverse("works:archive", args=[cast.work.pk])).status_code == 403
     labels = reverse("works:labels", args=[cast.work.pk])
     assert client.post(labels, {"tags": "x"}).status_code == 403
     assert "Apply to the chosen works" not in client.get(reverse("works:list")).content.decode()
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     assert client.post(reverse("works:archive", args=[cast.work.pk])).status_code == 404
     assert client.post(labels, {"tags": "x"}).status_code == 404
     cast.work.refresh_from_db()
@@ -150,9 +150,9 @@ def test_read_only_members_and_strangers_cannot_change_works(client, cast):
 
 
 def test_two_organisations_tags_of_one_name_stay_apart(client, cast):
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     bulk(client, [cast.work], "tag", names="Berlin")
-    client.force_login(cast.charlie)
+    sign_in(client, cast.charlie)
     bulk(client, [cast.charlie_work], "tag", names="Berlin")
     assert Tag.objects.filter(name="Berlin").count() == 2
     grid = client.get(reverse("works:list") + "?tag=Berlin").content.decode()

@@ -33,7 +33,7 @@ def test_failed_photos_are_named_with_their_reason(client, cast):
 
 def test_progress_endpoint_counts_only_the_members_own_works(client, cast):
     Work.objects.update(status="pending")  # Alice's and Charlie's
-    client.force_login(cast.alice)
+    sign_in(client, cast.alice)
     state = client.get(reverse("works:progress")).json()
     assert (state["in_flight"], state["finished"], state["max"]) == (1, False, 1)
     Work.objects.update(status="ready")

@@ -17,6 +17,7 @@ from django.db import transaction
 from fairclaim.accounts.models import User
 from fairclaim.letters.formats import letter_language
 from fairclaim.monitoring.models import Match
+from fairclaim.rules.case_events import LogKind
 from fairclaim.rules.check import check_claim
 from fairclaim.rules.facts import InvalidFacts, parse_facts
 from fairclaim.rules.money import currency_for
@@ -142,7 +143,7 @@ def do_open_cases(claims: list[Claim], *, actor: str, now: datetime) -> list[Cas
                 next_capture_at=now,  # evidence is captured as soon as the case opens
             )
             if not case.events.exists():
-                append_event(case, "case_opened", {"recipient": domain}, actor=actor, at=now)
+                append_event(case, LogKind.CASE_OPENED, {"recipient": domain}, actor=actor, at=now)
             for claim in group:
                 statement = latest_statement(claim)
                 CaseLine.objects.create(
@@ -159,7 +160,7 @@ def do_open_cases(claims: list[Claim], *, actor: str, now: datetime) -> list[Cas
                 Match.objects.filter(pk=claim.match_id).update(status=Match.Status.CLAIMED)
                 append_event(
                     case,
-                    "claim_added",
+                    LogKind.CLAIM_ADDED,
                     {"claim": claim.pk, "work": claim.match.work_id, "decision": claim.decision},
                     actor=actor,
                     at=now,

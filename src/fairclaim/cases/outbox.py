@@ -23,6 +23,9 @@ from django.db.models import F, Q
 from fairclaim.letters.mail import build_mail
 from fairclaim.letters.render import sign_pdf
 from fairclaim.letters.signing import platform_signer, published_keyring
+from fairclaim.rules.case_events import LogKind
+from fairclaim.rules.case_states import CaseEvent as FlowEvent
+from fairclaim.rules.case_states import CaseState
 from fairclaim.rules.send_gate import NoticeKind, Verdict
 
 from .actions import do_transition
@@ -35,8 +38,15 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 # Wait before attempt n+1: 1, 2, 4, 8, 16 minutes — long enough for a relay to recover.
 BACKOFF_BASE = timedelta(minutes=1)
-# A notice `sending` this long had its worker die mid-send: send again with the same Message-ID.
+# Kept for importers; the live value is the task lease (`stale_sending`).
 STALE_SENDING = timedelta(minutes=10)
+
+
+def stale_sending() -> timedelta:
+    """A notice `sending` this long had its worker die mid-send: send again with the same
+    Message-ID. The task lease (task_leases.py): the retry queued after a worker died finds the
+    notice claimable, instead of leaving it in `sending` until a later scheduler pass."""
+    return timedelta(seconds=settings.FAIRCLAIM_TASK_LEASE_SECONDS)
 
 
 # The notices the send gate guards (receipts after payment are not demands and need no gate).
@@ -103,7 +113,7 @@ def claim_for_sending(model, pk: int, now: datetime, **only) -> bool:
     """Claim one outbox row (a Notice or a Notification) for this sender: a conditional UPDATE,
     so two workers never both send it. Queued rows, and rows whose sender died mid-send."""
     claimable = Q(status=model.Status.QUEUED) | Q(
-        status=model.Status.SENDING, sending_started_at__lt=now - STALE_SENDING
+        status=model.Status.SENDING, sending_started_at__lt=now - stale_sending()
     )
     return bool(
         model.objects.filter(claimable, pk=pk, attempts__lt=MAX_ATTEMPTS, **only).update(
@@ -146,10 +156,10 @@ def do_send_notice(notice_id: int, now: datetime) -> bool:
             "pdf_sha256": notice.pdf_sha256,
             "attempts": notice.attempts,
         }
-        if notice.kind == Notice.Kind.DEMAND and case.state == "review":
-            do_transition(case, "notice_sent", actor="system", now=now, payload=payload)
+        if notice.kind == Notice.Kind.DEMAND and case.state == CaseState.REVIEW:
+            do_transition(case, FlowEvent.NOTICE_SENT, actor="system", now=now, payload=payload)
         else:
-            append_event(case, f"{notice.kind}_delivered", payload, actor="system", at=now)
+            append_event(case, LogKind.delivered(notice.kind), payload, actor="system", at=now)
     return True
 
 
@@ -167,7 +177,7 @@ def _held_by_gate(notice: Notice, now: datetime) -> bool:
         )
         append_event(
             notice.case,
-            "notice_held",
+            LogKind.NOTICE_HELD,
             {"notice": notice.pk, **verdict.as_json()},
             actor="system",
             at=now,
@@ -194,7 +204,7 @@ def due_notices(now: datetime) -> list[int]:
     return list(
         Notice.objects.filter(
             Q(status=Notice.Status.QUEUED, queued_at__lte=now)
-            | Q(status=Notice.Status.SENDING, sending_started_at__lt=now - STALE_SENDING),
+            | Q(status=Notice.Status.SENDING, sending_started_at__lt=now - stale_sending()),
             attempts__lt=MAX_ATTEMPTS,
         ).values_list("pk", flat=True)[:200]
     )

@@ -8,6 +8,9 @@ from datetime import date, datetime
 from django.db import transaction
 
 from fairclaim.letters.render import render_notice
+from fairclaim.rules.case_events import LogKind
+from fairclaim.rules.case_states import CaseEvent as FlowEvent
+from fairclaim.rules.case_states import CaseState
 from fairclaim.rules.deadlines import cadence_for, reminder_deadline
 from fairclaim.rules.send_gate import NoticeKind, Verdict
 
@@ -29,14 +32,14 @@ def do_follow_up(case_id: int, now: datetime) -> str:
     claimed with a conditional UPDATE: two schedulers never send two reminders."""
     case = Case.objects.get(pk=case_id)
     today = now.date()
-    if case.state != "notice_sent" or case.deadline is None or case.deadline >= today:
+    if case.state != CaseState.NOTICE_SENT or case.deadline is None or case.deadline >= today:
         return "nothing"
     sent = case.notices.filter(kind=Notice.Kind.REMINDER).count()
     cadence = cadence_for(case.jurisdiction)
     if sent >= cadence.max_reminders:
         do_transition(
             case,
-            "deadline_passed",
+            FlowEvent.DEADLINE_PASSED,
             actor="system",
             now=now,
             payload={"deadline": case.deadline.isoformat(), "reminders": sent},
@@ -58,9 +61,9 @@ def _log_reminder_held(case: Case, verdict: Verdict, now: datetime) -> None:
     """Say once why the reminder waits (the scheduler asks again on every pass)."""
     payload = verdict.as_json()
     last = case.events.order_by("-seq").first()
-    if last is not None and last.kind == "reminder_held" and last.payload == payload:
+    if last is not None and last.kind == LogKind.REMINDER_HELD and last.payload == payload:
         return
-    append_event(case, "reminder_held", payload, actor="system", at=now)
+    append_event(case, LogKind.REMINDER_HELD, payload, actor="system", at=now)
 
 
 def _queue_reminder(case: Case, number: int, due: date, now: datetime) -> Notice:
@@ -75,7 +78,7 @@ def _queue_reminder(case: Case, number: int, due: date, now: datetime) -> Notice
         )
         do_transition(
             case,
-            "reminder_sent",
+            FlowEvent.REMINDER_SENT,
             actor="system",
             now=now,
             payload={
@@ -91,5 +94,7 @@ def _queue_reminder(case: Case, number: int, due: date, now: datetime) -> Notice
 
 def cases_past_deadline(today: date) -> list[int]:
     return list(
-        Case.objects.filter(state="notice_sent", deadline__lt=today).values_list("pk", flat=True)
+        Case.objects.filter(state=CaseState.NOTICE_SENT, deadline__lt=today).values_list(
+            "pk", flat=True
+        )
     )

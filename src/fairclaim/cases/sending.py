@@ -5,11 +5,13 @@ receipts after payment (`receipts`) live beside it; their names stay importable 
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from django.db import transaction
 
 from fairclaim.letters.render import render_notice
+from fairclaim.rules.case_events import LogKind
 from fairclaim.rules.deadlines import cadence_for, deadline
 from fairclaim.rules.send_gate import NoticeKind
 
@@ -32,6 +34,7 @@ from .outbox import (
     message_id_for,
     record_failed_attempt,
     require_gate,
+    stale_sending,
     store_notice,
     verify_notice_pdf,
 )
@@ -58,6 +61,7 @@ __all__ = [
     "record_failed_attempt",
     "require_gate",
     "send_after_capture",
+    "stale_sending",
     "verify_notice_pdf",
 ]
 
@@ -66,8 +70,30 @@ def do_create_demand(case: Case, *, now: datetime, actor: str) -> Notice:
     """Render, sign and queue the demand for a case in review. The case's access code is created
     here (only its hash is kept); the plain code exists only in the notice itself.
 
-    Precondition: the send gate lets the demand go (checked here; NoticeNotAllowed otherwise)."""
+    Precondition: the send gate lets the demand go (checked here; NoticeNotAllowed otherwise).
+    One demand per case: a draft row claims the demand (in a short locked transaction) while it
+    is rendered, so a double click or two managers at once queue one demand, and the access code
+    it carries is the one stored."""
     require_gate(case, NoticeKind.DEMAND, now)
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).exists()
+        demands = case.notices.filter(kind=Notice.Kind.DEMAND)
+        # A claim whose process died while rendering (older than the task lease) is void.
+        demands.filter(status=Notice.Status.DRAFT, created_at__lt=now - stale_sending()).delete()
+        if demands.exclude(status__in=[Notice.Status.FAILED, Notice.Status.HELD]).exists():
+            raise NoticeNotAllowed("Not sent: the demand for this case is already queued or sent.")
+        claim = Notice.objects.create(
+            case=case, kind=Notice.Kind.DEMAND, status=Notice.Status.DRAFT,
+            idempotency_key=f"{case.reference}-demand-{secrets.token_hex(8)}",
+            recipient_email=case.recipient_email or "", subject="", body_text="",
+        )  # fmt: skip
+    try:
+        return _create_demand(case, claim, now=now, actor=actor)
+    finally:
+        Notice.objects.filter(pk=claim.pk, status=Notice.Status.DRAFT).delete()
+
+
+def _create_demand(case: Case, claim: Notice, *, now: datetime, actor: str) -> Notice:
     closed = recipient_calendar(case)
     due = deadline(now.date(), cadence_for(case.jurisdiction).notice_days, closed)
     Case.objects.filter(pk=case.pk).update(deadline=due)
@@ -78,12 +104,13 @@ def do_create_demand(case: Case, *, now: datetime, actor: str) -> Notice:
     )
     rendered = render_notice(context)
     with transaction.atomic():
+        Notice.objects.filter(pk=claim.pk).delete()  # the claim gives way to the demand
         notice = store_notice(
             case, Notice.Kind.DEMAND, f"{case.reference}.pdf", rendered, context.language, due, now
         )
         append_event(
             case,
-            "notice_queued",
+            LogKind.NOTICE_QUEUED,
             {
                 "notice": notice.pk,
                 "pdf_sha256": rendered.pdf_sha256,
@@ -109,7 +136,7 @@ def do_request_demand(case: Case, *, now: datetime, actor: str) -> Notice | None
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(send_requested_by=actor[:150], updated_at=now)
         case.send_requested_by = actor[:150]
-        append_event(case, "send_requested", {"waiting_for": "evidence"}, actor=actor, at=now)
+        append_event(case, LogKind.SEND_REQUESTED, {"waiting_for": "evidence"}, actor=actor, at=now)
         transaction.on_commit(lambda: _enqueue_capture(case.pk))
     return None
 
@@ -129,7 +156,7 @@ def send_after_capture(case_id: int, now: datetime) -> Notice | None:
         return do_create_demand(case, now=now, actor=requester)
     except NoticeNotAllowed as refused:
         verdict = refused.verdict.as_json() if refused.verdict else {"reason": str(refused)}
-        append_event(case, "send_blocked", verdict, actor="system", at=now)
+        append_event(case, LogKind.SEND_BLOCKED, verdict, actor="system", at=now)
         return None
 
 

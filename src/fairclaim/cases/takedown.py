@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 
 from fairclaim.letters.render import render_notice
+from fairclaim.rules.case_events import LogKind
 from fairclaim.rules.send_gate import NoticeKind
 
 from .log import append_event
@@ -38,7 +39,7 @@ def do_create_dmca(
         notice.recipient_email = agent_email
         append_event(
             case,
-            "dmca_queued",
+            LogKind.DMCA_QUEUED,
             {
                 "notice": notice.pk,
                 "host": host_name,

@@ -57,7 +57,7 @@ DEMO_TOTP_KEY = "64656d6f2d66616972636c61696d2d746f74702d6b6579"  # b"demo-fairc
 def demo_totp_secret() -> str:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from .two_factor import secret_text
+    from fairclaim.accounts.two_factor import secret_text
 
     return secret_text(TOTPDevice(key=DEMO_TOTP_KEY))
 
@@ -65,7 +65,7 @@ def demo_totp_secret() -> str:
 def _enrol_demo_staff(user: User) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from .two_factor import required_for
+    from fairclaim.accounts.two_factor import required_for
 
     if required_for(user) and not TOTPDevice.objects.filter(user=user).exists():
         TOTPDevice.objects.create(user=user, name="demo key", key=DEMO_TOTP_KEY, confirmed=True)
