@@ -3,6 +3,8 @@
 Must not import Django. This module imports nothing, so `fairclaim --help` stays fast; import the
 public API from its modules:
 
+    untrusted    open_untrusted_image(data, *, max_pixels): the one opener of image bytes we
+                 did not make (header only, pixel count checked first; typed errors)
     decode       decode_image(data, *, max_pixels, min_side, max_bytes, min_long_side)
                  -> DecodedImage
     errors       ImageDecodeError (EmptyImage, NotAnImage, UnsupportedImage, AnimatedImage,
