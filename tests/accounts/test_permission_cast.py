@@ -2,12 +2,33 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from fairclaim.cases.models import Defence, Notice
 from tests.cast import sign_in
 from tests.webserver import drain
 
 OK, FORBIDDEN, NOT_FOUND, LOGIN = 200, 403, 404, 302
+DONE = 302  # a write view's answer when it may act: back to the case, with a message
+# Who may see the cast's case (escalated to "lawfirm"), and who may only read it.
+STRANGERS = {"charlie": NOT_FOUND, "outside_manager": NOT_FOUND, "other_lawfirm": NOT_FOUND}
+
+
+def _defence(cast):
+    """A defence with an evidence file on the cast's case, for the decide and file views."""
+    defence = Defence.objects.create(case=cast.case, kind="fair_use", statement="a quotation")
+    defence.evidence.save("evidence.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
+    return defence.pk
+
+
+def _notice(cast):
+    notice = Notice.objects.create(
+        case=cast.case, kind=Notice.Kind.DEMAND, idempotency_key="permission-cast",
+        recipient_email="info@shop.example", subject="Notice", body_text="Notice",
+    )  # fmt: skip
+    return notice.pk
+
 
 # view name, how to build its args from the cast, method, expected status per cast member.
 CASES = [
@@ -35,24 +56,70 @@ CASES = [
     ("cases:detail", lambda c: [c.case.reference], "get",
      {"alice": OK, "alice_viewer": OK, "manager": OK, "lawfirm": OK, "charlie": NOT_FOUND,
       "outside_manager": NOT_FOUND, "other_lawfirm": NOT_FOUND, None: LOGIN}),
+    # The case manager's write views: only a case manager who handles the case acts; the case's
+    # other parties may read it (403), strangers do not learn it exists (404).
+    ("cases:act", lambda c: [c.case.reference], ("post", {"action": "escalate_nowhere"}),
+     {"manager": DONE, "alice": FORBIDDEN, "alice_viewer": FORBIDDEN, "lawfirm": FORBIDDEN,
+      **STRANGERS, None: LOGIN}),
+    # Submitting for review is also the rights holder's (the case is escalated: refused with a
+    # message, not an error page).
+    ("cases:act", lambda c: [c.case.reference], ("post", {"action": "submit_for_review"}),
+     {"manager": DONE, "alice": DONE, "alice_viewer": FORBIDDEN, "lawfirm": FORBIDDEN,
+      **STRANGERS, None: LOGIN}),
+    ("cases:decide", lambda c: [c.case.reference, "defence", _defence(c)], "post",
+     {"manager": DONE, "alice": FORBIDDEN, "alice_viewer": FORBIDDEN, "lawfirm": FORBIDDEN,
+      **STRANGERS, None: LOGIN}),
+    ("cases:reply", lambda c: [c.case.reference], "post",
+     {"manager": DONE, "alice": FORBIDDEN, "alice_viewer": FORBIDDEN, "lawfirm": FORBIDDEN,
+      **STRANGERS, None: LOGIN}),
+    ("cases:operate", lambda c: [c.case.reference, "recipient"], "post",
+     {"manager": DONE, "alice": FORBIDDEN, "alice_viewer": FORBIDDEN, "lawfirm": FORBIDDEN,
+      **STRANGERS, None: LOGIN}),
+    ("cases:operate", lambda c: [c.case.reference, "note"], "post",
+     {"manager": DONE, "alice": DONE, "alice_viewer": FORBIDDEN, "lawfirm": FORBIDDEN,
+      **STRANGERS, None: LOGIN}),
+    ("cases:operate", lambda c: [c.case.reference, "no_such_operation"], "post",
+     {"manager": FORBIDDEN, "alice": FORBIDDEN, "charlie": NOT_FOUND, None: LOGIN}),
+    ("cases:upload", lambda c: [c.case.reference, "defence", _defence(c)], "get",
+     {"alice": OK, "alice_viewer": OK, "manager": OK, "lawfirm": OK, **STRANGERS, None: LOGIN}),
+    ("cases:notice", lambda c: [_notice(c)], "get",
+     {"alice": OK, "alice_viewer": OK, "manager": OK, "lawfirm": OK, **STRANGERS, None: LOGIN}),
+    ("cases:notices", lambda c: [], "get",
+     {"alice": OK, "manager": OK, "charlie": OK, "lawfirm": OK, None: LOGIN}),
+    ("cases:claims", lambda c: [], "get",
+     {"alice": OK, "manager": OK, "charlie": OK, "lawfirm": OK, None: LOGIN}),
 ]  # fmt: skip
 
+
+def _request(method):
+    """("post", data) or a bare method name."""
+    return (method, {}) if isinstance(method, str) else method
+
+
 PARAMS = [
-    pytest.param(name, args, method, who, status, id=f"{name}-{method}-{who or 'anonymous'}")
+    pytest.param(
+        name, args, method, who, status,
+        id=f"{name}-{'-'.join(map(str, _request(method)[1].values())) or _request(method)[0]}"
+        f"-{who or 'anonymous'}",
+    )
     for name, args, method, expected in CASES
     for who, status in expected.items()
-]
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("name", "args", "method", "who", "status"), PARAMS)
 def test_view_answers_each_cast_member_as_expected(client, cast, name, args, method, who, status):
     if who:
         sign_in(client, getattr(cast, who))
-    response = getattr(client, method)(reverse(name, args=args(cast)))
+    verb, data = _request(method)
+    url = reverse(name, args=args(cast))
+    response = getattr(client, verb)(url, data) if data else getattr(client, verb)(url)
     drain(response)
     assert response.status_code == status
-    if status == LOGIN:
+    if status == LOGIN and who is None:
         assert response["Location"].startswith(reverse("login"))
+    elif status == DONE:
+        assert response["Location"] == cast.case.get_absolute_url()
 
 
 @pytest.mark.parametrize(

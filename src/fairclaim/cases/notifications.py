@@ -303,9 +303,3 @@ def due_notifications(now: datetime) -> list[int]:
             attempts__lt=MAX_ATTEMPTS,
         ).values_list("pk", flat=True)[:200]
     )
-
-
-def unread_for(user) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

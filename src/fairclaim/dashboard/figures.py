@@ -33,7 +33,7 @@ MONTHS = 12  # money per month: a year
 TOP_DOMAINS = 8
 # States before the recipient has been told anything: nothing is demanded yet.
 NOT_YET_DEMANDED = [CaseState.DRAFT.value, CaseState.REVIEW.value]
-# The resolution mix the issue names, in reading order.
+# The ways a case ends, in the order the dashboard reads them.
 RESOLUTIONS = [
     CaseState.RESOLVED_PAID,
     CaseState.RESOLVED_LICENSED,

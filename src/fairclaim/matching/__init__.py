@@ -3,18 +3,19 @@
 Must not import Django. This module imports nothing, so `fairclaim --help` stays fast; import the
 public API from its modules:
 
+    untrusted    open_untrusted_image(data, *, max_pixels): the one opener of image bytes we
+                 did not make (header only, pixel count checked first; typed errors)
     decode       decode_image(data, *, max_pixels, min_side, max_bytes, min_long_side)
                  -> DecodedImage
     errors       ImageDecodeError (EmptyImage, NotAnImage, UnsupportedImage, AnimatedImage,
-                 TruncatedImage, DecompressionBomb, TooLarge, CorruptImage), NotHashable,
+                 TruncatedImage, DecompressionBomb, TooLarge, CorruptImage),
                  IndexFormatError — each with a short `.code`
     fingerprint  fingerprint_work(decoded) / fingerprint_work_bytes(data, *, max_pixels)
                  -> WorkFingerprint (.to_bytes() / .from_bytes(); .features: LocalFeatures)
     index        MatchIndex: add(id, fingerprint), remove(id), save(path), load(path),
                  pdq_candidates(...), crop_candidates(...)
     tiers        CodeTier: 256-bit codes in FAISS, flat while small, an inverted file once large
-    matcher      Matcher(index, load_features).match_bytes(data) -> QueryResult;
-                 match_image(query_bytes, index, load_original_features) -> QueryResult
+    matcher      Matcher(index, load_features).match_bytes(data) -> QueryResult
     proposals    region_proposals(rgb): boxes that may hold a picture inside a larger image
     verify       QueryImage, verify(query, work_features) -> Verification (geometry);
     pixels       pixel_agreement (the block-by-block check behind every verdict)

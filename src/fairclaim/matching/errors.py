@@ -82,12 +82,6 @@ class CorruptImage(ImageDecodeError):
     code = "corrupt"
 
 
-class NotHashable(MatchingError):
-    """The image has too little structure for a PDQ hash to mean anything (quality too low)."""
-
-    code = "not_hashable"
-
-
 class IndexFormatError(MatchingError):
     """An index directory is missing a file, or its files disagree with each other."""
 

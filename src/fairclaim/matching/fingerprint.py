@@ -193,10 +193,6 @@ def pdq_dihedral_codes(rgb: np.ndarray) -> tuple[np.ndarray, int]:
     return np.packbits(np.asarray(variants, dtype=np.uint8), axis=1), int(quality)
 
 
-def pdq_hex(code: bytes) -> str:
-    return code.hex()
-
-
 def _pdq_input(rgb: np.ndarray) -> np.ndarray:
     """Pixels for PDQ, area-averaged to a short side of at most 2× `PDQ_INPUT_SHORT_SIDE`.
 

@@ -291,16 +291,6 @@ def covered_points(
     return covered[row, column]
 
 
-def match_image(
-    query_bytes: bytes,
-    index: MatchIndex,
-    load_original_features: FeatureLoader,
-    **options,
-) -> QueryResult:
-    """One-shot form of `Matcher(index, load_original_features, **options).match_bytes(...)`."""
-    return Matcher(index, load_original_features, **options).match_bytes(query_bytes)
-
-
 def _region_query(decoded: DecodedImage, region: tuple[int, int, int, int]) -> QueryImage:
     """A QueryImage of one region (given in found-image pixels) of a decoded found image."""
     scale = decoded.rgb.shape[1] / decoded.original_size[0]

@@ -13,7 +13,7 @@ import numpy as np
 # Region proposals: a trimmed border row/column is "flat" when its standard deviation is below this.
 BORDER_FLAT_STD = 6.0
 # Region proposals smaller than this fraction of the found image's width are not worth a hash
-# (the smallest embedded copy is 25 % of the width).
+# (the smallest embedded copy of matching/edits.py is 25 % of the width).
 PROPOSAL_MIN_WIDTH_FRACTION = 0.2
 # Working size for finding embedded pictures, the colour distance (sum over R, G, B) within which
 # a pixel counts as background, and the opening that erases text strokes but keeps pictures.

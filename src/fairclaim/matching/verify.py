@@ -57,8 +57,8 @@ RANSAC_SEED = 20261128
 MIN_INLIERS = 8
 # Inliers must span at least this fraction of the visible part of the work (not one small patch).
 MIN_INLIER_SPREAD = 0.02
-# At least this fraction of the work must be visible in the found image (the crops keep
-# ≥ 40 %; the margin allows for the outline being fitted from noisy points).
+# At least this fraction of the work must be visible in the found image (the crop families of
+# matching/edits.py keep ≥ 40 %; the margin allows for the outline being fitted from noisy points).
 MIN_VISIBLE_FRACTION = 0.2
 # Aspect-ratio change accepted (stretched copies), as the ratio of the two singular values: a
 # copy squeezed to half its width is already visibly distorted; chance fits on unrelated

@@ -17,7 +17,7 @@ from fairclaim.rules.deadlines import Closed, next_open_day
 from fairclaim.rules.money import Money, quantum
 
 MIN_INSTALMENTS = 1  # 1 = pay at once
-MAX_INSTALMENTS = 6  # the issue offers 2–6 monthly instalments; longer plans need a case manager
+MAX_INSTALMENTS = 6  # the portal offers 2–6 monthly instalments; longer plans need a case manager
 
 
 class PlanError(ValueError):

@@ -62,12 +62,6 @@ def normalise_code(code: str) -> str:
     return re.sub(r"[\s-]", "", code).upper()
 
 
-def check_access_code(case: Case, code: str) -> bool:
-    return bool(case.access_code_hash) and check_password(
-        normalise_code(code), case.access_code_hash
-    )
-
-
 def open_with_code(reference: str, code: str, client: str, now: datetime) -> Case:
     """The case for this reference and code, or AccessThrottled (wait), or AccessRefused."""
     reference = normalise_reference(reference)[:40]

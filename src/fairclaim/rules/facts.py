@@ -394,10 +394,6 @@ class ClaimFacts(Strict):
         return self.work.creator_type == "professional"
 
     @property
-    def send_date(self) -> date | None:
-        return self.send_on or self.today
-
-    @property
     def recipient_subdivision(self) -> str | None:
         return self.recipient.subdivision or (
             self.recipient.us_state if self.recipient.country == "US" else None

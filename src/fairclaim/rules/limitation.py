@@ -82,10 +82,6 @@ class LimitationResult:
         return (self.newest_act_barred_after - today).days
 
 
-def _never_closed(day: date) -> bool:
-    return False
-
-
 def last_day(nominal: date, closed: Closed | None) -> date:
     """The last day of a period nominally ending on `nominal`, moved past closed court days."""
     day = nominal
