@@ -30,16 +30,11 @@ from decimal import Decimal
 from typing import Any
 
 from fairclaim.rules.facts import ClaimFacts, PriceEntry, Pricing, Surcharge
-from fairclaim.rules.linter import (
-    SOURCE_97A3,
-    SOURCE_CREDIT_DE,
-    SOURCE_HOBBY,
-    Effect,
-    Finding,
-)
+from fairclaim.rules.findings import Effect, Finding
 from fairclaim.rules.money import ROUNDING_NAME, Money
 from fairclaim.rules.periods import Period
 from fairclaim.rules.scope import ClaimScope
+from fairclaim.rules.sources import SOURCE_97A3, SOURCE_CREDIT_DE, SOURCE_HOBBY
 
 RULES_VERSION = "2026.12.1"  # bump when a rule or a fee computation changes
 
