@@ -19,7 +19,7 @@ TRUSTED_OPENERS = {
     "matching/edits.py": "test and bench fixtures made from our own photos",
     "matching/fingerprint.py": "the thumbnail we encoded ourselves",
     "works/thumbnails.py": "a work's file, checked by works.intake when it was uploaded",
-    "demo_web.py": "the demo's own photo folder",
+    "ops/demo_web.py": "the demo's own photo folder",
 }
 
 

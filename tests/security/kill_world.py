@@ -114,7 +114,7 @@ def setup(kind: str, base: str) -> None:
             case=case, offer=Payment.Offer.PAST_AND_FUTURE, amount="500.00", currency="EUR",
             status=Payment.Status.SUCCEEDED, amount_received="500.00",
         )  # fmt: skip
-        _only_queued(cases_tasks.issue_settlement, case.pk)
+        _only_queued(cases_tasks.issue_settlement, case.pk, "500.00", "past_and_future")
     elif kind == "send_notification":
         from fairclaim.cases.log import append_event
 
