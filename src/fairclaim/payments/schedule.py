@@ -1,4 +1,4 @@
-"""The monthly payout run the scheduler drafts (monitoring.schedule runs `draft_monthly_runs`).
+"""The monthly payout run the scheduler drafts (ops.schedule runs `draft_monthly_runs`).
 
 On the first pass of each month the scheduler drafts one run per operator (and one for rights
 holders no operator handles) covering money booked up to the end of the previous month; a
