@@ -457,7 +457,8 @@ class LicenceTerms:
 def do_record_licence(owner_id: int, *terms: LicenceTerms) -> list[Licence]:
     """Enter licences into the owner's ledger, all or none: the one writer of `Licence` rows,
     whether a licence is sold, imported, recorded in triage, proven by a recipient or bought in a
-    case. A licensee in the ledger is never claimed again for the work (product rule 2, docs/architecture.md)."""
+    case. A licensee in the ledger is never claimed again for the work (product rule 2,
+    docs/architecture.md)."""
     rows = [
         Licence(
             owner_id=owner_id,
