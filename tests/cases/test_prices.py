@@ -181,3 +181,11 @@ def test_a_case_manager_change_is_logged_under_their_name(client, cast):
     client.post(url, form_data(GOOD))
     card = RateCard.objects.get(owner=cast.alice.organisation)
     assert LogEntry.objects.get(object_id=str(card.pk)).user == cast.manager
+
+
+def test_enter_in_a_field_saves_rather_than_adding_a_row(client, alice):
+    html = client.get(reverse("cases:rate_card")).content.decode()
+    form = html[html.index('<form method="post" class="stacked wide"') :]
+    first = re.search(r"<button[^>]*>", form).group(0)
+    assert 'type="submit"' in first
+    assert "name=" not in first  # the form's default button saves
