@@ -111,9 +111,9 @@ def test_a_bad_row_shows_errors_beside_its_fields_and_loses_no_row(client, alice
     assert response.status_code == 200
     html = response.content.decode()
     assert cell_errors(html, 0, "price") == []
-    assert cell_errors(html, 1, "months") == ["Ensure this value is greater than or equal to 1."]
-    assert cell_errors(html, 1, "price") == ["Ensure this value is greater than or equal to 0."]
-    assert cell_errors(html, 2, "price") == ["Enter a number."]
+    assert cell_errors(html, 1, "months") == ["A licence runs at least 1 month."]
+    assert cell_errors(html, 1, "price") == ["A price cannot be negative."]
+    assert cell_errors(html, 2, "price") == ["Give the price as a number, e.g. 450.00."]
     # every row comes back as typed
     for typed in ('name="rows-0-price" value="450.00"', 'name="rows-1-price" value="-5"',
                   'name="rows-2-price" value="abc"', 'name="rows-2-reference" value="kept text"',
@@ -159,7 +159,7 @@ def test_errors_and_labels_are_german_for_a_german_reader(client, alice):
             reverse("cases:rate_card"), form_data(rows), HTTP_ACCEPT_LANGUAGE="de"
         ).content.decode()
     assert "Preise nach Nutzung" in html
-    assert cell_errors(html, 0, "months") == ["Dieser Wert muss größer oder gleich 1 sein."]
+    assert cell_errors(html, 0, "months") == ["Eine Lizenz läuft mindestens 1 Monat."]
 
 
 @pytest.mark.parametrize(
@@ -182,3 +182,11 @@ def test_a_case_manager_change_is_logged_under_their_name(client, cast):
     client.post(url, form_data(GOOD))
     card = RateCard.objects.get(owner=cast.alice.organisation)
     assert LogEntry.objects.get(object_id=str(card.pk)).user == cast.manager
+
+
+def test_enter_in_a_field_saves_rather_than_adding_a_row(client, alice):
+    html = client.get(reverse("cases:rate_card")).content.decode()
+    form = html[html.index('<form method="post" class="stacked wide"') :]
+    first = re.search(r"<button[^>]*>", form).group(0)
+    assert 'type="submit"' in first
+    assert "name=" not in first  # the form's default button saves

@@ -92,7 +92,7 @@ def _localised(params: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, str) and len(value) == 10 and value[4:5] == "-":
             out[key] = day(value)
         elif key == "cap":
-            out[key] = number_format(Decimal(str(value)), 2, force_grouping=True)
+            out[key] = money(value, "").strip()
         elif key == "usage" and isinstance(value, str):
             out[key] = usage_label(value)
         else:

@@ -190,9 +190,26 @@ class PriceRowForm(forms.Form):
     """One price: a use type, how long the licence runs, the price and its currency."""
 
     usage = forms.ChoiceField(label=_("Use"), choices=())
-    months = forms.IntegerField(label=_("Duration in months"), min_value=1, max_value=MAX_MONTHS)
+    months = forms.IntegerField(
+        label=_("Duration in months"),
+        min_value=1,
+        max_value=MAX_MONTHS,
+        error_messages={
+            "min_value": _("A licence runs at least 1 month."),
+            "max_value": _("A licence runs at most 120 months."),
+            "invalid": _("Give the duration as a whole number of months, e.g. 12."),
+        },
+    )
     price = forms.DecimalField(
-        label=_("Price"), min_value=0, max_value=MAX_PRICE, max_digits=12, decimal_places=2
+        label=_("Price"),
+        min_value=0,
+        max_value=MAX_PRICE,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "min_value": _("A price cannot be negative."),
+            "invalid": _("Give the price as a number, e.g. 450.00."),
+        },
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
     reference = forms.CharField(

@@ -182,7 +182,7 @@ CATALOGUE: dict[str, FindingText] = {
     "CC_CLAIMED_ON_PAGE": FindingText(
         _("Open licence named on the page"),
         _(
-            "The page names %(page_licence)s for the photo, but the rights holder never "
+            "The page names %(licence)s for the photo, but the rights holder never "
             "published it under that licence: find out where the recipient got it first."
         ),
         law.CREATIVE_COMMONS,

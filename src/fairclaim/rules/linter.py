@@ -397,7 +397,7 @@ def rule_creative_commons(facts: ClaimFacts, today: date) -> list[Finding]:
                 f"the page states {stated.name!r} for the image but the rights holder has not "
                 "published the work under it: find the source the recipient relied on first",
                 SOURCE_CC,
-                {"page_licence": s.page_licence or s.page_cc_licence},
+                {"page_licence": s.page_licence or s.page_cc_licence, "licence": stated.name},
             )
         ]
     details: dict[str, Any] = {"licence": licence.name, "kind": licence.kind}
