@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 
@@ -20,6 +21,7 @@ from fairclaim.cases.claims import case_offers, statement_lines
 from fairclaim.cases.log import verify_case_log
 from fairclaim.cases.models import Case, Claim, RateCard
 from fairclaim.cases.tasks import capture_case_evidence, send_notice
+from fairclaim.letters.formats import money
 from fairclaim.monitoring.models import Match, Sighting
 from fairclaim.portal.signing import platform_signer
 from fairclaim.works.actions import do_process_work, do_register_image, upload_limits
@@ -170,12 +172,11 @@ def test_claim_to_sent_notice_carries_the_cases_own_data(
     assert f"Seite: {sighting.page_url}" in text
     assert f"Bild: {sighting.image_url}" in text
     assert "Gesehen vom 1. Juni 2026 bis 30. November 2026" in text
-    lines = statement_lines(case)
+    with translation.override("de"):  # the lines as the German letter words them
+        lines = statement_lines(case)
     assert lines
     for line in lines:
-        assert f"{line['label']}: {line['amount']}" in text
-    total = str(case_offers(case)["past_only"].gross.amount)
-    assert (
-        f"Nur bisherige Nutzung (Sie entfernen die Fotografien): {total.replace('.', ',')} EUR"
-        in text
-    )
+        assert line["label"] in text
+    total = money(case_offers(case)["past_only"].gross, "de_DE")
+    assert "Angebot 1: nur bisherige Nutzung" in text
+    assert f"Gesamt (brutto): {total}" in text

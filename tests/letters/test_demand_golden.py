@@ -55,6 +55,7 @@ HEADINGS = {
 }  # fmt: skip
 OPERATOR_ADDRESS = "Ops GmbH\nHauptstraße 1\n10115 Berlin"
 CONTACT = "Maria Muster"
+RECIPIENT_ADDRESS = "Laden GmbH\nMarktplatz 5\n80331 München"
 
 
 def claimed_case(cast, law: str, language: str) -> Case:
@@ -78,6 +79,9 @@ def claimed_case(cast, law: str, language: str) -> Case:
     operator.save()
     cast.manager.first_name, cast.manager.last_name = CONTACT.split()
     cast.manager.save()
+    Case.objects.filter(pk=case.pk).update(
+        recipient_name="Laden GmbH", recipient_address=RECIPIENT_ADDRESS
+    )
     return Case.objects.get(pk=case.pk)
 
 
@@ -138,7 +142,8 @@ def test_golden_demand_reads_like_a_lawyers_statement_and_adds_up(cast, tmp_path
     for part, text in parts.items():
         where = (law, language, part)
         assert SALUTATION[language] in text, where
-        for who in ("Ops", "Alice Photo", "Hauptstraße 1", "10115 Berlin", CONTACT):
+        for who in ("Ops", "Alice Photo", "Hauptstraße 1", "10115 Berlin", CONTACT,
+                    "Laden GmbH", "Marktplatz 5"):  # fmt: skip
             assert who in text, (where, who)
         assert title in text, where
         for heading in HEADINGS[language]:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fairclaim.accounts.models import Organisation
+from fairclaim.letters import notice_names
 from fairclaim.monitoring.models import Match
 from fairclaim.rules import fees
 from fairclaim.rules.case_states import CaseState, is_terminal
@@ -202,11 +203,11 @@ class Notice(models.Model):
     """A demand, reminder or DMCA takedown sent for a case, through the outbox."""
 
     class Kind(models.TextChoices):
-        DEMAND = "demand", _("Demand")
-        REMINDER = "reminder", _("Reminder")
-        DMCA_TAKEDOWN = "dmca", _("DMCA takedown notice")
-        RELEASE = "release", _("Settlement and release")
-        LICENCE_CERTIFICATE = "certificate", _("Licence certificate")
+        DEMAND = "demand", notice_names.DEMAND
+        REMINDER = "reminder", notice_names.REMINDER
+        DMCA_TAKEDOWN = "dmca", notice_names.DMCA_TAKEDOWN
+        RELEASE = "release", notice_names.RELEASE
+        LICENCE_CERTIFICATE = "certificate", notice_names.LICENCE_CERTIFICATE
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

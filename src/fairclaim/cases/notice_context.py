@@ -38,6 +38,7 @@ def build_context(case: Case, *, access_code: str, link_token: str, today: date)
         rights_holder_country=case.rights_holder.country,
         recipient_name=case.recipient_name or case.recipient_domain,
         recipient_domain=case.recipient_domain,
+        recipient_address=case.recipient_address.strip(),
         deadline=case.deadline,
         portal_url=public_url("/portal/"),
         link_url=link,

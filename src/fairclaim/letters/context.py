@@ -28,12 +28,11 @@ class Sender:
 
     @property
     def agent_address_line(self) -> str:
-        return ", ".join(line.strip() for line in self.agent_address.splitlines() if line.strip())
+        return _one_line(self.agent_address)
 
     @property
     def rights_holder_address_line(self) -> str:
-        lines = self.rights_holder_address.splitlines()
-        return ", ".join(line.strip() for line in lines if line.strip())
+        return _one_line(self.rights_holder_address)
 
 
 @dataclass
@@ -87,6 +86,7 @@ class NoticeContext:
     agent_email: str = ""
     signatory: str = ""
     sender_email: str = ""
+    recipient_address: str = ""  # postal, as in the imprint
     # Settlement documents.
     paid_total: Decimal | None = None
     offer: str = ""
@@ -99,3 +99,11 @@ class NoticeContext:
     # the recipient last wrote.
     last_rejection: dict = field(default_factory=dict)
     recipient_wrote_on: date | None = None
+
+    @property
+    def recipient_address_line(self) -> str:
+        return _one_line(self.recipient_address)
+
+
+def _one_line(address: str) -> str:
+    return ", ".join(line.strip() for line in address.splitlines() if line.strip())

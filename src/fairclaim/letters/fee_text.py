@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from fairclaim.rules.fees import FeeLine
+from fairclaim.rules.fees import FeeLine, basis_for_recipient
 
 from . import formats
 
@@ -148,8 +148,8 @@ def explain(line: FeeLine, jurisdiction: str) -> str:
 
 def _ground(line: FeeLine, jurisdiction: str) -> str:
     code = line.basis.code
-    if code == "stated":
-        return line.basis.note or ""
+    if code == "stated":  # a statement stored before lines carried values: its own words
+        return basis_for_recipient(line.basis.note or "")
     if code == "licence_analogy":
         return {
             "DE": lambda: _(

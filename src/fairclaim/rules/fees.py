@@ -75,12 +75,13 @@ CREDIT_AUTHORITIES = (
 )
 CURE_STATUTES = ("CC BY 4.0 § 3(a)", "CC 4.0 § 6(b)", "GPL-3.0 § 8")
 CURE_AUTHORITIES = ("OLG Köln 6 U 60/14",)
-# Expenses: German law names them apart from damages (§ 97a Abs. 2 Nr. 3, Abs. 3 UrhG); US and
-# UK law reach them as costs. The consumer cap: § 97a Abs. 3 S. 2 UrhG with the RVG fee table.
+# Expenses: German law names them apart from damages and gives the necessary costs of a warning
+# letter (§ 97a Abs. 2 Nr. 3, Abs. 3 UrhG); US law gives attorney's fees only under § 505 (and
+# § 412); other expenses there, and in the UK, rest on the rights holder's own statement alone.
 EXPENSE_STATUTES = {
-    "DE": ("§ 97a Abs. 3 S. 1 UrhG",),
-    "US": ("17 U.S.C. § 505",),
-    "UK": ("CPR 44.2",),
+    ("DE", "documentation"): ("§ 97a Abs. 3 S. 1 UrhG",),
+    ("DE", "lawyer_fee"): ("§ 97a Abs. 3 S. 1 UrhG",),
+    ("US", "lawyer_fee"): ("17 U.S.C. § 505",),
 }
 CAP_STATUTES = ("§ 97a Abs. 3 S. 2 UrhG", "§ 13 RVG", "Nr. 2300, 7002 VV RVG")
 
@@ -825,11 +826,11 @@ def _expense_lines(facts: ClaimFacts, scope: ClaimScope, findings: list[Finding]
     basis; attorney's fees only where the law gives them, capped for a private person (DE)."""
     pricing = facts.pricing
     currency = pricing.currency
-    statutes = EXPENSE_STATUTES.get(scope.jurisdiction, ())
     lines = []
     for expense in pricing.expenses:
         amount = Money(expense.amount, currency).rounded()
         capped_from = None
+        statutes = EXPENSE_STATUTES.get((scope.jurisdiction, expense.kind), ())
         line_statutes = statutes
         if expense.kind == "lawyer_fee":
             if not scope.lawyer_fee_allowed:
