@@ -1,10 +1,10 @@
 """From a match to a case: the linter's verdict, the rights holder's approval, the draft case.
 
 Product rule 1 (docs/architecture.md): no notice without a verified match, a clear linter result
-and a rights-holder approval. `do_check_claim` runs the pure core on the facts `claim_facts.build_facts`
-gathers and keeps every statement; `do_open_cases` groups approved claims by recipient into draft
-cases. The facts live in `claim_facts`, the statements read back in `statements`; the names
-imported from them here stay importable from this module.
+and a rights-holder approval. `do_check_claim` runs the pure core on the facts
+`claim_facts.build_facts` gathers and keeps every statement; `do_open_cases` groups approved
+claims by recipient into draft cases. The facts live in `claim_facts`, the statements read back
+in `statements`; the names imported from them here stay importable from this module.
 """
 
 from __future__ import annotations
