@@ -28,6 +28,8 @@ ALLOWED = {
     "src/fairclaim/rules/fees.py": re.compile(r"market-and-law\\\.md"),
     "tests/rules/test_fees.py": re.compile(r"market-and-law\.md C2"),
     "tests/portal/test_payment_step.py": re.compile(r'"market-and-law" not in page'),
+    # The catalogue test fails on any such reference in a finding's words: it must name them.
+    "tests/rules/test_finding_texts.py": re.compile(r"^INTERNAL = re.compile"),
     "tests/test_repository_stands_alone.py": re.compile(r".*"),
 }
 

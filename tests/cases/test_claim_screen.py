@@ -116,10 +116,14 @@ def test_the_page_counts_started_months_in_words(client, cast, claim):
         )
     )
     text = page_for(client, claim, one.as_json(), "en")
-    assert "(1 started month)" in text
+    assert "(months begun: 1)" in text
+    assert "licence for 1 month (" in text
+    assert "1 months" not in text
     assert "Past use only (the image is taken down)" in text
     german = page_for(client, claim, one.as_json(), "de")
-    assert "(1 angefangener Monat)" in german
+    assert "(angefangene Monate: 1)" in german
+    assert "Lizenz für 1 Monat (" in german
+    assert "1 Monate" not in german
     assert "Nur die bisherige Nutzung" in german
 
 

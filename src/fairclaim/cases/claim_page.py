@@ -5,7 +5,8 @@ finding codes, effects, offers, fee-line codes and ISO dates. This module turns 
 the claim page: each finding's title, plain sentence and legal source from the rules' catalogue
 (`rules.finding_texts`), translated; the decision and the effects in words; the fee lines and the
 two offers labelled, with numbers, money and dates in the reader's locale. Codes stay in the stored
-result and in the JSON of `fairclaim rules check`; none reaches the page.
+result and in the JSON of `fairclaim rules check`; none reaches the page. Fee lines are worded by
+the letters' own `fee_text`, so the page and the letter say the same.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from typing import Any
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from fairclaim.rules import sources as law
+from fairclaim.letters.templatetags.fee_words import fee_basis, fee_line
 from fairclaim.rules.findings import describe, fill, sentence_params
 from fairclaim.rules.sources import LegalSource
 
@@ -126,94 +127,15 @@ def finding_rows(result: dict[str, Any]) -> list[FindingRow]:
     return rows
 
 
-def _months(n: int) -> str:
-    return ngettext("%(n)d month", "%(n)d months", n) % {"n": n}
-
-
-def _cover(details: dict[str, Any]) -> str:
-    count = int(details.get("count") or 1)
-    unit = _months(int(details.get("unit_months") or 0))
-    return ngettext("%(count)d licence of %(unit)s", "%(count)d licences of %(unit)s", count) % {
-        "count": count,
-        "unit": unit,
-    }
-
-
-def line_label(line: dict[str, Any], usage: str) -> str:
-    code = line.get("code", "")
-    details = line.get("details") or {}
-    period = line.get("period")
-    use = usage_label(usage) if usage else ""
-    if code == "past_licence" and period:
-        started = int(details.get("months_covered") or 0)
-        return _(
-            "Licence for the past use from %(start)s to %(end)s (%(started)s): %(cover)s for "
-            "“%(use)s”"
-        ) % {
-            "start": day(period[0]),
-            "end": day(period[1]),
-            "started": ngettext("%(n)d started month", "%(n)d started months", started)
-            % {"n": started},
-            "cover": _cover(details),
-            "use": use,
-        }
-    if code == "future_licence":
-        return _("Licence for future use (%(months)s): %(cover)s for “%(use)s”") % {
-            "months": _months(int(details.get("months_covered") or 0)),
-            "cover": _cover(details),
-            "use": use,
-        }
-    percent = {
-        "pct": details.get("pct", ""),
-        "base": money(details.get("base", "0"), line.get("currency", "")),
-    }
-    labels = {
-        "credit_surcharge": _("Surcharge for the missing author credit: %(pct)s %% of %(base)s"),
-        "production_surcharge": _("Surcharge for production effort: %(pct)s %% of %(base)s"),
-        "attribution_request": _("Credit the author beside the image, as the licence requires"),
-        "licence_notice_request": _("Name and link the licence beside the image, as it requires"),
-        "lawyer_fee": _("Lawyer's fees"),
-        "documentation": _("Costs of documenting the use"),
-    }
-    if code in labels:
-        return labels[code] % percent if "%(" in labels[code] else labels[code]
-    return str(line.get("label") or _("Other item"))
-
-
-def line_basis(line: dict[str, Any], jurisdiction: str | None) -> str:
-    """The legal source of a fee line as a citation (the line's own basis text is English prose
-    for the letters; the page cites the law it rests on)."""
-    code = line.get("code", "")
-    if code == "past_licence":
-        source = law.LICENCE_FEE.get(jurisdiction or "", law.LICENCE_FEE["*"])
-        return _("Licence fee as damages: %(law)s; price from the price list") % {
-            "law": cite(source)[0]
-        }
-    if code == "future_licence":
-        return _("An offer from the price list, not damages")
-    sources = {
-        "credit_surcharge": law.CREDIT_DE,
-        "production_surcharge": law.SURCHARGES,
-        "attribution_request": law.OPEN_LICENCE,
-        "licence_notice_request": law.OPEN_LICENCE,
-        "lawyer_fee": law.LAWYER_FEE_CAP_DE if jurisdiction == "DE" else law.NO_ATTORNEYS_FEES_US,
-    }
-    if code == "lawyer_fee" and jurisdiction == "UK":
-        return "CDPA 1988 s. 96"
-    if code in sources:
-        return cite(sources[code])[0]
-    return str(line.get("basis") or "")
-
-
 def statement_rows(result: dict[str, Any], usage: str) -> tuple[list[LineRow], list[OfferRow]]:
     statement = result.get("statement") or {}
     currency = statement.get("currency", "")
     jurisdiction = result.get("jurisdiction")
     lines = [
         LineRow(
-            line_label(line, usage),
+            fee_line(line, jurisdiction),
             money(line.get("amount", "0"), line.get("currency", currency)),
-            line_basis(line, jurisdiction),
+            fee_basis(line, jurisdiction),
         )
         for line in statement.get("lines", [])
     ]

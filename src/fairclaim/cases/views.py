@@ -106,7 +106,7 @@ def show_claim(request, pk):
     context = {
         "claim": claim,
         "form": form,
-        "check": claim_check_context(claim.result, claim.inputs.get("usage", "")),
+        "check": claim_check_context(claim.check_result(), claim.inputs.get("usage", "")),
         "can_edit": can_approve_claims(request.user)
         and claim.status in {"draft", "checked", "approved"},
         "can_close": can_approve_claims(request.user)

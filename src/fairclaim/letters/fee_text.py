@@ -7,7 +7,7 @@ dates in the reader's conventions (`letters.formats`). Callers choose the langua
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from fairclaim.rules.fees import FeeLine, basis_for_recipient
 
@@ -109,14 +109,22 @@ def describe(line: FeeLine, locale: str) -> str:
 
 
 def _describe_licence(line: FeeLine, locale: str) -> str:
-    cover = _("%(count)s × licence for %(unit)s months (%(use)s) at %(price)s") % {
+    cover = ngettext(
+        "%(count)s × licence for %(unit)s month (%(use)s) at %(price)s",
+        "%(count)s × licence for %(unit)s months (%(use)s) at %(price)s",
+        line.unit_months or 0,
+    ) % {
         "count": line.count or 1,
         "unit": line.unit_months or "",
         "use": describe_use(line),
         "price": formats.money(line.unit_price, locale) if line.unit_price else "",
     }
     if line.code == "future_licence":
-        return _("Licence for future use for %(months)s months: %(cover)s") % {
+        return ngettext(
+            "Licence for future use for %(months)s month: %(cover)s",
+            "Licence for future use for %(months)s months: %(cover)s",
+            line.months_covered or 0,
+        ) % {
             "months": line.months_covered,
             "cover": cover,
         }
