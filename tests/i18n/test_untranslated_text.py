@@ -58,6 +58,7 @@ VOCABULARY = """
     settings account password username overview matches sightings notifications unread nothing
     empty error refused missing required invalid enter link code language copy shown
     see read write sent received last first none created updated deadline respond
+    newest oldest score
 """
 ENGLISH = set(VOCABULARY.split())
 FALSE_FRIENDS = {
