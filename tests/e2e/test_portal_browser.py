@@ -238,12 +238,41 @@ LABELS = {
               "kind": "Bereits entfernt", "statement": "Erklären Sie es in Ihren eigenen Worten",
               "send_defence": "Einwand senden", "defence_ok": "Ihr Einwand ist eingegangen",
               "messages": "Nachrichten", "message": "Ihre Nachricht", "send": "Senden"},
+    "fr-FR": {"reference": "Référence du dossier", "code": "Code d'accès",
+              "open": "Ouvrir le dossier", "case": "Dossier", "licence": "2 · J'ai une licence",
+              "holder": "Titulaire de la licence", "source": "Provenance",
+              "proof": "Justificatif (PDF, JPEG ou PNG, 20 Mo maximum)",
+              "send_licence": "Envoyer la licence",
+              "licence_ok": "Votre licence est en cours d'examen", "defence": "Contester",
+              "kind": "Déjà retiré", "statement": "Expliquez avec vos propres mots",
+              "send_defence": "Envoyer la contestation",
+              "defence_ok": "Votre contestation a bien été reçue", "messages": "Messages",
+              "message": "Votre message", "send": "Envoyer"},
+    "es-ES": {"reference": "Referencia del expediente", "code": "Código de acceso",
+              "open": "Abrir expediente", "case": "Expediente", "licence": "2 · Tengo una licencia",
+              "holder": "Titular de la licencia", "source": "Procedencia",
+              "proof": "Justificante (PDF, JPEG o PNG, hasta 20 MB)",
+              "send_licence": "Enviar licencia", "licence_ok": "Su licencia está en revisión",
+              "defence": "Presentar una alegación", "kind": "Ya retirado",
+              "statement": "Explíquelo con sus propias palabras",
+              "send_defence": "Enviar alegación",
+              "defence_ok": "Hemos recibido su alegación", "messages": "Mensajes",
+              "message": "Su mensaje", "send": "Enviar"},
+    "it-IT": {"reference": "Riferimento della pratica", "code": "Codice di accesso",
+              "open": "Apri la pratica", "case": "Pratica", "licence": "2 · Ho una licenza",
+              "holder": "Titolare della licenza", "source": "Provenienza",
+              "proof": "Prova (PDF, JPEG o PNG, fino a 20 MB)", "send_licence": "Invia la licenza",
+              "licence_ok": "La Sua licenza è in esame", "defence": "Presentare una contestazione",
+              "kind": "Già rimossa", "statement": "Spieghi con parole Sue",
+              "send_defence": "Invia la contestazione",
+              "defence_ok": "Abbiamo ricevuto la Sua contestazione", "messages": "Messaggi",
+              "message": "Il Suo messaggio", "send": "Invia"},
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("path", ["licence", "defence"])
-@pytest.mark.parametrize("locale", ["en-GB", "de-DE"])
-def test_each_step_works_on_a_phone_in_both_languages(
+@pytest.mark.parametrize("locale", list(LABELS))
+def test_each_step_works_on_a_phone_in_every_language(
     live_server, browser: Browser, tmp_path, locale, path
 ):
     words = LABELS[locale]

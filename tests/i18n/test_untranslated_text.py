@@ -58,6 +58,7 @@ VOCABULARY = """
     settings account password username overview matches sightings notifications unread nothing
     empty error refused missing required invalid enter link code language copy shown
     see read write sent received last first none created updated deadline respond
+    newest oldest score
 """
 ENGLISH = set(VOCABULARY.split())
 FALSE_FRIENDS = {
@@ -233,7 +234,8 @@ def walk(client: Client, reader: Reader, starts: list[str], limit: int = 150) ->
         if path.split("?")[0].endswith(FILES):
             continue
         response = client.get(path)
-        response.close()  # a file download's handle
+        if getattr(response, "file_to_stream", None):  # a download: close its file only
+            response.file_to_stream.close()  # (response.close() would end the DB connection)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         per_view[view] = per_view.get(view, 0) + 1

@@ -32,6 +32,12 @@ SORTS = {
     "score": ("-score", "-id"),
     "domain": ("sighting__page_domain", "-id"),
 }
+SORT_LABELS = {
+    "newest": _("newest"),
+    "oldest": _("oldest"),
+    "score": _("score"),
+    "domain": _("domain"),
+}
 OPEN_STATUSES = [Match.Status.NEW, Match.Status.SEEN]
 
 
@@ -69,7 +75,7 @@ def list_matches(request):
         "params": request.GET,
         "query": request.GET.urlencode(),
         "statuses": Match.Status.choices,
-        "sorts": SORTS,
+        "sorts": [(key, SORT_LABELS[key]) for key in SORTS],
         "actions": ACTIONS,
         "can_triage": can_change_matches(request.user),
     }
