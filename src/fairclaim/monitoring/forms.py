@@ -25,14 +25,17 @@ class WatchListForm(forms.ModelForm):
     and against the address policy when the crawl fetches them."""
 
     start_urls_text = forms.CharField(
-        label="Addresses to scan", widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One page or site per line, e.g. https://shop.example/",
+        label=_("Addresses to scan"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One page or site per line, e.g. https://shop.example/"),
     )  # fmt: skip
 
     class Meta:
         model = WatchList
         fields = ["name", "max_pages", "interval_hours"]
-        labels = {"max_pages": "At most this many pages", "interval_hours": "Scan every (hours)"}
+        labels = {
+            "max_pages": _("At most this many pages"),
+            "interval_hours": _("Scan every (hours)"),
+        }
 
     def clean_start_urls_text(self):
         field = forms.URLField(max_length=2048, assume_scheme="https")

@@ -263,11 +263,12 @@ def watch_list_status(request, pk):
     summary = watch.last_scan_summary or {}
     pages = (summary.get("counts") or {}).get("pages", 0)
     messages_by_status = {
-        ScanStatus.IDLE: "Not scanned yet.",
-        ScanStatus.QUEUED: "Waiting for a worker to start the scan…",
-        ScanStatus.RUNNING: f"Scanning up to {watch.max_pages} pages…",
-        ScanStatus.DONE: f"Done: {pages} page(s) read, {summary.get('new', 0)} new image(s).",
-        ScanStatus.FAILED: f"The scan failed. {watch.scan_error}",
+        ScanStatus.IDLE: str(_("Not scanned yet.")),
+        ScanStatus.QUEUED: str(_("Waiting for a worker to start the scan…")),
+        ScanStatus.RUNNING: _("Scanning up to %(pages)s pages…") % {"pages": watch.max_pages},
+        ScanStatus.DONE: _("Done: %(pages)s page(s) read, %(new)s new image(s).")
+        % {"pages": pages, "new": summary.get("new", 0)},
+        ScanStatus.FAILED: f"{_('The scan failed.')} {watch.scan_error}",
     }
     return JsonResponse(
         {

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from fairclaim.accounts.models import Organisation, User
 from fairclaim.matching.fingerprint import fingerprint_work_bytes
@@ -405,14 +406,15 @@ def do_set_metadata(works, values: dict, now) -> int:
     return works.update(**values, updated_at=now)
 
 
+# Marked, not translated: the API names actions in English; the page translates the label.
 BULK_ACTIONS = {
-    "tag": "Add tags",
-    "untag": "Remove tags",
-    "collect": "Add to collection",
-    "uncollect": "Remove from collection",
-    "archive": "Archive",
-    "restore": "Restore",
-    "metadata": "Set metadata",
+    "tag": gettext_noop("Add tags"),
+    "untag": gettext_noop("Remove tags"),
+    "collect": gettext_noop("Add to collection"),
+    "uncollect": gettext_noop("Remove from collection"),
+    "archive": gettext_noop("Archive"),
+    "restore": gettext_noop("Restore"),
+    "metadata": gettext_noop("Set metadata"),
 }
 
 
