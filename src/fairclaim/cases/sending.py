@@ -81,8 +81,30 @@ def do_create_demand(case: Case, *, now: datetime, actor: str) -> Notice:
     """Render, sign and queue the demand for a case in review. The case's access code is created
     here (only its hash is kept); the plain code exists only in the notice itself.
 
-    Precondition: the send gate lets the demand go (checked here; NoticeNotAllowed otherwise)."""
+    Precondition: the send gate lets the demand go (checked here; NoticeNotAllowed otherwise).
+    One demand per case: a draft row claims the demand (in a short locked transaction) while it
+    is rendered, so a double click or two managers at once queue one demand, and the access code
+    it carries is the one stored."""
     require_gate(case, NoticeKind.DEMAND, now)
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).exists()
+        demands = case.notices.filter(kind=Notice.Kind.DEMAND)
+        # A claim whose process died while rendering (older than the task lease) is void.
+        demands.filter(status=Notice.Status.DRAFT, created_at__lt=now - stale_sending()).delete()
+        if demands.exclude(status__in=[Notice.Status.FAILED, Notice.Status.HELD]).exists():
+            raise NoticeNotAllowed("Not sent: the demand for this case is already queued or sent.")
+        claim = Notice.objects.create(
+            case=case, kind=Notice.Kind.DEMAND, status=Notice.Status.DRAFT,
+            idempotency_key=f"{case.reference}-demand-{secrets.token_hex(8)}",
+            recipient_email=case.recipient_email or "", subject="", body_text="",
+        )  # fmt: skip
+    try:
+        return _create_demand(case, claim, now=now, actor=actor)
+    finally:
+        Notice.objects.filter(pk=claim.pk, status=Notice.Status.DRAFT).delete()
+
+
+def _create_demand(case: Case, claim: Notice, *, now: datetime, actor: str) -> Notice:
     closed = recipient_calendar(case)
     due = deadline(now.date(), cadence_for(case.jurisdiction).notice_days, closed)
     Case.objects.filter(pk=case.pk).update(deadline=due)
@@ -93,6 +115,7 @@ def do_create_demand(case: Case, *, now: datetime, actor: str) -> Notice:
     )
     rendered = render_notice(context)
     with transaction.atomic():
+        Notice.objects.filter(pk=claim.pk).delete()  # the claim gives way to the demand
         notice = _store_notice(
             case, Notice.Kind.DEMAND, f"{case.reference}.pdf", rendered, context.language, due, now
         )
