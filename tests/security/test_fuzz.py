@@ -200,7 +200,7 @@ def test_the_wacz_verifier_refuses_any_changed_member(change):
     name, data = change
     verification = verify_bundle(io.BytesIO(_rezipped(name, data)), WACZ_KEY)
     assert verification.lines()
-    assert not verification.ok or _same_meaning(name, data), name
+    assert not verification.ok or _same_meaning(name, data), (name, _diff(name, data))
 
 
 def _same_meaning(name: str, data: bytes) -> bool:
@@ -209,6 +209,25 @@ def _same_meaning(name: str, data: bytes) -> bool:
     if data == WACZ_MEMBERS[name]:
         return True
     try:
-        return name.endswith(".json") and json.loads(data) == json.loads(WACZ_MEMBERS[name])
+        new, old = json.loads(data), json.loads(WACZ_MEMBERS[name])
     except ValueError:
         return False
+    if name == "datapackage-digest.json" and isinstance(new, dict):
+        # What a verifier relies on: the hash, and the spec signature's hash, signature and key;
+        # the rest (software, version) is information the signature does not cover.
+        signed = ("hash", "signature", "publicKey")
+        try:
+            return new["hash"] == old["hash"] and all(
+                new["signedData"][key] == old["signedData"][key] for key in signed
+            )
+        except (KeyError, TypeError):
+            return False
+    return new == old
+
+
+def _diff(name: str, data: bytes) -> list[str]:
+    import difflib
+
+    return list(difflib.unified_diff(
+        WACZ_MEMBERS[name].decode(errors="replace").splitlines(),
+        data.decode(errors="replace").splitlines(), lineterm="", n=0))  # fmt: skip
