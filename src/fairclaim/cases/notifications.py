@@ -78,14 +78,23 @@ def queue_for_event(case: Case, event: CaseEvent) -> list[Notification]:
 
 
 def _staff_for(case: Case, party: str, event: CaseEvent):
-    from fairclaim.accounts.access import cases_for
+    from fairclaim.accounts.models import Organisation
 
     users = User.objects.filter(is_active=True, role=STAFF_ROLES[party])
     if party == "law_firm":
         # On escalation the firm is named in the entry (the case row is updated just after).
         firm = event.payload.get("law_firm") if event.kind == "escalated" else case.law_firm_id
         return list(users.filter(organisation_id=firm)) if firm else []
-    return [u for u in users if cases_for(u).filter(pk=case.pk).exists()]
+    # Those `cases_for` lets see this case, in one query (not one per staff member of the
+    # platform): superusers, the rights holder's own members, its operator's case managers.
+    holder = case.rights_holder_id
+    sees = Q(is_superuser=True) | Q(role=User.Role.RIGHTS_HOLDER, organisation_id=holder)
+    operator = (
+        Organisation.objects.filter(pk=holder).values_list("operator_id", flat=True)
+    ).first()
+    if operator is not None:
+        sees |= Q(role=User.Role.CASE_MANAGER, organisation_id=operator)
+    return list(users.filter(sees).order_by("pk"))
 
 
 def _frequency(user: User | None) -> str:
