@@ -109,7 +109,9 @@ def test_serve_takes_its_documented_bind_workers_and_threads(tmp_path):
         assert option in usage
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert "fairclaim serve [--host H] [--port P] [--workers N] [--threads T]" in readme
-    env = {**os.environ, "FAIRCLAIM_DATA_DIR": str(tmp_path)}
+    home = tmp_path / "home"  # gunicorn's default control socket would be ~/.gunicorn/
+    home.mkdir()
+    env = {**os.environ, "FAIRCLAIM_DATA_DIR": str(tmp_path), "HOME": str(home)}
     env.pop("DATABASE_URL", None)
     port = _free_port()
     log = tmp_path / "serve.log"
@@ -131,3 +133,5 @@ def test_serve_takes_its_documented_bind_workers_and_threads(tmp_path):
     assert f"Listening at: http://127.0.0.1:{port}" in started
     assert "Using worker: gthread" in started
     assert started.count("Booting worker") == 3
+    # No control socket: a second instance on the host would replace it and delete it on exit.
+    assert not list(home.rglob("*.ctl"))

@@ -102,6 +102,8 @@ class RateCardForm(forms.Form):
             Pricing.model_validate_json(json.dumps(data))
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(f"Not valid JSON: {exc}") from None
+        except RecursionError:  # probe L5: 50,000 nested arrays were a 500
+            raise forms.ValidationError("The JSON is nested too deeply.") from None
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             where = ".".join(str(p) for p in first["loc"]) or "(top level)"
