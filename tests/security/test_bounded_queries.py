@@ -42,3 +42,33 @@ def test_the_people_told_of_an_event_cost_the_same_queries_for_3_or_43_staff(cas
     # of the forty strangers of other organisations.
     assert few == many == {"alice", "alice_viewer", "manager", "root"}
     assert many_queries == few_queries
+
+
+def test_the_portal_case_body_cache_follows_every_case_event_and_is_bounded(client, cast):
+    """The recipient's case page body is cached per case version; a new entry of the case log
+    (here: a notice sent) must show at once, and the cache holds a bounded number of bodies."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from fairclaim.cases.models import Case, Notice
+    from fairclaim.portal.access import new_access_code
+
+    Case.objects.filter(pk=cast.case.pk).update(
+        state="notice_sent", deadline=dt.date(2026, 12, 14), law_firm=None
+    )
+    client.post(reverse("portal:enter"),
+                {"reference": cast.case.reference, "code": new_access_code(cast.case)})  # fmt: skip
+    page = reverse("portal:case", args=[cast.case.reference])
+    document = Notice(case=cast.case, kind="demand", status="sent", idempotency_key="k-9",
+                      recipient_email="a@b.example", subject="s", body_text="b")  # fmt: skip
+    link = f"/portal/{cast.case.reference}/documents/"
+    assert link not in client.get(page).content.decode()
+    document.pdf.save("n.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    append_event(cast.case, "notice_sent", {"notice": document.pk}, actor="system")
+    assert link in client.get(page).content.decode()
+    assert cache._max_entries <= 1000  # LocMemCache: old bodies are culled, never unbounded
+    assert "locmem" in settings.CACHES["default"]["BACKEND"]
