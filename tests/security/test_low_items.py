@@ -178,3 +178,15 @@ def test_the_admin_shows_a_notice_and_a_defence_with_files(client, cast):
     for name, pk in (("notice", notice.pk), ("defence", defence.pk)):
         page = client.get(reverse(f"admin:cases_{name}_change", args=[pk]))
         assert page.status_code == 200, name
+
+
+def test_a_scan_of_a_garbage_warc_exits_non_zero(tmp_path):
+    garbage = tmp_path / "garbage.warc"
+    garbage.write_bytes(b"this is not a warc\n\x00\x01garbage")
+    done = subprocess.run(
+        [sys.executable, "-m", "fairclaim.cli", "scan", "--no-progress", "--warc", str(garbage),
+         "--out", str(tmp_path / "out.jsonl")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr[-1000:]
+    assert "nothing could be read" in done.stderr
