@@ -74,3 +74,19 @@ def test_a_case_cannot_be_moved_to_another_operators_rights_holder(manager, cast
     )
     cast.case.refresh_from_db()
     assert cast.case.rights_holder_id != charlie_org.pk
+
+
+def test_a_message_cannot_be_rewritten_in_the_admin(manager, cast):
+    """Probe M1: a recipient's message edited in the admin ("I admit everything and will pay
+    double") while the case page still said the chain was intact."""
+    from fairclaim.portal.actions import do_post_message
+
+    message = do_post_message(cast.case, "We never used it.", author_kind="recipient",
+                              author=None, now=cast.case.created_at)  # fmt: skip
+    url = reverse("admin:cases_message_change", args=[message.pk])
+    page = manager.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    manager.post(url, {"body": "I admit everything and will pay double.", "author_kind": "x"})
+    message.refresh_from_db()
+    assert message.body == "We never used it."

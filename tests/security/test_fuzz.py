@@ -157,3 +157,77 @@ ZIP_SEED = _zip_seed()
 def test_a_damaged_zip_yields_only_photos_and_refusals(data):
     for item in expand_zip("fuzz.zip", io.BytesIO(data), LIMITS):
         assert isinstance(item, CheckedImage | UploadRefused)
+
+
+def _wacz_seed() -> tuple[bytes, object]:
+    from fairclaim.evidence.keys import Signer
+    from tests.evidence.test_timestamp import synthetic_bundle
+
+    folder = Path(tempfile.mkdtemp(prefix="fuzz-wacz-"))
+    signer = Signer.from_path(folder / "signing-ed25519.pem")
+    synthetic_bundle(folder / "seed.wacz", signer)
+    return (folder / "seed.wacz").read_bytes(), signer.private_key.public_key()
+
+
+WACZ_SEED, WACZ_KEY = _wacz_seed()
+with zipfile.ZipFile(io.BytesIO(WACZ_SEED)) as _seed:
+    WACZ_MEMBERS = {info.filename: _seed.read(info) for info in _seed.infolist()}
+
+
+def _rezipped(name: str, data: bytes) -> bytes:
+    """The seed bundle with one member's bytes replaced (the zip itself stays well formed)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, content in WACZ_MEMBERS.items():
+            archive.writestr(member, data if member == name else content)
+    return out.getvalue()
+
+
+@FUZZ
+@given(mutated(WACZ_SEED))
+def test_the_wacz_verifier_takes_a_damaged_zip_without_crashing(data):
+    from fairclaim.evidence.verify import verify_bundle
+
+    assert verify_bundle(io.BytesIO(data), WACZ_KEY).lines()
+
+
+@FUZZ
+@given(st.sampled_from(sorted(WACZ_MEMBERS)).flatmap(
+    lambda name: mutated(WACZ_MEMBERS[name]).map(lambda data: (name, data))))  # fmt: skip
+def test_the_wacz_verifier_refuses_any_changed_member(change):
+    from fairclaim.evidence.verify import verify_bundle
+
+    name, data = change
+    verification = verify_bundle(io.BytesIO(_rezipped(name, data)), WACZ_KEY)
+    assert verification.lines()
+    assert not verification.ok or _same_meaning(name, data), (name, _diff(name, data))
+
+
+def _same_meaning(name: str, data: bytes) -> bool:
+    """Unchanged, or (for the JSON documents that carry a signature rather than being covered by
+    one) the same JSON written with other whitespace."""
+    if data == WACZ_MEMBERS[name]:
+        return True
+    try:
+        new, old = json.loads(data), json.loads(WACZ_MEMBERS[name])
+    except ValueError:
+        return False
+    if name == "datapackage-digest.json" and isinstance(new, dict):
+        # What a verifier relies on: the hash, and the spec signature's hash, signature and key;
+        # the rest (software, version) is information the signature does not cover.
+        signed = ("hash", "signature", "publicKey")
+        try:
+            return new["hash"] == old["hash"] and all(
+                new["signedData"][key] == old["signedData"][key] for key in signed
+            )
+        except (KeyError, TypeError):
+            return False
+    return new == old
+
+
+def _diff(name: str, data: bytes) -> list[str]:
+    import difflib
+
+    return list(difflib.unified_diff(
+        WACZ_MEMBERS[name].decode(errors="replace").splitlines(),
+        data.decode(errors="replace").splitlines(), lineterm="", n=0))  # fmt: skip

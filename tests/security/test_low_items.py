@@ -124,3 +124,74 @@ def test_the_pixel_limit_setting_can_raise_pillows_own_limit_and_says_what_it_co
     with pytest.raises(UploadRefused) as over:
         check_image("big.png", big, Limits(max_bytes=10**8, max_pixels=100_000_000))
     assert "(100.9 MP); the limit is 100.0 MP" in over.value.reason
+
+
+def test_notice_pdfs_in_the_portal_are_never_cached(recipient):
+    from django.core.files.base import ContentFile
+
+    from fairclaim.cases.models import Notice
+
+    client, case = recipient
+    notice = Notice(case=case, kind="demand", status="sent", idempotency_key="k-1",
+                    recipient_email="a@b.example", subject="s", body_text="b")  # fmt: skip
+    notice.pdf.save("n.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    from tests.webserver import drain
+
+    response = client.get(reverse("portal:document", args=[case.reference, notice.pk]))
+    assert response.status_code == 200
+    assert drain(response) == b"%PDF-1.7 test"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_deeply_nested_rate_card_is_never_parsed_as_json(client, cast):
+    # Probe L5 posted 50,000 nested arrays as the raw JSON price list (a 500). The price list is
+    # now a form of rows: such a body is refused field by field and nothing is stored.
+    from fairclaim.cases.models import RateCard
+
+    client.login(username="alice", password=PASSWORD)
+    before = list(RateCard.objects.values_list("pk", "pricing"))
+    deep = "[" * 50_000 + "]" * 50_000
+    response = client.post(reverse("cases:rate_card"), {
+        "creator_type": "professional", "pricing": deep, "own_domains": "", "agency_domains": "",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert list(RateCard.objects.values_list("pk", "pricing")) == before
+
+
+def test_a_watch_list_url_is_never_read_as_an_option_of_the_scan(tmp_path, settings):
+    from fairclaim.monitoring.actions import run_crawl
+
+    settings.FAIRCLAIM_ALLOW_LOOPBACK = False
+    records, _counts = run_crawl([f"--warc={tmp_path}/x.warc", f"--parts-dir={tmp_path}/p"], 1)
+    assert records == []
+    assert not (tmp_path / "p").exists()
+
+
+def test_the_admin_shows_a_notice_and_a_defence_with_files(client, cast):
+    from django.contrib.auth.models import Permission
+    from django.core.files.base import ContentFile
+
+    from fairclaim.cases.models import Defence, Notice
+
+    cast.manager.user_permissions.set(Permission.objects.filter(content_type__app_label="cases"))
+    client.force_login(cast.manager)
+    notice = Notice(case=cast.case, kind="demand", status="sent", idempotency_key="k-2",
+                    recipient_email="a@b.example", subject="s", body_text="b")  # fmt: skip
+    notice.pdf.save("n.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    defence = Defence(case=cast.case, kind="licence_elsewhere", statement="We have one.")
+    defence.evidence.save("e.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    for name, pk in (("notice", notice.pk), ("defence", defence.pk)):
+        page = client.get(reverse(f"admin:cases_{name}_change", args=[pk]))
+        assert page.status_code == 200, name
+
+
+def test_a_scan_of_a_garbage_warc_exits_non_zero(tmp_path):
+    garbage = tmp_path / "garbage.warc"
+    garbage.write_bytes(b"this is not a warc\n\x00\x01garbage")
+    done = subprocess.run(
+        [sys.executable, "-m", "fairclaim.cli", "scan", "--no-progress", "--warc", str(garbage),
+         "--out", str(tmp_path / "out.jsonl")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr[-1000:]
+    assert "nothing could be read" in done.stderr

@@ -97,3 +97,41 @@ def test_idle_keep_alive_connections_do_not_starve_the_web_server(tmp_path):
             sock.close()
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.timeout(180)
+def test_serve_takes_its_documented_bind_workers_and_threads(tmp_path):
+    from pathlib import Path
+
+    usage = subprocess.run([sys.executable, "-m", "fairclaim.cli", "serve", "--help"],
+                           capture_output=True, text=True, timeout=60).stdout  # fmt: skip
+    for option in ("--host", "--port", "--workers", "--threads"):
+        assert option in usage
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "fairclaim serve [--host H] [--port P] [--workers N] [--threads T]" in readme
+    home = tmp_path / "home"  # gunicorn's default control socket would be ~/.gunicorn/
+    home.mkdir()
+    env = {**os.environ, "FAIRCLAIM_DATA_DIR": str(tmp_path), "HOME": str(home)}
+    env.pop("DATABASE_URL", None)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "fairclaim.cli", "serve", "--host", "127.0.0.1", "--port",
+             str(port), "--workers", "3", "--threads", "2"],
+            env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while log.read_text().count("Booting worker") < 3:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    started = log.read_text()
+    assert f"Listening at: http://127.0.0.1:{port}" in started
+    assert "Using worker: gthread" in started
+    assert started.count("Booting worker") == 3
+    # No control socket: a second instance on the host would replace it and delete it on exit.
+    assert not list(home.rglob("*.ctl"))

@@ -33,7 +33,6 @@ from fairclaim.rules.case_states import CaseEvent as FlowEvent
 from fairclaim.rules.case_states import CaseState
 from fairclaim.rules.notify import parties_to_tell
 
-from .access import cases_for
 from .access_codes import one_time_link_token
 from .models import Case, CaseEvent, Notification, NotificationPreference
 
@@ -86,6 +85,8 @@ def queue_for_event(case: Case, event: CaseEvent) -> list[Notification]:
 
 
 def _staff_for(case: Case, party: str, event: CaseEvent):
+    from fairclaim.accounts.models import Organisation
+
     users = User.objects.filter(is_active=True, role=STAFF_ROLES[party])
     if party == "law_firm":
         # On escalation the firm is named in the entry (the case row is updated just after).
@@ -93,7 +94,16 @@ def _staff_for(case: Case, party: str, event: CaseEvent):
             event.payload.get("law_firm") if event.kind == FlowEvent.ESCALATED else case.law_firm_id
         )
         return list(users.filter(organisation_id=firm)) if firm else []
-    return [u for u in users if cases_for(u).filter(pk=case.pk).exists()]
+    # Those `cases_for` lets see this case, in one query (not one per staff member of the
+    # platform): superusers, the rights holder's own members, its operator's case managers.
+    holder = case.rights_holder_id
+    sees = Q(is_superuser=True) | Q(role=User.Role.RIGHTS_HOLDER, organisation_id=holder)
+    operator = (
+        Organisation.objects.filter(pk=holder).values_list("operator_id", flat=True)
+    ).first()
+    if operator is not None:
+        sees |= Q(role=User.Role.CASE_MANAGER, organisation_id=operator)
+    return list(users.filter(sees).order_by("pk"))
 
 
 def _frequency(user: User | None) -> str:

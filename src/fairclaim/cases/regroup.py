@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from fairclaim.rules.case_events import LogKind
 from fairclaim.rules.case_log import LogEntry, append_entry
 from fairclaim.rules.domains import host_of, registrable_domain
 
@@ -67,12 +68,12 @@ def regroup_shared_hosts(apps, now: datetime | None = None) -> dict[str, int]:
         sites = sorted({site for site in map(_site_of, urls) if site})
         if len(sites) == 1:
             Case.objects.filter(pk=case.pk).update(recipient_domain=sites[0])
-            _append(CaseEvent, case, "recipient_domain_regrouped",
+            _append(CaseEvent, case, LogKind.RECIPIENT_DOMAIN_REGROUPED,
                     {"from": old, "to": sites[0], "reason": REASON}, now)  # fmt: skip
             counts["cases"] += 1
             counts["licences"] += _regroup_licences(Licence, case.reference, old, sites[0])
         elif len(sites) > 1:
-            kind = "recipient_domain_needs_review"
+            kind = LogKind.RECIPIENT_DOMAIN_NEEDS_REVIEW
             if not CaseEvent.objects.filter(case=case, kind=kind).exists():
                 _append(CaseEvent, case, kind,
                         {"domain": old, "sites": sites, "reason": REASON}, now)  # fmt: skip

@@ -182,6 +182,8 @@ def decide(request, reference, kind, pk):
             )
     except StepNotAllowed as problem:
         messages.error(request, str(problem))
+    except (CaseChanged, IllegalTransition):  # a double submit, or another manager was quicker
+        messages.error(request, "The case changed meanwhile (already decided?); nothing was done.")
     else:
         messages.success(request, _("Decided; the recipient sees the decision and its reasons."))
     return redirect(case)

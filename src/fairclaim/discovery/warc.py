@@ -123,8 +123,17 @@ def iter_warc(
     end = size if end is None else min(end, size)
     if _is_gzip(path):
         yield from _iter_members(path, counts, limits, start, end)
+    elif start == 0 and size and not _starts_a_warc(path):
+        # warcio reads lines of any text as an old ARC record, quietly: a file that does not
+        # begin with a WARC record is counted as damage, so a scan of it is not "clean".
+        counts.error(BrokenRecord.kind)
     else:
         yield from _iter_stream(path, counts, limits, start, end, gzipped=False)
+
+
+def _starts_a_warc(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(5) == b"WARC/"
 
 
 def _iter_members(

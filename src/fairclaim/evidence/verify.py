@@ -188,8 +188,11 @@ def _read_members(
         keep = info.filename in SMALL_MEMBERS
         try:
             members[info.filename] = _hash_member(archive, info, keep)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
-            # A flipped byte in the raw ZIP shows up here as a CRC or inflate error.
+        except (
+            zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, ValueError,
+        ) as exc:  # fmt: skip
+            # A flipped byte in the raw ZIP shows up here as a CRC or inflate error, or (a
+            # header offset gone wrong) as zipfile's "negative seek value".
             result.checks.append(Check(info.filename, False, f"unreadable in the ZIP: {exc}"))
             members[info.filename] = None
     return members

@@ -77,6 +77,11 @@ def do_choose_offer(
         if payment.checkout_session_id:
             get_provider(payment.method or Payment.Method.CARD).cancel(payment, now=now)
     with transaction.atomic():
+        # Locked and read again: two choices at once (a double click) leave one plan, not two.
+        Case.objects.select_for_update().filter(pk=case.pk).exists()
+        earlier = list(plan_of(case))
+        if any(p.facts.exists() for p in earlier):
+            raise OfferLocked(f"money was received for {case.reference} under the current plan")
         Payment.objects.filter(pk__in=[p.pk for p in earlier]).update(
             cancelled_at=now, status=Payment.Status.CANCELLED, updated_at=now
         )

@@ -63,6 +63,9 @@ class LogKind(StrEnum):
     PAYMENT_CHARGED_BACK = "payment_charged_back"
     PAYMENT_STATUS_CHANGED = "payment_status_changed"
     REFUND_REQUESTED = "refund_requested"
+    # Data repairs (a migration that regrouped recipients stored under a hosting platform).
+    RECIPIENT_DOMAIN_REGROUPED = "recipient_domain_regrouped"
+    RECIPIENT_DOMAIN_NEEDS_REVIEW = "recipient_domain_needs_review"
 
     @classmethod
     def delivered(cls, notice_kind: str) -> LogKind:
