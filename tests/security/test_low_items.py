@@ -17,7 +17,7 @@ from django.urls import reverse
 from fairclaim.cases.access_codes import new_access_code
 from fairclaim.cases.models import Case
 from fairclaim.cli import main
-from tests.cast import PASSWORD
+from tests.cast import PASSWORD, sign_in
 from tests.payments.stripe.conftest import WEBHOOK_SECRET, event, sign
 
 STRIPE_URL = "/payments/stripe/webhook/"
@@ -174,7 +174,7 @@ def test_the_admin_shows_a_notice_and_a_defence_with_files(client, cast):
     from fairclaim.cases.models import Defence, Notice
 
     cast.manager.user_permissions.set(Permission.objects.filter(content_type__app_label="cases"))
-    client.force_login(cast.manager)
+    sign_in(client, cast.manager)
     notice = Notice(case=cast.case, kind="demand", status="sent", idempotency_key="k-2",
                     recipient_email="a@b.example", subject="s", body_text="b")  # fmt: skip
     notice.pdf.save("n.pdf", ContentFile(b"%PDF-1.7 test"), save=True)

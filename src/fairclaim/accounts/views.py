@@ -103,10 +103,12 @@ def two_factor_settings(request):
             audit.record(Kind.TWO_FACTOR_REMOVED, request, user=user)
             messages.success(request, _("Two-step sign-in is off."))
         return redirect("accounts:two_factor")
+    recovery = two_factor.recovery_device_of(user)
     context = {
         "enrolled": two_factor.is_enrolled(user),
         "required": two_factor.required_for(user),
-        "recovery": two_factor.recovery_device_of(user),
+        # An account enrolled before recovery codes existed (or set up by an admin) has none.
+        "recovery_left": recovery.token_set.count() if recovery else 0,
     }
     return render(request, "accounts/two_factor.html", context)
 
