@@ -8,6 +8,8 @@ import sys
 from tests.security.kill_world import _case  # sets Django up first
 
 PASSWORD = "correct horse battery staple"
+# The case manager's authenticator (staff pass a second step at sign-in).
+MANAGER_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 def setup(base: str) -> None:
@@ -16,14 +18,17 @@ def setup(base: str) -> None:
     case = _case(base, captured=True)
     operator = Organisation.objects.create(name="Ops", slug="ops", kind="operator")
     Organisation.objects.filter(pk=case.rights_holder_id).update(operator=operator)
-    User.objects.create_user("manager", password=PASSWORD, role="case_manager",
-                             organisation=operator, is_staff=True)  # fmt: skip
+    manager = User.objects.create_user("manager", password=PASSWORD, role="case_manager",
+                                       organisation=operator, is_staff=True)  # fmt: skip
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=manager, name="app", confirmed=True, key=MANAGER_TOTP_KEY)
     print(case.reference)
 
 
 def code(reference: str) -> None:
+    from fairclaim.cases.access_codes import new_access_code
     from fairclaim.cases.models import Case
-    from fairclaim.portal.access import new_access_code
 
     print(new_access_code(Case.objects.get(reference=reference)))
 

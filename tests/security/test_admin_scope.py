@@ -79,7 +79,7 @@ def test_a_case_cannot_be_moved_to_another_operators_rights_holder(manager, cast
 def test_a_message_cannot_be_rewritten_in_the_admin(manager, cast):
     """Probe M1: a recipient's message edited in the admin ("I admit everything and will pay
     double") while the case page still said the chain was intact."""
-    from fairclaim.portal.actions import do_post_message
+    from fairclaim.cases.responses import do_post_message
 
     message = do_post_message(cast.case, "We never used it.", author_kind="recipient",
                               author=None, now=cast.case.created_at)  # fmt: skip

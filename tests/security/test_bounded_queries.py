@@ -54,8 +54,8 @@ def test_the_portal_case_body_cache_follows_every_case_event_and_is_bounded(clie
     from django.core.files.base import ContentFile
     from django.urls import reverse
 
+    from fairclaim.cases.access_codes import new_access_code
     from fairclaim.cases.models import Case, Notice
-    from fairclaim.portal.access import new_access_code
 
     Case.objects.filter(pk=cast.case.pk).update(
         state="notice_sent", deadline=dt.date(2026, 12, 14), law_firm=None

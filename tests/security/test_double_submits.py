@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from django_otp.oath import totp
 
-from tests.security.double_submit_world import PASSWORD
+from tests.security.double_submit_world import MANAGER_TOTP_KEY, PASSWORD
 from tests.security.test_kill_per_task_kind import Services, Trap
 
 REPO = Path(__file__).resolve().parents[2]
@@ -108,6 +109,14 @@ def test_forms_posted_ten_times_at_once_answer_cleanly_and_act_once(tmp_path):
             headers={"Referer": f"{base}/accounts/login/"}, allow_redirects=False, timeout=30,
         )  # fmt: skip
         assert signed_in.status_code == 302
+        verify = f"{base}/accounts/two-factor/verify/"  # staff pass the second step
+        code = f"{totp(bytes.fromhex(MANAGER_TOTP_KEY)):06d}"
+        passed = manager.post(
+            verify, data={"code": code, "csrfmiddlewaretoken": _token(manager, verify)},
+            headers={"Referer": verify}, allow_redirects=False, timeout=30,
+        )  # fmt: skip
+        assert passed.status_code == 302
+        assert "two-factor" not in passed.headers["Location"]
         case_url = f"{base}/cases/{reference}/"
         token = _token(manager, case_url)
         answers["send"] = _at_once(
